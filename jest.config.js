@@ -1,0 +1,8 @@
+/** This file configures jest: TypeScript through ts-jest (transpile only; `npm run typecheck` checks types). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testTimeout: 60000,
+};

@@ -1,0 +1,53 @@
+/**
+ * This file defines in-memory adapters for the core ports, used by Node tests and the emulator.
+ * They are stateful and count calls, so that tests can assert what was done.
+ */
+import type { AuditEvent, AuditSink, Clock, KeyValueStore } from './ports';
+
+/** A KeyValueStore in a Map. */
+export class MemoryKeyValueStore implements KeyValueStore {
+  private readonly values = new Map<string, string>();
+  calls = 0;
+
+  get(key: string): string | null {
+    this.calls++;
+    return this.values.get(key) ?? null;
+  }
+
+  set(key: string, value: string): void {
+    this.calls++;
+    this.values.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.calls++;
+    this.values.delete(key);
+  }
+
+  keys(): string[] {
+    this.calls++;
+    return [...this.values.keys()];
+  }
+}
+
+/** A clock that moves only when told to. */
+export class ManualClock implements Clock {
+  constructor(private current = Date.UTC(2026, 0, 1)) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  advance(milliseconds: number): void {
+    this.current += milliseconds;
+  }
+}
+
+/** An AuditSink that keeps what it was given. */
+export class MemoryAuditSink implements AuditSink {
+  readonly events: AuditEvent[] = [];
+
+  record(events: AuditEvent[]): void {
+    this.events.push(...events);
+  }
+}

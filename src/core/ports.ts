@@ -1,0 +1,66 @@
+/**
+ * This file defines the ports through which core logic reaches the outside world. Every port is
+ * synchronous, because Apps Script is: adapters in src/addon/gas wrap Apps Script services, and
+ * in-memory adapters (src/core/memory-adapters.ts, src/emulator) serve Node tests.
+ */
+
+/** An HTTP request as UrlFetchApp takes it; `payload` is the request body as text. */
+export interface HttpRequest {
+  url: string;
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  headers?: Record<string, string>;
+  contentType?: string;
+  payload?: string;
+}
+
+/** An HTTP response; header names are lower case. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Sends HTTP requests; `fetchAll` sends its requests in parallel and keeps their order. */
+export interface HttpClient {
+  fetch(request: HttpRequest): HttpResponse;
+  fetchAll(requests: HttpRequest[]): HttpResponse[];
+}
+
+/** A string key-value store, such as the acting user's properties. */
+export interface KeyValueStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+  keys(): string[];
+}
+
+/** The current time in milliseconds since the epoch. */
+export interface Clock {
+  now(): number;
+}
+
+/** Why a token is asked for another user: to sync a named share, or within a support session. */
+export type TokenPurpose =
+  { kind: 'sync'; shareId: string } | { kind: 'support'; sessionId: string };
+
+/** Gives OAuth access tokens: the acting user's own, or a delegated one from the backend broker. */
+export interface TokenProvider {
+  ownToken(): string;
+  delegatedToken(targetUser: string, scopes: string[], purpose: TokenPurpose): string;
+}
+
+/** An audit event as the add-on reports it; the backend adds tenant, caller and receive time. */
+export interface AuditEvent {
+  id: string;
+  type: string;
+  target?: string;
+  shareId?: string;
+  outcome: 'success' | 'failure' | 'denied';
+  detail?: Record<string, string | number | boolean>;
+  occurredAt: string;
+}
+
+/** Records audit events; adapters send them to the backend's /v1/events. */
+export interface AuditSink {
+  record(events: AuditEvent[]): void;
+}

@@ -27,3 +27,21 @@ export interface EmulatorResponse {
 export interface ApiHandler {
   handle(request: EmulatorRequest): EmulatorResponse;
 }
+
+/** The emulator's virtual clock, in milliseconds since the epoch. */
+export interface VirtualClock {
+  now(): number;
+  advance(milliseconds: number): void;
+}
+
+/**
+ * What the Apps Script runtime, the backend's tests and the sidebar host need of the emulator
+ * besides answering requests: tokens for users, the ID-token issuer, and the clock.
+ */
+export interface WorkspaceEmulatorFacade extends ApiHandler {
+  /** Mints an OAuth access token for a user and scopes, as consent plus the token endpoint would. */
+  mintAccessToken(email: string, scopes: string[], lifetimeSeconds?: number): string;
+  /** Signs ID tokens as accounts.google.com; its certs() are what the backend trusts. */
+  readonly idTokens: import('./id-token-issuer').IdTokenIssuer;
+  readonly clock: VirtualClock;
+}

@@ -1,0 +1,159 @@
+/**
+ * This file defines the host side of UrlFetchApp: it checks a request against the manifest's
+ * urlFetchWhitelist and UrlFetchApp's size limits, then sends it where it belongs — Google's API
+ * hosts to the API emulator (synchronous, with modelled latency), the environment's backend URL
+ * to the real local backend over HTTP, other loopback URLs over real HTTP, anything else fails
+ * as an unknown host would. fetchAll's requests run in parallel.
+ */
+import type { ApiHandler } from '../api/contract';
+import { ScriptFacingError } from './sync-rpc';
+
+/** A request as the worker's UrlFetchApp hands it over; the payload is base64. */
+export interface FetchSpec {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  payloadBase64?: string;
+}
+
+/** An answer: status, headers (repeated ones as arrays), base64 body, and the time it took. */
+export interface FetchAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  bodyBase64: string;
+  modelledMs: number;
+}
+
+/** UrlFetchApp's documented limits (FACTS.md). */
+export const URL_FETCH_LIMITS = {
+  urlChars: 2 * 1024,
+  headerCount: 100,
+  headerBytes: 8 * 1024,
+  payloadBytes: 50 * 1024 * 1024,
+  responseBytes: 50 * 1024 * 1024,
+} as const;
+
+/** Google's hosts that the API emulator answers. */
+export const GOOGLE_API_HOSTS = new Set([
+  'people.googleapis.com',
+  'admin.googleapis.com',
+  'oauth2.googleapis.com',
+  'iamcredentials.googleapis.com',
+  'www.googleapis.com',
+]);
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Where the host sends UrlFetchApp's requests. */
+export interface FetchRoutes {
+  api: ApiHandler;
+  /** The manifest's urlFetchWhitelist; undefined means no allow-list (a HEAD deployment). */
+  whitelist: string[] | undefined;
+  /** The backend origin the add-on was built with (config backendUrl), e.g. https://backend.emulator.test. */
+  backendOrigin?: string;
+  /** Where that backend really listens, e.g. http://127.0.0.1:8080. */
+  backendBaseUrl?: string;
+}
+
+/** Checks a request the way UrlFetchApp does before sending it. */
+function checkRequest(spec: FetchSpec, routes: FetchRoutes): URL {
+  if (spec.url.length > URL_FETCH_LIMITS.urlChars)
+    throw new ScriptFacingError('Limit Exceeded: URLFetch URL Length.');
+  let url: URL;
+  try {
+    url = new URL(spec.url);
+  } catch {
+    throw new ScriptFacingError(`Invalid argument: ${spec.url}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ScriptFacingError(`Invalid argument: ${spec.url}`);
+  const headerBytes = Object.entries(spec.headers).reduce(
+    (sum, [name, value]) => sum + name.length + value.length,
+    0,
+  );
+  if (
+    Object.keys(spec.headers).length > URL_FETCH_LIMITS.headerCount ||
+    headerBytes > URL_FETCH_LIMITS.headerBytes
+  ) {
+    throw new ScriptFacingError('Limit Exceeded: URLFetch headers.');
+  }
+  if (spec.payloadBase64 && (spec.payloadBase64.length * 3) / 4 > URL_FETCH_LIMITS.payloadBytes) {
+    throw new ScriptFacingError('Limit Exceeded: URLFetch POST Size.');
+  }
+  if (routes.whitelist && !routes.whitelist.some((prefix) => spec.url.startsWith(prefix))) {
+    throw new ScriptFacingError(
+      `Request to ${spec.url} failed because the URL has not been whitelisted in the script manifest.`,
+    );
+  }
+  return url;
+}
+
+/** Sends every request in parallel, keeping their order; a failure of any fails the call. */
+export async function fetchAllOnHost(
+  specs: FetchSpec[],
+  routes: FetchRoutes,
+): Promise<FetchAnswer[]> {
+  const urls = specs.map((spec) => checkRequest(spec, routes));
+  return Promise.all(specs.map((spec, index) => send(spec, urls[index] as URL, routes)));
+}
+
+async function send(spec: FetchSpec, url: URL, routes: FetchRoutes): Promise<FetchAnswer> {
+  const body =
+    spec.payloadBase64 === undefined ? undefined : Buffer.from(spec.payloadBase64, 'base64');
+  if (GOOGLE_API_HOSTS.has(url.hostname) && url.protocol === 'https:') {
+    const answer = routes.api.handle({
+      method: spec.method.toUpperCase(),
+      url: url.toString(),
+      headers: spec.headers,
+      body: body?.toString('utf8'),
+    });
+    return {
+      status: answer.status,
+      headers: answer.headers,
+      bodyBase64: Buffer.from(answer.body, 'utf8').toString('base64'),
+      modelledMs: answer.latencyMs,
+    };
+  }
+  let target = url;
+  if (routes.backendOrigin && url.origin === routes.backendOrigin) {
+    if (!routes.backendBaseUrl) throw new ScriptFacingError(`Address unavailable: ${spec.url}`);
+    target = new URL(url.pathname + url.search, routes.backendBaseUrl);
+  } else if (!LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new ScriptFacingError(`DNS error: ${spec.url}`);
+  }
+  return sendOverHttp(spec, target, body);
+}
+
+async function sendOverHttp(
+  spec: FetchSpec,
+  target: URL,
+  body: Buffer | undefined,
+): Promise<FetchAnswer> {
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(target, {
+      method: spec.method.toUpperCase(),
+      headers: spec.headers,
+      body: body && spec.method.toUpperCase() !== 'GET' ? body : undefined,
+      redirect: 'follow',
+    });
+  } catch {
+    throw new ScriptFacingError(`Address unavailable: ${spec.url}`);
+  }
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (bytes.length > URL_FETCH_LIMITS.responseBytes)
+    throw new ScriptFacingError('Limit Exceeded: URLFetch response size.');
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 1) headers['set-cookie'] = cookies;
+  return {
+    status: response.status,
+    headers,
+    bodyBase64: bytes.toString('base64'),
+    modelledMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,481 @@
+/**
+ * This file defines the Admin SDK Directory API v1 methods of the emulator: users.list and
+ * users.get (with `viewType=domain_public` for non-admins), groups.list, members.list and
+ * members.hasMember, with the limits and legacy-style error bodies of the Admin SDK.
+ */
+import type { admin_directory_v1 } from '@googleapis/admin';
+import { GoogleApiError, forbidden } from './google-errors';
+import {
+  checkQuery,
+  decodeToken,
+  encodeToken,
+  hashOf,
+  type Route,
+  type RouteContext,
+  type RouteResult,
+} from './route-context';
+import type { DirectoryGroup, DirectoryUser, GroupMember, WorkspaceStore } from './workspace-store';
+
+type User = admin_directory_v1.Schema$User;
+
+const HOST = 'admin.googleapis.com';
+const BASE = '/admin/directory/v1';
+const AUTH = 'https://www.googleapis.com/auth/';
+const USER_READ = [`${AUTH}admin.directory.user`, `${AUTH}admin.directory.user.readonly`];
+const GROUP_READ = [`${AUTH}admin.directory.group`, `${AUTH}admin.directory.group.readonly`];
+const MEMBER_READ = [
+  ...GROUP_READ,
+  `${AUTH}admin.directory.group.member`,
+  `${AUTH}admin.directory.group.member.readonly`,
+];
+/** Page tokens of users.list last 3 days (FACTS.md, Admin SDK Directory API v1). */
+const PAGE_TOKEN_LIFETIME_MS = 3 * 24 * 3600 * 1000;
+
+/** Limits of the Directory API (FACTS.md: users.list maxResults 500, groups/members 200). */
+export const DIRECTORY_LIMITS = {
+  usersMaxResults: 500,
+  usersDefault: 100,
+  groupsMaxResults: 200,
+  membersMaxResults: 200,
+};
+
+interface DirectoryPageToken {
+  o: number;
+  h: string;
+  t: number;
+}
+
+/** A 400 in the Admin SDK's style. */
+function badRequest(message: string, reason = 'invalid'): GoogleApiError {
+  return new GoogleApiError(400, message, 'INVALID_ARGUMENT', undefined, {
+    message,
+    domain: 'global',
+    reason,
+  });
+}
+
+/** A 404 in the Admin SDK's style. */
+function directoryNotFound(what: string): GoogleApiError {
+  return new GoogleApiError(404, `${what} not found`, 'NOT_FOUND', undefined, {
+    message: `${what} not found`,
+    domain: 'global',
+    reason: 'notFound',
+  });
+}
+
+/** Builds the Directory API routes over a store. */
+export function directoryRoutes(store: WorkspaceStore): Route[] {
+  const route = (
+    pattern: RegExp,
+    operation: string,
+    rpc: string,
+    scopes: string[],
+    run: (context: RouteContext) => RouteResult,
+  ): Route => ({
+    method: 'GET',
+    host: HOST,
+    pattern,
+    operation,
+    rpc,
+    scopes,
+    quota: 'directory',
+    mutation: false,
+    run,
+  });
+
+  const callerOf = (context: RouteContext): DirectoryUser => {
+    const user = store.users.get(context.caller.email);
+    if (!user) throw forbidden();
+    return user;
+  };
+
+  const requireAdmin = (caller: DirectoryUser): void => {
+    if (!caller.isAdmin) throw forbidden();
+  };
+
+  const scopeCustomer = (context: RouteContext, caller: DirectoryUser): string => {
+    const customer = context.url.searchParams.get('customer');
+    const domain = context.url.searchParams.get('domain');
+    if (!customer && !domain) throw badRequest('Bad Request', 'badRequest');
+    if (customer && customer !== 'my_customer' && customer !== caller.customerId) throw forbidden();
+    if (domain) {
+      const owner = store.domainToCustomer.get(domain.toLowerCase());
+      if (owner === undefined) throw badRequest('Domain not found.', 'notFound');
+      if (owner !== caller.customerId) throw forbidden();
+    }
+    return caller.customerId;
+  };
+
+  const pageOffset = (context: RouteContext, bind: string): number => {
+    const text = context.url.searchParams.get('pageToken');
+    if (!text) return 0;
+    const token = decodeToken<DirectoryPageToken>(text);
+    if (!token || token.h !== hashOf(bind)) throw badRequest('Invalid Input: pageToken', 'invalid');
+    if (context.now - token.t > PAGE_TOKEN_LIFETIME_MS)
+      throw badRequest('Invalid Input: pageToken has expired', 'invalid');
+    return token.o;
+  };
+
+  const maxResults = (context: RouteContext, fallback: number, max: number): number => {
+    const raw = context.url.searchParams.get('maxResults');
+    if (raw === null || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      throw badRequest(
+        `Invalid value '${raw}'. Values must be within the range: [1, ${max}]`,
+        'invalid',
+      );
+    return value;
+  };
+
+  const domainOf = (email: string): string => email.split('@')[1] ?? '';
+
+  const listUsers = (context: RouteContext): RouteResult => {
+    checkQuery(context.url, [
+      'customer',
+      'domain',
+      'query',
+      'maxResults',
+      'pageToken',
+      'orderBy',
+      'sortOrder',
+      'viewType',
+      'projection',
+      'showDeleted',
+      'customFieldMask',
+      'event',
+    ]);
+    const caller = callerOf(context);
+    const viewType = context.url.searchParams.get('viewType') ?? 'admin_view';
+    if (viewType !== 'admin_view' && viewType !== 'domain_public')
+      throw badRequest(`Invalid value '${viewType}' for viewType`);
+    if (viewType === 'admin_view') requireAdmin(caller);
+    const customerId = scopeCustomer(context, caller);
+    const domain = context.url.searchParams.get('domain')?.toLowerCase();
+    const size = maxResults(
+      context,
+      DIRECTORY_LIMITS.usersDefault,
+      DIRECTORY_LIMITS.usersMaxResults,
+    );
+    const query = context.url.searchParams.get('query') ?? '';
+    const orderBy = context.url.searchParams.get('orderBy') ?? 'email';
+    if (!['email', 'givenName', 'familyName'].includes(orderBy))
+      throw badRequest(`Invalid value '${orderBy}' for orderBy`);
+    const descending = context.url.searchParams.get('sortOrder') === 'DESCENDING';
+    const matcher = userQuery(query);
+    const users = [...store.users.values()]
+      .filter(
+        (user) =>
+          user.customerId === customerId &&
+          (!domain || domainOf(user.primaryEmail) === domain) &&
+          matcher(user),
+      )
+      .sort((a, b) => {
+        const key = (user: DirectoryUser): string =>
+          (orderBy === 'email'
+            ? user.primaryEmail
+            : orderBy === 'givenName'
+              ? user.givenName
+              : user.familyName
+          ).toLowerCase();
+        const order = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+        return descending ? -order : order;
+      });
+    const bind = [
+      caller.primaryEmail,
+      customerId,
+      domain ?? '',
+      query,
+      orderBy,
+      String(descending),
+      viewType,
+      size,
+    ].join('|');
+    const offset = pageOffset(context, bind);
+    const slice = users.slice(offset, offset + size);
+    const body: admin_directory_v1.Schema$Users = {
+      kind: 'admin#directory#users',
+      etag: `"${hashOf(bind)}"`,
+      users: slice.map((user) => renderUser(user, viewType === 'domain_public', context.now)),
+    };
+    if (offset + size < users.length)
+      body.nextPageToken = encodeToken({
+        o: offset + size,
+        h: hashOf(bind),
+        t: context.now,
+      } satisfies DirectoryPageToken);
+    return { body, items: slice.length };
+  };
+
+  const findUser = (key: string): DirectoryUser | undefined =>
+    store.users.get(key.toLowerCase()) ?? [...store.users.values()].find((user) => user.id === key);
+
+  const getUser = (context: RouteContext): RouteResult => {
+    checkQuery(context.url, ['viewType', 'projection', 'customFieldMask']);
+    const caller = callerOf(context);
+    const viewType = context.url.searchParams.get('viewType') ?? 'admin_view';
+    if (viewType !== 'admin_view' && viewType !== 'domain_public')
+      throw badRequest(`Invalid value '${viewType}' for viewType`);
+    const user = findUser(context.params[0] ?? '');
+    if (!user || user.customerId !== caller.customerId) {
+      if (!caller.isAdmin && viewType === 'admin_view') throw forbidden();
+      throw directoryNotFound('Resource');
+    }
+    if (viewType === 'admin_view' && !caller.isAdmin && user !== caller) throw forbidden();
+    return { body: renderUser(user, viewType === 'domain_public', context.now), items: 1 };
+  };
+
+  const findGroup = (key: string): DirectoryGroup | undefined =>
+    store.groups.get(key.toLowerCase()) ??
+    [...store.groups.values()].find((group) => group.id === key);
+
+  const listGroups = (context: RouteContext): RouteResult => {
+    checkQuery(context.url, [
+      'customer',
+      'domain',
+      'userKey',
+      'query',
+      'maxResults',
+      'pageToken',
+      'orderBy',
+      'sortOrder',
+    ]);
+    const caller = callerOf(context);
+    requireAdmin(caller);
+    const userKey = context.url.searchParams.get('userKey');
+    let groups: DirectoryGroup[];
+    if (userKey) {
+      const member = findUser(userKey) ?? findGroup(userKey);
+      if (!member) throw badRequest('Invalid Input: userKey', 'invalid');
+      const email = 'primaryEmail' in member ? member.primaryEmail : member.email;
+      groups = [...store.groups.values()].filter(
+        (group) => group.customerId === caller.customerId && group.members.has(email),
+      );
+    } else {
+      const customerId = scopeCustomer(context, caller);
+      const domain = context.url.searchParams.get('domain')?.toLowerCase();
+      groups = [...store.groups.values()].filter(
+        (group) => group.customerId === customerId && (!domain || domainOf(group.email) === domain),
+      );
+    }
+    groups.sort((a, b) => (a.email < b.email ? -1 : 1));
+    const size = maxResults(
+      context,
+      DIRECTORY_LIMITS.groupsMaxResults,
+      DIRECTORY_LIMITS.groupsMaxResults,
+    );
+    const bind = [
+      caller.primaryEmail,
+      context.url.searchParams.toString().replace(/&?pageToken=[^&]*/, ''),
+    ].join('|');
+    const offset = pageOffset(context, bind);
+    const slice = groups.slice(offset, offset + size);
+    const body: admin_directory_v1.Schema$Groups = {
+      kind: 'admin#directory#groups',
+      etag: `"${hashOf(bind)}"`,
+      groups: slice.map(renderGroup),
+    };
+    if (offset + size < groups.length)
+      body.nextPageToken = encodeToken({
+        o: offset + size,
+        h: hashOf(bind),
+        t: context.now,
+      } satisfies DirectoryPageToken);
+    return { body, items: slice.length };
+  };
+
+  const groupFor = (context: RouteContext, caller: DirectoryUser): DirectoryGroup => {
+    const group = findGroup(context.params[0] ?? '');
+    if (!group || group.customerId !== caller.customerId) throw directoryNotFound('Resource');
+    return group;
+  };
+
+  const listMembers = (context: RouteContext): RouteResult => {
+    checkQuery(context.url, ['maxResults', 'pageToken', 'roles', 'includeDerivedMembership']);
+    const caller = callerOf(context);
+    requireAdmin(caller);
+    const group = groupFor(context, caller);
+    const roles = (context.url.searchParams.get('roles') ?? '').split(',').filter(Boolean);
+    for (const role of roles)
+      if (!['OWNER', 'MANAGER', 'MEMBER'].includes(role))
+        throw badRequest(`Invalid Input: roles ${role}`);
+    const derived = context.url.searchParams.get('includeDerivedMembership') === 'true';
+    const members = derived ? expandMembers(group, new Set()) : [...group.members.values()];
+    const filtered = members.filter((member) => roles.length === 0 || roles.includes(member.role));
+    const size = maxResults(
+      context,
+      DIRECTORY_LIMITS.membersMaxResults,
+      DIRECTORY_LIMITS.membersMaxResults,
+    );
+    const bind = [caller.primaryEmail, group.id, roles.join(','), String(derived), size].join('|');
+    const offset = pageOffset(context, bind);
+    const slice = filtered.slice(offset, offset + size);
+    const body: admin_directory_v1.Schema$Members = {
+      kind: 'admin#directory#members',
+      etag: `"${hashOf(bind)}"`,
+      members: slice.map((member) => ({
+        kind: 'admin#directory#member',
+        etag: `"${hashOf(member.email)}"`,
+        id: member.id,
+        email: member.email,
+        role: member.role,
+        type: member.type,
+        status: 'ACTIVE',
+      })),
+    };
+    if (offset + size < filtered.length)
+      body.nextPageToken = encodeToken({
+        o: offset + size,
+        h: hashOf(bind),
+        t: context.now,
+      } satisfies DirectoryPageToken);
+    return { body, items: slice.length };
+  };
+
+  const expandMembers = (group: DirectoryGroup, seen: Set<string>): GroupMember[] => {
+    seen.add(group.email);
+    const result = [...group.members.values()];
+    for (const member of group.members.values()) {
+      const nested = member.type === 'GROUP' ? store.groups.get(member.email) : undefined;
+      if (nested && !seen.has(nested.email))
+        result.push(
+          ...expandMembers(nested, seen).filter(
+            (inner) => !result.some((known) => known.email === inner.email),
+          ),
+        );
+    }
+    return result;
+  };
+
+  const hasMember = (context: RouteContext): RouteResult => {
+    checkQuery(context.url, []);
+    const caller = callerOf(context);
+    requireAdmin(caller);
+    const group = groupFor(context, caller);
+    const key = context.params[1] ?? '';
+    const member = findUser(key) ?? findGroup(key);
+    if (!member) throw badRequest('Invalid Input: memberKey', 'invalid');
+    const email = 'primaryEmail' in member ? member.primaryEmail : member.email;
+    const isMember = expandMembers(group, new Set()).some((entry) => entry.email === email);
+    return { body: { isMember } satisfies admin_directory_v1.Schema$MembersHasMember, items: 1 };
+  };
+
+  return [
+    route(
+      new RegExp(`^${BASE}/users$`),
+      'admin.users.list',
+      'DirectoryUsers.List',
+      USER_READ,
+      listUsers,
+    ),
+    route(
+      new RegExp(`^${BASE}/users/([^/]+)$`),
+      'admin.users.get',
+      'DirectoryUsers.Get',
+      USER_READ,
+      getUser,
+    ),
+    route(
+      new RegExp(`^${BASE}/groups$`),
+      'admin.groups.list',
+      'DirectoryGroups.List',
+      GROUP_READ,
+      listGroups,
+    ),
+    route(
+      new RegExp(`^${BASE}/groups/([^/]+)/members$`),
+      'admin.members.list',
+      'DirectoryMembers.List',
+      MEMBER_READ,
+      listMembers,
+    ),
+    route(
+      new RegExp(`^${BASE}/groups/([^/]+)/hasMember/([^/]+)$`),
+      'admin.members.hasMember',
+      'DirectoryMembers.HasMember',
+      MEMBER_READ,
+      hasMember,
+    ),
+  ];
+}
+
+/** Renders a user as the Admin SDK does; `publicOnly` for `viewType=domain_public`. */
+function renderUser(user: DirectoryUser, publicOnly: boolean, now: number): User {
+  const fullName = [user.givenName, user.familyName].filter(Boolean).join(' ');
+  const common: User = {
+    kind: 'admin#directory#user',
+    id: user.id,
+    etag: `"${hashOf(`${user.id}|${user.primaryEmail}|${user.givenName}|${user.familyName}`)}"`,
+    primaryEmail: user.primaryEmail,
+    name: { givenName: user.givenName, familyName: user.familyName, fullName },
+    emails: [{ address: user.primaryEmail, primary: true }],
+    ...(user.phone ? { phones: [{ value: user.phone, type: 'work' }] } : {}),
+    ...(user.title || user.department
+      ? { organizations: [{ title: user.title, department: user.department, primary: true }] }
+      : {}),
+  };
+  if (publicOnly) return common;
+  return {
+    ...common,
+    isAdmin: user.isAdmin,
+    isDelegatedAdmin: false,
+    lastLoginTime: new Date(now).toISOString(),
+    creationTime: user.creationTime,
+    agreedToTerms: true,
+    suspended: false,
+    archived: false,
+    changePasswordAtNextLogin: false,
+    ipWhitelisted: false,
+    customerId: user.customerId,
+    orgUnitPath: '/',
+    isMailboxSetup: true,
+    isEnrolledIn2Sv: false,
+    isEnforcedIn2Sv: false,
+    includeInGlobalAddressList: true,
+  };
+}
+
+function renderGroup(group: DirectoryGroup): admin_directory_v1.Schema$Group {
+  return {
+    kind: 'admin#directory#group',
+    id: group.id,
+    etag: `"${hashOf(group.email + group.name)}"`,
+    email: group.email,
+    name: group.name,
+    description: group.description,
+    directMembersCount: String(group.members.size),
+    adminCreated: true,
+  };
+}
+
+/**
+ * Compiles a users.list `query` (developers.google.com/admin-sdk/directory/v1/guides/search-users):
+ * `field:value` with a trailing `*` for prefixes (email, givenName, familyName, name),
+ * `isAdmin=true|false`, and bare words matched against names and e-mail.
+ */
+function userQuery(query: string): (user: DirectoryUser) => boolean {
+  const terms = query.match(/(?:[^\s']+|'[^']*')+/g) ?? [];
+  const tests = terms.map((term): ((user: DirectoryUser) => boolean) => {
+    const admin = /^isAdmin\s*=\s*(true|false)$/i.exec(term);
+    if (admin) return (user) => user.isAdmin === (admin[1]?.toLowerCase() === 'true');
+    const field = /^(email|givenName|familyName|name)\s*[:=]\s*'?([^']*)'?$/i.exec(term);
+    const rawValue = (field ? field[2] : term) ?? '';
+    const prefix = rawValue.endsWith('*');
+    const value = rawValue.replace(/\*$/, '').toLowerCase();
+    const test = (text: string): boolean =>
+      prefix ? text.toLowerCase().startsWith(value) : text.toLowerCase() === value;
+    const name = field?.[1]?.toLowerCase();
+    if (name === 'email') return (user) => test(user.primaryEmail);
+    if (name === 'givenname') return (user) => test(user.givenName);
+    if (name === 'familyname') return (user) => test(user.familyName);
+    if (name === 'name') return (user) => test(`${user.givenName} ${user.familyName}`);
+    return (user) =>
+      [
+        user.givenName,
+        user.familyName,
+        user.primaryEmail,
+        user.primaryEmail.split('@')[0] ?? '',
+      ].some((text) => text.toLowerCase().startsWith(value));
+  });
+  return (user) => tests.every((test) => test(user));
+}

@@ -1,0 +1,25 @@
+/**
+ * This file is the public entry of the Workspace API emulator: `createWorkspaceEmulator`, the
+ * HTTP client over it, and the types callers need.
+ */
+import { WorkspaceEmulator, type WorkspaceEmulatorOptions } from './workspace-emulator';
+
+export { WorkspaceEmulator, type WorkspaceEmulatorOptions } from './workspace-emulator';
+export { EmulatorHttpClient } from './http-client';
+export { EmulatorTimeoutError } from './google-errors';
+export type { CallFilter, FaultRule, TrafficSettings, TrafficSettingsPatch } from './traffic-model';
+export type { SeedSpec, SeedSummary } from '../seed/workspace-seed';
+export type {
+  EmulatorRequest,
+  EmulatorResponse,
+  ApiHandler,
+  VirtualClock,
+  WorkspaceEmulatorFacade,
+} from './contract';
+export { PEOPLE_LIMITS } from './people-api';
+export { DIRECTORY_LIMITS } from './directory-api';
+
+/** Creates an in-memory Workspace emulator, optionally seeded with a generated Workspace. */
+export function createWorkspaceEmulator(options: WorkspaceEmulatorOptions = {}): WorkspaceEmulator {
+  return new WorkspaceEmulator(options);
+}

@@ -1,0 +1,285 @@
+/**
+ * This file defines the emulator's OAuth side: opaque access tokens bound to a principal, scopes
+ * and expiry; service accounts with their keys; the per-domain table of domain-wide-delegation
+ * grants; the token endpoint's JWT-bearer exchange and IAM Credentials signJwt.
+ */
+import {
+  createPublicKey,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
+import { signJwt } from './id-token-issuer';
+import { OAuthError, invalidArgument, notFound, forbidden } from './google-errors';
+import type { VirtualClock } from './contract';
+
+/** What an access token grants. */
+export interface AccessGrant {
+  email: string;
+  scopes: Set<string>;
+  expiresAt: number;
+}
+
+/** A service account the emulator knows: its client id and public keys (key id → key). */
+export interface ServiceAccount {
+  email: string;
+  clientId: string;
+  privateKey?: KeyObject;
+  keyId?: string;
+  publicKeys: Map<string, KeyObject>;
+  /** Principals allowed to call signJwt as this account (roles/iam.serviceAccountTokenCreator). */
+  tokenCreators: Set<string>;
+}
+
+export const TOKEN_URL = 'https://oauth2.googleapis.com/token';
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const SCOPE_PREFIX = 'https://www.googleapis.com/auth/';
+
+const UNAUTHORIZED_CLIENT =
+  'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.';
+
+/** Tokens, service accounts and delegation grants. */
+export class OAuthState {
+  private readonly tokens = new Map<string, AccessGrant>();
+  readonly serviceAccounts = new Map<string, ServiceAccount>();
+  /** domain → client id → granted scopes. */
+  private readonly delegation = new Map<string, Map<string, Set<string>>>();
+
+  constructor(private readonly clock: VirtualClock) {}
+
+  /** Mints an opaque access token for a principal and scopes. */
+  mint(email: string, scopes: string[], lifetimeSeconds = 3599): string {
+    const token = `ya29.emu-${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(token, {
+      email: email.toLowerCase(),
+      scopes: new Set(scopes.map(expandScope)),
+      expiresAt: this.clock.now() + lifetimeSeconds * 1000,
+    });
+    return token;
+  }
+
+  /** Looks a token up: undefined when unknown, 'expired' when past its expiry. */
+  lookup(token: string): AccessGrant | 'expired' | undefined {
+    const grant = this.tokens.get(token);
+    if (!grant) return undefined;
+    return grant.expiresAt <= this.clock.now() ? 'expired' : grant;
+  }
+
+  /** Creates a service account with a generated key the emulator holds; returns its client id. */
+  createServiceAccount(email: string): string {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyId = randomBytes(20).toString('hex');
+    const account = this.ensureAccount(email);
+    account.privateKey = privateKey;
+    account.keyId = keyId;
+    account.publicKeys.set(keyId, publicKey);
+    return account.clientId;
+  }
+
+  /** Registers a public key (PEM) for a service account that signs its assertions itself. */
+  registerServiceAccountKey(email: string, publicKeyPem: string, keyId?: string): string {
+    const account = this.ensureAccount(email);
+    account.publicKeys.set(keyId ?? randomBytes(20).toString('hex'), createPublicKey(publicKeyPem));
+    return account.clientId;
+  }
+
+  /** Allows a principal to call signJwt as a service account. */
+  grantTokenCreator(serviceAccountEmail: string, principal: string): void {
+    const account = this.serviceAccounts.get(serviceAccountEmail.toLowerCase());
+    if (!account) throw new Error(`No service account ${serviceAccountEmail}.`);
+    account.tokenCreators.add(principal.toLowerCase());
+  }
+
+  /** Records a domain-wide-delegation grant: the client id may act for the domain's users in those scopes. */
+  grantDomainWideDelegation(domain: string, clientId: string, scopes: string[]): void {
+    const byClient = this.delegation.get(domain.toLowerCase()) ?? new Map<string, Set<string>>();
+    byClient.set(clientId, new Set(scopes.map(expandScope)));
+    this.delegation.set(domain.toLowerCase(), byClient);
+  }
+
+  /** Removes a domain-wide-delegation grant. */
+  revokeDomainWideDelegation(domain: string, clientId: string): void {
+    this.delegation.get(domain.toLowerCase())?.delete(clientId);
+  }
+
+  /** Lists the grants, for the control API. */
+  delegationGrants(): { domain: string; clientId: string; scopes: string[] }[] {
+    return [...this.delegation].flatMap(([domain, byClient]) =>
+      [...byClient].map(([clientId, scopes]) => ({ domain, clientId, scopes: [...scopes] })),
+    );
+  }
+
+  /**
+   * The token endpoint's JWT-bearer exchange. `isUser(email)` says whether the subject is a user
+   * of a domain; `audiences` are the token URLs accepted as `aud`.
+   */
+  exchangeAssertion(
+    form: URLSearchParams,
+    audiences: string[],
+    isUser: (email: string) => boolean,
+  ): { access_token: string; expires_in: number; token_type: 'Bearer' } {
+    const grantType = form.get('grant_type');
+    if (grantType === null)
+      throw new OAuthError(400, 'invalid_request', 'Missing required parameter: grant_type');
+    if (grantType !== JWT_BEARER)
+      throw new OAuthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
+    const assertion = form.get('assertion');
+    if (!assertion)
+      throw new OAuthError(400, 'invalid_request', 'Missing required parameter: assertion');
+    const { header, claims, signedPart, signature } = decodeJwt(assertion);
+    const iss = typeof claims.iss === 'string' ? claims.iss.toLowerCase() : '';
+    const account = this.serviceAccounts.get(iss);
+    if (!account) throw new OAuthError(400, 'invalid_grant', 'Invalid grant: account not found');
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const keys = kid ? [account.publicKeys.get(kid)] : [...account.publicKeys.values()];
+    const valid =
+      header.alg === 'RS256' &&
+      keys.some(
+        (key) =>
+          key !== undefined && createVerify('RSA-SHA256').update(signedPart).verify(key, signature),
+      );
+    if (!valid) throw new OAuthError(400, 'invalid_grant', 'Invalid JWT Signature.');
+    if (typeof claims.aud !== 'string' || !audiences.includes(claims.aud))
+      throw new OAuthError(400, 'invalid_grant', 'Invalid JWT: Failed audience check.');
+    const now = Math.floor(this.clock.now() / 1000);
+    const iat = claims.iat;
+    const exp = claims.exp;
+    if (
+      typeof iat !== 'number' ||
+      typeof exp !== 'number' ||
+      exp <= iat ||
+      exp - iat > 3600 ||
+      iat > now + 300 ||
+      exp < now
+    )
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
+      );
+    const scopes =
+      typeof claims.scope === 'string' ? claims.scope.split(/\s+/).filter(Boolean) : [];
+    if (scopes.length === 0)
+      throw new OAuthError(400, 'invalid_scope', 'Empty or missing scope not allowed.');
+    const sub = typeof claims.sub === 'string' ? claims.sub.toLowerCase() : undefined;
+    if (sub === undefined || sub === iss) {
+      return { access_token: this.mint(iss, scopes), expires_in: 3599, token_type: 'Bearer' };
+    }
+    if (!isUser(sub)) throw new OAuthError(400, 'invalid_grant', 'Invalid email or User ID');
+    const domain = sub.split('@')[1] ?? '';
+    const granted = this.delegation.get(domain)?.get(account.clientId);
+    if (!granted || !scopes.every((scope) => granted.has(expandScope(scope))))
+      throw new OAuthError(401, 'unauthorized_client', UNAUTHORIZED_CLIENT);
+    return { access_token: this.mint(sub, scopes), expires_in: 3599, token_type: 'Bearer' };
+  }
+
+  /**
+   * IAM Credentials signJwt: signs the claims as the service account with the key the emulator
+   * holds. The caller must be the account itself or one of its token creators.
+   */
+  signJwtAs(
+    caller: string,
+    accountEmail: string,
+    body: unknown,
+  ): { keyId: string; signedJwt: string } {
+    const account = this.serviceAccounts.get(accountEmail.toLowerCase());
+    if (!account || !account.privateKey || !account.keyId)
+      throw notFound(`Service account ${accountEmail} not found or has no key held by Google.`);
+    if (caller !== account.email && !account.tokenCreators.has(caller))
+      throw forbidden(
+        `Permission 'iam.serviceAccounts.signJwt' denied on resource (or it may not exist).`,
+      );
+    const payload = (body as { payload?: unknown } | null)?.payload;
+    if (typeof payload !== 'string')
+      throw invalidArgument('Invalid JWT payload: payload is required.');
+    let claims: unknown;
+    try {
+      claims = JSON.parse(payload);
+    } catch {
+      throw invalidArgument('Invalid JWT payload: it is not valid JSON.');
+    }
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+      throw invalidArgument('Invalid JWT payload: it must be a JSON object.');
+    const exp = (claims as { exp?: unknown }).exp;
+    if (typeof exp === 'number' && exp > this.clock.now() / 1000 + 12 * 3600)
+      throw invalidArgument('Invalid JWT payload: exp must be at most 12 hours in the future.');
+    const signedJwt = signJwt(
+      { alg: 'RS256', kid: account.keyId, typ: 'JWT' },
+      claims,
+      account.privateKey,
+    );
+    return { keyId: account.keyId, signedJwt };
+  }
+
+  /** Forgets every token, account and grant. */
+  reset(): void {
+    this.tokens.clear();
+    this.serviceAccounts.clear();
+    this.delegation.clear();
+  }
+
+  private ensureAccount(email: string): ServiceAccount {
+    const key = email.toLowerCase();
+    if (!key.endsWith('.iam.gserviceaccount.com'))
+      throw new Error(`${email} is not a service account address (…@….iam.gserviceaccount.com).`);
+    let account = this.serviceAccounts.get(key);
+    if (!account) {
+      let hash = 0n;
+      for (const char of key) hash = (hash * 131n + BigInt(char.codePointAt(0) ?? 0)) % 10n ** 20n;
+      account = {
+        email: key,
+        clientId: (10n ** 20n + hash).toString(),
+        publicKeys: new Map(),
+        tokenCreators: new Set(),
+      };
+      this.serviceAccounts.set(key, account);
+    }
+    return account;
+  }
+}
+
+/** Turns a short scope ("contacts") into its URL; full URLs and "openid" stay as they are. */
+export function expandScope(scope: string): string {
+  if (
+    scope.startsWith('https://') ||
+    scope === 'openid' ||
+    scope === 'email' ||
+    scope === 'profile'
+  )
+    return scope;
+  return SCOPE_PREFIX + scope;
+}
+
+function decodeJwt(jwt: string): {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  signedPart: string;
+  signature: Buffer;
+} {
+  const parts = jwt.split('.');
+  const fail = (): never => {
+    throw new OAuthError(400, 'invalid_grant', 'Invalid JWT: malformed assertion.');
+  };
+  if (parts.length !== 3) fail();
+  try {
+    const header = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8')) as unknown;
+    const claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as unknown;
+    if (
+      typeof header !== 'object' ||
+      header === null ||
+      typeof claims !== 'object' ||
+      claims === null
+    )
+      fail();
+    return {
+      header: header as Record<string, unknown>,
+      claims: claims as Record<string, unknown>,
+      signedPart: `${parts[0]}.${parts[1]}`,
+      signature: Buffer.from(parts[2] ?? '', 'base64url'),
+    };
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
+    return fail();
+  }
+}

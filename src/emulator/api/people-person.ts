@@ -1,0 +1,365 @@
+/**
+ * This file defines how the emulator turns stored contacts into People API `Person` objects and
+ * back: the field lists and masks of people.v1, validation of written persons (singletons,
+ * memberships, unknown fields), and the rendering with resource names, etags and metadata.
+ */
+import type { people_v1 } from '@googleapis/people';
+import { invalidArgument } from './google-errors';
+import { checkFields } from './route-context';
+import type { AddressBook, ContactRecord } from './workspace-store';
+import { SYSTEM_GROUPS } from './workspace-store';
+
+type Person = people_v1.Schema$Person;
+
+/** Every `personFields` / `readMask` path of people.v1. */
+export const PERSON_FIELDS = [
+  'addresses',
+  'ageRanges',
+  'biographies',
+  'birthdays',
+  'calendarUrls',
+  'clientData',
+  'coverPhotos',
+  'emailAddresses',
+  'events',
+  'externalIds',
+  'genders',
+  'imClients',
+  'interests',
+  'locales',
+  'locations',
+  'memberships',
+  'metadata',
+  'miscKeywords',
+  'names',
+  'nicknames',
+  'occupations',
+  'organizations',
+  'phoneNumbers',
+  'photos',
+  'relations',
+  'sipAddresses',
+  'skills',
+  'urls',
+  'userDefined',
+] as const;
+
+/** The fields a contact write may set (`updatePersonFields` paths). */
+export const UPDATABLE_FIELDS = [
+  'addresses',
+  'biographies',
+  'birthdays',
+  'calendarUrls',
+  'clientData',
+  'emailAddresses',
+  'events',
+  'externalIds',
+  'genders',
+  'imClients',
+  'interests',
+  'locales',
+  'locations',
+  'memberships',
+  'miscKeywords',
+  'names',
+  'nicknames',
+  'occupations',
+  'organizations',
+  'phoneNumbers',
+  'relations',
+  'sipAddresses',
+  'urls',
+  'userDefined',
+] as const;
+
+/** Fields that hold one value on a contact (FACTS.md, People API: "names, birthdays, genders and biographies hold one value each"). */
+export const SINGLETON_FIELDS = ['names', 'birthdays', 'genders', 'biographies'];
+
+/** Fields of Person a client may send but which a contact write ignores (server-set). */
+const READ_ONLY_FIELDS = [
+  'resourceName',
+  'etag',
+  'metadata',
+  'photos',
+  'coverPhotos',
+  'ageRanges',
+  'ageRange',
+  'braggingRights',
+  'fileAses',
+  'relationshipInterests',
+  'relationshipStatuses',
+  'residences',
+  'skills',
+  'taglines',
+];
+
+/** Item properties that Google computes and a write does not store. */
+const DERIVED_ITEM_KEYS = [
+  'metadata',
+  'formattedType',
+  'canonicalForm',
+  'displayName',
+  'displayNameLastFirst',
+  'formattedValue',
+  'formattedProtocol',
+];
+
+const PERSON_MASK_DOC = 'https://developers.google.com/people/api/rest/v1/people.connections/list';
+
+/** Validates a read mask (`personFields`/`readMask`), required unless `fallback` is given. */
+export function readMask(paths: string[], name: string, fallback?: readonly string[]): Set<string> {
+  if (paths.length === 0) {
+    if (fallback) return new Set(fallback);
+    throw invalidArgument(
+      `${name} mask is required. Please specify one or more valid paths. Valid paths are documented at ${PERSON_MASK_DOC}.`,
+    );
+  }
+  for (const path of paths)
+    if (!(PERSON_FIELDS as readonly string[]).includes(path))
+      throw invalidArgument(
+        `Invalid ${name} mask path: "${path}". Valid paths are documented at ${PERSON_MASK_DOC}.`,
+      );
+  return new Set(paths);
+}
+
+/** Validates `updatePersonFields` (required). */
+export function updateMask(paths: string[]): string[] {
+  if (paths.length === 0)
+    throw invalidArgument(
+      'updatePersonFields mask is required. Please specify one or more valid paths. Valid paths are documented at https://developers.google.com/people/api/rest/v1/people/updateContact.',
+    );
+  for (const path of paths)
+    if (!(UPDATABLE_FIELDS as readonly string[]).includes(path))
+      throw invalidArgument(
+        `Invalid updatePersonFields mask path: "${path}". Valid update paths are documented at https://developers.google.com/people/api/rest/v1/people/updateContact.`,
+      );
+  return paths;
+}
+
+/** A person as written, reduced to what the emulator stores. */
+export interface WrittenPerson {
+  fields: Record<string, unknown[]>;
+  /** Contact-group ids, when the person carried memberships. */
+  groups?: string[];
+}
+
+/**
+ * Validates a person sent to createContact/updateContact and reduces it to stored fields.
+ * `book` resolves membership groups; throws 400 INVALID_ARGUMENT with Google's wording.
+ */
+export function parseWrittenPerson(
+  value: unknown,
+  book: AddressBook,
+  where = 'person',
+): WrittenPerson {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalidArgument(`Invalid JSON payload received. '${where}' must be an object.`);
+  const person = value as Record<string, unknown>;
+  checkFields(person, [...UPDATABLE_FIELDS, ...READ_ONLY_FIELDS], where);
+  const fields: Record<string, unknown[]> = {};
+  let groups: string[] | undefined;
+  for (const field of UPDATABLE_FIELDS) {
+    const items = person[field];
+    if (items === undefined || items === null) continue;
+    if (
+      !Array.isArray(items) ||
+      items.some((item) => typeof item !== 'object' || item === null || Array.isArray(item))
+    )
+      throw invalidArgument(`Invalid value at '${where}.${field}': expected a list of objects.`);
+    if (SINGLETON_FIELDS.includes(field) && items.length > 1)
+      throw invalidArgument(
+        `Invalid ${where}.${field}: only one ${field.replace(/s$/, '')} is allowed on a contact; got ${items.length}.`,
+      );
+    if (field === 'memberships') {
+      groups = parseMemberships(items as Record<string, unknown>[], book, where);
+      continue;
+    }
+    if (field === 'clientData')
+      for (const item of items as Record<string, unknown>[])
+        if (typeof item.key !== 'string' || item.key === '')
+          throw invalidArgument(`Invalid ${where}.clientData: every entry needs a non-empty key.`);
+    if (items.length > 0) fields[field] = (items as Record<string, unknown>[]).map(stripDerived);
+  }
+  return groups === undefined ? { fields } : { fields, groups };
+}
+
+function stripDerived(item: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item))
+    if (!DERIVED_ITEM_KEYS.includes(key)) copy[key] = value;
+  return copy;
+}
+
+function parseMemberships(
+  items: Record<string, unknown>[],
+  book: AddressBook,
+  where: string,
+): string[] {
+  const groups: string[] = [];
+  for (const item of items) {
+    const membership = item.contactGroupMembership as Record<string, unknown> | undefined;
+    const name =
+      typeof membership?.contactGroupResourceName === 'string'
+        ? membership.contactGroupResourceName.replace(/^contactGroups\//, '')
+        : typeof membership?.contactGroupId === 'string'
+          ? membership.contactGroupId
+          : undefined;
+    if (name === undefined) {
+      if (item.domainMembership !== undefined) continue;
+      throw invalidArgument(
+        `Invalid ${where}.memberships: a contactGroupMembership needs contactGroupResourceName.`,
+      );
+    }
+    const group = book.groups.get(name);
+    if (!group || group.deleted)
+      throw invalidArgument(
+        `Invalid ${where}.memberships: contact group "contactGroups/${name}" not found.`,
+      );
+    if (group.system && name !== 'myContacts' && name !== 'starred')
+      throw invalidArgument(
+        `Invalid ${where}.memberships: cannot add a contact to system contact group "contactGroups/${name}".`,
+      );
+    if (!groups.includes(name)) groups.push(name);
+  }
+  return groups;
+}
+
+/** The resource name of a contact: `people/c` + 16 digits. */
+export function contactResourceName(n: number): string {
+  return `people/c${1e15 + n}`;
+}
+
+/** The number of a contact resource name, or undefined if the name is not a contact's. */
+export function contactNumber(resourceName: string): number | undefined {
+  const match = /^people\/c(\d{16})$/.exec(resourceName);
+  if (!match) return undefined;
+  const n = Number(match[1]) - 1e15;
+  return n > 0 ? n : undefined;
+}
+
+/** The person etag (top level) and the contact source etag of a version. */
+export function contactEtags(record: ContactRecord): { person: string; source: string } {
+  const tag = Buffer.from(`${record.n}.${record.version}`).toString('base64');
+  return { person: `%EgU${tag}`, source: `#${tag}` };
+}
+
+/** Renders a stored contact as a Person with the fields of the mask. */
+export function renderContact(record: ContactRecord, mask: Set<string>, inSync = false): Person {
+  const etags = contactEtags(record);
+  const sourceId = (1e15 + record.n).toString(16);
+  const source = { type: 'CONTACT', id: sourceId };
+  const person: Person = { resourceName: contactResourceName(record.n), etag: etags.person };
+  if (record.deleted) {
+    person.metadata = {
+      deleted: true,
+      sources: [{ ...source, etag: etags.source, updateTime: iso(record.updated) }],
+    };
+    return person;
+  }
+  if (mask.has('metadata') || (inSync && record.previous)) {
+    person.metadata = {
+      sources: [{ ...source, etag: etags.source, updateTime: iso(record.updated) }],
+      objectType: 'PERSON',
+      ...(inSync && record.previous ? { previousResourceNames: record.previous } : {}),
+    };
+  }
+  const stored = JSON.parse(record.data) as Record<string, Record<string, unknown>[]>;
+  const bag = person as Record<string, unknown>;
+  for (const field of mask) {
+    if (field === 'metadata' || field === 'memberships' || field === 'photos') continue;
+    const items = stored[field];
+    if (!items) continue;
+    bag[field] = items.map((item, index) => ({
+      metadata: { ...(index === 0 ? { primary: true } : {}), source },
+      ...derived(field, item),
+    }));
+  }
+  if (mask.has('memberships'))
+    person.memberships = record.groups.map((id) => ({
+      metadata: { source },
+      contactGroupMembership: {
+        contactGroupId: id,
+        contactGroupResourceName: `contactGroups/${id}`,
+      },
+    }));
+  if (mask.has('photos'))
+    person.photos = [
+      {
+        metadata: { primary: true, source },
+        url: `https://lh3.googleusercontent.com/cm/emulator-default-${sourceId}`,
+        default: true,
+      },
+    ];
+  return person;
+}
+
+function derived(field: string, item: Record<string, unknown>): Record<string, unknown> {
+  if (field === 'names') {
+    const given = typeof item.givenName === 'string' ? item.givenName : '';
+    const family = typeof item.familyName === 'string' ? item.familyName : '';
+    const unstructured =
+      typeof item.unstructuredName === 'string'
+        ? item.unstructuredName
+        : [given, family].filter(Boolean).join(' ');
+    return {
+      ...item,
+      displayName: unstructured,
+      displayNameLastFirst: family && given ? `${family}, ${given}` : unstructured,
+      unstructuredName: unstructured,
+    };
+  }
+  if (
+    (field === 'emailAddresses' ||
+      field === 'phoneNumbers' ||
+      field === 'addresses' ||
+      field === 'urls') &&
+    typeof item.type === 'string'
+  )
+    return { ...item, formattedType: item.type.charAt(0).toUpperCase() + item.type.slice(1) };
+  return item;
+}
+
+/** An RFC 3339 timestamp of a virtual-clock time. */
+export function iso(milliseconds: number): string {
+  return new Date(milliseconds).toISOString();
+}
+
+/** The words a contact is found by in searchContacts: names, nicknames, e-mails, phones, organizations. */
+export function searchMatches(record: ContactRecord, query: string): boolean {
+  const stored = JSON.parse(record.data) as Record<string, Record<string, unknown>[]>;
+  const words: string[] = [];
+  const push = (value: unknown): void => {
+    if (typeof value === 'string')
+      words.push(...value.toLowerCase().split(/[\s,.@-]+/), value.toLowerCase());
+  };
+  for (const name of stored.names ?? []) {
+    push(name.givenName);
+    push(name.familyName);
+    push(name.unstructuredName);
+  }
+  for (const item of stored.nicknames ?? []) push(item.value);
+  for (const item of stored.emailAddresses ?? []) push(item.value);
+  for (const item of stored.organizations ?? []) push(item.name);
+  const digits = query.replace(/[^\d]/g, '');
+  if (digits.length >= 3)
+    for (const item of stored.phoneNumbers ?? [])
+      if (typeof item.value === 'string' && item.value.replace(/[^\d]/g, '').includes(digits))
+        return true;
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return terms.every((term) => words.some((word) => word.startsWith(term)));
+}
+
+/** The display name Google gives a system contact group. */
+export function systemGroupFormattedName(id: string): string {
+  const names: Record<string, string> = {
+    myContacts: 'My Contacts',
+    starred: 'Starred',
+    friends: 'Friends',
+    family: 'Family',
+    coworkers: 'Coworkers',
+    chatBuddies: 'Chat contacts',
+    all: 'All Contacts',
+    blocked: 'Blocked',
+  };
+  return names[id] ?? SYSTEM_GROUPS[id] ?? id;
+}

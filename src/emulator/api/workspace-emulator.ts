@@ -1,0 +1,415 @@
+/**
+ * This file defines the WorkspaceEmulator: one synchronous handler for Google's People v1,
+ * Admin SDK Directory v1, OAuth token endpoint, IAM Credentials signJwt and certificate URLs,
+ * routed by path (any host on loopback, the real host otherwise), with bearer-token
+ * authorisation, the traffic model, and typed control methods for tests.
+ */
+import type {
+  EmulatorRequest,
+  EmulatorResponse,
+  VirtualClock,
+  WorkspaceEmulatorFacade,
+} from './contract';
+import { directoryRoutes } from './directory-api';
+import {
+  EmulatorTimeoutError,
+  GoogleApiError,
+  OAuthError,
+  insufficientScopes,
+  notFound,
+  unauthenticated,
+} from './google-errors';
+import { IdTokenIssuer } from './id-token-issuer';
+import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
+import { peopleRoutes, type PeopleSettings } from './people-api';
+import { jsonBody, type Route, type RouteResult } from './route-context';
+import { controlRoutes } from './control-api';
+import {
+  TrafficModel,
+  faultError,
+  type CallFilter,
+  type FaultRule,
+  type TrafficSettingsPatch,
+} from './traffic-model';
+import {
+  WorkspaceStore,
+  type Customer,
+  type DirectoryGroup,
+  type DirectoryUser,
+  type GroupMember,
+} from './workspace-store';
+import { seedWorkspace, type SeedSpec, type SeedSummary } from '../seed/workspace-seed';
+
+/** Options of a new emulator. */
+export interface WorkspaceEmulatorOptions {
+  /** Start of the virtual clock in ms since the epoch (default 2026-01-01T00:00:00Z). */
+  startTime?: number;
+  /** A Workspace to generate at once. */
+  seed?: SeedSpec;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const CLOUD_PLATFORM = [
+  'https://www.googleapis.com/auth/cloud-platform',
+  'https://www.googleapis.com/auth/iam',
+];
+const TOKEN_AUDIENCES = [
+  TOKEN_URL,
+  'https://accounts.google.com/o/oauth2/token',
+  'https://www.googleapis.com/oauth2/v4/token',
+];
+
+class EmulatorClock implements VirtualClock {
+  constructor(private current: number) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  advance(milliseconds: number): void {
+    if (milliseconds < 0) throw new Error('The virtual clock cannot go back.');
+    this.current += milliseconds;
+  }
+}
+
+/** The in-memory Workspace and its APIs. */
+export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
+  readonly clock: VirtualClock;
+  readonly idTokens = new IdTokenIssuer();
+  readonly traffic = new TrafficModel();
+  readonly peopleSettings: PeopleSettings = { syncVisibilityDelayMs: 0 };
+  private store = new WorkspaceStore();
+  private readonly oauth: OAuthState;
+  private routes: Route[] = [];
+  private readonly control: Route[];
+
+  constructor(options: WorkspaceEmulatorOptions = {}) {
+    this.clock = new EmulatorClock(options.startTime ?? Date.UTC(2026, 0, 1));
+    this.oauth = new OAuthState(this.clock);
+    this.control = controlRoutes(this);
+    this.buildRoutes();
+    if (options.seed) this.seed(options.seed);
+  }
+
+  /** Answers one request. Throws EmulatorTimeoutError only when a scheduled fault says so. */
+  handle(request: EmulatorRequest): EmulatorResponse {
+    return this.handleParallel([request])[0] as EmulatorResponse;
+  }
+
+  /**
+   * Answers requests sent at the same time (UrlFetchApp.fetchAll): each is handled as by
+   * `handle`, and one user's overlapping mutations meet the concurrency model.
+   * A timed-out request throws, as UrlFetchApp.fetchAll does.
+   */
+  handleParallel(requests: EmulatorRequest[]): EmulatorResponse[] {
+    const mutationsSeen = new Map<string, number>();
+    return requests.map((request) => this.dispatch(request, mutationsSeen));
+  }
+
+  /** Mints an access token for a user (or service account) and scopes; short scopes ("contacts") are expanded. */
+  mintAccessToken(email: string, scopes: string[], lifetimeSeconds?: number): string {
+    return this.oauth.mint(email, scopes, lifetimeSeconds);
+  }
+
+  /** Forgets the whole Workspace, tokens, accounts, grants, counters, faults and settings. */
+  reset(): void {
+    this.store = new WorkspaceStore();
+    this.oauth.reset();
+    this.traffic.reset();
+    this.peopleSettings.syncVisibilityDelayMs = 0;
+    this.buildRoutes();
+  }
+
+  /** Generates a Workspace (deterministic for a given spec) into the current one. */
+  seed(spec: SeedSpec): SeedSummary {
+    return seedWorkspace(this.store, spec, this.clock.now());
+  }
+
+  /** Adds a customer with its primary and secondary domains. */
+  addCustomer(primaryDomain: string, secondaryDomains: string[] = []): Customer {
+    return this.store.addCustomer(primaryDomain, secondaryDomains);
+  }
+
+  /** Adds a user to the customer that owns the address's domain. */
+  addUser(
+    email: string,
+    details: Partial<
+      Pick<DirectoryUser, 'givenName' | 'familyName' | 'isAdmin' | 'phone' | 'title' | 'department'>
+    > = {},
+  ): DirectoryUser {
+    return this.store.addUser(email, details);
+  }
+
+  /** Adds a Google Group. */
+  addGroup(email: string, name: string, description = ''): DirectoryGroup {
+    return this.store.addGroup(email, name, description);
+  }
+
+  /** Adds a user or a group to a group. */
+  addGroupMember(
+    groupEmail: string,
+    memberEmail: string,
+    role: GroupMember['role'] = 'MEMBER',
+  ): void {
+    this.store.addGroupMember(groupEmail, memberEmail, role);
+  }
+
+  /** Creates a service account whose key the emulator holds (for IAM signJwt); returns its OAuth client id. */
+  createServiceAccount(email: string): string {
+    return this.oauth.createServiceAccount(email);
+  }
+
+  /** Registers the public key of a service account that signs its assertions itself; returns its client id. */
+  registerServiceAccountKey(email: string, publicKeyPem: string, keyId?: string): string {
+    return this.oauth.registerServiceAccountKey(email, publicKeyPem, keyId);
+  }
+
+  /** Lets a principal (user or service account) call signJwt as a service account. */
+  grantTokenCreator(serviceAccountEmail: string, principal: string): void {
+    this.oauth.grantTokenCreator(serviceAccountEmail, principal);
+  }
+
+  /** Grants domain-wide delegation of scopes to a client id for a domain's users. */
+  grantDomainWideDelegation(domain: string, clientId: string, scopes: string[]): void {
+    this.oauth.grantDomainWideDelegation(domain, clientId, scopes);
+  }
+
+  /** Withdraws a domain-wide-delegation grant. */
+  revokeDomainWideDelegation(domain: string, clientId: string): void {
+    this.oauth.revokeDomainWideDelegation(domain, clientId);
+  }
+
+  /** The current domain-wide-delegation grants. */
+  delegationGrants(): { domain: string; clientId: string; scopes: string[] }[] {
+    return this.oauth.delegationGrants();
+  }
+
+  /** Counts the calls answered so far that match the filter (operation id, user, HTTP status). */
+  callCount(filter?: CallFilter): number {
+    return this.traffic.callCount(filter);
+  }
+
+  /** Changes the quota, latency and concurrency model. */
+  configureTraffic(patch: TrafficSettingsPatch): void {
+    this.traffic.configure(patch);
+  }
+
+  /** Schedules a fault (429/500/503/timeout) on matching calls. */
+  injectFault(rule: FaultRule): void {
+    this.traffic.injectFault(rule);
+  }
+
+  /** Sets how long writes take to show in sync listings (FACTS.md: sync is not read-after-write). */
+  setSyncVisibilityDelay(milliseconds: number): void {
+    this.peopleSettings.syncVisibilityDelayMs = milliseconds;
+  }
+
+  /** The Workspace's users, customers and groups (read-only view for tests and the control API). */
+  get workspace(): Pick<WorkspaceStore, 'customers' | 'users' | 'groups'> {
+    return this.store;
+  }
+
+  /** The number of live contacts of a user, or undefined for an unknown user. */
+  contactCount(email: string): number | undefined {
+    return this.store.book(email)?.liveCount;
+  }
+
+  private buildRoutes(): void {
+    this.routes = [
+      ...peopleRoutes(this.store, this.clock, this.peopleSettings),
+      ...directoryRoutes(this.store),
+      ...this.oauthRoutes(),
+    ];
+  }
+
+  private oauthRoutes(): Route[] {
+    const base = { mutation: false, quota: 'none' as const };
+    return [
+      {
+        ...base,
+        method: 'POST',
+        host: 'oauth2.googleapis.com',
+        pattern: /^\/token$/,
+        operation: 'oauth2.token',
+        rpc: 'oauth2.token',
+        scopes: null,
+        run: (context): RouteResult => {
+          const form = context.body?.trim().startsWith('{')
+            ? new URLSearchParams(
+                Object.entries(jsonBody(context)).map(([key, value]): [string, string] => [
+                  key,
+                  String(value),
+                ]),
+              )
+            : new URLSearchParams(context.body ?? '');
+          const origin = `${context.url.protocol}//${context.url.host}`;
+          return {
+            body: this.oauth.exchangeAssertion(
+              form,
+              [...TOKEN_AUDIENCES, `${origin}/token`],
+              (email) => this.store.users.has(email),
+            ),
+          };
+        },
+      },
+      {
+        ...base,
+        method: 'POST',
+        host: 'iamcredentials.googleapis.com',
+        pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):signJwt$/,
+        operation: 'iamcredentials.projects.serviceAccounts.signJwt',
+        rpc: 'google.iam.credentials.v1.IAMCredentials.SignJwt',
+        scopes: CLOUD_PLATFORM,
+        run: (context): RouteResult => ({
+          body: this.oauth.signJwtAs(
+            context.caller.email,
+            context.params[1] ?? '',
+            jsonBody(context),
+          ),
+        }),
+      },
+      {
+        ...base,
+        method: 'GET',
+        host: 'www.googleapis.com',
+        pattern: /^\/oauth2\/v1\/certs$/,
+        operation: 'oauth2.certs',
+        rpc: 'oauth2.certs',
+        scopes: null,
+        run: (): RouteResult => ({ body: this.idTokens.certs() }),
+      },
+    ];
+  }
+
+  private dispatch(request: EmulatorRequest, mutationsSeen: Map<string, number>): EmulatorResponse {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return respond(
+        new GoogleApiError(400, `Invalid URL: ${request.url}`, 'INVALID_ARGUMENT').toBody(),
+        400,
+        0,
+      );
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname);
+    const method = request.method.toUpperCase();
+    const path = url.pathname;
+    const candidates = loopback && path.startsWith('/__emulator/') ? this.control : this.routes;
+    let route: Route | undefined;
+    let params: string[] = [];
+    let pathKnown = false;
+    for (const candidate of candidates) {
+      if (!loopback && candidate.host !== url.hostname) continue;
+      const match = candidate.pattern.exec(path);
+      if (!match) continue;
+      pathKnown = true;
+      if (candidate.method !== method) continue;
+      route = candidate;
+      try {
+        params = match.slice(1).map((part) => decodeURIComponent(part ?? ''));
+      } catch {
+        params = match.slice(1).map((part) => part ?? '');
+      }
+      break;
+    }
+    if (!route) {
+      const error = pathKnown
+        ? new GoogleApiError(405, `Method ${method} is not allowed on ${path}.`, 'UNIMPLEMENTED')
+        : notFound(`The requested URL ${path} was not found on this server.`);
+      return respond(error.toBody(), error.code, 0);
+    }
+    const service = route.host;
+    let caller: AccessGrant = { email: '', scopes: new Set(), expiresAt: Infinity };
+    let extraLatency = 0;
+    try {
+      if (route.scopes !== null) caller = this.authorise(request, url, route);
+      if (route.mutation && this.traffic.settings.concurrentMutations.mode !== 'off') {
+        const earlier = mutationsSeen.get(caller.email) ?? 0;
+        mutationsSeen.set(caller.email, earlier + 1);
+        if (earlier > 0 && this.traffic.settings.concurrentMutations.mode === 'fail')
+          throw new GoogleApiError(
+            409,
+            'The operation was aborted: another mutation for the same user was in progress. Send mutations for one user sequentially.',
+            'ABORTED',
+          );
+        extraLatency = earlier * this.traffic.settings.concurrentMutations.extraLatencyMs;
+      }
+      const fault = this.traffic.takeFault(route.operation, caller.email);
+      if (fault === 'timeout') {
+        this.traffic.count(route.operation, caller.email, 0);
+        throw new EmulatorTimeoutError(request.url, this.traffic.settings.timeoutMs);
+      }
+      if (fault !== undefined) throw faultError(fault, service);
+      this.traffic.chargeQuota(route.quota, caller.email, this.clock.now(), service);
+      const result = route.run({
+        method,
+        url,
+        params,
+        body: request.body,
+        caller,
+        now: this.clock.now(),
+      });
+      const status = result.status ?? 200;
+      this.traffic.count(route.operation, caller.email, status);
+      return respond(result.body, status, this.latencyOf(result.items ?? 1) + extraLatency);
+    } catch (error) {
+      if (error instanceof EmulatorTimeoutError) throw error;
+      const latency = this.latencyOf(0) + extraLatency;
+      if (error instanceof OAuthError) {
+        this.traffic.count(route.operation, caller.email, error.httpStatus);
+        return respond(
+          { error: error.error, error_description: error.description },
+          error.httpStatus,
+          latency,
+        );
+      }
+      const googleError =
+        error instanceof GoogleApiError
+          ? error
+          : new GoogleApiError(
+              500,
+              `Internal error encountered in the emulator: ${error instanceof Error ? error.message : String(error)}`,
+              'INTERNAL',
+            );
+      this.traffic.count(route.operation, caller.email, googleError.code);
+      return respond(googleError.toBody(), googleError.code, latency, googleError.headers);
+    }
+  }
+
+  private authorise(request: EmulatorRequest, url: URL, route: Route): AccessGrant {
+    const header = Object.entries(request.headers).find(
+      ([name]) => name.toLowerCase() === 'authorization',
+    )?.[1];
+    const token = header?.startsWith('Bearer ')
+      ? header.slice(7).trim()
+      : url.searchParams.get('access_token');
+    if (!token) throw unauthenticated('missing');
+    const grant = this.oauth.lookup(token);
+    if (grant === undefined) throw unauthenticated('invalid');
+    if (grant === 'expired') throw unauthenticated('expired');
+    const scopes = route.scopes ?? [];
+    if (!scopes.some((scope) => grant.scopes.has(scope)))
+      throw insufficientScopes(route.host, route.rpc);
+    return grant;
+  }
+
+  private latencyOf(items: number): number {
+    const { fixedMs, perItemMs } = this.traffic.settings.latency;
+    return fixedMs + perItemMs * items;
+  }
+}
+
+function respond(
+  body: unknown,
+  status: number,
+  latencyMs: number,
+  headers: Record<string, string> = {},
+): EmulatorResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
+    body: JSON.stringify(body),
+    latencyMs,
+  };
+}

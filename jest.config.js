@@ -3,6 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+    // PGlite's CommonJS build imports Node built-ins dynamically; see the transformer's header.
+    '@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/backend/cjs-dynamic-import-transform.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   testTimeout: 60000,
 };

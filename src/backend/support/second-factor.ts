@@ -32,7 +32,17 @@ export interface StoredSecondFactor {
 
 /** Why a code was refused. */
 export type RefusalReason =
-  'locked-out' | 'throttled' | 'malformed' | 'wrong' | 'replayed' | 'reused' | 'not-confirmed';
+  | 'not-enrolled'
+  | 'locked-out'
+  | 'throttled'
+  | 'malformed'
+  | 'wrong'
+  | 'replayed'
+  | 'reused'
+  | 'not-confirmed';
+
+/** The refusals of a code that was checked: each counts as a failed attempt. */
+export type CountedRefusal = Exclude<RefusalReason, 'not-enrolled' | 'locked-out' | 'throttled'>;
 
 /**
  * The decision on one code, with what the caller must store:
@@ -65,19 +75,19 @@ export type SecondFactorOutcome =
     }
   | {
       readonly ok: false;
-      readonly reason: 'locked-out' | 'throttled';
+      readonly reason: 'not-enrolled' | 'locked-out' | 'throttled';
       readonly countsAsFailure: false;
-      /** Seconds to wait; `null` when locked out until a security manager resets the factor. */
+      /** Seconds to wait when throttled; otherwise `null` (a lock-out lasts until a security manager resets the factor). */
       readonly retryAfterSeconds: number | null;
     }
   | {
       readonly ok: false;
-      readonly reason: Exclude<RefusalReason, 'locked-out' | 'throttled'>;
+      readonly reason: CountedRefusal;
       readonly countsAsFailure: true;
       readonly retryAfterSeconds: null;
     };
 
-function refused(reason: Exclude<RefusalReason, 'locked-out' | 'throttled'>): SecondFactorOutcome {
+function refused(reason: CountedRefusal): SecondFactorOutcome {
   return { ok: false, reason, countsAsFailure: true, retryAfterSeconds: null };
 }
 
@@ -137,6 +147,8 @@ export function checkSecondFactor(input: {
  */
 export function describeRefusal(reason: RefusalReason, retryAfterSeconds: number | null): string {
   switch (reason) {
+    case 'not-enrolled':
+      return 'You have no second factor yet: enrol an authenticator first.';
     case 'locked-out':
       return 'Too many wrong codes: your second factor is locked. Ask a security manager to reset it.';
     case 'throttled':

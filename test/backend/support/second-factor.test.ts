@@ -137,6 +137,7 @@ describe('second-factor check', () => {
 
   it('explains every refusal, and a wrong code exactly like a replayed one', () => {
     const reasons: RefusalReason[] = [
+      'not-enrolled',
       'locked-out',
       'throttled',
       'malformed',

@@ -1,0 +1,304 @@
+/**
+ * This file assembles the backend: `createBackend(options)` opens the database, wires the
+ * services and returns a request handler; `startBackendServer` serves it over HTTP on
+ * 127.0.0.1 (tests, local runs); `lazyHandler` is what functions-framework registers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GoogleAuth } from 'google-auth-library';
+import { IdTokenVerifier, type Caller } from './auth';
+import { configFromEnv, type BackendConfig } from './config';
+import { DatabaseUnavailableError, openDatabase } from './db';
+import { HttpError, notFound } from './errors';
+import {
+  DelegatedTokenMinter,
+  GoogleDirectory,
+  IamSigner,
+  LocalKeySigner,
+  type Directory,
+  type Signer,
+} from './google-access';
+import {
+  RateLimiter,
+  matchRoute,
+  parseJsonBody,
+  parseQuery,
+  readBody,
+  sendJson,
+  validate,
+} from './http';
+import { jsonLogger, traceField, type Logger, type Severity } from './logger';
+import { AlertNotifier } from './notifier';
+import { openApiDocument } from './openapi';
+import { buildRoutes } from './routes';
+import { RuleEngine } from './rules';
+import { emptyQuery } from './schemas';
+import { BackendServices } from './services';
+import { noSupportSessions, type SupportSessions } from './support';
+
+/** How to build a backend; everything but `config` has a production default. */
+export interface BackendOptions {
+  config: BackendConfig;
+  logger?: Logger;
+  /** Replaces the signer chosen by `config.signer`. */
+  signer?: Signer;
+  /** The function's own access token for IAM signJwt (application default credentials otherwise). */
+  ownAccessToken?: () => Promise<string>;
+  supportSessions?: SupportSessions;
+  /** Replaces the Directory API client (only where no Directory can run). */
+  directory?: Directory;
+  clock?: () => number;
+}
+
+/** A running backend. */
+export interface Backend {
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  readonly services: BackendServices;
+  readonly signer: Signer;
+  close(): Promise<void>;
+}
+
+function defaultOwnAccessToken(): () => Promise<string> {
+  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+  return async () => {
+    const token = await auth.getAccessToken();
+    if (!token) throw new Error('no application default credentials for IAM signJwt');
+    return token;
+  };
+}
+
+function clientOrigin(request: IncomingMessage): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return (hops[hops.length - 1] ?? request.socket.remoteAddress ?? 'unknown').slice(0, 100);
+}
+
+function severityOf(status: number): Severity {
+  if (status >= 500) return 'ERROR';
+  if (status >= 400) return 'WARNING';
+  return 'INFO';
+}
+
+/** Builds the backend: opens and migrates the database and wires every service. */
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const { config } = options;
+  const logger = options.logger ?? jsonLogger();
+  const clock = options.clock ?? Date.now;
+  const db = await openDatabase(config, (error) =>
+    logger.log('WARNING', 'idle database connection failed', { error: error.message }),
+  );
+  const signer =
+    options.signer ??
+    (config.signer === 'iam'
+      ? new IamSigner(
+          config.serviceAccountEmail,
+          config.iamCredentialsUrl,
+          options.ownAccessToken ?? defaultOwnAccessToken(),
+        )
+      : new LocalKeySigner(config.serviceAccountEmail));
+  const minter = new DelegatedTokenMinter(
+    signer,
+    config.googleTokenUrl,
+    config.tokenRefreshMarginSeconds,
+    clock,
+  );
+  const directory =
+    options.directory ??
+    new GoogleDirectory(minter, config.adminDirectoryUrl, config.adminCacheSeconds, clock);
+  const sessions = options.supportSessions ?? noSupportSessions;
+  const notifier = new AlertNotifier(config.alertWebhookUrl, logger);
+  const services = new BackendServices(
+    config,
+    db,
+    new RuleEngine(config.rules, sessions),
+    directory,
+    minter,
+    signer,
+    notifier,
+    sessions,
+    logger,
+    clock,
+  );
+  const routes = buildRoutes(services, () => document);
+  const document = openApiDocument(routes);
+  const verifier = new IdTokenVerifier(config);
+  const limiter = new RateLimiter(config.rateLimitPerMinute, clock);
+
+  async function dispatch(
+    request: IncomingMessage,
+    origin: string,
+  ): Promise<{ status: number; body: unknown; caller: Caller | null }> {
+    const url = new URL(request.url ?? '/', 'http://backend.invalid');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const { route, params, allowed } = matchRoute(routes, method, url.pathname);
+    if (!route) {
+      if (allowed.length > 0)
+        throw new HttpError(
+          405,
+          'method_not_allowed',
+          `use ${allowed.join(' or ')} on ${url.pathname}`,
+          {
+            allow: allowed.join(', '),
+          },
+        );
+      throw notFound(`no endpoint ${url.pathname}; see /openapi.json`);
+    }
+    let caller: Caller | null = null;
+    if (route.auth) {
+      try {
+        caller = await verifier.authenticate(request.headers.authorization);
+      } catch (error) {
+        limiter.take(`ip:${origin}`);
+        throw error;
+      }
+      limiter.take(`user:${caller.email}`);
+    } else limiter.take(`ip:${origin}`);
+    const query = validate(route.query ?? emptyQuery, parseQuery(url.searchParams), 'query');
+    let body: unknown;
+    let bodyBytes = 0;
+    if (route.body) {
+      const raw = await readBody(request, config.maxBodyBytes);
+      bodyBytes = raw.length;
+      body = validate(route.body, parseJsonBody(request.headers['content-type'], raw), 'body');
+    }
+    const reply = await route.handle({ caller, body, query, params, origin, bodyBytes });
+    return { status: reply.status ?? 200, body: reply.body, caller };
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const origin = clientOrigin(request);
+    let status: number;
+    let caller: Caller | null = null;
+    let failure: string | undefined;
+    try {
+      const result = await dispatch(request, origin);
+      status = result.status;
+      caller = result.caller;
+      sendJson(response, status, result.body);
+    } catch (error) {
+      let httpError: HttpError;
+      if (error instanceof HttpError) httpError = error;
+      else if (error instanceof DatabaseUnavailableError)
+        httpError = new HttpError(
+          503,
+          'unavailable',
+          'the database is unavailable; retry shortly',
+          { 'retry-after': '1' },
+        );
+      else {
+        failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        httpError = new HttpError(
+          500,
+          'internal',
+          'an internal error occurred; it has been logged',
+        );
+      }
+      status = httpError.status;
+      if (!response.headersSent)
+        sendJson(
+          response,
+          status,
+          { error: { code: httpError.code, message: httpError.message } },
+          httpError.headers,
+        );
+      else response.destroy();
+    }
+    const latency = Number(process.hrtime.bigint() - started) / 1e9;
+    logger.log(severityOf(status), failure ?? 'request', {
+      httpRequest: {
+        requestMethod: request.method,
+        requestUrl: (request.url ?? '/').split('?')[0],
+        status,
+        latency: `${latency.toFixed(4)}s`,
+        remoteIp: origin,
+      },
+      tenant: caller?.tenant ?? undefined,
+      ...traceField(
+        Array.isArray(request.headers['x-cloud-trace-context'])
+          ? request.headers['x-cloud-trace-context'][0]
+          : request.headers['x-cloud-trace-context'],
+        config.projectId,
+      ),
+    });
+  }
+
+  return {
+    handle,
+    services,
+    signer,
+    async close() {
+      await notifier.drain();
+      await db.close();
+    },
+  };
+}
+
+/** A backend served over HTTP. */
+export interface BackendServer {
+  url: string;
+  server: Server;
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+/** Starts the backend on 127.0.0.1 (port 0: any free port) and returns its URL. */
+export async function startBackendServer(
+  options: BackendOptions & { port?: number },
+): Promise<BackendServer> {
+  const backend = await createBackend(options);
+  const server = createServer((request, response) => void backend.handle(request, response));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    backend,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
+    },
+  };
+}
+
+/**
+ * The handler functions-framework registers: builds the backend from environment variables on
+ * the first request (retrying on the next request if that fails) and answers every request.
+ */
+export function lazyHandler(
+  env: NodeJS.ProcessEnv = process.env,
+): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  let backend: Promise<Backend> | undefined;
+  const logger = jsonLogger();
+  return async (request, response) => {
+    backend ??= createBackend({ config: configFromEnv(env), logger }).catch((error: unknown) => {
+      backend = undefined;
+      throw error;
+    });
+    let ready: Backend;
+    try {
+      ready = await backend;
+    } catch (error) {
+      logger.log('ERROR', 'the backend could not start', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      sendJson(
+        response,
+        503,
+        {
+          error: {
+            code: 'unavailable',
+            message: 'the service is starting or misconfigured; retry shortly',
+          },
+        },
+        { 'retry-after': '5' },
+      );
+      return;
+    }
+    await ready.handle(request, response);
+  };
+}

@@ -1,0 +1,418 @@
+/**
+ * This file defines the audit log: appending batches of events to a tenant's hash chain
+ * (`hash = SHA-256(prev_hash ‖ canonical event)`), idempotently by event id; verifying a chain
+ * and reporting its first broken link; and querying events. The database itself rejects UPDATE,
+ * DELETE and TRUNCATE on the events (migrations/001_init.sql).
+ */
+import { createHash } from 'node:crypto';
+import type { Database, Sql } from './db';
+import { badRequest, conflict } from './errors';
+import type { AuditEventInput } from './schemas';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** An event as stored: the client's fields plus tenant, actor, receive time, origin and chain. */
+export interface StoredEvent {
+  tenant: string;
+  seq: number;
+  id: string;
+  type: string;
+  actor: string;
+  target: string | null;
+  shareId: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  detail: Record<string, string | number | boolean>;
+  occurredAt: string;
+  receivedAt: string;
+  origin: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** Who sent a batch, for which tenant, from where and when: set by the server, never the body. */
+export interface AppendContext {
+  tenant: string;
+  actor: string;
+  origin: string;
+  receivedAt: string;
+}
+
+/** The outcome of an append: how many events were new, how many were retries. */
+export interface AppendResult {
+  accepted: number;
+  duplicates: number;
+  stored: StoredEvent[];
+}
+
+/** What /v1/audit/verify reports. */
+export interface VerifyResult {
+  tenant: string;
+  ok: boolean;
+  checked: number;
+  firstBroken?: { seq: number; eventId: string | null; reason: string };
+}
+
+/** Filters of an event query; `after` is the last sequence number of the previous page. */
+export interface EventFilter {
+  tenant?: string;
+  type?: string;
+  actor?: string;
+  target?: string;
+  since?: string;
+  until?: string;
+  after?: number;
+  limit: number;
+}
+
+/** JSON with object keys sorted, so that equal content always serialises the same way. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function sha256(input: string): string {
+  return createHash('sha256').update(input, 'utf8').digest('hex');
+}
+
+/** The digest of what a client sent for an event, used to tell a retry from a conflicting reuse. */
+function contentDigest(actor: string, event: AuditEventInput): string {
+  return sha256(
+    canonicalJson([
+      actor,
+      event.id,
+      event.type,
+      event.target ?? null,
+      event.shareId ?? null,
+      event.outcome,
+      event.detail ?? {},
+      event.occurredAt,
+    ]),
+  );
+}
+
+/** The chain hash of a stored event given the previous hash. */
+export function chainHash(prevHash: string, event: Omit<StoredEvent, 'prevHash' | 'hash'>): string {
+  return sha256(
+    prevHash +
+      canonicalJson([
+        event.tenant,
+        event.seq,
+        event.id,
+        event.type,
+        event.actor,
+        event.target,
+        event.shareId,
+        event.outcome,
+        event.detail,
+        event.occurredAt,
+        event.receivedAt,
+        event.origin,
+      ]),
+  );
+}
+
+const CONTACT_FIELD_KEYS = new Set(
+  [
+    'name names displayname givenname familyname middlename nickname nicknames phone phones',
+    'phonenumber phonenumbers mobile emailaddress emailaddresses address addresses streetaddress',
+    'postaladdress birthday birthdays biography biographies note notes organization organizations',
+    'company jobtitle url urls website userdefined photo photos relation relations imclient',
+    'imclients sipaddress sipaddresses occupation occupations externalid externalids fileas',
+    'calendarurl calendarurls interest interests skill skills location locations residence',
+  ]
+    .join(' ')
+    .split(' '),
+);
+const SECRET_KEYS = new Set(
+  'token accesstoken idtoken refreshtoken otp totp hotp otpcode backupcode backupcodes recoverycode assertion authorization cookie bearer apikey'.split(
+    ' ',
+  ),
+);
+const SECRET_KEY_PARTS = ['secret', 'password', 'passwd', 'privatekey'];
+const SECRET_VALUES = [
+  /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\./,
+  /\bya29\.[A-Za-z0-9_-]{10,}/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\bBearer\s+[A-Za-z0-9._~+/-]{10,}/i,
+  /\b1\/\/[0-9A-Za-z_-]{20,}/,
+  /AIza[0-9A-Za-z_-]{35}/,
+  /GOCSPX-[0-9A-Za-z_-]{20,}/,
+  /otpauth:\/\//i,
+];
+
+/**
+ * Rejects an event that carries contact field values (a detail key naming a contact field) or
+ * secrets (a detail key naming a credential, or a value shaped like a token or key).
+ */
+export function rejectSensitive(event: AuditEventInput, index: number): void {
+  for (const [key, value] of Object.entries(event.detail ?? {})) {
+    const normalised = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (CONTACT_FIELD_KEYS.has(normalised))
+      throw badRequest(
+        `events[${index}].detail.${key}: contact field values are not accepted in audit events`,
+        'contact_data_rejected',
+      );
+    if (SECRET_KEYS.has(normalised) || SECRET_KEY_PARTS.some((part) => normalised.includes(part)))
+      throw badRequest(
+        `events[${index}].detail.${key}: secrets are not accepted in audit events`,
+        'secret_rejected',
+      );
+    if (typeof value === 'string' && SECRET_VALUES.some((pattern) => pattern.test(value)))
+      throw badRequest(
+        `events[${index}].detail.${key}: the value looks like a token or key; secrets are not accepted`,
+        'secret_rejected',
+      );
+  }
+  for (const [field, value] of [
+    ['target', event.target],
+    ['shareId', event.shareId],
+    ['id', event.id],
+  ] as const)
+    if (value && SECRET_VALUES.some((pattern) => pattern.test(value)))
+      throw badRequest(
+        `events[${index}].${field}: the value looks like a token or key`,
+        'secret_rejected',
+      );
+}
+
+interface EventRow {
+  tenant: string;
+  seq: string;
+  event_id: string;
+  type: string;
+  actor: string;
+  target: string | null;
+  share_id: string | null;
+  outcome: StoredEvent['outcome'];
+  detail: string;
+  occurred_at: string;
+  received_at: string;
+  origin: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const EVENT_COLUMNS =
+  'tenant, seq::text AS seq, event_id, type, actor, target, share_id, outcome, detail, occurred_at, received_at, origin, prev_hash, hash';
+
+function fromRow(row: EventRow): StoredEvent {
+  return {
+    tenant: row.tenant,
+    seq: Number(row.seq),
+    id: row.event_id,
+    type: row.type,
+    actor: row.actor,
+    target: row.target,
+    shareId: row.share_id,
+    outcome: row.outcome,
+    detail: JSON.parse(row.detail) as StoredEvent['detail'],
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
+    origin: row.origin,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** The audit log over the database. */
+export class AuditLog {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Appends a batch to the tenant's chain in one transaction. Events whose id is already stored
+   * with the same content are skipped (a retry); the same id with other content is a 409 and
+   * nothing of the batch is stored. With `within`, the append joins that transaction.
+   */
+  async append(
+    context: AppendContext,
+    events: AuditEventInput[],
+    within?: Sql,
+  ): Promise<AppendResult> {
+    const digests = new Map<string, string>();
+    const unique: AuditEventInput[] = [];
+    events.forEach((event, index) => {
+      const digest = contentDigest(context.actor, event);
+      const seen = digests.get(event.id);
+      if (seen === undefined) {
+        digests.set(event.id, digest);
+        unique.push(event);
+      } else if (seen !== digest)
+        throw conflict(
+          `events[${index}]: event id "${event.id}" appears twice with different content`,
+          'event_id_conflict',
+        );
+    });
+    if (within) return this.appendLocked(within, context, unique, digests, events.length);
+    return this.db.transaction((tx) =>
+      this.appendLocked(tx, context, unique, digests, events.length),
+    );
+  }
+
+  private async appendLocked(
+    tx: Sql,
+    context: AppendContext,
+    events: AuditEventInput[],
+    digests: Map<string, string>,
+    sent: number,
+  ): Promise<AppendResult> {
+    await tx.query(
+      'INSERT INTO audit_heads (tenant, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant) DO NOTHING',
+      [context.tenant, GENESIS_HASH],
+    );
+    const [head] = await tx.query<{ seq: string; hash: string }>(
+      'SELECT seq::text AS seq, hash FROM audit_heads WHERE tenant = $1 FOR UPDATE',
+      [context.tenant],
+    );
+    if (!head) throw new Error(`audit head of ${context.tenant} vanished`);
+    const existing = await tx.query<{ event_id: string; content_digest: string }>(
+      'SELECT event_id, content_digest FROM audit_events WHERE tenant = $1 AND event_id = ANY($2::text[])',
+      [context.tenant, events.map((event) => event.id)],
+    );
+    const stored = new Map(existing.map((row) => [row.event_id, row.content_digest]));
+    for (const [id, digest] of stored)
+      if (digests.get(id) !== digest)
+        throw conflict(
+          `event id "${id}" is already stored with different content`,
+          'event_id_conflict',
+        );
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const fresh: StoredEvent[] = [];
+    for (const event of events) {
+      if (stored.has(event.id)) continue;
+      seq += 1;
+      const base = {
+        tenant: context.tenant,
+        seq,
+        id: event.id,
+        type: event.type,
+        actor: context.actor,
+        target: event.target ?? null,
+        shareId: event.shareId ?? null,
+        outcome: event.outcome,
+        detail: JSON.parse(canonicalJson(event.detail ?? {})) as StoredEvent['detail'],
+        occurredAt: event.occurredAt,
+        receivedAt: context.receivedAt,
+        origin: context.origin,
+      };
+      const hash = chainHash(prevHash, base);
+      fresh.push({ ...base, prevHash, hash });
+      prevHash = hash;
+    }
+    if (fresh.length > 0) {
+      const column = <K extends keyof StoredEvent>(key: K) => fresh.map((event) => event[key]);
+      await tx.query(
+        `INSERT INTO audit_events (tenant, seq, event_id, type, actor, target, share_id, outcome, detail,
+           occurred_at, received_at, origin, content_digest, prev_hash, hash)
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])`,
+        [
+          context.tenant,
+          column('seq'),
+          column('id'),
+          column('type'),
+          column('actor'),
+          column('target'),
+          column('shareId'),
+          column('outcome'),
+          fresh.map((event) => canonicalJson(event.detail)),
+          column('occurredAt'),
+          column('receivedAt'),
+          column('origin'),
+          fresh.map((event) => digests.get(event.id)),
+          column('prevHash'),
+          column('hash'),
+        ],
+      );
+      await tx.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant = $1', [
+        context.tenant,
+        seq,
+        prevHash,
+      ]);
+    }
+    return { accepted: fresh.length, duplicates: sent - fresh.length, stored: fresh };
+  }
+
+  /** Walks a tenant's chain in order and reports the first changed, removed or reordered row. */
+  async verify(tenant: string): Promise<VerifyResult> {
+    const [head] = await this.db.query<{ seq: string; hash: string }>(
+      'SELECT seq::text AS seq, hash FROM audit_heads WHERE tenant = $1',
+      [tenant],
+    );
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let checked = 0;
+    const broken = (seq: number, eventId: string | null, reason: string): VerifyResult => ({
+      tenant,
+      ok: false,
+      checked,
+      firstBroken: { seq, eventId, reason },
+    });
+    for (;;) {
+      const rows = await this.db.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE tenant = $1 AND seq >= $2 ORDER BY seq LIMIT 2000`,
+        [tenant, expectedSeq],
+      );
+      for (const row of rows) {
+        const event = fromRow(row);
+        if (event.seq !== expectedSeq)
+          return broken(expectedSeq, null, 'missing event (sequence gap)');
+        if (event.prevHash !== prevHash)
+          return broken(
+            event.seq,
+            event.id,
+            'previous-hash link does not match the preceding event',
+          );
+        const { prevHash: _p, hash: _h, ...content } = event;
+        if (chainHash(prevHash, content) !== event.hash)
+          return broken(event.seq, event.id, 'event content does not match its hash');
+        prevHash = event.hash;
+        expectedSeq += 1;
+        checked += 1;
+      }
+      if (rows.length < 2000) break;
+    }
+    const headSeq = head ? Number(head.seq) : 0;
+    if (headSeq !== checked || (head && head.hash !== prevHash))
+      return broken(
+        checked + 1,
+        null,
+        `chain ends at ${checked} but the head records ${headSeq} events`,
+      );
+    return { tenant, ok: true, checked };
+  }
+
+  /** Returns events matching the filter in sequence order, one page at a time. */
+  async query(filter: EventFilter): Promise<{ events: StoredEvent[]; nextPageToken?: string }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.tenant !== undefined) add('tenant = ?', filter.tenant);
+    if (filter.type !== undefined) add('type = ?', filter.type);
+    if (filter.actor !== undefined) add('actor = ?', filter.actor);
+    if (filter.target !== undefined) add('target = ?', filter.target);
+    if (filter.since !== undefined) add('received_at >= ?', filter.since);
+    if (filter.until !== undefined) add('received_at < ?', filter.until);
+    if (filter.after !== undefined) add('seq > ?', filter.after);
+    params.push(filter.limit + 1);
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY seq, tenant LIMIT $${params.length}`,
+      params,
+    );
+    const events = rows.slice(0, filter.limit).map(fromRow);
+    const last = events[events.length - 1];
+    return rows.length > filter.limit && last
+      ? { events, nextPageToken: String(last.seq) }
+      : { events };
+  }
+}

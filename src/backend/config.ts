@@ -1,0 +1,186 @@
+/**
+ * This file defines the backend's configuration: every setting, its default, and how it is read
+ * from environment variables. Vendor staff (security managers, support agents) come only from here.
+ */
+
+/** Thresholds of the anomaly rules (DESIGN.md §7). Windows are in seconds. */
+export interface RuleThresholds {
+  /** One actor opening this many distinct users of one domain within the window raises an alert. */
+  distinctUsers: number;
+  distinctUsersWindowSeconds: number;
+  /** This many failed second-factor checks by one actor within the window. */
+  otpFailures: number;
+  otpFailuresWindowSeconds: number;
+  /** This many revocations or deletions by one actor within the window. */
+  massRevocations: number;
+  massRevocationsWindowSeconds: number;
+  /** This many delegated tokens issued to one actor within the window. */
+  tokenVolume: number;
+  tokenVolumeWindowSeconds: number;
+}
+
+/** Everything the backend needs to run. */
+export interface BackendConfig {
+  /** postgres:// URL; when absent the backend uses PGlite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema holding the tables (default `public`); tests use one schema per file. */
+  databaseSchema: string;
+  /** Folder of a persistent PGlite database; in memory when absent. */
+  pgliteDir?: string;
+  /** Accepted `aud` values of ID tokens: the OAuth client ids of the add-on's scripts. */
+  authAudiences: string[];
+  /** A file in the format of Google's oauth2/v1/certs (key id → PEM); Google's certs when absent. */
+  authCertsFile?: string;
+  securityManagers: string[];
+  supportAgents: string[];
+  /** Service accounts (e.g. Cloud Scheduler's) allowed to call /v1/scan. */
+  schedulerInvokers: string[];
+  /** The service account whose domain-wide delegation mints the delegated tokens. */
+  serviceAccountEmail: string;
+  /** `iam`: sign with IAM Credentials signJwt; `local`: a key generated at start-up. */
+  signer: 'iam' | 'local';
+  googleTokenUrl: string;
+  iamCredentialsUrl: string;
+  adminDirectoryUrl: string;
+  /** Scopes the broker may grant. */
+  allowedScopes: string[];
+  /** Seconds before expiry at which a cached delegated token is no longer handed out. */
+  tokenRefreshMarginSeconds: number;
+  /** Seconds an admin check (Directory users.get) is cached. */
+  adminCacheSeconds: number;
+  rules: RuleThresholds;
+  /** Google Chat incoming-webhook URL for alerts; no notification when absent. */
+  alertWebhookUrl?: string;
+  /** Requests per caller per minute. */
+  rateLimitPerMinute: number;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  /** Google Cloud project id, for the trace field of log entries. */
+  projectId?: string;
+}
+
+/** Configuration that does not parse. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_SCOPES = [
+  'https://www.googleapis.com/auth/contacts',
+  'https://www.googleapis.com/auth/contacts.readonly',
+];
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function emails(value: string | undefined): string[] {
+  return list(value).map((item) => item.toLowerCase());
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** The default rule thresholds: 3 distinct users in 10 minutes, and so on. */
+export const DEFAULT_RULES: RuleThresholds = {
+  distinctUsers: 3,
+  distinctUsersWindowSeconds: 600,
+  otpFailures: 5,
+  otpFailuresWindowSeconds: 600,
+  massRevocations: 20,
+  massRevocationsWindowSeconds: 600,
+  tokenVolume: 500,
+  tokenVolumeWindowSeconds: 600,
+};
+
+/** Returns a complete configuration from defaults and the given overrides (used by tests). */
+export function defaultConfig(overrides: Partial<BackendConfig> = {}): BackendConfig {
+  return {
+    databaseSchema: 'public',
+    authAudiences: [],
+    securityManagers: [],
+    supportAgents: [],
+    schedulerInvokers: [],
+    serviceAccountEmail: 'shared-contacts@local-project.iam.gserviceaccount.com',
+    signer: 'local',
+    googleTokenUrl: 'https://oauth2.googleapis.com/token',
+    iamCredentialsUrl: 'https://iamcredentials.googleapis.com',
+    adminDirectoryUrl: 'https://admin.googleapis.com',
+    allowedScopes: DEFAULT_SCOPES,
+    tokenRefreshMarginSeconds: 120,
+    adminCacheSeconds: 300,
+    rules: DEFAULT_RULES,
+    rateLimitPerMinute: 600,
+    maxBodyBytes: 1024 * 1024 + 4096,
+    ...overrides,
+  };
+}
+
+/** Reads the configuration from environment variables; throws ConfigError on a bad value. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConfig {
+  const signer = env.SIGNER ?? 'local';
+  if (signer !== 'iam' && signer !== 'local')
+    throw new ConfigError(`SIGNER must be "iam" or "local", got "${signer}"`);
+  const audiences = list(env.AUTH_AUDIENCES);
+  if (audiences.length === 0)
+    throw new ConfigError('AUTH_AUDIENCES must name at least one OAuth client id');
+  const base = defaultConfig();
+  return defaultConfig({
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || 'public',
+    pgliteDir: env.PGLITE_DIR || undefined,
+    authAudiences: audiences,
+    authCertsFile: env.AUTH_CERTS_FILE || undefined,
+    securityManagers: emails(env.STAFF_SECURITY_MANAGERS),
+    supportAgents: emails(env.STAFF_SUPPORT_AGENTS),
+    schedulerInvokers: emails(env.SCHEDULER_INVOKERS),
+    serviceAccountEmail: env.SERVICE_ACCOUNT_EMAIL || base.serviceAccountEmail,
+    signer,
+    googleTokenUrl: env.GOOGLE_TOKEN_URL || base.googleTokenUrl,
+    iamCredentialsUrl: env.IAM_CREDENTIALS_URL || base.iamCredentialsUrl,
+    adminDirectoryUrl: env.ADMIN_DIRECTORY_URL || base.adminDirectoryUrl,
+    allowedScopes: env.ALLOWED_SCOPES ? list(env.ALLOWED_SCOPES) : base.allowedScopes,
+    tokenRefreshMarginSeconds: positiveInt(env, 'TOKEN_REFRESH_MARGIN_SECONDS', 120),
+    adminCacheSeconds: positiveInt(env, 'ADMIN_CACHE_SECONDS', 300),
+    rules: {
+      distinctUsers: positiveInt(env, 'RULE_DISTINCT_USERS', DEFAULT_RULES.distinctUsers),
+      distinctUsersWindowSeconds: positiveInt(
+        env,
+        'RULE_DISTINCT_USERS_WINDOW_SECONDS',
+        DEFAULT_RULES.distinctUsersWindowSeconds,
+      ),
+      otpFailures: positiveInt(env, 'RULE_OTP_FAILURES', DEFAULT_RULES.otpFailures),
+      otpFailuresWindowSeconds: positiveInt(
+        env,
+        'RULE_OTP_FAILURES_WINDOW_SECONDS',
+        DEFAULT_RULES.otpFailuresWindowSeconds,
+      ),
+      massRevocations: positiveInt(env, 'RULE_MASS_REVOCATIONS', DEFAULT_RULES.massRevocations),
+      massRevocationsWindowSeconds: positiveInt(
+        env,
+        'RULE_MASS_REVOCATIONS_WINDOW_SECONDS',
+        DEFAULT_RULES.massRevocationsWindowSeconds,
+      ),
+      tokenVolume: positiveInt(env, 'RULE_TOKEN_VOLUME', DEFAULT_RULES.tokenVolume),
+      tokenVolumeWindowSeconds: positiveInt(
+        env,
+        'RULE_TOKEN_VOLUME_WINDOW_SECONDS',
+        DEFAULT_RULES.tokenVolumeWindowSeconds,
+      ),
+    },
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
+    rateLimitPerMinute: positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
+    projectId: env.GOOGLE_CLOUD_PROJECT || undefined,
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * This file defines the zod schemas of every request body and query of the backend's API. The
+ * same schemas validate requests and generate GET /openapi.json.
+ */
+import { z } from 'zod';
+import { ACTION_LEVEL, HIDEABLE_FIELDS, LEVELS } from '../core/sharing-model';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text that PostgreSQL can store verbatim: no NUL character (text columns cannot hold it) and no
+ * lone UTF-16 surrogate (it has no UTF-8 encoding). Every other character is kept as sent.
+ */
+export const text = (max: number, min = 0) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'must not contain the NUL character')
+    .refine((value) => !LONE_SURROGATE.test(value), 'must not contain a lone UTF-16 surrogate');
+
+export const emailSchema = text(254).regex(
+  /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  'must be an e-mail address',
+);
+export const domainSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+    'must be a domain name',
+  );
+
+export const levelSchema = z.enum(LEVELS);
+export const grantLevelSchema = z.enum(['view', 'edit', 'contribute', 'manage']);
+
+export const shareTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('user'), email: emailSchema }),
+  z.strictObject({ kind: z.literal('group'), email: emailSchema }),
+  z.strictObject({ kind: z.literal('domain'), domain: domainSchema }),
+]);
+
+export const grantSchema = z.strictObject({ target: shareTargetSchema, level: grantLevelSchema });
+
+const hiddenFieldsSchema = z
+  .array(z.enum(HIDEABLE_FIELDS))
+  .max(HIDEABLE_FIELDS.length)
+  .refine((fields) => new Set(fields).size === fields.length, 'must not repeat a field');
+
+export const createShareBody = z.strictObject({
+  labelResourceName: text(200).regex(/^contactGroups\/\S+$/, 'must be contactGroups/<id>'),
+  labelName: text(200, 1),
+  grants: z.array(grantSchema).max(500).default([]),
+  hiddenFields: hiddenFieldsSchema.default([]),
+});
+
+export const updateShareBody = z
+  .strictObject({
+    labelName: text(200, 1).optional(),
+    grants: z.array(grantSchema).max(500).optional(),
+    hiddenFields: hiddenFieldsSchema.optional(),
+  })
+  .refine(
+    (body) => Object.keys(body).length > 0,
+    'name at least one of labelName, grants, hiddenFields',
+  );
+
+export const listSharesQuery = z.strictObject({
+  view: z.enum(['mine', 'sharedWithMe', 'domain']).default('mine'),
+});
+
+export const policySchema = z.strictObject({
+  externalSharing: z.boolean(),
+  allowedExternalDomains: z.array(domainSchema).max(100),
+  whoMayShare: z.enum(['everyone', 'admins']),
+  maxLevel: grantLevelSchema,
+  supportAccess: z.enum(['allowed', 'approval_required', 'disabled']),
+});
+export type TenantPolicy = z.infer<typeof policySchema>;
+
+const detailValue = z.union([text(2000), z.number().finite(), z.boolean()]);
+
+export const auditEventInput = z.strictObject({
+  id: text(200, 1),
+  type: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be a dotted lower-case event type'),
+  target: text(320).optional(),
+  shareId: text(200).optional(),
+  outcome: z.enum(['success', 'failure', 'denied']),
+  detail: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'detail keys are identifiers'),
+      detailValue,
+    )
+    .refine((detail) => Object.keys(detail).length <= 50, 'at most 50 detail entries')
+    .optional(),
+  occurredAt: z.iso.datetime({ offset: true }),
+});
+export type AuditEventInput = z.infer<typeof auditEventInput>;
+
+export const MAX_EVENTS_PER_BATCH = 500;
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
+export const ingestBody = z.strictObject({
+  events: z.array(auditEventInput).min(1).max(MAX_EVENTS_PER_BATCH),
+});
+
+export const eventsQuery = z.strictObject({
+  tenant: domainSchema.optional(),
+  type: text(64).optional(),
+  actor: text(254).optional(),
+  target: text(320).optional(),
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  pageToken: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a page token from a previous answer')
+    .optional(),
+});
+
+export const verifyQuery = z.strictObject({ tenant: domainSchema.optional() });
+
+export const SHARE_ACTIONS = Object.keys(ACTION_LEVEL) as [
+  keyof typeof ACTION_LEVEL,
+  ...(keyof typeof ACTION_LEVEL)[],
+];
+
+export const tokenRequestBody = z.strictObject({
+  targetUser: emailSchema,
+  scopes: z.array(text(200, 1)).min(1).max(10),
+  purpose: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('sync'),
+      shareId: text(200, 1),
+      operation: z.enum(SHARE_ACTIONS).default('read'),
+    }),
+    z.strictObject({ kind: z.literal('support'), sessionId: text(200, 1) }),
+  ]),
+});
+export type TokenRequest = z.infer<typeof tokenRequestBody>;
+
+export const alertsQuery = z.strictObject({
+  status: z.enum(['open', 'justified', 'resolved']).optional(),
+  actor: text(254).optional(),
+});
+export const justifyBody = z.strictObject({ justification: text(2000, 1) });
+export const resolveBody = z.strictObject({ resolution: text(2000, 1) });
+
+export const emptyQuery = z.strictObject({});
+export const emptyBody = z.strictObject({});
+
+export const errorBody = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string() }),
+});

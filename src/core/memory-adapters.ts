@@ -2,7 +2,7 @@
  * This file defines in-memory adapters for the core ports, used by Node tests and the emulator.
  * They are stateful and count calls, so that tests can assert what was done.
  */
-import type { AuditEvent, AuditSink, Clock, KeyValueStore } from './ports';
+import type { AuditEvent, AuditSink, Clock, KeyValueStore, Sleeper } from './ports';
 
 /** A KeyValueStore in a Map. */
 export class MemoryKeyValueStore implements KeyValueStore {
@@ -49,5 +49,19 @@ export class MemoryAuditSink implements AuditSink {
 
   record(events: AuditEvent[]): void {
     this.events.push(...events);
+  }
+}
+
+/** A Sleeper that advances a clock instead of waiting, and keeps the total slept. */
+export class ClockSleeper implements Sleeper {
+  slept = 0;
+  calls = 0;
+
+  constructor(private readonly clock: { advance(milliseconds: number): void }) {}
+
+  sleep(milliseconds: number): void {
+    this.calls++;
+    this.slept += milliseconds;
+    this.clock.advance(milliseconds);
   }
 }

@@ -64,3 +64,11 @@ export interface AuditEvent {
 export interface AuditSink {
   record(events: AuditEvent[]): void;
 }
+
+/**
+ * Waits. Apps Script adapters call `Utilities.sleep`; tests advance a virtual clock, so back-off
+ * costs no real time.
+ */
+export interface Sleeper {
+  sleep(milliseconds: number): void;
+}

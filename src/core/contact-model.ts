@@ -1,0 +1,179 @@
+/**
+ * This file defines the sync engine's view of a contact (a People API person reduced to the fields
+ * the product copies), field fingerprints, and the `clientData` link that ties a copy to its source.
+ */
+import type { HideableField } from './sharing-model';
+
+/** The person fields that sharing copies, in a fixed order (fingerprints depend on it). */
+export const SYNCED_FIELDS = [
+  'names',
+  'nicknames',
+  'emailAddresses',
+  'phoneNumbers',
+  'addresses',
+  'organizations',
+  'biographies',
+  'birthdays',
+  'urls',
+  'userDefined',
+  'relations',
+  'events',
+] as const;
+export type SyncedField = (typeof SYNCED_FIELDS)[number];
+
+/** Field values with output-only keys removed; an absent field means no value. */
+export type FieldValues = Partial<Record<SyncedField, unknown[]>>;
+
+/** One `clientData` entry of a person or contact group. */
+export interface ClientDataEntry {
+  key: string;
+  value: string;
+}
+
+/** A contact as the engine sees it. `updateTime` is in ms; `memberships` are group resource names. */
+export interface ContactSnapshot {
+  resourceName: string;
+  etag: string;
+  updateTime: number;
+  fields: FieldValues;
+  memberships: string[];
+  clientData: ClientDataEntry[];
+  deleted: boolean;
+  previousResourceNames: string[];
+}
+
+/** Keys that the People API computes and that are therefore neither compared nor written back. */
+const OUTPUT_ONLY_KEYS = new Set([
+  'metadata',
+  'formattedType',
+  'formattedProtocol',
+  'displayName',
+  'displayNameLastFirst',
+  'canonicalForm',
+]);
+
+/** Removes output-only keys from a field value, recursively, and sorts object keys. */
+export function normalizeValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeValue);
+  if (value === null || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (OUTPUT_ONLY_KEYS.has(key)) continue;
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner !== undefined) result[key] = normalizeValue(inner);
+  }
+  return result;
+}
+
+/** Normalizes every synced field of a person-like object; empty arrays count as absent. */
+export function normalizeFields(person: Record<string, unknown>): FieldValues {
+  const fields: FieldValues = {};
+  for (const field of SYNCED_FIELDS) {
+    const values = person[field];
+    if (Array.isArray(values) && values.length > 0)
+      fields[field] = values.map(normalizeValue) as unknown[];
+  }
+  return fields;
+}
+
+/** A 53-bit string hash (cyrb53), in base 36. Used to notice change, never for security. */
+export function hashText(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The fingerprint of one field's values; the empty string when the field has no value. */
+export function fieldHash(values: unknown[] | undefined): string {
+  return values === undefined || values.length === 0 ? '' : hashText(JSON.stringify(values));
+}
+
+/** Per-field fingerprints in SYNCED_FIELDS order. */
+export type Fingerprint = string[];
+
+/** Fingerprints every synced field of a contact. */
+export function fingerprint(fields: FieldValues): Fingerprint {
+  return SYNCED_FIELDS.map((field) => fieldHash(fields[field]));
+}
+
+/** The fields a share copies: the synced fields less the hidden ones. */
+export function visibleFields(hidden: readonly HideableField[]): SyncedField[] {
+  return SYNCED_FIELDS.filter((field) => !(hidden as readonly string[]).includes(field));
+}
+
+/** The link a copy carries in `clientData` (DESIGN.md §3). */
+export interface CopyLink {
+  shareId: string;
+  sourceOwner: string;
+  sourceResourceName: string;
+  /** True when the copy is a recipient's pre-existing contact that the share merged into. */
+  merged: boolean;
+  /** Fingerprints of the visible fields at the last sync: the base of three-way merges. */
+  base: Fingerprint;
+}
+
+const LINK_PREFIX = 'sharedContacts:';
+
+/** The clientData key of a share's link. */
+export function linkKey(shareId: string): string {
+  return LINK_PREFIX + shareId;
+}
+
+/** Encodes a link as one clientData entry. */
+export function encodeLink(link: CopyLink): ClientDataEntry {
+  return {
+    key: linkKey(link.shareId),
+    value: [
+      'v1',
+      link.sourceOwner,
+      link.sourceResourceName,
+      link.merged ? 'm' : 'c',
+      link.base.join('.'),
+    ].join('|'),
+  };
+}
+
+/** Reads a share's link from a contact's clientData; null when absent or not understood. */
+export function readLink(clientData: readonly ClientDataEntry[], shareId: string): CopyLink | null {
+  const key = linkKey(shareId);
+  const entry = clientData.find((item) => item.key === key);
+  if (!entry) return null;
+  const [version, sourceOwner, sourceResourceName, merged, base] = entry.value.split('|');
+  if (version !== 'v1' || !sourceOwner || !sourceResourceName || base === undefined) return null;
+  const hashes = base.split('.');
+  if (hashes.length !== SYNCED_FIELDS.length) return null;
+  return { shareId, sourceOwner, sourceResourceName, merged: merged === 'm', base: hashes };
+}
+
+/** Returns clientData with the share's link replaced (or removed when `link` is null). */
+export function withLink(
+  clientData: readonly ClientDataEntry[],
+  shareId: string,
+  link: CopyLink | null,
+): ClientDataEntry[] {
+  const key = linkKey(shareId);
+  const others = clientData.filter((item) => item.key !== key);
+  return link ? [...others, encodeLink(link)] : others;
+}
+
+/** The e-mail and phone keys by which two contacts are taken to be the same person. */
+export function matchKeys(fields: FieldValues): string[] {
+  const keys: string[] = [];
+  for (const email of fields.emailAddresses ?? []) {
+    const value = (email as { value?: unknown }).value;
+    if (typeof value === 'string' && value.trim()) keys.push('e:' + value.trim().toLowerCase());
+  }
+  for (const phone of fields.phoneNumbers ?? []) {
+    const value = (phone as { value?: unknown }).value;
+    const digits = typeof value === 'string' ? value.replace(/\D/g, '') : '';
+    if (digits.length >= 6) keys.push('p:' + digits.slice(-10));
+  }
+  return keys;
+}

@@ -1,0 +1,563 @@
+/**
+ * This file defines the sync engine: it syncs one share across the owner's and every recipient's
+ * account in slices that fit an Apps Script execution, checkpointing in the acting user's
+ * key-value store, and reports each outcome to the audit sink (DESIGN.md §5).
+ */
+import {
+  fingerprint,
+  readLink,
+  SYNCED_FIELDS,
+  visibleFields,
+  type ContactSnapshot,
+} from './contact-model';
+import { checkListing } from './listing-guard';
+import { resolveParticipants } from './participants';
+import type { AuditSink, Clock, KeyValueStore, TokenProvider } from './ports';
+import type { Level, Share } from './sharing-model';
+import {
+  countPlannedWrites,
+  exceedsDeletionGuard,
+  masterWrites,
+  planShareSync,
+  recipientWrites,
+  type Conflict,
+  type RecipientState,
+  type Revert,
+} from './sync-planner';
+import type {
+  AccountRef,
+  AccountWrite,
+  ContactsGateway,
+  GroupDirectory,
+  ShareDirectory,
+} from './sync-ports';
+
+/** The OAuth scope that delegated sync tokens are asked for. */
+export const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
+
+/** What the engine needs from its host. */
+export interface SyncEngineDeps {
+  /** The acting user's address. */
+  actor: string;
+  contacts: ContactsGateway;
+  shares: ShareDirectory;
+  directory: GroupDirectory;
+  tokens: TokenProvider;
+  /** The acting user's store (user properties): checkpoints and sync tokens. */
+  store: KeyValueStore;
+  audit: AuditSink;
+  clock: Clock;
+  /** Returns a fresh unique id for audit events. */
+  newId(): string;
+}
+
+/** Options of one slice. */
+export interface SyncOptions {
+  /** Epoch ms by which the slice must stop starting new calls (e.g. start + 25 s in a card action). */
+  deadline: number;
+  /** Lets the owner confirm a sync that the mass-deletion guard paused. Ignored for other users. */
+  allowMassDeletion?: boolean;
+}
+
+/**
+ * How a slice ended: `unchanged` (nothing to do), `done`, `continue` (call again: work remains),
+ * `paused` (the mass-deletion guard waits for the owner), `failed` (nothing was lost; retry later).
+ */
+export type SyncStatus = 'unchanged' | 'done' | 'continue' | 'paused' | 'failed';
+
+/** The result of one slice. Conflicts carry the losing values for the user; audit events do not. */
+export interface SyncResult {
+  shareId: string;
+  status: SyncStatus;
+  /** Slices this pass has taken so far, this one included. */
+  slice: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  merged: number;
+  conflicts: Conflict[];
+  reverts: Revert[];
+  /** Label contacts the pass would delete, when paused. */
+  pendingDeletions: number;
+  problems: string[];
+}
+
+/** The checkpoint of a share in the acting user's store, under `sc:<shareId>`. */
+export interface ShareCheckpoint {
+  v: 1;
+  /** Recipients this user has synced, so that departed ones can be cleaned up. */
+  accounts: string[];
+  /** The owner's account sync token at the last completed pass. */
+  masterToken: string | null;
+  /** Slices of the pass in progress; 0 when none is. */
+  slices: number;
+  paused: { deletions: number; labelSize: number } | null;
+}
+
+/** The state of one recipient account, under `sc:<shareId>:<account>`. */
+export interface AccountCheckpoint {
+  /** Sync token of the account at the last completed pass. */
+  t: string | null;
+  /** The copy group's resource name. */
+  g: string | null;
+  /** True when the last completed pass brought the account level with the master. */
+  j: boolean;
+}
+
+function shareKey(shareId: string): string {
+  return `sc:${shareId}`;
+}
+function accountKey(shareId: string, account: string): string {
+  return `sc:${shareId}:${account}`;
+}
+
+/** The engine. One instance per execution; it holds no state between calls besides the store. */
+export class SyncEngine {
+  constructor(private readonly deps: SyncEngineDeps) {}
+
+  /** Reads a share's checkpoint, or a fresh one. */
+  checkpoint(shareId: string): ShareCheckpoint {
+    const text = this.deps.store.get(shareKey(shareId));
+    if (text) {
+      const parsed = JSON.parse(text) as ShareCheckpoint;
+      if (parsed.v === 1) return parsed;
+    }
+    return { v: 1, accounts: [], masterToken: null, slices: 0, paused: null };
+  }
+
+  private accountState(shareId: string, account: string): AccountCheckpoint {
+    const text = this.deps.store.get(accountKey(shareId, account));
+    return text ? (JSON.parse(text) as AccountCheckpoint) : { t: null, g: null, j: false };
+  }
+
+  private saveAccountState(shareId: string, account: string, state: AccountCheckpoint): void {
+    this.deps.store.set(accountKey(shareId, account), JSON.stringify(state));
+  }
+
+  private tokenFor(account: string, shareId: string): string {
+    if (account === this.deps.actor.toLowerCase()) return this.deps.tokens.ownToken();
+    return this.deps.tokens.delegatedToken(account, [CONTACTS_SCOPE], { kind: 'sync', shareId });
+  }
+
+  /**
+   * Runs one slice of the sync of a share: reads what changed, and if anything did, lists every
+   * account, plans, guards and writes until the deadline. Call again while it returns `continue`.
+   */
+  syncShare(shareId: string, options: SyncOptions): SyncResult {
+    const share = this.deps.shares.getShare(shareId);
+    if (!share)
+      return this.finish(
+        shareId,
+        null,
+        this.result(shareId, 'failed', 0, ['The share no longer exists.']),
+      );
+    const participants = resolveParticipants(share, this.deps.directory);
+    const actor = this.deps.actor.toLowerCase();
+    if (!participants.some((participant) => participant.account === actor))
+      return this.finish(
+        shareId,
+        share,
+        this.result(shareId, 'failed', 0, [`${actor} does not take part in this share.`]),
+      );
+    const levels = new Map<string, Level | null>();
+    const owner = share.owner.toLowerCase();
+    for (const participant of participants)
+      if (participant.account !== owner) levels.set(participant.account, participant.level);
+    const checkpoint = this.checkpoint(shareId);
+    for (const account of checkpoint.accounts) if (!levels.has(account)) levels.set(account, null);
+    return this.runPass(share, levels, checkpoint, options);
+  }
+
+  /**
+   * Runs one slice of ending a share: removes from every recipient's account what the share
+   * brought there (copies and the copy group; merged pre-existing contacts stay, unlinked).
+   * `share` is the share as it was; call again while it returns `continue`.
+   */
+  endShare(share: Share, options: SyncOptions): SyncResult {
+    const checkpoint = this.checkpoint(share.id);
+    const levels = new Map<string, Level | null>();
+    for (const participant of resolveParticipants(share, this.deps.directory))
+      if (participant.account !== share.owner.toLowerCase()) levels.set(participant.account, null);
+    for (const account of checkpoint.accounts) levels.set(account, null);
+    const result = this.runPass(share, levels, checkpoint, options);
+    if (result.status === 'done' || result.status === 'unchanged') {
+      for (const account of levels.keys()) this.deps.store.delete(accountKey(share.id, account));
+      this.deps.store.delete(shareKey(share.id));
+    }
+    return result;
+  }
+
+  private result(
+    shareId: string,
+    status: SyncStatus,
+    slice: number,
+    problems: string[] = [],
+  ): SyncResult {
+    return {
+      shareId,
+      status,
+      slice,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      merged: 0,
+      conflicts: [],
+      reverts: [],
+      pendingDeletions: 0,
+      problems,
+    };
+  }
+
+  private finish(shareId: string, share: Share | null, result: SyncResult): SyncResult {
+    const type = `sync.${result.status}`;
+    this.deps.audit.record([
+      {
+        id: this.deps.newId(),
+        type,
+        shareId,
+        target: share?.owner,
+        outcome: result.status === 'failed' ? 'failure' : 'success',
+        detail: {
+          slice: result.slice,
+          created: result.created,
+          updated: result.updated,
+          deleted: result.deleted,
+          merged: result.merged,
+          conflicts: result.conflicts.length,
+          reverts: result.reverts.length,
+          pendingDeletions: result.pendingDeletions,
+          problems: result.problems.length,
+        },
+        occurredAt: new Date(this.deps.clock.now()).toISOString(),
+      },
+    ]);
+    return result;
+  }
+
+  private runPass(
+    share: Share,
+    levels: Map<string, Level | null>,
+    checkpoint: ShareCheckpoint,
+    options: SyncOptions,
+  ): SyncResult {
+    const shareId = share.id;
+    const slice = checkpoint.slices + 1;
+    const fail = (problem: string): SyncResult => {
+      this.deps.store.set(shareKey(shareId), JSON.stringify({ ...checkpoint, slices: slice }));
+      return this.finish(shareId, share, this.result(shareId, 'failed', slice, [problem]));
+    };
+    const owner = share.owner.toLowerCase();
+    const refs = new Map<string, AccountRef>();
+    const problems: string[] = [];
+    for (const account of [owner, ...levels.keys()]) {
+      try {
+        refs.set(account, { account, token: this.tokenFor(account, shareId) });
+      } catch (error) {
+        if (account === owner) return fail(`No access to the owner's contacts: ${String(error)}`);
+        problems.push(`No access to ${account}'s contacts: ${String(error)}`);
+      }
+    }
+    const masterRef = refs.get(owner) as AccountRef;
+    const recipients = [...levels.keys()].filter((account) => refs.has(account));
+    const states = new Map(
+      recipients.map((account) => [account, this.accountState(shareId, account)]),
+    );
+
+    // Check: what changed since the last completed pass (one call per account when nothing did).
+    let masterChanged: Set<string> | null = null;
+    const fresh =
+      checkpoint.slices === 0 &&
+      checkpoint.paused === null &&
+      checkpoint.masterToken !== null &&
+      recipients.every((account) => {
+        const state = states.get(account) as AccountCheckpoint;
+        return state.t !== null && state.j && levels.get(account) !== null;
+      });
+    const checkAccounts =
+      checkpoint.masterToken === null ? [] : fresh ? [owner, ...recipients] : [owner];
+    if (checkAccounts.length > 0) {
+      const outcomes = this.deps.contacts.listContacts(
+        checkAccounts.map((account) => ({
+          ...(refs.get(account) as AccountRef),
+          syncToken:
+            account === owner
+              ? checkpoint.masterToken
+              : (states.get(account) as AccountCheckpoint).t,
+        })),
+      );
+      let relevant = false;
+      const newTokens = new Map<string, string>();
+      for (let index = 0; index < outcomes.length; index++) {
+        const account = checkAccounts[index] as string;
+        const outcome = outcomes[index];
+        if (!outcome || !outcome.ok) {
+          if (outcome && outcome.failure.reason === 'EXPIRED_SYNC_TOKEN') {
+            relevant = true;
+            continue;
+          }
+          return fail(
+            `Listing ${account}'s changes failed: ${outcome?.failure.message ?? 'no answer'}`,
+          );
+        }
+        const checked = checkListing(outcome.pages, false);
+        if (!checked.ok)
+          return fail(`Listing ${account}'s changes was refused: ${checked.problem}`);
+        newTokens.set(account, checked.syncToken);
+        if (account === owner) {
+          masterChanged = new Set(checked.contacts.map((contact) => contact.resourceName));
+          if (checked.contacts.length > 0) relevant = true;
+        } else if (
+          checked.contacts.some((contact) =>
+            this.isRelevant(contact, share, (states.get(account) as AccountCheckpoint).g),
+          )
+        )
+          relevant = true;
+      }
+      if (fresh && !relevant) {
+        this.deps.store.set(
+          shareKey(shareId),
+          JSON.stringify({
+            ...checkpoint,
+            masterToken: newTokens.get(owner) ?? checkpoint.masterToken,
+          }),
+        );
+        for (const account of recipients) {
+          const state = states.get(account) as AccountCheckpoint;
+          this.saveAccountState(shareId, account, {
+            ...state,
+            t: newTokens.get(account) ?? state.t,
+          });
+        }
+        return this.finish(shareId, share, {
+          ...this.result(shareId, 'unchanged', slice),
+          problems,
+        });
+      }
+    }
+
+    // Reconcile: complete listings of every account.
+    const listed = [owner, ...recipients];
+    const listings = this.deps.contacts.listContacts(
+      listed.map((account) => ({ ...(refs.get(account) as AccountRef), syncToken: null })),
+    );
+    const contactsOf = new Map<string, ContactSnapshot[]>();
+    const tokensOf = new Map<string, string>();
+    for (let index = 0; index < listed.length; index++) {
+      const account = listed[index] as string;
+      const outcome = listings[index];
+      if (!outcome || !outcome.ok)
+        return fail(
+          `Listing ${account}'s contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
+        );
+      const checked = checkListing(outcome.pages, true);
+      if (!checked.ok) return fail(`Listing ${account}'s contacts was refused: ${checked.problem}`);
+      contactsOf.set(account, checked.contacts);
+      tokensOf.set(account, checked.syncToken);
+    }
+    const verify = recipients.filter(
+      (account) => (states.get(account) as AccountCheckpoint).g !== null,
+    );
+    if (verify.length > 0) {
+      const groups = this.deps.contacts.listGroups(
+        verify.map((account) => refs.get(account) as AccountRef),
+      );
+      for (let index = 0; index < verify.length; index++) {
+        const account = verify[index] as string;
+        const outcome = groups[index];
+        if (!outcome || !outcome.ok)
+          return fail(
+            `Listing ${account}'s labels failed: ${outcome?.failure.message ?? 'no answer'}`,
+          );
+        const state = states.get(account) as AccountCheckpoint;
+        if (!outcome.groups.some((group) => group.resourceName === state.g)) state.g = null;
+      }
+    }
+    const recipientStates: RecipientState[] = recipients.map((account) => {
+      const state = states.get(account) as AccountCheckpoint;
+      return {
+        account,
+        level: levels.get(account) ?? null,
+        group: state.g,
+        joined: state.j,
+        contacts: contactsOf.get(account) ?? [],
+      };
+    });
+    const plan = planShareSync({
+      share,
+      master: contactsOf.get(owner) ?? [],
+      recipients: recipientStates,
+      masterChanged,
+    });
+    const counts = countPlannedWrites(plan);
+    const base = {
+      ...this.result(shareId, 'done', slice),
+      created: counts.creates,
+      updated: counts.updates,
+      deleted: counts.deletes,
+      merged: plan.merges,
+      conflicts: plan.conflicts,
+      reverts: plan.reverts,
+      problems,
+    };
+    const mayConfirm =
+      options.allowMassDeletion === true && this.deps.actor.toLowerCase() === owner;
+    if (exceedsDeletionGuard(plan) && !mayConfirm) {
+      this.deps.store.set(
+        shareKey(shareId),
+        JSON.stringify({
+          ...checkpoint,
+          slices: 0,
+          paused: { deletions: plan.labelDeletions, labelSize: plan.labelSize },
+        }),
+      );
+      return this.finish(shareId, share, {
+        ...base,
+        status: 'paused',
+        created: 0,
+        updated: 0,
+        deleted: 0,
+        merged: 0,
+        pendingDeletions: plan.labelDeletions,
+      });
+    }
+
+    const inProgress = (): SyncResult => {
+      this.deps.store.set(
+        shareKey(shareId),
+        JSON.stringify({
+          ...checkpoint,
+          accounts: this.knownAccounts(checkpoint, levels),
+          slices: slice,
+        }),
+      );
+      return this.finish(shareId, share, { ...base, status: 'continue' });
+    };
+    const failures: string[] = [];
+
+    // Copy groups, in parallel.
+    const needGroups = plan.recipients.filter((recipient) => recipient.needsGroup);
+    if (needGroups.length > 0) {
+      if (this.deps.clock.now() >= options.deadline) return inProgress();
+      const outcomes = this.deps.contacts.write(
+        needGroups.map((recipient) => ({
+          ...(refs.get(recipient.account) as AccountRef),
+          write: {
+            kind: 'createGroup',
+            name: share.labelName,
+            clientData: [
+              { key: `sharedContacts:${shareId}`, value: `v1|${owner}|${share.labelResourceName}` },
+            ],
+          },
+        })),
+      );
+      needGroups.forEach((recipient, index) => {
+        const outcome = outcomes[index];
+        const state = states.get(recipient.account) as AccountCheckpoint;
+        if (outcome?.ok && outcome.resourceNames[0]) {
+          state.g = outcome.resourceNames[0];
+          this.saveAccountState(shareId, recipient.account, state);
+        } else failures.push(`Creating the label in ${recipient.account}'s contacts failed.`);
+      });
+    }
+
+    // The owner's account, sequentially.
+    const created = new Map<string, string>();
+    for (const { write, refs: names } of masterWrites(plan)) {
+      if (this.deps.clock.now() >= options.deadline) return inProgress();
+      const [outcome] = this.deps.contacts.write([{ ...masterRef, write }]);
+      if (!outcome?.ok) {
+        failures.push(
+          `Writing to the owner's contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
+        );
+        continue;
+      }
+      names.forEach((ref, index) => {
+        const name = outcome.resourceNames[index];
+        if (name) created.set(ref, name);
+      });
+    }
+
+    // Recipients: one write per account per round, in parallel.
+    const queues = new Map<string, AccountWrite[]>();
+    for (const recipient of plan.recipients) {
+      const group = (states.get(recipient.account) as AccountCheckpoint).g;
+      if (recipient.needsGroup && group === null) continue;
+      queues.set(recipient.account, recipientWrites(recipient, shareId, group, created));
+    }
+    for (;;) {
+      const round = [...queues].filter(([, queue]) => queue.length > 0);
+      if (round.length === 0) break;
+      if (this.deps.clock.now() >= options.deadline) return inProgress();
+      const outcomes = this.deps.contacts.write(
+        round.map(([account, queue]) => ({
+          ...(refs.get(account) as AccountRef),
+          write: queue.shift() as AccountWrite,
+        })),
+      );
+      outcomes.forEach((outcome, index) => {
+        if (!outcome.ok) {
+          const account = (round[index] as [string, AccountWrite[]])[0];
+          failures.push(`Writing to ${account}'s contacts failed: ${outcome.failure.message}`);
+        }
+      });
+    }
+
+    if (failures.length > 0) {
+      this.deps.store.set(
+        shareKey(shareId),
+        JSON.stringify({
+          ...checkpoint,
+          accounts: this.knownAccounts(checkpoint, levels),
+          slices: slice,
+        }),
+      );
+      return this.finish(shareId, share, {
+        ...base,
+        status: 'continue',
+        problems: [...problems, ...failures],
+      });
+    }
+    const unreachable = [...levels.keys()].filter((account) => !refs.has(account));
+    for (const account of unreachable) {
+      const state = this.accountState(shareId, account);
+      this.saveAccountState(shareId, account, { t: null, g: state.g, j: false });
+    }
+    for (const account of recipients) {
+      const state = states.get(account) as AccountCheckpoint;
+      if (levels.get(account) === null) this.deps.store.delete(accountKey(shareId, account));
+      else
+        this.saveAccountState(shareId, account, {
+          t: tokensOf.get(account) ?? null,
+          g: state.g,
+          j: true,
+        });
+    }
+    const next: ShareCheckpoint = {
+      v: 1,
+      accounts: [...recipients.filter((account) => levels.get(account) !== null), ...unreachable],
+      masterToken: tokensOf.get(owner) ?? null,
+      slices: 0,
+      paused: null,
+    };
+    this.deps.store.set(shareKey(shareId), JSON.stringify(next));
+    return this.finish(shareId, share, base);
+  }
+
+  private knownAccounts(checkpoint: ShareCheckpoint, levels: Map<string, Level | null>): string[] {
+    return [...new Set([...checkpoint.accounts, ...levels.keys()])];
+  }
+
+  /** True when a changed contact of a recipient's account concerns the share. */
+  private isRelevant(contact: ContactSnapshot, share: Share, group: string | null): boolean {
+    if (contact.deleted) return true;
+    const link = readLink(contact.clientData, share.id);
+    const inGroup = group !== null && contact.memberships.includes(group);
+    if (!link) return inGroup;
+    if (!inGroup) return true;
+    const visible = new Set(visibleFields(share.hiddenFields));
+    const hashes = fingerprint(contact.fields);
+    return SYNCED_FIELDS.some(
+      (field, index) => visible.has(field) && hashes[index] !== link.base[index],
+    );
+  }
+}

@@ -1,0 +1,580 @@
+/**
+ * This file defines the sync planner: from complete listings of the owner's account and of every
+ * recipient's, it decides the writes that bring all copies level with the master (DESIGN.md §5).
+ * It is pure: plain data in, plain data out, so that every rule can be tested on its own.
+ */
+import {
+  fieldHash,
+  matchKeys,
+  readLink,
+  SYNCED_FIELDS,
+  visibleFields,
+  withLink,
+  type ContactSnapshot,
+  type CopyLink,
+  type FieldValues,
+  type Fingerprint,
+  type SyncedField,
+} from './contact-model';
+import { levelAllows, type Level, type Share } from './sharing-model';
+import type { AccountWrite, ContactUpdate, NewContact } from './sync-ports';
+
+/** Batch limits of the People API (FACTS.md). */
+export const MAX_WRITE_BATCH = 200;
+export const MAX_DELETE_BATCH = 500;
+/** The resource name of the group every contact belongs to. */
+export const MY_CONTACTS = 'contactGroups/myContacts';
+
+/** A recipient's account as listed for a sync. */
+export interface RecipientState {
+  account: string;
+  /** The recipient's level, or null when they no longer take part: what the share brought goes. */
+  level: Level | null;
+  /** The copy group, or null when it does not exist (yet). */
+  group: string | null;
+  /** True when a sync of this share has completed for the account before. */
+  joined: boolean;
+  /** Every live contact of the account, from a complete listing. */
+  contacts: ContactSnapshot[];
+}
+
+/** What the planner is given. `masterChanged` is null when the changes since the last sync are unknown. */
+export interface PlanInput {
+  share: Share;
+  master: ContactSnapshot[];
+  recipients: RecipientState[];
+  masterChanged: ReadonlySet<string> | null;
+}
+
+/** A field edited on two sides: the later edit won; the losing value is reported. */
+export interface Conflict {
+  masterResourceName: string;
+  field: SyncedField;
+  winner: string;
+  loser: string;
+  losingValue: unknown[] | null;
+}
+
+/** A change that a recipient's level does not allow, undone by the sync. */
+export interface Revert {
+  account: string;
+  resourceName: string;
+  kind: 'edit' | 'add' | 'remove';
+}
+
+/** A write to a copy, still to be tied to its group and to masters created in the same sync. */
+export interface CopyWrite {
+  /** The copy to update, or null to create one. */
+  contact: ContactSnapshot | null;
+  fields: FieldValues;
+  mask: SyncedField[];
+  /** The new link; its `sourceResourceName` may be `new:<n>`, a master created in this sync. */
+  link: CopyLink | null;
+  membership?: 'add' | 'remove';
+}
+
+/** The writes for one recipient. */
+export interface RecipientPlan {
+  account: string;
+  needsGroup: boolean;
+  writes: CopyWrite[];
+  deletes: string[];
+  deleteGroup: boolean;
+}
+
+/** Everything a sync would do, and what it would report. */
+export interface SyncPlan {
+  /** Masters to create for contacts that recipients added; `ref` is the `new:<n>` name. */
+  masterCreates: { ref: string; contact: NewContact }[];
+  masterUpdates: ContactUpdate[];
+  recipients: RecipientPlan[];
+  /** Master contacts that leave the label in this sync (removed by owner or a contributor). */
+  labelDeletions: number;
+  labelSize: number;
+  conflicts: Conflict[];
+  reverts: Revert[];
+  merges: number;
+}
+
+/** A base that matches no value, so that every field counts as changed on that side. */
+const UNKNOWN_BASE: Fingerprint = SYNCED_FIELDS.map(() => '?');
+
+/**
+ * The clientData key on a master created from a recipient's contact, naming that contact, so that
+ * a slice cut between the two writes links the contact instead of creating the master twice.
+ */
+export function originKey(shareId: string): string {
+  return `sharedContacts:${shareId}:from`;
+}
+
+/** Hashes of one contact's fields, computed once per snapshot. */
+const hashCache = new WeakMap<ContactSnapshot, Fingerprint>();
+function hashesOf(contact: ContactSnapshot): Fingerprint {
+  let hashes = hashCache.get(contact);
+  if (!hashes) {
+    hashes = SYNCED_FIELDS.map((field) => fieldHash(contact.fields[field]));
+    hashCache.set(contact, hashes);
+  }
+  return hashes;
+}
+
+/** Fingerprint of the visible fields only; hidden fields hash to the empty string. */
+function baseOf(fields: FieldValues, visible: ReadonlySet<SyncedField>): Fingerprint {
+  return SYNCED_FIELDS.map((field) => (visible.has(field) ? fieldHash(fields[field]) : ''));
+}
+
+function pick(fields: FieldValues, visible: readonly SyncedField[]): FieldValues {
+  const result: FieldValues = {};
+  for (const field of visible) if (fields[field] !== undefined) result[field] = fields[field];
+  return result;
+}
+
+interface Linked {
+  contact: ContactSnapshot;
+  link: CopyLink;
+}
+
+/**
+ * Plans one sync of a share. Decisions, per master contact of the label:
+ * a copy missing from a joined account, or taken out of the copy group, counts as a removal by a
+ * `contribute`+ recipient when the master did not change since the last sync, and is re-created
+ * otherwise; a field edited since the copy's base is taken from `edit`+ recipients, the later edit
+ * winning against the master and other recipients, and reverted for `view` recipients; contacts a
+ * recipient put into the copy group become new masters (`contribute`+) or leave the group again.
+ */
+export function planShareSync(input: PlanInput): SyncPlan {
+  const { share, masterChanged } = input;
+  const visible = visibleFields(share.hiddenFields);
+  const visibleSet = new Set(visible);
+  const visibleIndexes = visible.map((field) => SYNCED_FIELDS.indexOf(field));
+  const label = share.labelResourceName;
+
+  const masters = new Map<string, ContactSnapshot>();
+  const renamed = new Map<string, string>();
+  for (const contact of input.master) {
+    for (const previous of contact.previousResourceNames)
+      renamed.set(previous, contact.resourceName);
+    if (contact.memberships.includes(label)) masters.set(contact.resourceName, contact);
+  }
+  const resolve = (name: string): string =>
+    masters.has(name) ? name : (renamed.get(name) ?? name);
+  const origins = new Map<string, string>();
+  for (const master of masters.values()) {
+    const origin = master.clientData.find((entry) => entry.key === originKey(share.id));
+    if (origin) origins.set(origin.value, master.resourceName);
+  }
+  const linkTo = (name: string): CopyLink => ({
+    shareId: share.id,
+    sourceOwner: share.owner,
+    sourceResourceName: name,
+    merged: false,
+    base: UNKNOWN_BASE,
+  });
+
+  const plan: SyncPlan = {
+    masterCreates: [],
+    masterUpdates: [],
+    recipients: [],
+    labelDeletions: 0,
+    labelSize: masters.size,
+    conflicts: [],
+    reverts: [],
+    merges: 0,
+  };
+
+  interface Side {
+    state: RecipientState;
+    plan: RecipientPlan;
+    copies: Map<string, Linked>;
+    pool: Map<string, ContactSnapshot>;
+    used: Set<ContactSnapshot>;
+  }
+  const sides: Side[] = [];
+  const gone = new Set<string>();
+
+  const dropCopy = (side: Side, linked: Linked): void => {
+    if (!linked.link.merged) side.plan.deletes.push(linked.contact.resourceName);
+    else
+      side.plan.writes.push({
+        contact: linked.contact,
+        fields: {},
+        mask: [],
+        link: null,
+        membership: side.state.level === null ? undefined : 'remove',
+      });
+  };
+  const reverted = new Set<string>();
+  const revert = (account: string, resourceName: string, kind: Revert['kind']): void => {
+    if (reverted.has(account + ' ' + resourceName)) return;
+    reverted.add(account + ' ' + resourceName);
+    plan.reverts.push({ account, resourceName, kind });
+  };
+
+  for (const state of input.recipients) {
+    const recipientPlan: RecipientPlan = {
+      account: state.account,
+      needsGroup: state.level !== null && state.group === null,
+      writes: [],
+      deletes: [],
+      deleteGroup: state.level === null && state.group !== null,
+    };
+    plan.recipients.push(recipientPlan);
+    const side: Side = {
+      state,
+      plan: recipientPlan,
+      copies: new Map(),
+      pool: new Map(),
+      used: new Set(),
+    };
+    sides.push(side);
+    for (const contact of state.contacts) {
+      const link = readLink(contact.clientData, share.id);
+      const inGroup = state.group !== null && contact.memberships.includes(state.group);
+      if (!link) {
+        if (state.level === null) continue;
+        const origin = inGroup
+          ? origins.get(`${state.account}|${contact.resourceName}`)
+          : undefined;
+        if (origin !== undefined && masters.has(origin)) {
+          side.copies.set(origin, { contact, link: { ...linkTo(origin), base: UNKNOWN_BASE } });
+          continue;
+        }
+        if (inGroup) {
+          if (levelAllows(state.level, 'contribute')) {
+            const ref = `new:${plan.masterCreates.length}`;
+            plan.masterCreates.push({
+              ref,
+              contact: {
+                fields: contact.fields,
+                memberships: [label, MY_CONTACTS],
+                clientData: [
+                  { key: originKey(share.id), value: `${state.account}|${contact.resourceName}` },
+                ],
+              },
+            });
+            recipientPlan.writes.push({
+              contact,
+              fields: {},
+              mask: [],
+              link: {
+                shareId: share.id,
+                sourceOwner: share.owner,
+                sourceResourceName: ref,
+                merged: false,
+                base: baseOf(contact.fields, visibleSet),
+              },
+            });
+          } else {
+            revert(state.account, contact.resourceName, 'add');
+            recipientPlan.writes.push({
+              contact,
+              fields: {},
+              mask: [],
+              link: null,
+              membership: 'remove',
+            });
+          }
+        } else
+          for (const key of matchKeys(contact.fields))
+            if (!side.pool.has(key)) side.pool.set(key, contact);
+        continue;
+      }
+      const linked = { contact, link };
+      const source = resolve(link.sourceResourceName);
+      if (state.level === null) {
+        dropCopy(side, linked);
+        continue;
+      }
+      if (!masters.has(source)) {
+        gone.add(source);
+        dropCopy(side, linked);
+        continue;
+      }
+      if (side.copies.has(source)) {
+        recipientPlan.deletes.push(contact.resourceName);
+        continue;
+      }
+      side.copies.set(source, linked);
+    }
+  }
+  const active = sides.filter((side) => side.state.level !== null);
+
+  for (const [name, master] of masters) {
+    const masterHashes = hashesOf(master);
+    const unchangedMaster = masterChanged !== null && !masterChanged.has(name);
+    let removedBy: string | null = null;
+    for (const side of active) {
+      const level = side.state.level as Level;
+      const linked = side.copies.get(name);
+      const outOfGroup =
+        linked !== undefined &&
+        side.state.group !== null &&
+        !linked.contact.memberships.includes(side.state.group);
+      const vanished = linked === undefined && side.state.joined && unchangedMaster;
+      if ((outOfGroup || vanished) && levelAllows(level, 'contribute')) {
+        removedBy = side.state.account;
+        break;
+      }
+    }
+    if (removedBy !== null) {
+      plan.labelDeletions++;
+      plan.masterUpdates.push({
+        resourceName: name,
+        etag: master.etag,
+        fields: {},
+        mask: [],
+        memberships: master.memberships.filter((group) => group !== label),
+      });
+      for (const side of active) {
+        const linked = side.copies.get(name);
+        if (!linked) continue;
+        if (side.state.account === removedBy)
+          side.plan.writes.push({ contact: linked.contact, fields: {}, mask: [], link: null });
+        else dropCopy(side, linked);
+      }
+      continue;
+    }
+
+    const desired: FieldValues = pick(master.fields, visible);
+    const desiredHashes = masterHashes.slice();
+    for (const index of visibleIndexes) {
+      const field = SYNCED_FIELDS[index] as SyncedField;
+      let winner: {
+        account: string;
+        time: number;
+        value: unknown[] | undefined;
+        hash: string;
+      } | null = null;
+      const contenders: { account: string; value: unknown[] | undefined; hash: string }[] = [];
+      let masterContends = false;
+      for (const side of active) {
+        const linked = side.copies.get(name);
+        if (!linked) continue;
+        const hash = hashesOf(linked.contact)[index] as string;
+        const base = linked.link.base[index];
+        if (hash === base) continue;
+        if (!levelAllows(side.state.level as Level, 'edit')) {
+          revert(side.state.account, linked.contact.resourceName, 'edit');
+          continue;
+        }
+        if (masterHashes[index] !== base) masterContends = true;
+        const value = linked.contact.fields[field];
+        contenders.push({ account: side.state.account, value, hash });
+        if (!winner || linked.contact.updateTime > winner.time)
+          winner = { account: side.state.account, time: linked.contact.updateTime, value, hash };
+      }
+      if (!winner) continue;
+      if (masterContends) {
+        contenders.push({
+          account: share.owner,
+          value: master.fields[field],
+          hash: masterHashes[index] as string,
+        });
+        if (master.updateTime >= winner.time)
+          winner = {
+            account: share.owner,
+            time: master.updateTime,
+            value: master.fields[field],
+            hash: masterHashes[index] as string,
+          };
+      }
+      for (const contender of contenders)
+        if (contender.hash !== winner.hash)
+          plan.conflicts.push({
+            masterResourceName: name,
+            field,
+            winner: winner.account,
+            loser: contender.account,
+            losingValue: contender.value ?? null,
+          });
+      if (winner.value === undefined) delete desired[field];
+      else desired[field] = winner.value;
+      desiredHashes[index] = winner.hash;
+    }
+    const masterMask = visible.filter(
+      (field) =>
+        desiredHashes[SYNCED_FIELDS.indexOf(field)] !== masterHashes[SYNCED_FIELDS.indexOf(field)],
+    );
+    if (masterMask.length > 0)
+      plan.masterUpdates.push({
+        resourceName: name,
+        etag: master.etag,
+        fields: pick(desired, masterMask),
+        mask: masterMask,
+      });
+
+    const base = SYNCED_FIELDS.map((_field, index) =>
+      visibleSet.has(SYNCED_FIELDS[index] as SyncedField) ? (desiredHashes[index] as string) : '',
+    );
+    const link: CopyLink = {
+      shareId: share.id,
+      sourceOwner: share.owner,
+      sourceResourceName: name,
+      merged: false,
+      base,
+    };
+    for (const side of active) {
+      const level = side.state.level as Level;
+      const linked = side.copies.get(name);
+      if (linked) {
+        const copyHashes = hashesOf(linked.contact);
+        const mask = visible.filter(
+          (field) =>
+            copyHashes[SYNCED_FIELDS.indexOf(field)] !==
+            desiredHashes[SYNCED_FIELDS.indexOf(field)],
+        );
+        const newLink = { ...link, merged: linked.link.merged };
+        const linkChanged =
+          linked.link.sourceResourceName !== name || linked.link.base.join('.') !== base.join('.');
+        const outOfGroup =
+          side.state.group === null || !linked.contact.memberships.includes(side.state.group);
+        if (outOfGroup && side.state.group !== null)
+          revert(side.state.account, linked.contact.resourceName, 'remove');
+        if (mask.length > 0 || linkChanged || outOfGroup)
+          side.plan.writes.push({
+            contact: linked.contact,
+            fields: pick(desired, mask),
+            mask,
+            link: newLink,
+            membership: outOfGroup ? 'add' : undefined,
+          });
+        continue;
+      }
+      if (side.state.joined && unchangedMaster && !levelAllows(level, 'contribute'))
+        revert(side.state.account, name, 'remove');
+      let existing: ContactSnapshot | undefined;
+      for (const key of matchKeys(desired)) {
+        const candidate = side.pool.get(key);
+        if (candidate && !side.used.has(candidate)) {
+          existing = candidate;
+          break;
+        }
+      }
+      if (existing) {
+        side.used.add(existing);
+        plan.merges++;
+        side.plan.writes.push({
+          contact: existing,
+          fields: desired,
+          mask: visible,
+          link: { ...link, merged: true },
+          membership: 'add',
+        });
+      } else side.plan.writes.push({ contact: null, fields: desired, mask: visible, link });
+    }
+  }
+  plan.labelDeletions += gone.size;
+  plan.labelSize += gone.size;
+  return plan;
+}
+
+/** True when a plan deletes more of a label than max(5 contacts, 10 %) allows without asking. */
+export function exceedsDeletionGuard(plan: SyncPlan): boolean {
+  return plan.labelDeletions > Math.max(5, Math.floor(plan.labelSize * 0.1));
+}
+
+/** Counts the writes of a plan, for reports. */
+export function countPlannedWrites(plan: SyncPlan): {
+  creates: number;
+  updates: number;
+  deletes: number;
+} {
+  let creates = plan.masterCreates.length;
+  let updates = plan.masterUpdates.length;
+  let deletes = 0;
+  for (const recipient of plan.recipients) {
+    deletes += recipient.deletes.length;
+    for (const write of recipient.writes)
+      if (write.contact) updates++;
+      else creates++;
+  }
+  return { creates, updates, deletes };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let index = 0; index < items.length; index += size)
+    chunks.push(items.slice(index, index + size));
+  return chunks;
+}
+
+/**
+ * The owner's writes, in batches: creates first (each with the `new:<n>` names of the masters it
+ * creates, in order), then updates.
+ */
+export function masterWrites(plan: SyncPlan): { write: AccountWrite; refs: string[] }[] {
+  return [
+    ...chunk(plan.masterCreates, MAX_WRITE_BATCH).map((batch) => ({
+      write: {
+        kind: 'createContacts',
+        contacts: batch.map((create) => create.contact),
+      } as AccountWrite,
+      refs: batch.map((create) => create.ref),
+    })),
+    ...chunk(plan.masterUpdates, MAX_WRITE_BATCH).map((updates) => ({
+      write: { kind: 'updateContacts', updates } as AccountWrite,
+      refs: [],
+    })),
+  ];
+}
+
+/**
+ * A recipient's writes, in batches, with the copy group and the names of masters created in this
+ * sync filled in. Writes whose link names a master that could not be created are left out.
+ */
+export function recipientWrites(
+  recipient: RecipientPlan,
+  shareId: string,
+  group: string | null,
+  created: ReadonlyMap<string, string>,
+): AccountWrite[] {
+  const creates: NewContact[] = [];
+  const updates: ContactUpdate[] = [];
+  for (const write of recipient.writes) {
+    let link = write.link;
+    if (link && link.sourceResourceName.startsWith('new:')) {
+      const name = created.get(link.sourceResourceName);
+      if (!name) continue;
+      link = { ...link, sourceResourceName: name };
+    }
+    if (!write.contact) {
+      if (group === null) continue;
+      creates.push({
+        fields: write.fields,
+        memberships: [group, MY_CONTACTS],
+        clientData: withLink([], shareId, link),
+      });
+      continue;
+    }
+    const update: ContactUpdate = {
+      resourceName: write.contact.resourceName,
+      etag: write.contact.etag,
+      fields: write.fields,
+      mask: write.mask,
+      clientData: withLink(write.contact.clientData, shareId, link),
+    };
+    if (write.membership && group !== null) {
+      const others = write.contact.memberships.filter((name) => name !== group);
+      update.memberships = write.membership === 'add' ? [...others, group] : others;
+      if (update.memberships.length === 0) update.memberships = [MY_CONTACTS];
+    }
+    updates.push(update);
+  }
+  const writes: AccountWrite[] = [
+    ...chunk(updates, MAX_WRITE_BATCH).map((batch): AccountWrite => ({
+      kind: 'updateContacts',
+      updates: batch,
+    })),
+    ...chunk(creates, MAX_WRITE_BATCH).map((batch): AccountWrite => ({
+      kind: 'createContacts',
+      contacts: batch,
+    })),
+    ...chunk(recipient.deletes, MAX_DELETE_BATCH).map((batch): AccountWrite => ({
+      kind: 'deleteContacts',
+      resourceNames: batch,
+    })),
+  ];
+  if (recipient.deleteGroup && group !== null)
+    writes.push({ kind: 'deleteGroup', resourceName: group });
+  return writes;
+}

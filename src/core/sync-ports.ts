@@ -1,0 +1,108 @@
+/**
+ * This file defines the ports the sync engine needs besides those of ports.ts: reading and writing
+ * contacts in many accounts (src/google implements it over the People API), the share registry,
+ * and group and domain membership (the Directory API).
+ */
+import type { ClientDataEntry, ContactSnapshot, FieldValues, SyncedField } from './contact-model';
+import type { Share } from './sharing-model';
+
+/** An account and the access token to use for it. */
+export interface AccountRef {
+  account: string;
+  token: string;
+}
+
+/** One page of a `connections.list` listing, as the API returned it. */
+export interface ListingPage {
+  contacts: ContactSnapshot[];
+  nextPageToken: string | null;
+  nextSyncToken: string | null;
+  /** `totalPeople` of the response, when the API sent it. */
+  totalPeople: number | null;
+}
+
+/** Why a call failed: the HTTP status, Google's status and reason, and its message. */
+export interface CallFailure {
+  httpStatus: number;
+  status: string;
+  reason: string;
+  message: string;
+}
+
+/** A listing: every page in order, or the failure that stopped it. */
+export type ListingOutcome =
+  { ok: true; pages: ListingPage[] } | { ok: false; failure: CallFailure };
+
+/** A contact group as the engine needs it. */
+export interface GroupSnapshot {
+  resourceName: string;
+  name: string;
+  clientData: ClientDataEntry[];
+}
+
+/** A listing of contact groups, or its failure. */
+export type GroupsOutcome =
+  { ok: true; groups: GroupSnapshot[] } | { ok: false; failure: CallFailure };
+
+/** A contact to create. */
+export interface NewContact {
+  fields: FieldValues;
+  memberships: string[];
+  clientData: ClientDataEntry[];
+}
+
+/** A change to an existing contact: the named fields are replaced by the given values. */
+export interface ContactUpdate {
+  resourceName: string;
+  etag: string;
+  fields: FieldValues;
+  /** Fields to replace; a named field absent from `fields` is cleared. */
+  mask: SyncedField[];
+  /** The whole new clientData, when it changes. */
+  clientData?: ClientDataEntry[];
+  /** The whole new list of group memberships, when it changes. */
+  memberships?: string[];
+}
+
+/** One write in one account. Batch limits: 200 creates or updates, 500 deletes. */
+export type AccountWrite =
+  | { kind: 'createGroup'; name: string; clientData: ClientDataEntry[] }
+  | { kind: 'deleteGroup'; resourceName: string }
+  | { kind: 'createContacts'; contacts: NewContact[] }
+  | { kind: 'updateContacts'; updates: ContactUpdate[] }
+  | { kind: 'deleteContacts'; resourceNames: string[] };
+
+/**
+ * What a write returned. `createGroup` names the group it made (with a suffix if the name was
+ * taken); `createContacts` the new resource names in order.
+ */
+export type WriteOutcome =
+  { ok: true; resourceNames: string[] } | { ok: false; failure: CallFailure };
+
+/**
+ * Reads and writes contacts in many accounts. Each method takes at most one request per account
+ * and runs the accounts in parallel (UrlFetchApp.fetchAll); within an account, calls are sequential.
+ * Transient errors (429, 500, 503) are retried inside; what comes back is final.
+ */
+export interface ContactsGateway {
+  /** Lists each account's contacts: all of them when `syncToken` is null (with a sync token requested), or the changes since it. */
+  listContacts(requests: (AccountRef & { syncToken: string | null })[]): ListingOutcome[];
+  /** Lists each account's contact groups with their clientData. */
+  listGroups(requests: AccountRef[]): GroupsOutcome[];
+  /** Performs one write in each named account. */
+  write(requests: (AccountRef & { write: AccountWrite })[]): WriteOutcome[];
+}
+
+/** The share registry, as the add-on reaches it through the backend. */
+export interface ShareDirectory {
+  /** The share, or null when it no longer exists (or the caller may not see it). */
+  getShare(shareId: string): Share | null;
+}
+
+/** Google Groups and domains, as the Directory API resolves them. */
+export interface GroupDirectory {
+  /** Lower-case addresses of every user in the group, nested groups included. */
+  membersOfGroup(groupEmail: string): string[];
+  /** Lower-case addresses of every user of the domain. */
+  usersOfDomain(domain: string): string[];
+}

@@ -1,0 +1,82 @@
+/**
+ * This file defines the typed error of Google's REST APIs, read from Google's JSON error body
+ * (`error.code`, `status`, `details[].reason`, or the legacy `errors[].reason`), and which
+ * answers are worth retrying.
+ */
+import type { HttpResponse } from '../core/ports';
+import type { CallFailure } from '../core/sync-ports';
+
+/** A Google API call that failed: HTTP status, Google's status name and reason, and the message. */
+export class GoogleApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly status: string,
+    readonly reason: string,
+    message: string,
+    readonly operation: string,
+  ) {
+    super(`${operation}: ${httpStatus} ${status}${reason ? ` (${reason})` : ''}: ${message}`);
+    this.name = 'GoogleApiError';
+  }
+
+  /** The failure as the core ports report it. */
+  toFailure(): CallFailure {
+    return {
+      httpStatus: this.httpStatus,
+      status: this.status,
+      reason: this.reason,
+      message: this.message,
+    };
+  }
+}
+
+interface ErrorBody {
+  error?: {
+    code?: number;
+    message?: string;
+    status?: string;
+    details?: { '@type'?: string; reason?: string }[];
+    errors?: { reason?: string }[];
+  };
+}
+
+/** Builds the typed error from a non-2xx response; bodies that are not Google's still give one. */
+export function errorFromResponse(response: HttpResponse, operation: string): GoogleApiError {
+  let body: ErrorBody;
+  try {
+    body = JSON.parse(response.body) as ErrorBody;
+  } catch {
+    body = {};
+  }
+  const error = body.error ?? {};
+  const reason =
+    error.details?.find((detail) => detail.reason !== undefined)?.reason ??
+    error.errors?.find((item) => item.reason !== undefined)?.reason ??
+    '';
+  return new GoogleApiError(
+    response.status,
+    error.status ?? `HTTP_${response.status}`,
+    reason,
+    error.message ?? (response.body.slice(0, 200) || 'no message'),
+    operation,
+  );
+}
+
+/** Rate-limit reasons of the Admin SDK's 403 answers (FACTS.md: retry with back-off). */
+const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
+
+/** True when a failed call may succeed if sent again later: 429, 500, 502, 503, 504, rate-limit 403. */
+export function isRetryable(error: GoogleApiError): boolean {
+  if ([429, 500, 502, 503, 504].includes(error.httpStatus)) return true;
+  return error.httpStatus === 403 && RATE_LIMIT_REASONS.has(error.reason);
+}
+
+/** The wait a response asks for in its Retry-After header (seconds or an HTTP date), in ms. */
+export function retryAfterMs(response: HttpResponse, now: number): number | null {
+  const value = response.headers['retry-after'];
+  if (value === undefined) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}

@@ -1,0 +1,232 @@
+/**
+ * This file defines the ContactsGateway of the sync engine over the People API: listings with
+ * sync tokens, group look-ups and batched writes, each account's calls in order and the accounts
+ * side by side through the transport's fetchAll rounds.
+ */
+import {
+  normalizeFields,
+  SYNCED_FIELDS,
+  type ClientDataEntry,
+  type ContactSnapshot,
+  type FieldValues,
+} from '../core/contact-model';
+import type {
+  AccountRef,
+  AccountWrite,
+  ContactsGateway,
+  GroupsOutcome,
+  GroupSnapshot,
+  ListingOutcome,
+  ListingPage,
+  WriteOutcome,
+} from '../core/sync-ports';
+import { GoogleApiError } from './google-error';
+import { PEOPLE_LIMITS, PeopleClient, type ContactGroup, type Person } from './people-client';
+import type { ApiCall, GoogleTransport, Settled } from './transport';
+
+/** The person fields a listing reads: the synced ones plus what links and memberships need. */
+export const LISTING_PERSON_FIELDS = [
+  ...SYNCED_FIELDS,
+  'memberships',
+  'clientData',
+  'metadata',
+].join(',');
+
+/** Listings stop after this many pages; the listing guard then refuses them as incomplete. */
+const MAX_PAGES = 100;
+
+/** Attempts at a free name for a copy group: "Customers", "Customers (2)", … */
+const MAX_NAME_ATTEMPTS = 10;
+
+/** Reduces a People API person to the engine's snapshot. */
+export function toSnapshot(person: Person): ContactSnapshot {
+  const sources = person.metadata?.sources ?? [];
+  const updateTime = Math.max(
+    0,
+    ...sources.map((source) => Date.parse(source.updateTime ?? '') || 0),
+  );
+  return {
+    resourceName: person.resourceName ?? '',
+    etag: person.etag ?? '',
+    updateTime,
+    fields: normalizeFields(person as Record<string, unknown>),
+    memberships: (person.memberships ?? [])
+      .map((membership) => membership.contactGroupMembership?.contactGroupResourceName ?? '')
+      .filter((name) => name !== ''),
+    clientData: (person.clientData ?? []).map((entry) => ({
+      key: entry.key ?? '',
+      value: entry.value ?? '',
+    })),
+    deleted: person.metadata?.deleted === true,
+    previousResourceNames: person.metadata?.previousResourceNames ?? [],
+  };
+}
+
+function toPerson(
+  fields: FieldValues,
+  extra: { clientData?: ClientDataEntry[]; memberships?: string[]; etag?: string },
+): Person {
+  const person: Record<string, unknown> = {};
+  for (const field of SYNCED_FIELDS) if (fields[field] !== undefined) person[field] = fields[field];
+  if (extra.etag !== undefined) person.etag = extra.etag;
+  if (extra.clientData) person.clientData = extra.clientData;
+  if (extra.memberships)
+    person.memberships = extra.memberships.map((contactGroupResourceName) => ({
+      contactGroupMembership: { contactGroupResourceName },
+    }));
+  return person as Person;
+}
+
+function toGroup(group: ContactGroup): GroupSnapshot {
+  return {
+    resourceName: group.resourceName ?? '',
+    name: group.name ?? '',
+    clientData: (group.clientData ?? []).map((entry) => ({
+      key: entry.key ?? '',
+      value: entry.value ?? '',
+    })),
+  };
+}
+
+function failureOf(settled: Settled<unknown>): {
+  ok: false;
+  failure: ReturnType<GoogleApiError['toFailure']>;
+} {
+  if (settled.ok) throw new Error('Not a failure.');
+  return { ok: false, failure: settled.error.toFailure() };
+}
+
+/** A ContactsGateway over the People API. */
+export class PeopleContactsGateway implements ContactsGateway {
+  constructor(private readonly transport: GoogleTransport) {}
+
+  listContacts(requests: (AccountRef & { syncToken: string | null })[]): ListingOutcome[] {
+    const calls = requests.map((request) => this.listing(request.token, request.syncToken));
+    return this.transport
+      .runAll(calls)
+      .map((settled) => (settled.ok ? { ok: true, pages: settled.value } : failureOf(settled)));
+  }
+
+  private *listing(token: string, syncToken: string | null): ApiCall<ListingPage[]> {
+    const client = new PeopleClient(token);
+    const pages: ListingPage[] = [];
+    let pageToken: string | undefined;
+    do {
+      const response = yield* client.listConnections({
+        personFields: LISTING_PERSON_FIELDS,
+        pageSize: PEOPLE_LIMITS.connectionsPage,
+        pageToken,
+        ...(syncToken === null
+          ? { requestSyncToken: true }
+          : { syncToken, requestSyncToken: true }),
+      });
+      pages.push({
+        contacts: (response.connections ?? []).map(toSnapshot),
+        nextPageToken: response.nextPageToken ?? null,
+        nextSyncToken: response.nextSyncToken ?? null,
+        totalPeople:
+          syncToken === null ? (response.totalPeople ?? response.totalItems ?? null) : null,
+      });
+      pageToken = response.nextPageToken ?? undefined;
+    } while (pageToken && pages.length < MAX_PAGES);
+    return pages;
+  }
+
+  listGroups(requests: AccountRef[]): GroupsOutcome[] {
+    const calls = requests.map((request) => this.groups(request.token));
+    return this.transport
+      .runAll(calls)
+      .map((settled) => (settled.ok ? { ok: true, groups: settled.value } : failureOf(settled)));
+  }
+
+  private *groups(token: string): ApiCall<GroupSnapshot[]> {
+    const groups = yield* new PeopleClient(token).listAllContactGroups('name,clientData,groupType');
+    return groups.map(toGroup);
+  }
+
+  write(requests: (AccountRef & { write: AccountWrite })[]): WriteOutcome[] {
+    const calls = requests.map((request) =>
+      this.perform(new PeopleClient(request.token), request.write),
+    );
+    return this.transport
+      .runAll(calls)
+      .map((settled) =>
+        settled.ok ? { ok: true, resourceNames: settled.value } : failureOf(settled),
+      );
+  }
+
+  private *perform(client: PeopleClient, write: AccountWrite): ApiCall<string[]> {
+    switch (write.kind) {
+      case 'createGroup':
+        return [yield* this.createGroup(client, write.name, write.clientData)];
+      case 'deleteGroup':
+        yield* client.deleteContactGroup(write.resourceName, false);
+        return [];
+      case 'createContacts': {
+        const created = yield* client.batchCreateContacts(
+          write.contacts.map((contact) =>
+            toPerson(contact.fields, {
+              clientData: contact.clientData,
+              memberships: contact.memberships,
+            }),
+          ),
+        );
+        return created.map((person) => person.resourceName ?? '');
+      }
+      case 'updateContacts': {
+        const byMask = new Map<string, Record<string, Person>>();
+        for (const update of write.updates) {
+          const mask = [
+            ...update.mask,
+            ...(update.clientData ? ['clientData'] : []),
+            ...(update.memberships ? ['memberships'] : []),
+          ].join(',');
+          if (mask === '') continue;
+          const group = byMask.get(mask) ?? {};
+          group[update.resourceName] = toPerson(update.fields, {
+            etag: update.etag,
+            clientData: update.clientData,
+            memberships: update.memberships,
+          });
+          byMask.set(mask, group);
+        }
+        for (const [mask, contacts] of byMask)
+          yield* client.batchUpdateContacts(contacts, mask.split(','));
+        return write.updates.map((update) => update.resourceName);
+      }
+      case 'deleteContacts':
+        if (write.resourceNames.length > 0) yield* client.batchDeleteContacts(write.resourceNames);
+        return [];
+    }
+  }
+
+  /** Creates a copy group, taking "Name (2)" and so on when the name is taken; finds its own group again after a lost answer. */
+  private *createGroup(
+    client: PeopleClient,
+    name: string,
+    clientData: ClientDataEntry[],
+  ): ApiCall<string> {
+    const key = clientData[0]?.key;
+    for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
+      const candidate = attempt === 1 ? name : `${name} (${attempt})`;
+      try {
+        const group = yield* client.createContactGroup({ name: candidate, clientData });
+        return group.resourceName ?? '';
+      } catch (error) {
+        if (!(error instanceof GoogleApiError) || error.httpStatus !== 409) throw error;
+        const groups = yield* client.listAllContactGroups('name,clientData');
+        const ours = groups.find(
+          (group) => key !== undefined && group.clientData?.some((entry) => entry.key === key),
+        );
+        if (ours?.resourceName) return ours.resourceName;
+      }
+    }
+    throw new GoogleApiError(
+      409,
+      'ALREADY_EXISTS',
+      'duplicate',
+      `No free name for the label "${name}".`,
+      'people.contactGroups.create',
+    );
+  }
+}

@@ -14,11 +14,9 @@ import {
 import { verifyTotp } from './totp';
 
 /**
- * An agent's second factor as stored (one row per agent). Columns: `agent_id` (key),
- * `totp_secret` (sealed, text form of {@link SealedSecret} or its four fields), `confirmed_at`
- * (null until the first valid code), `totp_last_step` (bigint, null until then), `backup_seed`
- * (sealed, nullable), `backup_used_mask` (integer 0–1023), `failures` (integer) and
- * `last_failure_at` (timestamptz, nullable).
+ * An agent's second factor as read from storage: one row of `support_agent_factor` (see
+ * `SECOND_FACTOR_TABLE_SQL` in second-factor-store.ts), its sealed secrets parsed. `backupSeed`
+ * is `null` only for a store that keeps no backup codes.
  */
 export interface StoredSecondFactor {
   readonly agentId: string;

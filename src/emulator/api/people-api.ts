@@ -163,7 +163,7 @@ export function peopleRoutes(
     rpc: `google.people.v1.${rpc}`,
     scopes,
     quota,
-    mutation: quota === 'write',
+    mutation: [quota].flat().includes('write'),
     run,
   });
 
@@ -1217,7 +1217,7 @@ export function peopleRoutes(
       'people.people.batchUpdateContacts',
       'PeopleService.BatchUpdateContacts',
       CONTACTS,
-      'write',
+      ['read', 'write'],
       batchUpdate,
     ),
     route(
@@ -1235,7 +1235,7 @@ export function peopleRoutes(
       'people.people.updateContact',
       'PeopleService.UpdateContact',
       CONTACTS,
-      'write',
+      ['read', 'write'],
       updateContact,
     ),
     route(

@@ -154,7 +154,8 @@ export interface Route {
   rpc: string;
   /** Any one of these scopes suffices; `null` for endpoints without a bearer token. */
   scopes: string[] | null;
-  quota: QuotaKind;
+  /** The quotas a call counts against (updateContact counts as a critical read too, FACTS.md). */
+  quota: QuotaKind | QuotaKind[];
   /** Whether this is a mutation (for the same-user concurrency model). */
   mutation: boolean;
   run(context: RouteContext): RouteResult;

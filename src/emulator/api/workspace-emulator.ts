@@ -22,6 +22,7 @@ import {
 import { IdTokenIssuer } from './id-token-issuer';
 import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
 import { peopleRoutes, type PeopleSettings } from './people-api';
+import { contactNumber, contactResourceName } from './people-person';
 import { jsonBody, type Route, type RouteResult } from './route-context';
 import { controlRoutes } from './control-api';
 import {
@@ -209,6 +210,20 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     return this.store;
   }
 
+  /**
+   * Links a contact to a profile as Google may do on its own: the contact gets a new resource
+   * name, and sync listings show the old one in `metadata.previousResourceNames`. Returns the new name.
+   */
+  linkContactToProfile(email: string, resourceName: string): string {
+    const book = this.store.book(email);
+    const n = contactNumber(resourceName);
+    const record = n === undefined ? undefined : book?.contacts.get(n);
+    if (!book || !record || record.deleted)
+      throw new Error(`No contact ${resourceName} for ${email}.`);
+    this.store.renumberContact(book, record, resourceName, this.clock.now());
+    return contactResourceName(record.n);
+  }
+
   /** The number of live contacts of a user, or undefined for an unknown user. */
   contactCount(email: string): number | undefined {
     return this.store.book(email)?.liveCount;
@@ -341,7 +356,8 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
         throw new EmulatorTimeoutError(request.url, this.traffic.settings.timeoutMs);
       }
       if (fault !== undefined) throw faultError(fault, service);
-      this.traffic.chargeQuota(route.quota, caller.email, this.clock.now(), service);
+      for (const kind of [route.quota].flat())
+        this.traffic.chargeQuota(kind, caller.email, this.clock.now(), service);
       const result = route.run({
         method,
         url,

@@ -260,6 +260,23 @@ export class WorkspaceStore {
     book.contacts.set(record.n, record);
   }
 
+  /**
+   * Gives a contact a new number, as Google does when it links a contact to a profile; the old
+   * resource name goes to `previous` (FACTS.md: metadata.previousResourceNames).
+   */
+  renumberContact(
+    book: AddressBook,
+    record: ContactRecord,
+    oldResourceName: string,
+    now: number,
+  ): void {
+    book.contacts.delete(record.n);
+    record.n = this.nextNumber();
+    record.previous = [...(record.previous ?? []), oldResourceName];
+    book.contacts.set(record.n, record);
+    this.touchContact(book, record, now);
+  }
+
   /** Turns a contact into a tombstone. */
   deleteContact(book: AddressBook, record: ContactRecord, now: number): void {
     record.deleted = true;

@@ -3,6 +3,8 @@
  * They are stateful and count calls, so that tests can assert what was done.
  */
 import type { AuditEvent, AuditSink, Clock, KeyValueStore, Sleeper } from './ports';
+import type { Share } from './sharing-model';
+import type { ShareDirectory } from './sync-ports';
 
 /** A KeyValueStore in a Map. */
 export class MemoryKeyValueStore implements KeyValueStore {
@@ -63,5 +65,16 @@ export class ClockSleeper implements Sleeper {
     this.calls++;
     this.slept += milliseconds;
     this.clock.advance(milliseconds);
+  }
+}
+
+/** A ShareDirectory over a Map, for tests and the emulator. */
+export class MemoryShareDirectory implements ShareDirectory {
+  readonly shares = new Map<string, Share>();
+  calls = 0;
+
+  getShare(shareId: string): Share | null {
+    this.calls++;
+    return this.shares.get(shareId) ?? null;
   }
 }

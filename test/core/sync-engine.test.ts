@@ -1,0 +1,224 @@
+/**
+ * End-to-end tests of the sync engine against the Workspace API emulator through the real
+ * People/Directory clients: first copy, both directions, reverts, deletions, group members,
+ * unsharing, guards and slices.
+ */
+import type { HttpClient, HttpRequest, HttpResponse } from '../../src/core/ports';
+import { readLink } from '../../src/core/contact-model';
+import { createSyncWorld, samplePerson, type SyncWorld } from './sync-world';
+
+const FAR = Number.MAX_SAFE_INTEGER;
+
+function labelOf(world: SyncWorld, user: string) {
+  const group =
+    user === world.share.owner ? world.share.labelResourceName : world.copyGroupOf(user);
+  return world
+    .contactsOf(user)
+    .filter((contact) => group !== null && contact.memberships.includes(group));
+}
+
+function phones(world: SyncWorld, user: string): string[] {
+  return labelOf(world, user)
+    .map((contact) => String((contact.fields.phoneNumbers?.[0] as { value?: string })?.value))
+    .sort();
+}
+
+function shared(size = 12): { world: SyncWorld; masters: string[] } {
+  const world = createSyncWorld(size);
+  const masters = world.addMasters(Array.from({ length: size }, (_, index) => samplePerson(index)));
+  const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+  expect(result.status).toBe('done');
+  return { world, masters };
+}
+
+describe('sync engine on the emulator', () => {
+  it('copies the label into every recipient, linked to its source, with delegated tokens', () => {
+    const { world, masters } = shared();
+    for (const user of ['bob@example.com', 'carol@example.com']) {
+      const copies = labelOf(world, user);
+      expect(copies).toHaveLength(masters.length);
+      const sources = copies
+        .map((copy) => readLink(copy.clientData, world.share.id)?.sourceResourceName)
+        .sort();
+      expect(sources).toEqual([...masters].sort());
+    }
+    const delegated = world.tokens('alice@example.com').delegated;
+    expect(delegated.map((entry) => entry.target).sort()).toEqual([
+      'bob@example.com',
+      'carol@example.com',
+    ]);
+    expect(delegated.every((entry) => entry.purpose.kind === 'sync')).toBe(true);
+    expect(world.audit.events.at(-1)).toEqual(
+      expect.objectContaining({ type: 'sync.done', shareId: 'share-1' }),
+    );
+    expect(JSON.stringify(world.audit.events)).not.toContain('client.test');
+  });
+
+  it('costs one call per account when nothing changed', () => {
+    const { world } = shared();
+    const engine = world.engine('alice@example.com');
+    engine.syncShare(world.share.id, { deadline: FAR });
+    const listings = () =>
+      world.emulator.callCount({ operation: 'people.people.connections.list' });
+    const before = world.http.requests;
+    const listed = listings();
+    expect(engine.syncShare(world.share.id, { deadline: FAR }).status).toBe('unchanged');
+    expect(listings() - listed).toBe(3);
+    // Besides the three listings, only the sales group's members are read (Directory API).
+    expect(world.http.requests - before).toBe(4);
+  });
+
+  it('sends an edit by bob to alice and carol, and reverts carol’s edit', () => {
+    const { world } = shared();
+    const bobCopy = labelOf(world, 'bob@example.com')[0]!;
+    world.run(
+      world
+        .people('bob@example.com')
+        .updateContact(
+          bobCopy.resourceName,
+          { etag: bobCopy.etag, phoneNumbers: [{ value: '+1 999 0000' }] },
+          ['phoneNumbers'],
+        ),
+    );
+    const carolCopy = labelOf(world, 'carol@example.com')[1]!;
+    world.run(
+      world
+        .people('carol@example.com')
+        .updateContact(
+          carolCopy.resourceName,
+          { etag: carolCopy.etag, phoneNumbers: [{ value: '+1 666 0000' }] },
+          ['phoneNumbers'],
+        ),
+    );
+    world.emulator.clock.advance(60_000);
+    const result = world.engine('bob@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result.status).toBe('done');
+    expect(result.reverts).toEqual([
+      expect.objectContaining({ account: 'carol@example.com', kind: 'edit' }),
+    ]);
+    for (const user of ['alice@example.com', 'carol@example.com']) {
+      expect(phones(world, user)).toContain('+1 999 0000');
+      expect(phones(world, user)).not.toContain('+1 666 0000');
+    }
+  });
+
+  it('deletes everywhere a contact that alice deletes, picks up a new group member, and unshares only what it brought', () => {
+    const { world, masters } = shared();
+    world.run(world.people('alice@example.com').deleteContact(masters[0]!));
+    world.emulator.addGroupMember('sales@example.com', 'dan@example.com');
+    const own = world.run(
+      world
+        .people('dan@example.com')
+        .createContact({ ...samplePerson(3), names: [{ givenName: 'Mine' }] }),
+    );
+    world.emulator.clock.advance(60_000);
+    const engine = world.engine('alice@example.com');
+    expect(engine.syncShare(world.share.id, { deadline: FAR }).status).toBe('done');
+    expect(labelOf(world, 'bob@example.com')).toHaveLength(masters.length - 1);
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(masters.length - 1);
+    const dan = labelOf(world, 'dan@example.com');
+    expect(dan).toHaveLength(masters.length - 1);
+    expect(dan.filter((contact) => contact.resourceName === own.resourceName)).toHaveLength(1);
+
+    const ended = engine.endShare(world.share, { deadline: FAR });
+    expect(ended.status).toBe('done');
+    for (const user of ['bob@example.com', 'carol@example.com']) {
+      expect(world.copyGroupOf(user)).toBeNull();
+      expect(world.contactsOf(user)).toHaveLength(0);
+    }
+    const left = world.contactsOf('dan@example.com');
+    expect(left.map((contact) => contact.resourceName)).toEqual([own.resourceName]);
+    expect(readLink(left[0]!.clientData, world.share.id)).toBeNull();
+    expect(world.contactsOf('alice@example.com')).toHaveLength(masters.length - 1);
+  });
+
+  it('deletes nothing when a listing fails half-way', () => {
+    const { world, masters } = shared(30);
+    const alice = world.people('alice@example.com');
+    const others = Array.from({ length: 1100 }, (_, index) => samplePerson(index, 'other'));
+    for (let index = 0; index < others.length; index += 200)
+      world.run(alice.batchCreateContacts(others.slice(index, index + 200)));
+    world.run(alice.deleteContact(masters[0]!));
+    // The check's listing and the first page of the full listing pass; the second page never does.
+    world.emulator.injectFault({
+      operation: 'people.people.connections.list',
+      user: 'alice@example.com',
+      skip: 2,
+      times: null,
+      status: 500,
+    });
+    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result.status).toBe('failed');
+    expect(result.problems[0]).toMatch(/alice@example.com's contacts failed/);
+    expect(labelOf(world, 'bob@example.com')).toHaveLength(30);
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(30);
+  });
+
+  it('deletes nothing when a listing comes back out of order or short', () => {
+    const { world } = shared(30);
+    world.run(world.people('alice@example.com').createContact(samplePerson(99, 'x')));
+    const tamper = (response: HttpResponse, request: HttpRequest): HttpResponse => {
+      if (!request.url.includes('people/me/connections') || request.url.includes('syncToken='))
+        return response;
+      // Every full listing comes back with its first ten people missing and the rest reversed.
+      const body = JSON.parse(response.body) as { connections?: unknown[] };
+      body.connections = (body.connections ?? []).slice(10).reverse();
+      return { ...response, body: JSON.stringify(body) };
+    };
+    const inner = world.http;
+    const tampering: HttpClient = {
+      fetch: (request) => tamper(inner.fetch(request), request),
+      fetchAll: (requests) =>
+        inner.fetchAll(requests).map((response, index) => tamper(response, requests[index]!)),
+    };
+    world.client.current = tampering;
+    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result.status).toBe('failed');
+    expect(result.problems[0]).toMatch(/refused/);
+    world.client.current = inner;
+    expect(labelOf(world, 'bob@example.com')).toHaveLength(30);
+  });
+
+  it('pauses a mass deletion until the owner confirms it', () => {
+    const { world, masters } = shared(30);
+    world.run(world.people('alice@example.com').batchDeleteContacts(masters.slice(0, 6)));
+    world.emulator.clock.advance(60_000);
+    const paused = world
+      .engine('bob@example.com')
+      .syncShare(world.share.id, { deadline: FAR, allowMassDeletion: true });
+    expect(paused.status).toBe('paused');
+    expect(paused.pendingDeletions).toBe(6);
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(30);
+    const confirmed = world
+      .engine('alice@example.com')
+      .syncShare(world.share.id, { deadline: FAR, allowMassDeletion: true });
+    expect(confirmed.status).toBe('done');
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(24);
+  });
+
+  it('finishes a share cut into slices without duplicating anything', () => {
+    const world = createSyncWorld(450);
+    world.emulator.configureTraffic({ latency: { fixedMs: 300, perItemMs: 1 } });
+    world.addMasters(Array.from({ length: 450 }, (_, index) => samplePerson(index)));
+    const engine = world.engine('alice@example.com');
+    let slices = 0;
+    let status: string;
+    do {
+      const result = engine.syncShare(world.share.id, {
+        deadline: world.emulator.clock.now() + 1500,
+      });
+      status = result.status;
+      slices++;
+    } while (status === 'continue' && slices < 50);
+    expect(status).toBe('done');
+    expect(slices).toBeGreaterThan(1);
+    for (const user of ['bob@example.com', 'carol@example.com']) {
+      const copies = labelOf(world, user);
+      expect(copies).toHaveLength(450);
+      expect(
+        new Set(copies.map((copy) => readLink(copy.clientData, world.share.id)?.sourceResourceName))
+          .size,
+      ).toBe(450);
+    }
+  });
+});

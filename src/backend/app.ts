@@ -33,8 +33,9 @@ import { openApiDocument } from './openapi';
 import { buildRoutes } from './routes';
 import { RuleEngine } from './rules';
 import { emptyQuery } from './schemas';
+import { policies } from './stores';
 import { BackendServices } from './services';
-import { noSupportSessions, type SupportSessions } from './support';
+import { noSupportSessions, type SupportSessions } from './support-sessions';
 
 /** How to build a backend; everything but `config` has a production default. */
 export interface BackendOptions {
@@ -105,9 +106,17 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     config.tokenRefreshMarginSeconds,
     clock,
   );
+  const directoryAdminOf = async (domain: string): Promise<string | null> =>
+    (await policies.directoryAdmin(db, domain)) ?? null;
   const directory =
     options.directory ??
-    new GoogleDirectory(minter, config.adminDirectoryUrl, config.adminCacheSeconds, clock);
+    new GoogleDirectory(
+      minter,
+      config.adminDirectoryUrl,
+      config.adminCacheSeconds,
+      directoryAdminOf,
+      clock,
+    );
   const sessions = options.supportSessions ?? noSupportSessions;
   const notifier = new AlertNotifier(config.alertWebhookUrl, logger);
   const services = new BackendServices(

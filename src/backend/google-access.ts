@@ -68,7 +68,7 @@ export class IamSigner implements Signer {
   ) {}
 
   async signJwt(claims: Record<string, unknown>): Promise<string> {
-    const url = `${this.iamCredentialsUrl}/v1/projects/-/serviceAccounts/${encodeURIComponent(this.serviceAccountEmail)}:signJwt`;
+    const url = `${this.iamCredentialsUrl}/v1/projects/-/serviceAccounts/${this.serviceAccountEmail}:signJwt`;
     const response = await fetchGoogle(
       url,
       {
@@ -186,9 +186,10 @@ export interface Directory {
 }
 
 /**
- * The Directory API (Admin SDK directory_v1) through delegated tokens in the user's own name:
- * users.get on themselves answers `isAdmin` for an admin and 403 for anyone else. Answers are
- * cached for `cacheSeconds`.
+ * The Directory API (Admin SDK directory_v1) through delegated tokens. users.get in the user's
+ * own name answers `isAdmin`. Group membership (groups.list?userKey=) needs an admin: it is read
+ * in the name of the domain's directory admin (`directoryAdminOf`, the admin who last saved the
+ * tenant policy), or the user's own when there is none. Answers are cached for `cacheSeconds`.
  */
 export class GoogleDirectory implements Directory {
   private readonly adminCache = new Map<string, { value: boolean; until: number }>();
@@ -198,6 +199,7 @@ export class GoogleDirectory implements Directory {
     private readonly minter: DelegatedTokenMinter,
     private readonly directoryUrl: string,
     private readonly cacheSeconds: number,
+    private readonly directoryAdminOf: (domain: string) => Promise<string | null>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -219,13 +221,14 @@ export class GoogleDirectory implements Directory {
     const key = email.toLowerCase();
     const hit = this.groupCache.get(key);
     if (hit && hit.until > this.now()) return hit.value;
+    const subject = (await this.directoryAdminOf(key.slice(key.lastIndexOf('@') + 1))) ?? key;
     const groups: string[] = [];
     let pageToken: string | undefined;
     do {
       const query = new URLSearchParams({ userKey: key, maxResults: '200' });
       if (pageToken) query.set('pageToken', pageToken);
       const body = await this.get<{ groups?: { email?: string }[]; nextPageToken?: string }>(
-        key,
+        subject,
         DIRECTORY_GROUP_SCOPE,
         `/admin/directory/v1/groups?${query.toString()}`,
       );

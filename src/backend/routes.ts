@@ -20,7 +20,7 @@ import { route, type Route } from './http';
 import * as schema from './schemas';
 import type { BackendServices } from './services';
 import { alerts, normaliseGrants, policies, shares, type Alert } from './stores';
-import { requireOpenSupportSession } from './support';
+import { requireOpenSupportSession } from './support-sessions';
 import type { TenantPolicy } from './schemas';
 
 /** Event types only the backend writes; clients may not send them. */

@@ -8,7 +8,7 @@ import type { StoredEvent } from './audit-log';
 import type { RuleThresholds } from './config';
 import type { Sql } from './db';
 import { EVENT, REVOCATION_TYPES, SUPPORT_ACCESS_PREFIX } from './event-types';
-import type { SupportSessions } from './support';
+import type { SupportSessions } from './support-sessions';
 
 /** A rule that fired: an alert to raise. */
 export interface RuleHit {

@@ -15,7 +15,7 @@ import type { Logger } from './logger';
 import type { AlertNotifier } from './notifier';
 import type { RuleEngine, RuleHit } from './rules';
 import { alerts, type Alert } from './stores';
-import type { SupportSessions } from './support';
+import type { SupportSessions } from './support-sessions';
 
 /** A server-written audit event: the backend chooses its id and time. */
 export interface ServerEvent {

@@ -27,6 +27,15 @@ export const policies = {
     return row ? { ...DEFAULT_POLICY, ...row.policy } : DEFAULT_POLICY;
   },
 
+  /** The admin who last saved the domain's policy: the Directory reads group membership as them. */
+  async directoryAdmin(sql: Sql, domain: string): Promise<string | undefined> {
+    const [row] = await sql.query<{ updated_by: string }>(
+      'SELECT updated_by FROM tenant_policies WHERE domain = $1',
+      [domain],
+    );
+    return row?.updated_by;
+  },
+
   async put(sql: Sql, domain: string, policy: TenantPolicy, by: string, at: string): Promise<void> {
     await sql.query(
       `INSERT INTO tenant_policies (domain, policy, updated_at, updated_by) VALUES ($1, $2, $3, $4)

@@ -4,6 +4,7 @@
  */
 import { createWorkspaceEmulator } from '../../../src/emulator/api';
 import { startEmulatorServer, type EmulatorServer } from '../../../src/emulator/api/server';
+import type { Answer } from './harness';
 
 describe('emulator HTTP server and control API', () => {
   let server: EmulatorServer;
@@ -14,13 +15,12 @@ describe('emulator HTTP server and control API', () => {
     await server.close();
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are inspected freely
   const call = async (
     method: string,
     path: string,
     body?: unknown,
     token?: string,
-  ): Promise<{ status: number; json: any }> => {
+  ): Promise<Answer> => {
     const response = await fetch(`${server.baseUrl}${path}`, {
       method,
       headers: {
@@ -29,7 +29,7 @@ describe('emulator HTTP server and control API', () => {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: response.status, json: await response.json() };
+    return { status: response.status, headers: {}, json: await response.json() };
   };
 
   it('runs the README sequence: customer, user, token, create a contact, list it back', async () => {

@@ -24,7 +24,7 @@ function phones(world: SyncWorld, user: string): string[] {
 }
 
 function shared(size = 12): { world: SyncWorld; masters: string[] } {
-  const world = createSyncWorld(size);
+  const world = createSyncWorld();
   const masters = world.addMasters(Array.from({ length: size }, (_, index) => samplePerson(index)));
   const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
   expect(result.status).toBe('done');
@@ -197,7 +197,7 @@ describe('sync engine on the emulator', () => {
   });
 
   it('finishes a share cut into slices without duplicating anything', () => {
-    const world = createSyncWorld(450);
+    const world = createSyncWorld();
     world.emulator.configureTraffic({ latency: { fixedMs: 300, perItemMs: 1 } });
     world.addMasters(Array.from({ length: 450 }, (_, index) => samplePerson(index)));
     const engine = world.engine('alice@example.com');

@@ -53,6 +53,8 @@ export interface SyncWorld {
   http: EmulatorHttpClient;
   /** The HttpClient the engines use; tests may wrap it to tamper with answers. */
   client: { current: HttpClient };
+  /** People API requests the engines and helpers sent through the transport, retries included. */
+  counts: { people: number };
   transport: GoogleTransport;
   shares: MemoryShareDirectory;
   audit: MemoryAuditSink;
@@ -75,8 +77,11 @@ export interface SyncWorld {
   addMasters(people: Person[]): string[];
 }
 
-/** Creates the world: alice owns "Customers" with `size` contacts, shared with bob (edit) and the sales group (view: carol). */
-export function createSyncWorld(size: number, random: () => number = () => 0.5): SyncWorld {
+/**
+ * Creates the world: alice owns the empty label "Customers", shared with bob (edit), the sales
+ * group (view: carol) and `recipients` more users r0, r1, … (edit).
+ */
+export function createSyncWorld(recipients = 0, random: () => number = () => 0.5): SyncWorld {
   const emulator = createWorkspaceEmulator();
   emulator.addCustomer('example.com');
   for (const user of ['alice', 'bob', 'carol', 'dan', 'erin'])
@@ -84,11 +89,23 @@ export function createSyncWorld(size: number, random: () => number = () => 0.5):
   emulator.addUser('admin@example.com', { isAdmin: true });
   emulator.addGroup('sales@example.com', 'Sales');
   emulator.addGroupMember('sales@example.com', 'carol@example.com');
+  const extra = Array.from({ length: recipients }, (_, index) => `r${index}@example.com`);
+  for (const user of extra) emulator.addUser(user);
   const http = new EmulatorHttpClient(emulator, { clock: emulator.clock });
   const client = { current: http as HttpClient };
+  const counts = { people: 0 };
+  const count = (url: string) => {
+    if (url.startsWith('https://people.googleapis.com/')) counts.people++;
+  };
   const proxy: HttpClient = {
-    fetch: (request) => client.current.fetch(request),
-    fetchAll: (requests) => client.current.fetchAll(requests),
+    fetch: (request) => {
+      count(request.url);
+      return client.current.fetch(request);
+    },
+    fetchAll: (requests) => {
+      requests.forEach((request) => count(request.url));
+      return client.current.fetchAll(requests);
+    },
   };
   const transport = new GoogleTransport({
     http: proxy,
@@ -114,6 +131,10 @@ export function createSyncWorld(size: number, random: () => number = () => 0.5):
     grants: [
       { target: { kind: 'user', email: 'bob@example.com' }, level: 'edit' },
       { target: { kind: 'group', email: 'sales@example.com' }, level: 'view' },
+      ...extra.map((email) => ({
+        target: { kind: 'user' as const, email },
+        level: 'edit' as const,
+      })),
     ],
     hiddenFields: [],
     createdAt: '2026-01-01T00:00:00Z',
@@ -138,6 +159,7 @@ export function createSyncWorld(size: number, random: () => number = () => 0.5):
     emulator,
     http,
     client,
+    counts,
     transport,
     shares,
     audit,

@@ -16,6 +16,7 @@ import {
   jsonBody,
   maskParam,
   boolParam,
+  JsonText,
   type Route,
   type RouteContext,
   type RouteResult,
@@ -27,6 +28,8 @@ import {
   parseWrittenPerson,
   readMask,
   renderContact,
+  renderContactJson,
+  prepareMask,
   searchMatches,
   systemGroupFormattedName,
   updateMask,
@@ -240,7 +243,8 @@ export function peopleRoutes(
         cursor = page.c;
         upper = page.u;
       }
-      const connections: Person[] = [];
+      const prepared = prepareMask(mask);
+      const connections: string[] = [];
       let last = cursor;
       let more = false;
       for (const record of book.contacts.values()) {
@@ -249,11 +253,10 @@ export function peopleRoutes(
           more = true;
           break;
         }
-        connections.push(renderContact(record, mask, true));
+        connections.push(renderContactJson(record, prepared, true));
         last = record.seq;
       }
       const response: people_v1.Schema$ListConnectionsResponse = {};
-      if (connections.length > 0) response.connections = connections;
       if (more)
         response.nextPageToken = encodeToken({
           c: last,
@@ -261,7 +264,7 @@ export function peopleRoutes(
           h: pageHash,
         } satisfies SyncPageToken);
       else response.nextSyncToken = newSyncToken('people', context, upper, mask, sources);
-      return { body: response, items: connections.length };
+      return { body: withConnections(response, connections), items: connections.length };
     }
 
     let offset = 0;
@@ -277,8 +280,9 @@ export function peopleRoutes(
     }
     const ordered = orderedLive(book, sortOrder);
     const slice = ordered.slice(offset, offset + pageSize);
+    const prepared = prepareMask(mask);
+    const connections = slice.map((record) => renderContactJson(record, prepared));
     const response: people_v1.Schema$ListConnectionsResponse = {};
-    if (slice.length > 0) response.connections = slice.map((record) => renderContact(record, mask));
     response.totalPeople = book.liveCount;
     response.totalItems = book.liveCount;
     if (offset + pageSize < ordered.length)
@@ -289,7 +293,7 @@ export function peopleRoutes(
       } satisfies ListPageToken);
     else if (requestSyncToken)
       response.nextSyncToken = newSyncToken('people', context, base, mask, sources);
-    return { body: response, items: slice.length };
+    return { body: withConnections(response, connections), items: slice.length };
   };
 
   const newSyncToken = (
@@ -1417,6 +1421,17 @@ function lastSeqOf(book: AddressBook): number {
 
 function contactResourceNameOf(record: ContactRecord): string {
   return `people/c${1e15 + record.n}`;
+}
+
+/** Serialises a connections.list response whose people are already JSON text. */
+function withConnections(
+  response: people_v1.Schema$ListConnectionsResponse,
+  connections: string[],
+): JsonText {
+  const rest = JSON.stringify(response);
+  if (connections.length === 0) return new JsonText(rest);
+  const list = `"connections":[${connections.join(',')}]`;
+  return new JsonText(rest === '{}' ? `{${list}}` : `{${list},${rest.slice(1)}`);
 }
 
 function maskList(value: unknown): string[] {

@@ -17,6 +17,11 @@ export interface RouteContext {
   now: number;
 }
 
+/** A response body already serialised to JSON text (the fast path of big listings). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** The result of a method: JSON body, optional status (200) and the item count for latency. */
 export interface RouteResult {
   status?: number;

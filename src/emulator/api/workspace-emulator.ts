@@ -23,7 +23,7 @@ import { IdTokenIssuer } from './id-token-issuer';
 import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
 import { peopleRoutes, type PeopleSettings } from './people-api';
 import { contactNumber, contactResourceName } from './people-person';
-import { jsonBody, type Route, type RouteResult } from './route-context';
+import { JsonText, jsonBody, type Route, type RouteResult } from './route-context';
 import { controlRoutes } from './control-api';
 import {
   TrafficModel,
@@ -425,7 +425,7 @@ function respond(
   return {
     status,
     headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
-    body: JSON.stringify(body),
+    body: body instanceof JsonText ? body.text : JSON.stringify(body),
     latencyMs,
   };
 }

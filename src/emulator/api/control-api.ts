@@ -152,15 +152,17 @@ export function controlRoutes(emulator: WorkspaceEmulator): Route[] {
     }),
     route('GET', 'model', () => ({
       ...emulator.traffic.settings,
-      syncVisibilityDelayMs: emulator.peopleSettings.syncVisibilityDelayMs,
+      ...emulator.peopleSettings,
     })),
     route('POST', 'model', (_context, body) => {
       emulator.configureTraffic(body as TrafficSettingsPatch);
+      if (typeof body.maxContactsPerAccount === 'number')
+        emulator.setMaxContactsPerAccount(body.maxContactsPerAccount);
       if (typeof body.syncVisibilityDelayMs === 'number')
         emulator.setSyncVisibilityDelay(body.syncVisibilityDelayMs);
       return {
         ...emulator.traffic.settings,
-        syncVisibilityDelayMs: emulator.peopleSettings.syncVisibilityDelayMs,
+        ...emulator.peopleSettings,
       };
     }),
     route('POST', 'faults', (_context, body) => {

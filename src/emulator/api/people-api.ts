@@ -78,7 +78,10 @@ const SORT_ORDERS = [
   'LAST_NAME_ASCENDING',
 ];
 
-/** Limits of people.v1 (FACTS.md, People API v1). */
+/**
+ * Limits of people.v1 (FACTS.md, People API v1). searchContacts caps a larger pageSize at 30
+ * ("Values greater than 30 will be capped to 30", people.searchContacts reference).
+ */
 export const PEOPLE_LIMITS = {
   batchCreate: 200,
   batchUpdate: 200,
@@ -94,12 +97,15 @@ export const PEOPLE_LIMITS = {
   searchDefaultPageSize: 10,
   directoryPageSize: 1000,
   directorySearchPageSize: 500,
+  contactsPerAccount: 25_000,
 };
 
 /** Settings of the People emulation that tests may change. */
 export interface PeopleSettings {
   /** How long a write takes to appear in sync results (FACTS.md: sync is not read-after-write). */
   syncVisibilityDelayMs: number;
+  /** Live contacts an account may hold (FACTS.md: 25,000 per account, unconfirmed). */
+  maxContactsPerAccount: number;
 }
 
 interface ListPageToken {
@@ -394,11 +400,19 @@ export function peopleRoutes(
     };
   };
 
+  const checkRoom = (book: AddressBook): void => {
+    if (book.liveCount >= settings.maxContactsPerAccount)
+      throw failedPrecondition(
+        `The account already holds the maximum of ${settings.maxContactsPerAccount} contacts.`,
+      );
+  };
+
   const createContact = (context: RouteContext): RouteResult => {
     checkQuery(context.url, ['personFields', 'sources']);
     const mask = readMask(maskParam(context.url, 'personFields'), 'personFields', PERSON_FIELDS);
     const book = bookOf(context);
     const written = parseWrittenPerson(jsonBody(context), book);
+    checkRoom(book);
     const record = store.insertContact(
       book,
       storeWritten(written),
@@ -511,6 +525,7 @@ export function peopleRoutes(
           book,
           `contacts[${index}].contact_person`,
         );
+        checkRoom(book);
         const record = store.insertContact(
           book,
           storeWritten(written),
@@ -594,13 +609,10 @@ export function peopleRoutes(
   const searchContacts = (context: RouteContext): RouteResult => {
     checkQuery(context.url, ['query', 'pageSize', 'readMask', 'sources']);
     const query = context.url.searchParams.get('query') ?? '';
-    const pageSize = intParam(
-      context.url,
-      'pageSize',
-      PEOPLE_LIMITS.searchDefaultPageSize,
-      0,
+    const requested = intParam(context.url, 'pageSize', 0, 0, 2 ** 31 - 1, 'pageSize');
+    const pageSize = Math.min(
+      requested || PEOPLE_LIMITS.searchDefaultPageSize,
       PEOPLE_LIMITS.searchPageSize,
-      'pageSize',
     );
     const mask = readMask(maskParam(context.url, 'readMask'), 'readMask');
     const book = bookOf(context);
@@ -612,7 +624,7 @@ export function peopleRoutes(
     const warm = book.warmedUpSeq;
     if (warm !== null)
       for (const record of book.contacts.values()) {
-        if (results.length === (pageSize || PEOPLE_LIMITS.searchDefaultPageSize)) break;
+        if (results.length === pageSize) break;
         if (record.deleted || record.born > warm) continue;
         if (searchMatches(record, query)) results.push({ person: renderContact(record, mask) });
       }

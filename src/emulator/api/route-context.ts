@@ -83,7 +83,10 @@ export function checkFields(
       );
 }
 
-/** Reads an integer query parameter within bounds, with Google's error for a bad value. */
+/**
+ * Reads an integer query parameter within bounds, with Google's error for a bad value. For page
+ * sizes (min 1), 0 means the default, as people.v1 documents ("Defaults to 100 if not set or set to 0").
+ */
 export function intParam(
   url: URL,
   name: string,
@@ -97,6 +100,7 @@ export function intParam(
   const value = Number(raw);
   if (!Number.isInteger(value))
     throw invalidArgument(`Invalid value at '${name}' (TYPE_INT32), "${raw}"`);
+  if (value === 0 && min === 1) return fallback;
   if (value < min || value > max)
     throw invalidArgument(`${label} must be between ${min} and ${max}, inclusive; got ${value}.`);
   return value;

@@ -21,7 +21,7 @@ import {
 } from './google-errors';
 import { IdTokenIssuer } from './id-token-issuer';
 import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
-import { peopleRoutes, type PeopleSettings } from './people-api';
+import { PEOPLE_LIMITS, peopleRoutes, type PeopleSettings } from './people-api';
 import { contactNumber, contactResourceName } from './people-person';
 import { JsonText, jsonBody, type Route, type RouteResult } from './route-context';
 import { controlRoutes } from './control-api';
@@ -78,7 +78,10 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   readonly clock: VirtualClock;
   readonly idTokens = new IdTokenIssuer();
   readonly traffic = new TrafficModel();
-  readonly peopleSettings: PeopleSettings = { syncVisibilityDelayMs: 0 };
+  readonly peopleSettings: PeopleSettings = {
+    syncVisibilityDelayMs: 0,
+    maxContactsPerAccount: PEOPLE_LIMITS.contactsPerAccount,
+  };
   private store = new WorkspaceStore();
   private readonly oauth: OAuthState;
   private routes: Route[] = [];
@@ -118,6 +121,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     this.oauth.reset();
     this.traffic.reset();
     this.peopleSettings.syncVisibilityDelayMs = 0;
+    this.peopleSettings.maxContactsPerAccount = PEOPLE_LIMITS.contactsPerAccount;
     this.buildRoutes();
   }
 
@@ -203,6 +207,11 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   /** Sets how long writes take to show in sync listings (FACTS.md: sync is not read-after-write). */
   setSyncVisibilityDelay(milliseconds: number): void {
     this.peopleSettings.syncVisibilityDelayMs = milliseconds;
+  }
+
+  /** Sets how many live contacts an account may hold (default 25,000, FACTS.md). */
+  setMaxContactsPerAccount(count: number): void {
+    this.peopleSettings.maxContactsPerAccount = count;
   }
 
   /** The Workspace's users, customers and groups (read-only view for tests and the control API). */

@@ -291,7 +291,7 @@ describeBothWays('People API contacts', (fixture) => {
   });
 
   // FACTS.md People API v1: "searchContacts ≤ 30 and needs a warm-up request with an empty query first"
-  it('finds nothing before the warm-up, finds the contacts known at warm-up, and caps pageSize at 30 (FACTS.md People: searchContacts)', async () => {
+  it('finds nothing before the warm-up, finds the contacts known at warm-up, 10 by default and at most 30 (FACTS.md People: searchContacts)', async () => {
     const f = fixture();
     const token = f.token(ANNA);
     await create(f, person('Łukasz'));
@@ -309,8 +309,15 @@ describeBothWays('People API contacts', (fixture) => {
     expect((await search('łu')).json.results).toHaveLength(1);
     await search('');
     expect((await search('łu')).json.results).toHaveLength(2);
-    expect((await search('łu', '&pageSize=31')).status).toBe(400);
-    expect((await search('łu', '&pageSize=30')).status).toBe(200);
+    const many = Array.from({ length: 40 }, (_, i) => ({ contactPerson: person(`Łucjan${i}`) }));
+    await f.send('POST', `${PEOPLE}/people:batchCreateContacts`, {
+      token,
+      body: { contacts: many },
+    });
+    await search('');
+    expect((await search('łu')).json.results).toHaveLength(10);
+    expect((await search('łu', '&pageSize=31')).json.results).toHaveLength(30);
+    expect((await search('łu', '&pageSize=-1')).status).toBe(400);
   });
 
   it('changes a resource name when a contact is linked to a profile (FACTS.md People: previousResourceNames)', async () => {
@@ -337,5 +344,28 @@ describeBothWays('People API contacts', (fixture) => {
       (await f.send('GET', `${PEOPLE}/${created.resourceName}?personFields=names`, { token }))
         .status,
     ).toBe(404);
+  });
+
+  // FACTS.md People API v1: "25,000 contacts per account: unconfirmed (third-party sources)"
+  it('refuses contacts beyond the per-account maximum, 25,000 by default (FACTS.md People: 25,000 contacts per account)', async () => {
+    const f = fixture();
+    const token = f.token(ANNA);
+    expect(f.emulator.peopleSettings.maxContactsPerAccount).toBe(25_000);
+    f.emulator.setMaxContactsPerAccount(2);
+    await create(f, person('One'));
+    const batch = await f.send('POST', `${PEOPLE}/people:batchCreateContacts`, {
+      token,
+      body: { contacts: [{ contactPerson: person('Two') }, { contactPerson: person('Three') }] },
+    });
+    expect(
+      batch.json.createdPeople.map((entry: { httpStatusCode: number }) => entry.httpStatusCode),
+    ).toEqual([200, 400]);
+    const single = await f.send('POST', `${PEOPLE}/people:createContact`, {
+      token,
+      body: person('Four'),
+    });
+    expect(single.status).toBe(400);
+    expect(single.json.error.status).toBe('FAILED_PRECONDITION');
+    expect(f.emulator.contactCount(ANNA)).toBe(2);
   });
 });

@@ -32,7 +32,7 @@ const list = (f: Fixture, query: string): ReturnType<Fixture['send']> =>
 
 describeBothWays('People API connections.list paging and sync', (fixture) => {
   // FACTS.md People API v1: "connections.list 1–1,000 (default 100)"
-  it('pages 100 by default, accepts 1 to 1,000 and rejects 0 and 1,001 (FACTS.md People: page sizes)', async () => {
+  it('pages 100 by default (also for 0), accepts 1 to 1,000 and rejects 1,001 (FACTS.md People: page sizes)', async () => {
     const f = fixture();
     await seedContacts(f, 1001);
     const first = await list(f, '');
@@ -43,7 +43,8 @@ describeBothWays('People API connections.list paging and sync', (fixture) => {
     const rest = await list(f, `pageSize=1000&pageToken=${big.json.nextPageToken}`);
     expect(rest.json.connections).toHaveLength(1);
     expect(rest.json.nextPageToken).toBeUndefined();
-    expect((await list(f, 'pageSize=0')).status).toBe(400);
+    expect((await list(f, 'pageSize=0')).json.connections).toHaveLength(100);
+    expect((await list(f, 'pageSize=-1')).status).toBe(400);
     expect((await list(f, 'pageSize=1001')).status).toBe(400);
   });
 

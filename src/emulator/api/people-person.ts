@@ -174,6 +174,9 @@ export function parseWrittenPerson(
       groups = parseMemberships(items as Record<string, unknown>[], book, where);
       continue;
     }
+    (items as Record<string, unknown>[]).forEach((item, index) =>
+      checkItem(field, item, `${where}.${snakeCase(field)}[${index}]`),
+    );
     if (field === 'clientData')
       for (const item of items as Record<string, unknown>[])
         if (typeof item.key !== 'string' || item.key === '')
@@ -181,6 +184,97 @@ export function parseWrittenPerson(
     if (items.length > 0) fields[field] = (items as Record<string, unknown>[]).map(stripDerived);
   }
   return groups === undefined ? { fields } : { fields, groups };
+}
+
+type ItemKind = 'string' | 'object' | 'boolean' | 'number';
+
+const S = 'string' as const;
+const O = 'object' as const;
+
+/** The properties of the items of the fields a contacts product writes (people.v1 schemas). */
+const ITEM_SCHEMAS: Record<string, Record<string, ItemKind>> = {
+  names: {
+    metadata: O,
+    displayName: S,
+    displayNameLastFirst: S,
+    unstructuredName: S,
+    familyName: S,
+    givenName: S,
+    middleName: S,
+    honorificPrefix: S,
+    honorificSuffix: S,
+    phoneticFullName: S,
+    phoneticFamilyName: S,
+    phoneticGivenName: S,
+    phoneticMiddleName: S,
+    phoneticHonorificPrefix: S,
+    phoneticHonorificSuffix: S,
+  },
+  emailAddresses: { metadata: O, value: S, type: S, formattedType: S, displayName: S },
+  phoneNumbers: { metadata: O, value: S, canonicalForm: S, type: S, formattedType: S },
+  organizations: {
+    metadata: O,
+    type: S,
+    formattedType: S,
+    startDate: O,
+    endDate: O,
+    current: 'boolean',
+    name: S,
+    phoneticName: S,
+    department: S,
+    title: S,
+    jobDescription: S,
+    symbol: S,
+    domain: S,
+    location: S,
+    costCenter: S,
+    fullTimeEquivalentMillipercent: 'number',
+  },
+  addresses: {
+    metadata: O,
+    formattedValue: S,
+    type: S,
+    formattedType: S,
+    poBox: S,
+    streetAddress: S,
+    extendedAddress: S,
+    city: S,
+    region: S,
+    postalCode: S,
+    country: S,
+    countryCode: S,
+  },
+  biographies: { metadata: O, value: S, contentType: S },
+  birthdays: { metadata: O, date: O, text: S },
+  urls: { metadata: O, value: S, type: S, formattedType: S },
+  userDefined: { metadata: O, key: S, value: S },
+  clientData: { metadata: O, key: S, value: S },
+  nicknames: { metadata: O, value: S, type: S },
+};
+
+/** Checks an item against its field's schema: unknown properties and wrong types are 400s. */
+function checkItem(field: string, item: Record<string, unknown>, where: string): void {
+  const schema = ITEM_SCHEMAS[field];
+  if (!schema) return;
+  for (const [key, value] of Object.entries(item)) {
+    const kind = schema[key];
+    if (kind === undefined)
+      throw invalidArgument(
+        `Invalid JSON payload received. Unknown name "${key}" at '${where}': Cannot find field.`,
+      );
+    const ok =
+      kind === 'object'
+        ? typeof value === 'object' && value !== null && !Array.isArray(value)
+        : typeof value === kind;
+    if (!ok)
+      throw invalidArgument(
+        `Invalid value at '${where}.${snakeCase(key)}' (${kind === 'object' ? 'TYPE_MESSAGE' : `TYPE_${kind.toUpperCase()}`}), ${JSON.stringify(value)}`,
+      );
+  }
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
 function stripDerived(item: Record<string, unknown>): Record<string, unknown> {

@@ -338,9 +338,11 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
       break;
     }
     if (!route) {
-      const error = pathKnown
-        ? new GoogleApiError(405, `Method ${method} is not allowed on ${path}.`, 'UNIMPLEMENTED')
-        : notFound(`The requested URL ${path} was not found on this server.`);
+      const error = notFound(
+        pathKnown
+          ? `Method ${method} is not served at ${path}.`
+          : `The requested URL ${path} was not found on this server.`,
+      );
       return respond(error.toBody(), error.code, 0);
     }
     const service = route.host;

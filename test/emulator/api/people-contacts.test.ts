@@ -239,6 +239,20 @@ describeBothWays('People API contacts', (fixture) => {
     });
     expect(unknownField.status).toBe(400);
     expect(unknownField.json.error.message).toContain('Unknown name "nmes"');
+    const wrongType = await f.send('POST', `${PEOPLE}/people:createContact`, {
+      token,
+      body: { emailAddresses: [{ value: 5 }] },
+    });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.json.error.message).toContain(
+      "'person.email_addresses[0].value' (TYPE_STRING)",
+    );
+    const unknownItemField = await f.send('POST', `${PEOPLE}/people:createContact`, {
+      token,
+      body: { phoneNumbers: [{ number: '+1 555' }] },
+    });
+    expect(unknownItemField.status).toBe(400);
+    expect(unknownItemField.json.error.message).toContain('Unknown name "number"');
     const unknownParam = await f.send(
       'GET',
       `${PEOPLE}/people/me/connections?personFields=names&colour=red`,

@@ -396,6 +396,11 @@ export class ImageButton
 /** A widget: something a CardSection holds. */
 abstract class Widget extends JsonObject {}
 
+/** The classes a CardSection accepts: the Widget subclasses plus the clickable DecoratedText and Image. */
+function isWidget(value: unknown): value is JsonObject {
+  return value instanceof Widget || value instanceof DecoratedText || value instanceof Image;
+}
+
 export class TextParagraph
   extends Widget
   implements Provides<GoogleAppsScript.Card_Service.TextParagraph, 'setText'>
@@ -924,9 +929,10 @@ export class CardSection
   private header?: string;
   private collapsible?: boolean;
   private uncollapsible?: number;
-  private readonly widgets: Widget[] = [];
+  private readonly widgets: JsonObject[] = [];
   addWidget(widget: unknown): this {
-    this.widgets.push(this.instance('addWidget', widget, Widget));
+    if (!isWidget(widget)) throw signatureError(this.className, 'addWidget', [widget]);
+    this.widgets.push(widget);
     return this;
   }
   setHeader(header: unknown): this {

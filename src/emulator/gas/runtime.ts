@@ -65,7 +65,7 @@ export interface AppsScriptRuntimeOptions {
   /** How many executions may run at once (one worker each); default 2. */
   maxWorkers?: number;
   /** Overrides of the execution limits, for tests of the limits themselves. */
-  limits?: Partial<typeof EXECUTION_LIMITS>;
+  limits?: Partial<Record<keyof typeof EXECUTION_LIMITS, number>>;
 }
 
 /** How to run one manifest (or action) function. */
@@ -222,7 +222,6 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
             email,
             audience: config.oauthClientId,
             hostedDomain: domain === 'gmail.com' ? undefined : domain,
-            issuedAt: Math.floor(api.clock.now() / 1000),
           }),
         );
       },

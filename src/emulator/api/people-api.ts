@@ -121,7 +121,7 @@ interface SyncPageToken {
 }
 
 interface SyncToken {
-  k: 'people' | 'groups';
+  k: 'people' | 'groups' | 'directory';
   u: string;
   s: number;
   t: number;
@@ -1073,11 +1073,32 @@ export function peopleRoutes(
       PEOPLE_LIMITS.directoryPageSize,
       'pageSize',
     );
+    const syncTokenText = context.url.searchParams.get('syncToken');
+    let since = 0;
+    if (syncTokenText) {
+      const token = decodeToken<SyncToken>(syncTokenText);
+      if (!token || token.k !== 'directory' || token.u !== context.caller.email)
+        throw invalidArgument('Sync token is invalid.');
+      if (context.now - token.t > SYNC_TOKEN_LIFETIME_MS)
+        throw new GoogleApiError(
+          400,
+          'Sync token is expired. Clear local cache and retry call without the sync token.',
+          'FAILED_PRECONDITION',
+          { reason: 'EXPIRED_SYNC_TOKEN', domain: 'people.googleapis.com' },
+        );
+      since = token.s;
+    }
     const people = sources.includes('DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE')
-      ? directoryUsers(context)
+      ? directoryUsers(context).filter((user) => (user.addedSeq ?? 0) > since)
       : [];
     const pageHash = hashOf(
-      [context.caller.email, [...mask].join(','), sources.join(','), pageSize].join('|'),
+      [
+        context.caller.email,
+        [...mask].join(','),
+        sources.join(','),
+        pageSize,
+        syncTokenText ?? '',
+      ].join('|'),
     );
     let offset = 0;
     const pageTokenText = context.url.searchParams.get('pageToken');
@@ -1096,13 +1117,13 @@ export function peopleRoutes(
         h: pageHash,
         b: 0,
       } satisfies ListPageToken);
-    else if (boolParam(context.url, 'requestSyncToken'))
+    else if (boolParam(context.url, 'requestSyncToken') || syncTokenText)
       response.nextSyncToken = encodeToken({
-        k: 'people',
+        k: 'directory',
         u: context.caller.email,
         s: store.currentSeq(),
         t: context.now,
-        h: 'directory',
+        h: '',
       } satisfies SyncToken);
     return { body: response, items: slice.length };
   };

@@ -24,6 +24,8 @@ export interface DirectoryUser {
   title?: string;
   department?: string;
   creationTime: string;
+  /** Change sequence when the user was added (for directory sync tokens). */
+  addedSeq?: number;
 }
 
 /** A Google Group and its members (user or group e-mail → role). */
@@ -175,6 +177,7 @@ export class WorkspaceStore {
       isAdmin: details.isAdmin ?? false,
       customerId: customer.id,
       creationTime: details.creationTime ?? '2020-01-01T00:00:00.000Z',
+      addedSeq: this.nextSeq(),
       ...(details.phone ? { phone: details.phone } : {}),
       ...(details.title ? { title: details.title } : {}),
       ...(details.department ? { department: details.department } : {}),

@@ -208,4 +208,26 @@ describeBothWays('Directory API', (fixture) => {
     );
     expect(noScope.status).toBe(403);
   });
+
+  it('gives a directory sync token on the last page and then only users added since (people.listDirectoryPeople)', async () => {
+    const f = fixture();
+    const token = f.token(ANNA, ['directory.readonly']);
+    const base = `${PEOPLE}/people:listDirectoryPeople?readMask=emailAddresses&sources=DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE`;
+    const full = await f.send('GET', `${base}&requestSyncToken=true`, { token });
+    expect(full.json.people).toHaveLength(4);
+    const none = await f.send('GET', `${base}&syncToken=${full.json.nextSyncToken}`, { token });
+    expect(none.json.people).toBeUndefined();
+    f.emulator.addUser('newcomer@acme.example');
+    const delta = await f.send('GET', `${base}&syncToken=${none.json.nextSyncToken}`, { token });
+    expect(
+      delta.json.people.map(
+        (p: { emailAddresses: { value: string }[] }) => p.emailAddresses[0]?.value,
+      ),
+    ).toEqual(['newcomer@acme.example']);
+    f.emulator.clock.advance(7 * 24 * 3600 * 1000 + 1);
+    const expired = await f.send('GET', `${base}&syncToken=${delta.json.nextSyncToken}`, {
+      token: f.token(ANNA, ['directory.readonly']),
+    });
+    expect(expired.json.error.details[0].reason).toBe('EXPIRED_SYNC_TOKEN');
+  });
 });

@@ -115,7 +115,21 @@ describeBothWays('People API connections.list paging and sync', (fixture) => {
     const expired = await list(f, `syncToken=${full.json.nextSyncToken}`);
     expect(expired.status).toBe(400);
     expect(expired.json.error.status).toBe('FAILED_PRECONDITION');
-    expect(expired.json.error.details[0].reason).toBe('EXPIRED_SYNC_TOKEN');
+    // FACTS.md People API v1: "Errors use Google's JSON error body"
+    expect(expired.json).toEqual({
+      error: {
+        code: 400,
+        message: expect.any(String),
+        status: 'FAILED_PRECONDITION',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'EXPIRED_SYNC_TOKEN',
+            domain: 'people.googleapis.com',
+          },
+        ],
+      },
+    });
   });
 
   // FACTS.md People API v1: "writes can take minutes to show in sync results (sync is not read-after-write)"

@@ -89,4 +89,35 @@ describe('emulator HTTP server and control API', () => {
       before + 5000,
     );
   });
+
+  it('drops the connection for a scheduled timeout, as a call that never answers', async () => {
+    await call('POST', '/__emulator/reset');
+    await call('POST', '/__emulator/customers', { primaryDomain: 'acme.example' });
+    await call('POST', '/__emulator/users', { email: 'anna@acme.example' });
+    const token = await call('POST', '/__emulator/tokens', {
+      email: 'anna@acme.example',
+      scopes: ['contacts'],
+    });
+    const fault = await call('POST', '/__emulator/faults', {
+      operation: 'people.people.connections.list',
+      status: 'timeout',
+    });
+    expect(fault.status).toBe(200);
+    await expect(
+      call(
+        'GET',
+        '/v1/people/me/connections?personFields=names',
+        undefined,
+        token.json.access_token,
+      ),
+    ).rejects.toThrow();
+    const next = await call(
+      'GET',
+      '/v1/people/me/connections?personFields=names',
+      undefined,
+      token.json.access_token,
+    );
+    expect(next.status).toBe(200);
+    expect((await call('POST', '/__emulator/faults', { status: 418 })).status).toBe(400);
+  });
 });

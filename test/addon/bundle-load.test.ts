@@ -1,31 +1,24 @@
 /**
- * The Apps Script load test: loads build/addon/Code.js (built by `npm test`) into a bare node:vm
- * context holding only what Apps Script's V8 runtime provides, and calls every manifest function
- * as Apps Script would.
+ * The Apps Script load test: loads build/addon/Code.js (built by `npm test`) into the emulator's
+ * Apps Script runtime — a bare node:vm context holding only Apps Script's globals, with the
+ * faithful service fakes — and calls every manifest function as Apps Script would, as a user of
+ * an emulated Workspace, with the event object of its host.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
 import * as ts from 'typescript';
+import { createWorkspaceEmulator } from '../../src/emulator/api';
+import { composeEvent, gmailMessageEvent, homepageEvent } from '../../src/emulator/gas/events';
 import { manifestFunctionNames, type AddonManifest } from '../../src/emulator/gas/manifest';
-import { createRecordingCardService, type RecordedObject } from '../support/recording-card-service';
+import { createAppsScriptRuntime, type AppsScriptRuntime } from '../../src/emulator/gas/runtime';
 
 const buildDir = path.join(__dirname, '../../build/addon');
 const code = fs.readFileSync(path.join(buildDir, 'Code.js'), 'utf8');
 const manifest = JSON.parse(
   fs.readFileSync(path.join(buildDir, 'appsscript.json'), 'utf8'),
 ) as AddonManifest;
-
-function loadBundle(): vm.Context {
-  const logs: unknown[][] = [];
-  const context = vm.createContext({
-    CardService: createRecordingCardService(),
-    console: { log: (...a: unknown[]) => logs.push(a), error: (...a: unknown[]) => logs.push(a) },
-    Logger: { log: (...a: unknown[]) => logs.push(a) },
-  });
-  vm.runInContext(code, context, { filename: 'Code.js' });
-  return context;
-}
+const user = 'ann@acme.example';
 
 function topLevelFunctionDeclarations(source: string): string[] {
   const file = ts.createSourceFile(
@@ -40,17 +33,40 @@ function topLevelFunctionDeclarations(source: string): string[] {
     .map((declaration) => declaration.name?.text ?? '');
 }
 
-const homepageEvent = {
-  commonEventObject: {
-    hostApp: 'GMAIL',
-    platform: 'WEB',
-    userLocale: 'en',
-    timeZone: { id: 'Etc/UTC', offset: 0 },
-  },
+function writeBundle(source: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-load-')), 'Code.js');
+  fs.writeFileSync(file, source);
+  return file;
+}
+
+const events: Record<string, unknown> = {
+  onGmailMessage: gmailMessageEvent({ messageId: 'msg-1', accessToken: 'message-token' }),
+  onCompose: composeEvent({ toRecipients: ['bob@acme.example'] }),
 };
+
+/** The cards a result carries: a Card itself, or those a UniversalActionResponse pushes. */
+function cardsOf(result: { type: string; json: unknown } | undefined): Record<string, unknown>[] {
+  if (result?.type === 'Card') return [result.json as Record<string, unknown>];
+  if (result?.type === 'UniversalActionResponse') {
+    const json = result.json as {
+      renderActions: { action: { navigations: { pushCard: Record<string, unknown> }[] } };
+    };
+    return json.renderActions.action.navigations.map((navigation) => navigation.pushCard);
+  }
+  return [];
+}
 
 describe('the built bundle, loaded as Apps Script loads it', () => {
   const names = manifestFunctionNames(manifest);
+  const api = createWorkspaceEmulator();
+  let runtime: AppsScriptRuntime;
+
+  beforeAll(() => {
+    api.addCustomer('acme.example');
+    api.addUser(user, {});
+    runtime = createAppsScriptRuntime({ api });
+  });
+  afterAll(() => runtime.close());
 
   it('names the entry points the add-on needs', () => {
     expect(names).toEqual(['onHomepage', 'onSettings', 'onSupport', 'onGmailMessage', 'onCompose']);
@@ -61,38 +77,45 @@ describe('the built bundle, loaded as Apps Script loads it', () => {
     for (const name of names) expect(declared).toContain(name);
   });
 
-  it('loads in a context without Node or browser globals', () => {
-    const context = loadBundle();
-    for (const name of [
-      'require',
-      'module',
-      'process',
-      'Buffer',
-      'setTimeout',
-      'fetch',
-      'URL',
-      'TextEncoder',
-      'window',
-    ]) {
-      expect(vm.runInContext(`typeof ${name}`, context)).toBe('undefined');
+  it('loads in a context without Node or browser globals', async () => {
+    const globalsProbe = `${code}
+function probeGlobals() {
+  return ['require', 'module', 'process', 'Buffer', 'setTimeout', 'fetch', 'URL', 'TextEncoder', 'window']
+    .map(function (name) { return typeof globalThis[name]; });
+}`;
+    const probing = createAppsScriptRuntime({ api, bundlePath: writeBundle(globalsProbe) });
+    try {
+      const run = await probing.runFunction('probeGlobals', { user });
+      expect(run.error).toBeUndefined();
+      expect(run.result?.json).toEqual(new Array(9).fill('undefined'));
+    } finally {
+      await probing.close();
     }
   });
 
-  it.each(names)('runs %s and gets a card back', (name) => {
-    const context = loadBundle();
-    const result = vm.runInContext(
-      `${name}(event)`,
-      Object.assign(context, { event: homepageEvent }),
-    ) as RecordedObject;
-    expect(['Card', 'UniversalActionResponse']).toContain(result.built);
-    expect(result.calls.length).toBeGreaterThan(0);
+  it.each(names)('runs %s and gets a card back', async (name) => {
+    const run = await runtime.runFunction(name, { user, event: events[name] ?? homepageEvent() });
+    expect(run.error).toBeUndefined();
+    expect(['Card', 'UniversalActionResponse']).toContain(run.result?.type);
+    const cards = cardsOf(run.result);
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) {
+      expect(card).toHaveProperty('header.title');
+      expect((card.sections as unknown[]).length).toBeGreaterThan(0);
+    }
+    expect(run.logs.filter((entry) => entry.level === 'error')).toEqual([]);
   });
 
-  it('fails to load when a bundled module touches a missing global', () => {
+  it('fails to load when a bundled module touches a missing global', async () => {
     const broken = code.replace('"use strict";', '"use strict";setTimeout(()=>{},0);');
     expect(broken).not.toBe(code);
-    expect(() => vm.runInContext(broken, vm.createContext({}))).toThrow(
-      /setTimeout is not defined/,
-    );
+    const failing = createAppsScriptRuntime({ api, bundlePath: writeBundle(broken) });
+    try {
+      const run = await failing.runFunction('onHomepage', { user, event: homepageEvent() });
+      expect(run.result).toBeUndefined();
+      expect(run.error?.message).toMatch(/setTimeout is not defined/);
+    } finally {
+      await failing.close();
+    }
   });
 });

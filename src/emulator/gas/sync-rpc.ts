@@ -17,13 +17,15 @@ export interface HostCallRequest {
 /** The host's answer: a value, or an error the script sees as an Apps Script exception. */
 export type HostCallAnswer =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; message: string; kind: 'exception' | 'abort' };
+  | { id: number; ok: false; message: string; kind: 'exception' | 'abort'; modelledMs: number };
 
 /** An error a host handler throws to make the script see an Apps Script `Exception`. */
 export class ScriptFacingError extends Error {
   constructor(
     message: string,
     readonly kind: 'exception' | 'abort' = 'exception',
+    /** The modelled time spent before the failure, e.g. a request's timeout. */
+    readonly modelledMs = 0,
   ) {
     super(message);
     this.name = 'ScriptFacingError';
@@ -71,6 +73,7 @@ export function serveSyncCalls(
         id: request.id,
         ok: false,
         kind: 'exception',
+        modelledMs: 0,
         message: `Unknown host call ${request.method}`,
       };
     }
@@ -78,13 +81,20 @@ export function serveSyncCalls(
       return { id: request.id, ok: true, value: await handler(...request.args) };
     } catch (error) {
       if (error instanceof ScriptFacingError) {
-        return { id: request.id, ok: false, kind: error.kind, message: error.message };
+        return {
+          id: request.id,
+          ok: false,
+          kind: error.kind,
+          message: error.message,
+          modelledMs: error.modelledMs,
+        };
       }
       const message = error instanceof Error ? error.message : String(error);
       return {
         id: request.id,
         ok: false,
         kind: 'exception',
+        modelledMs: 0,
         message: `Unexpected error: ${message}`,
       };
     }

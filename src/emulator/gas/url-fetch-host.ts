@@ -5,7 +5,8 @@
  * to the real local backend over HTTP, other loopback URLs over real HTTP, anything else fails
  * as an unknown host would. fetchAll's requests run in parallel.
  */
-import type { ApiHandler } from '../api/contract';
+import type { ApiHandler, EmulatorRequest, EmulatorResponse } from '../api/contract';
+import { EmulatorTimeoutError } from '../api/google-errors';
 import { ScriptFacingError } from './sync-rpc';
 
 /** A request as the worker's UrlFetchApp hands it over; the payload is base64. */
@@ -44,9 +45,14 @@ export const GOOGLE_API_HOSTS = new Set([
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** An API handler that may also answer requests sent at the same time (the emulator does). */
+export interface ParallelApiHandler extends ApiHandler {
+  handleParallel?(requests: EmulatorRequest[]): EmulatorResponse[];
+}
+
 /** Where the host sends UrlFetchApp's requests. */
 export interface FetchRoutes {
-  api: ApiHandler;
+  api: ParallelApiHandler;
   /** The manifest's urlFetchWhitelist; undefined means no allow-list (a HEAD deployment). */
   whitelist: string[] | undefined;
   /** The backend origin the add-on was built with (config backendUrl), e.g. https://backend.emulator.test. */
@@ -94,26 +100,60 @@ export async function fetchAllOnHost(
   routes: FetchRoutes,
 ): Promise<FetchAnswer[]> {
   const urls = specs.map((spec) => checkRequest(spec, routes));
-  return Promise.all(specs.map((spec, index) => send(spec, urls[index] as URL, routes)));
+  const isGoogle = (url: URL) => GOOGLE_API_HOSTS.has(url.hostname) && url.protocol === 'https:';
+  const googleIndexes = urls.flatMap((url, index) => (isGoogle(url) ? [index] : []));
+  const googleAnswers = askEmulator(
+    googleIndexes.map((index) => toEmulatorRequest(specs[index] as FetchSpec, urls[index] as URL)),
+    routes.api,
+  );
+  return Promise.all(
+    specs.map((spec, index) => {
+      const position = googleIndexes.indexOf(index);
+      if (position >= 0) return googleAnswers[position] as FetchAnswer;
+      return sendElsewhere(spec, urls[index] as URL, routes);
+    }),
+  );
 }
 
-async function send(spec: FetchSpec, url: URL, routes: FetchRoutes): Promise<FetchAnswer> {
-  const body =
-    spec.payloadBase64 === undefined ? undefined : Buffer.from(spec.payloadBase64, 'base64');
-  if (GOOGLE_API_HOSTS.has(url.hostname) && url.protocol === 'https:') {
-    const answer = routes.api.handle({
-      method: spec.method.toUpperCase(),
-      url: url.toString(),
-      headers: spec.headers,
-      body: body?.toString('utf8'),
-    });
-    return {
+function payloadOf(spec: FetchSpec): Buffer | undefined {
+  return spec.payloadBase64 === undefined ? undefined : Buffer.from(spec.payloadBase64, 'base64');
+}
+
+function toEmulatorRequest(spec: FetchSpec, url: URL): EmulatorRequest {
+  return {
+    method: spec.method.toUpperCase(),
+    url: url.toString(),
+    headers: spec.headers,
+    body: payloadOf(spec)?.toString('utf8'),
+  };
+}
+
+/**
+ * Sends the Google requests of one call to the emulator at once (its `handleParallel`, when it
+ * has one, models requests sent at the same time); a modelled timeout fails the call as
+ * UrlFetchApp does, after the time it took.
+ */
+function askEmulator(requests: EmulatorRequest[], api: ParallelApiHandler): FetchAnswer[] {
+  if (requests.length === 0) return [];
+  try {
+    const answers = api.handleParallel
+      ? api.handleParallel(requests)
+      : requests.map((request) => api.handle(request));
+    return answers.map((answer) => ({
       status: answer.status,
       headers: answer.headers,
       bodyBase64: Buffer.from(answer.body, 'utf8').toString('base64'),
       modelledMs: answer.latencyMs,
-    };
+    }));
+  } catch (error) {
+    if (error instanceof EmulatorTimeoutError) {
+      throw new ScriptFacingError(error.message, 'exception', error.latencyMs);
+    }
+    throw error;
   }
+}
+
+async function sendElsewhere(spec: FetchSpec, url: URL, routes: FetchRoutes): Promise<FetchAnswer> {
   let target = url;
   if (routes.backendOrigin && url.origin === routes.backendOrigin) {
     if (!routes.backendBaseUrl) throw new ScriptFacingError(`Address unavailable: ${spec.url}`);
@@ -121,7 +161,7 @@ async function send(spec: FetchSpec, url: URL, routes: FetchRoutes): Promise<Fet
   } else if (!LOOPBACK_HOSTS.has(url.hostname)) {
     throw new ScriptFacingError(`DNS error: ${spec.url}`);
   }
-  return sendOverHttp(spec, target, body);
+  return sendOverHttp(spec, target, payloadOf(spec));
 }
 
 async function sendOverHttp(

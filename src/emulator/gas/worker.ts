@@ -90,7 +90,8 @@ function hostCallFor(execution: Execution) {
     const answer = callHost(method, args);
     execution.hostWaitMs += performance.now() - before;
     if (!answer.ok) {
-      if (answer.kind === 'abort') execution.aborted = true;
+      execution.modelledMs += answer.modelledMs;
+      if (answer.kind === 'abort' || execution.overLimit()) execution.aborted = true;
       throw scriptException(answer.message);
     }
     const reply = answer.value as HostReply;

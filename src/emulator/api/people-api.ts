@@ -666,7 +666,8 @@ export function peopleRoutes(
       result.metadata = { deleted: true, updateTime: iso(group.updated) };
       return result;
     }
-    if (fields.has('metadata')) result.metadata = { updateTime: iso(group.updated || context0()) };
+    if (fields.has('metadata'))
+      result.metadata = { updateTime: iso(group.system ? clock.now() : group.updated) };
     if (fields.has('groupType'))
       result.groupType = group.system ? 'SYSTEM_CONTACT_GROUP' : 'USER_CONTACT_GROUP';
     if (fields.has('name')) {
@@ -682,7 +683,6 @@ export function peopleRoutes(
     if (members && members.length > 0) result.memberResourceNames = members;
     return result;
   };
-  const context0 = (): number => clock.now();
 
   const findGroup = (book: AddressBook, id: string): ContactGroupRecord => {
     if (!/^[A-Za-z0-9]+$/.test(id))

@@ -4,6 +4,7 @@
  * factor checks, mass revocation or deletion, and unusual volumes of delegated tokens. Rules run
  * on ingest (for the actors and event types of the new events) and on a schedule (/v1/scan).
  */
+import { domainOf } from '../core/sharing-model';
 import type { StoredEvent } from './audit-log';
 import type { RuleThresholds } from './config';
 import type { Sql } from './db';
@@ -65,7 +66,7 @@ export class RuleEngine {
           typeof event.detail.sessionId === 'string' ? event.detail.sessionId : undefined;
         if (!(await this.sessions.openSession(event.actor, sessionId)))
           hits.push({
-            tenant: event.tenant,
+            tenant: event.target?.includes('@') ? domainOf(event.target) : event.tenant,
             actor: event.actor,
             rule: RULES.withoutSession,
             summary: `support access (${event.type}) without an open support session`,

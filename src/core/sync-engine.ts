@@ -11,7 +11,7 @@ import {
   type ContactSnapshot,
 } from './contact-model';
 import { checkListing } from './listing-guard';
-import { resolveParticipants } from './participants';
+import { resolveParticipants, type Participant } from './participants';
 import type { AuditSink, Clock, KeyValueStore, TokenProvider } from './ports';
 import type { Level, Share } from './sharing-model';
 import {
@@ -91,6 +91,12 @@ export interface ShareCheckpoint {
   masterToken: string | null;
   /** Slices of the pass in progress; 0 when none is. */
   slices: number;
+  /**
+   * When the listings of the last completed pass began (epoch ms). A master updated before then
+   * was copied to every joined account by that pass, so a copy of it that is now missing was
+   * removed by the recipient; of a master updated since, nothing can be concluded.
+   */
+  listedAt?: number;
   paused: { deletions: number; labelSize: number } | null;
 }
 
@@ -103,6 +109,13 @@ export interface AccountCheckpoint {
   /** True when the last completed pass brought the account level with the master. */
   j: boolean;
 }
+
+/**
+ * How far Google's update times may run behind the acting user's clock. A master updated within
+ * this margin of the last pass's listings counts as changed since, so that no recipient's missing
+ * copy of it is taken for a removal.
+ */
+export const CLOCK_MARGIN_MS = 60_000;
 
 function shareKey(shareId: string): string {
   return `sc:${shareId}`;
@@ -151,7 +164,10 @@ export class SyncEngine {
         null,
         this.result(shareId, 'failed', 0, ['The share no longer exists.']),
       );
-    const participants = resolveParticipants(share, this.deps.directory);
+    const resolved = this.participantsOf(share);
+    if (!resolved.ok)
+      return this.finish(shareId, share, this.result(shareId, 'failed', 0, [resolved.problem]));
+    const participants = resolved.participants;
     const actor = this.deps.actor.toLowerCase();
     if (!participants.some((participant) => participant.account === actor))
       return this.finish(
@@ -174,9 +190,12 @@ export class SyncEngine {
    * `share` is the share as it was; call again while it returns `continue`.
    */
   endShare(share: Share, options: SyncOptions): SyncResult {
+    const resolved = this.participantsOf(share);
+    if (!resolved.ok)
+      return this.finish(share.id, share, this.result(share.id, 'failed', 0, [resolved.problem]));
     const checkpoint = this.checkpoint(share.id);
     const levels = new Map<string, Level | null>();
-    for (const participant of resolveParticipants(share, this.deps.directory))
+    for (const participant of resolved.participants)
       if (participant.account !== share.owner.toLowerCase()) levels.set(participant.account, null);
     for (const account of checkpoint.accounts) levels.set(account, null);
     const result = this.runPass(share, levels, checkpoint, options);
@@ -185,6 +204,24 @@ export class SyncEngine {
       this.deps.store.delete(shareKey(share.id));
     }
     return result;
+  }
+
+  /**
+   * Resolves the share's participants. When the Directory cannot be read, a group's members are
+   * unknown, and nothing may be decided on a partial list: the slice fails and changes nothing.
+   */
+  private participantsOf(
+    share: Share,
+  ): { ok: true; participants: Participant[] } | { ok: false; problem: string } {
+    try {
+      return { ok: true, participants: resolveParticipants(share, this.deps.directory) };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        problem: `Reading the members of the groups that "${share.labelName}" is shared with failed (${reason}); nothing was changed and the next sync tries again.`,
+      };
+    }
   }
 
   private result(
@@ -336,6 +373,7 @@ export class SyncEngine {
     }
 
     // Reconcile: complete listings of every account.
+    const listedAt = this.deps.clock.now();
     const listed = [owner, ...recipients];
     const listings = this.deps.contacts.listContacts(
       listed.map((account) => ({ ...(refs.get(account) as AccountRef), syncToken: null })),
@@ -372,6 +410,52 @@ export class SyncEngine {
         if (!outcome.groups.some((group) => group.resourceName === state.g)) state.g = null;
       }
     }
+    if (masterChanged !== null) {
+      // Sync listings lag behind writes (FACTS.md), so a master may have changed without showing
+      // in the owner's changes yet: its update time tells.
+      const since = checkpoint.listedAt;
+      if (since === undefined) masterChanged = null;
+      else
+        for (const contact of contactsOf.get(owner) ?? [])
+          if (contact.updateTime === 0 || contact.updateTime >= since - CLOCK_MARGIN_MS)
+            masterChanged.add(contact.resourceName);
+    }
+
+    // Copy groups, in parallel, before planning: a group that turns out to exist already (made by
+    // another participant's sync) holds contacts that the plan must see as in the group.
+    const needGroups = recipients.filter(
+      (account) =>
+        levels.get(account) !== null && (states.get(account) as AccountCheckpoint).g === null,
+    );
+    const failures: string[] = [];
+    if (needGroups.length > 0) {
+      if (this.deps.clock.now() >= options.deadline)
+        return this.pauseSlice(share, checkpoint, levels, slice, problems);
+      const outcomes = this.deps.contacts.write(
+        needGroups.map((account) => ({
+          ...(refs.get(account) as AccountRef),
+          write: {
+            kind: 'createGroup',
+            name: share.labelName,
+            clientData: [
+              { key: `sharedContacts:${shareId}`, value: `v1|${owner}|${share.labelResourceName}` },
+            ],
+          },
+        })),
+      );
+      needGroups.forEach((account, index) => {
+        const outcome = outcomes[index];
+        const state = states.get(account) as AccountCheckpoint;
+        if (outcome?.ok && outcome.resourceNames[0]) {
+          state.g = outcome.resourceNames[0];
+          this.saveAccountState(shareId, account, state);
+        } else
+          failures.push(
+            `Creating the label in ${account}'s contacts failed: ${outcome && !outcome.ok ? outcome.failure.message : 'no answer'}`,
+          );
+      });
+    }
+
     const recipientStates: RecipientState[] = recipients.map((account) => {
       const state = states.get(account) as AccountCheckpoint;
       return {
@@ -421,47 +505,13 @@ export class SyncEngine {
       });
     }
 
-    const inProgress = (): SyncResult => {
-      this.deps.store.set(
-        shareKey(shareId),
-        JSON.stringify({
-          ...checkpoint,
-          accounts: this.knownAccounts(checkpoint, levels),
-          slices: slice,
-        }),
-      );
-      return this.finish(shareId, share, { ...base, status: 'continue' });
-    };
-    const failures: string[] = [];
+    const inProgress = (): SyncResult =>
+      this.pauseSlice(share, checkpoint, levels, slice, problems, base);
 
-    // Copy groups, in parallel.
-    const needGroups = plan.recipients.filter((recipient) => recipient.needsGroup);
-    if (needGroups.length > 0) {
-      if (this.deps.clock.now() >= options.deadline) return inProgress();
-      const outcomes = this.deps.contacts.write(
-        needGroups.map((recipient) => ({
-          ...(refs.get(recipient.account) as AccountRef),
-          write: {
-            kind: 'createGroup',
-            name: share.labelName,
-            clientData: [
-              { key: `sharedContacts:${shareId}`, value: `v1|${owner}|${share.labelResourceName}` },
-            ],
-          },
-        })),
-      );
-      needGroups.forEach((recipient, index) => {
-        const outcome = outcomes[index];
-        const state = states.get(recipient.account) as AccountCheckpoint;
-        if (outcome?.ok && outcome.resourceNames[0]) {
-          state.g = outcome.resourceNames[0];
-          this.saveAccountState(shareId, recipient.account, state);
-        } else failures.push(`Creating the label in ${recipient.account}'s contacts failed.`);
-      });
-    }
-
-    // The owner's account, sequentially.
+    // The owner's account, sequentially. The copies are written only once the masters are: a copy
+    // written with values its master did not take would lose an edit on the next pass.
     const created = new Map<string, string>();
+    let mastersWritten = true;
     for (const { write, refs: names } of masterWrites(plan)) {
       if (this.deps.clock.now() >= options.deadline) return inProgress();
       const [outcome] = this.deps.contacts.write([{ ...masterRef, write }]);
@@ -469,7 +519,8 @@ export class SyncEngine {
         failures.push(
           `Writing to the owner's contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
         );
-        continue;
+        mastersWritten = false;
+        break;
       }
       names.forEach((ref, index) => {
         const name = outcome.resourceNames[index];
@@ -479,9 +530,9 @@ export class SyncEngine {
 
     // Recipients: one write per account per round, in parallel.
     const queues = new Map<string, AccountWrite[]>();
-    for (const recipient of plan.recipients) {
+    for (const recipient of mastersWritten ? plan.recipients : []) {
       const group = (states.get(recipient.account) as AccountCheckpoint).g;
-      if (recipient.needsGroup && group === null) continue;
+      if (recipient.needsGroup) continue;
       queues.set(recipient.account, recipientWrites(recipient, shareId, group, created));
     }
     for (;;) {
@@ -538,9 +589,33 @@ export class SyncEngine {
       masterToken: tokensOf.get(owner) ?? null,
       slices: 0,
       paused: null,
+      listedAt,
     };
     this.deps.store.set(shareKey(shareId), JSON.stringify(next));
     return this.finish(shareId, share, base);
+  }
+
+  /** Ends a slice that ran out of time: the pass continues in the next slice. */
+  private pauseSlice(
+    share: Share,
+    checkpoint: ShareCheckpoint,
+    levels: Map<string, Level | null>,
+    slice: number,
+    problems: string[],
+    base?: SyncResult,
+  ): SyncResult {
+    this.deps.store.set(
+      shareKey(share.id),
+      JSON.stringify({
+        ...checkpoint,
+        accounts: this.knownAccounts(checkpoint, levels),
+        slices: slice,
+      }),
+    );
+    return this.finish(share.id, share, {
+      ...(base ?? { ...this.result(share.id, 'continue', slice), problems }),
+      status: 'continue',
+    });
   }
 
   private knownAccounts(checkpoint: ShareCheckpoint, levels: Map<string, Level | null>): string[] {

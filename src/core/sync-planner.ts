@@ -129,6 +129,12 @@ function pick(fields: FieldValues, visible: readonly SyncedField[]): FieldValues
   return result;
 }
 
+/** A contact's memberships less one group; a contact keeps at least `myContacts` (FACTS.md). */
+function withoutGroup(memberships: readonly string[], group: string): string[] {
+  const rest = memberships.filter((name) => name !== group);
+  return rest.length > 0 ? rest : [MY_CONTACTS];
+}
+
 interface Linked {
   contact: ContactSnapshot;
   link: CopyLink;
@@ -323,7 +329,7 @@ export function planShareSync(input: PlanInput): SyncPlan {
         etag: master.etag,
         fields: {},
         mask: [],
-        memberships: master.memberships.filter((group) => group !== label),
+        memberships: withoutGroup(master.memberships, label),
       });
       for (const side of active) {
         const linked = side.copies.get(name);
@@ -554,9 +560,10 @@ export function recipientWrites(
       clientData: withLink(write.contact.clientData, shareId, link),
     };
     if (write.membership && group !== null) {
-      const others = write.contact.memberships.filter((name) => name !== group);
-      update.memberships = write.membership === 'add' ? [...others, group] : others;
-      if (update.memberships.length === 0) update.memberships = [MY_CONTACTS];
+      update.memberships =
+        write.membership === 'add'
+          ? [...write.contact.memberships.filter((name) => name !== group), group]
+          : withoutGroup(write.contact.memberships, group);
     }
     updates.push(update);
   }

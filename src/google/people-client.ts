@@ -4,6 +4,7 @@
  * @googleapis/people as type-only imports, so none of that package reaches the Apps Script bundle.
  */
 import type { people_v1 } from '@googleapis/people';
+import { GoogleApiError } from './google-error';
 import { json, query, type ApiCall, type ApiRequest } from './transport';
 
 export type Person = people_v1.Schema$Person;
@@ -36,6 +37,30 @@ export interface ListConnectionsParams {
   syncToken?: string;
   sortOrder?: string;
   sources?: string[];
+}
+
+/**
+ * Throws when some contacts of a batch write failed (the API answers 200 and reports each failed
+ * contact in its own status): the caller must not take the batch as done. The contacts that did
+ * succeed stay written.
+ */
+function throwItemFailures(items: people_v1.Schema$PersonResponse[], operation: string): void {
+  const failed = items.filter(
+    (item) =>
+      (item.httpStatusCode !== undefined &&
+        item.httpStatusCode !== null &&
+        item.httpStatusCode !== 200) ||
+      (item.status?.code ?? 0) !== 0,
+  );
+  const first = failed[0];
+  if (!first) return;
+  throw new GoogleApiError(
+    first.httpStatusCode ?? 500,
+    'PARTIAL_FAILURE',
+    'contactFailed',
+    `${failed.length} of ${items.length} contacts failed; the first${first.requestedResourceName ? ` (${first.requestedResourceName})` : ''}: ${first.status?.message ?? 'no message'}`,
+    operation,
+  );
 }
 
 /** The People API for one user's access token. */
@@ -150,6 +175,7 @@ export class PeopleClient {
         false,
       ),
     );
+    throwItemFailures(response.createdPeople ?? [], 'people.batchCreateContacts');
     return (response.createdPeople ?? []).map((item) => item.person ?? {});
   }
 
@@ -174,6 +200,7 @@ export class PeopleClient {
         body,
       ),
     );
+    throwItemFailures(Object.values(response.updateResult ?? {}), 'people.batchUpdateContacts');
     const result: Record<string, Person> = {};
     for (const [name, item] of Object.entries(response.updateResult ?? {}))
       if (item.person) result[name] = item.person;

@@ -221,4 +221,110 @@ describe('sync engine on the emulator', () => {
       ).toBe(450);
     }
   });
+
+  it('fails without changing anything when the Directory cannot be read', () => {
+    const { world } = shared();
+    world.run(
+      world
+        .people('alice@example.com')
+        .deleteContact(labelOf(world, 'alice@example.com')[0]!.resourceName),
+    );
+    world.emulator.injectFault({ operation: 'admin.members.list', times: null, status: 500 });
+    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result.status).toBe('failed');
+    expect(result.problems[0]).toMatch(/members of the groups that "Customers" is shared with/);
+    world.emulator.traffic.clearFaults();
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(12);
+    const ended = world.engine('alice@example.com');
+    world.emulator.injectFault({ operation: 'admin.members.list', times: null, status: 500 });
+    expect(ended.endShare(world.share, { deadline: FAR }).status).toBe('failed');
+    world.emulator.traffic.clearFaults();
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(12);
+  });
+
+  it('keeps a contributed contact that another participant’s sync cannot see in the owner’s changes yet', () => {
+    const world = createSyncWorld();
+    world.share.grants = [
+      { target: { kind: 'user', email: 'bob@example.com' }, level: 'contribute' },
+      { target: { kind: 'group', email: 'sales@example.com' }, level: 'manage' },
+    ];
+    world.emulator.setSyncVisibilityDelay(30_000);
+    const [first] = world.addMasters([samplePerson(1)]);
+    expect(
+      world.engine('carol@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const master = world.contactsOf('alice@example.com')[0]!;
+    world.run(
+      world
+        .people('alice@example.com')
+        .updateContact(first!, { etag: master.etag, phoneNumbers: [{ value: '+1 555 999999' }] }, [
+          'phoneNumbers',
+        ]),
+    );
+    world.emulator.clock.advance(60_000);
+    const group = world.copyGroupOf('bob@example.com')!;
+    world.run(
+      world.people('bob@example.com').createContact({
+        ...samplePerson(2, 'added'),
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+      }),
+    );
+    expect(
+      world.engine('bob@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    // carol's sync sees alice's older edit but not yet the master that bob's sync just made.
+    const result = world.engine('carol@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result.status).toBe('done');
+    expect(result.deleted).toBe(0);
+    for (const user of ['alice@example.com', 'bob@example.com', 'carol@example.com'])
+      expect(phones(world, user)).toEqual(['+1 555 100002', '+1 555 999999']);
+  });
+
+  it('takes in what a recipient added to a copy group that another participant’s sync made', () => {
+    const world = createSyncWorld();
+    world.share.grants = [
+      { target: { kind: 'user', email: 'bob@example.com' }, level: 'contribute' },
+    ];
+    world.addMasters([samplePerson(1)]);
+    expect(
+      world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const group = world.copyGroupOf('bob@example.com')!;
+    world.run(
+      world.people('bob@example.com').createContact({
+        ...samplePerson(2, 'added'),
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+      }),
+    );
+    const result = world.engine('bob@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result).toEqual(expect.objectContaining({ status: 'done', created: 1 }));
+    expect(world.copyGroupOf('bob@example.com')).toBe(group);
+    expect(phones(world, 'alice@example.com')).toEqual(['+1 555 100001', '+1 555 100002']);
+    expect(labelOf(world, 'bob@example.com')).toHaveLength(2);
+  });
+
+  it('takes a contact out of the label when a contributor removes it from the copy group', () => {
+    const world = createSyncWorld();
+    world.share.grants = [
+      { target: { kind: 'user', email: 'bob@example.com' }, level: 'contribute' },
+      { target: { kind: 'group', email: 'sales@example.com' }, level: 'view' },
+    ];
+    const [first] = world.addMasters([samplePerson(1), samplePerson(2)]);
+    const engine = world.engine('alice@example.com');
+    expect(engine.syncShare(world.share.id, { deadline: FAR }).status).toBe('done');
+    const copy = labelOf(world, 'bob@example.com').find(
+      (contact) => readLink(contact.clientData, world.share.id)?.sourceResourceName === first,
+    )!;
+    world.run(
+      world
+        .people('bob@example.com')
+        .modifyMembers(world.copyGroupOf('bob@example.com')!, [], [copy.resourceName]),
+    );
+    world.emulator.clock.advance(60_000);
+    expect(engine.syncShare(world.share.id, { deadline: FAR }).status).toBe('done');
+    for (const user of ['alice@example.com', 'bob@example.com', 'carol@example.com'])
+      expect(phones(world, user)).toEqual(['+1 555 100002']);
+    const master = world.contactsOf('alice@example.com').find((c) => c.resourceName === first)!;
+    expect(master.memberships).toEqual(['contactGroups/myContacts']);
+  });
 });

@@ -356,7 +356,7 @@ export class AuditLog {
     });
     for (;;) {
       const rows = await this.db.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE tenant = $1 AND seq >= $2 ORDER BY seq LIMIT 2000`,
+        `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE tenant = $1 AND seq >= $2 ORDER BY audit_events.seq LIMIT 2000`,
         [tenant, expectedSeq],
       );
       for (const row of rows) {
@@ -406,7 +406,7 @@ export class AuditLog {
     params.push(filter.limit + 1);
     const rows = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY seq, tenant LIMIT $${params.length}`,
+       ORDER BY audit_events.seq LIMIT $${params.length}`,
       params,
     );
     const events = rows.slice(0, filter.limit).map(fromRow);

@@ -33,6 +33,10 @@ module.exports = tseslint.config(
     },
   },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['src/emulator/web/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
   { files: ['src/core/**'], rules: layering(['addon', 'backend', 'emulator', 'google']) },
   { files: ['src/google/**'], rules: layering(['addon', 'backend', 'emulator']) },
   { files: ['src/addon/**'], rules: layering(['backend', 'emulator']) },

@@ -3,7 +3,14 @@
  * one-line hand-off to the router. gas-webpack-plugin turns these global assignments into the
  * top-level function declarations that Apps Script calls.
  */
-import { showCompose, showHomepage, showMessage, showSettings, showSupport } from './router';
+import {
+  handleAction,
+  showCompose,
+  showHomepage,
+  showMessage,
+  showSettings,
+  showSupport,
+} from './router';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 
@@ -13,6 +20,7 @@ declare global {
   var onCompose: (event: AddonEvent) => GoogleAppsScript.Card_Service.Card;
   var onSettings: (event: AddonEvent) => GoogleAppsScript.Card_Service.UniversalActionResponse;
   var onSupport: (event: AddonEvent) => GoogleAppsScript.Card_Service.UniversalActionResponse;
+  var onAction: (event: AddonEvent) => GoogleAppsScript.Card_Service.ActionResponse;
 }
 
 global.onHomepage = (event) => showHomepage(event);
@@ -20,3 +28,4 @@ global.onGmailMessage = (event) => showMessage(event);
 global.onCompose = (event) => showCompose(event);
 global.onSettings = (event) => showSettings(event);
 global.onSupport = (event) => showSupport(event);
+global.onAction = (event) => handleAction(event);

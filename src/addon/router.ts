@@ -1,8 +1,10 @@
 /**
  * This file defines the add-on's router: one handler per entry point, each wrapped in the error
  * handler of its surface, so that a failure reaches the user as a card or notification that says
- * what to do, never as a stack trace.
+ * what to do, never as a stack trace. Card actions all arrive at `onAction`, which dispatches by
+ * the action's `action` parameter.
  */
+import { buildAboutCard } from './cards/about-card';
 import { buildHomepageCard } from './cards/homepage-card';
 import { buildMessageCard } from './cards/message-card';
 
@@ -63,4 +65,57 @@ export function showSupport(
     buildMessageCard('Support access', 'This page is for the support staff of Shared Contacts.'),
   );
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([card]).build();
+}
+
+type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+
+/** Feedback longer than this is refused with a notification, never cut silently. */
+export const MAX_FEEDBACK_CHARS = 1000;
+
+function notify(text: string): ActionResponse {
+  return CardService.newActionResponseBuilder()
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
+}
+
+/** Sends the About card's feedback to the vendor's log (Cloud Logging) and returns to the homepage. */
+function sendFeedback(event: AddonEvent): ActionResponse {
+  const feedback = (
+    event.commonEventObject.formInputs?.feedback?.stringInputs?.value?.[0] ?? ''
+  ).trim();
+  if (feedback === '') return notify('Write your feedback first.');
+  if (feedback.length > MAX_FEEDBACK_CHARS) {
+    return notify(
+      `Feedback can be at most ${MAX_FEEDBACK_CHARS} characters; yours has ${feedback.length}.`,
+    );
+  }
+  console.log(JSON.stringify({ type: 'feedback', text: feedback }));
+  return CardService.newActionResponseBuilder()
+    .setNavigation(CardService.newNavigation().popCard())
+    .setNotification(CardService.newNotification().setText('Thanks, your feedback was sent.'))
+    .build();
+}
+
+const ACTIONS: Record<string, (event: AddonEvent) => ActionResponse> = {
+  showAbout: () =>
+    CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().pushCard(buildAboutCard()))
+      .build(),
+  sendFeedback,
+};
+
+/** Dispatches a card action by its `action` parameter; failures become a notification. */
+export function handleAction(event: AddonEvent): ActionResponse {
+  const name = event.commonEventObject.parameters?.action ?? '';
+  const action = Object.prototype.hasOwnProperty.call(ACTIONS, name) ? ACTIONS[name] : undefined;
+  if (!action) {
+    console.error(`Unknown card action "${name}"`);
+    return notify('This button no longer works. Reopen Shared Contacts and try again.');
+  }
+  try {
+    return action(event);
+  } catch (error) {
+    console.error(`action ${name} failed`, error);
+    return notify('Shared Contacts could not do that. Try again in a minute.');
+  }
 }

@@ -9,7 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { createWorkspaceEmulator } from '../../src/emulator/api';
-import { composeEvent, gmailMessageEvent, homepageEvent } from '../../src/emulator/gas/events';
+import {
+  cardActionEvent,
+  composeEvent,
+  gmailMessageEvent,
+  homepageEvent,
+} from '../../src/emulator/gas/events';
 import { manifestFunctionNames, type AddonManifest } from '../../src/emulator/gas/manifest';
 import { createAppsScriptRuntime, type AppsScriptRuntime } from '../../src/emulator/gas/runtime';
 
@@ -104,6 +109,62 @@ function probeGlobals() {
       expect((card.sections as unknown[]).length).toBeGreaterThan(0);
     }
     expect(run.logs.filter((entry) => entry.level === 'error')).toEqual([]);
+  });
+
+  describe('the card-action router onAction', () => {
+    const act = (parameters: Record<string, string>, feedback?: string) =>
+      runtime.runFunction('onAction', {
+        user,
+        event: cardActionEvent(homepageEvent(), {
+          parameters,
+          formInputs: feedback === undefined ? {} : { feedback: [feedback] },
+        }),
+      });
+    const actionOf = (run: Awaited<ReturnType<typeof act>>) =>
+      (run.result?.json as { renderActions: { action: Record<string, unknown> } }).renderActions
+        .action;
+
+    it('pushes the About card with its feedback field', async () => {
+      const run = await act({ action: 'showAbout' });
+      expect(run.result?.type).toBe('ActionResponse');
+      const [step] = actionOf(run).navigations as {
+        pushCard: { name: string; sections: unknown };
+      }[];
+      expect(step?.pushCard.name).toBe('about');
+      expect(JSON.stringify(step?.pushCard.sections)).toContain('"name":"feedback"');
+    });
+
+    it('sends feedback, pops the card and logs it for the vendor', async () => {
+      const run = await act({ action: 'sendFeedback' }, 'More colours, please');
+      expect(actionOf(run)).toEqual({
+        navigations: [{ popCard: true }],
+        notification: { text: 'Thanks, your feedback was sent.' },
+      });
+      expect(run.logs).toEqual([
+        { level: 'log', message: '{"type":"feedback","text":"More colours, please"}' },
+      ]);
+    });
+
+    it('refuses empty or over-long feedback with a notification and keeps the card', async () => {
+      expect(actionOf(await act({ action: 'sendFeedback' }))).toEqual({
+        notification: { text: 'Write your feedback first.' },
+      });
+      const long = await act({ action: 'sendFeedback' }, 'x'.repeat(1001));
+      expect(actionOf(long)).toEqual({
+        notification: { text: 'Feedback can be at most 1000 characters; yours has 1001.' },
+      });
+      expect(long.logs).toEqual([]);
+    });
+
+    it('answers an unknown action with a notification, not a stack trace', async () => {
+      const run = await act({ action: 'toString' });
+      expect(run.error).toBeUndefined();
+      expect(actionOf(run)).toEqual({
+        notification: {
+          text: 'This button no longer works. Reopen Shared Contacts and try again.',
+        },
+      });
+    });
   });
 
   it('fails to load when a bundled module touches a missing global', async () => {

@@ -1,0 +1,172 @@
+/**
+ * This file is `npm start`: it builds the add-on, starts the Workspace API emulator with a
+ * generated demo domain (and its HTTP server on loopback), the backend on PGlite wired to the
+ * emulator (ID tokens trusted through a certificates file, Google URLs pointing at the
+ * emulator, a local signing key registered for domain-wide delegation), the Apps Script runtime
+ * and the sidebar host, then prints the sidebar's URL. Ctrl-C (SIGINT) or SIGTERM stops it all.
+ *
+ * `startLocalStack()` is the same without the build and the signal handling, for browser tests.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startBackendServer } from '../backend/app';
+import { defaultConfig } from '../backend/config';
+import { LocalKeySigner } from '../backend/google-access';
+import { createWorkspaceEmulator, type SeedSpec, type WorkspaceEmulator } from './api';
+import { startEmulatorServer } from './api/server';
+import { createAppsScriptRuntime, type RuntimeAddonConfig } from './gas/runtime';
+import { startSidebarHost } from './web/sidebar-host';
+
+const ROOT = path.join(__dirname, '../..');
+const SERVICE_ACCOUNT = 'shared-contacts-broker@local-project.iam.gserviceaccount.com';
+const DELEGATED_SCOPES = [
+  'https://www.googleapis.com/auth/contacts',
+  'https://www.googleapis.com/auth/contacts.readonly',
+  'https://www.googleapis.com/auth/admin.directory.user.readonly',
+  'https://www.googleapis.com/auth/admin.directory.group.readonly',
+];
+
+/** The demo Workspace `npm start` generates: two customers, a few users each. */
+export const DEMO_SEED: SeedSpec = {
+  seed: 7,
+  customers: 2,
+  usersPerCustomer: 6,
+  groupsPerCustomer: 2,
+  contactsPerUser: 25,
+};
+
+/** How to start the local stack. */
+export interface LocalStackOptions {
+  /** Sidebar port on 127.0.0.1 (0 picks a free one). */
+  port?: number;
+  seed?: SeedSpec;
+  /** Start the backend on PGlite (default true). */
+  backend?: boolean;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  sidebarUrl: string;
+  emulatorUrl: string;
+  backendUrl?: string;
+  users: string[];
+  emulator: WorkspaceEmulator;
+  close(): Promise<void>;
+}
+
+/** Starts emulator, backend, runtime and sidebar host from an existing build/addon. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const addonConfig = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'config/local.json'), 'utf8'),
+  ) as RuntimeAddonConfig;
+  const emulator = createWorkspaceEmulator({ startTime: Date.now() });
+  const summary = emulator.seed(options.seed ?? DEMO_SEED);
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const emulatorServer = await startEmulatorServer(emulator);
+    closers.push(() => emulatorServer.close());
+    let backendBaseUrl: string | undefined;
+    if (options.backend ?? true) {
+      const certsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shared-contacts-certs-'));
+      const certsFile = path.join(certsDir, 'certs.json');
+      fs.writeFileSync(certsFile, JSON.stringify(emulator.idTokens.certs()));
+      closers.push(async () => fs.rmSync(certsDir, { recursive: true, force: true }));
+      const signer = new LocalKeySigner(SERVICE_ACCOUNT);
+      const base = emulatorServer.baseUrl;
+      const backend = await startBackendServer({
+        config: defaultConfig({
+          authAudiences: [addonConfig.oauthClientId],
+          authCertsFile: certsFile,
+          serviceAccountEmail: SERVICE_ACCOUNT,
+          googleTokenUrl: `${base}/token`,
+          iamCredentialsUrl: base,
+          adminDirectoryUrl: base,
+        }),
+        signer,
+        logger: {
+          log: (severity, message, fields) => {
+            if (severity === 'WARNING' || severity === 'ERROR') {
+              console.error(`backend ${severity}: ${message}`, fields ?? '');
+            }
+          },
+        },
+      });
+      closers.push(() => backend.close());
+      backendBaseUrl = backend.url;
+      const clientId = emulator.registerServiceAccountKey(
+        SERVICE_ACCOUNT,
+        signer.publicKeyPem,
+        signer.keyId,
+      );
+      for (const customer of summary.customers) {
+        emulator.grantDomainWideDelegation(customer.primaryDomain, clientId, DELEGATED_SCOPES);
+      }
+    }
+    const runtime = createAppsScriptRuntime({ api: emulator, addonConfig, backendBaseUrl });
+    closers.push(() => runtime.close());
+    const users = summary.customers.flatMap((customer) => [...customer.admins, ...customer.users]);
+    const uniqueUsers = [...new Set(users)];
+    const host = await startSidebarHost({
+      runtime,
+      api: emulator,
+      users: uniqueUsers,
+      port: options.port ?? 0,
+    });
+    closers.push(() => host.close());
+    return {
+      sidebarUrl: host.url,
+      emulatorUrl: emulatorServer.baseUrl,
+      backendUrl: backendBaseUrl,
+      users: uniqueUsers,
+      emulator,
+      close: () => closeAll(closers),
+    };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers.splice(0).reverse()) await close();
+}
+
+async function main(): Promise<void> {
+  const build = spawnSync('npx', ['webpack', '--env', 'config=local'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('The add-on build failed; see the output above.');
+  const port = Number(process.env.PORT ?? 8300);
+  const stack = await startLocalStack({ port: Number.isInteger(port) ? port : 8300 });
+  console.log(`\nShared Contacts runs locally.`);
+  console.log(`  Gmail sidebar:     ${stack.sidebarUrl}`);
+  console.log(`  API emulator:      ${stack.emulatorUrl}`);
+  if (stack.backendUrl) console.log(`  Backend (PGlite):  ${stack.backendUrl}`);
+  console.log(`  Demo users:        ${stack.users.slice(0, 3).join(', ')}, …`);
+  console.log('Press Ctrl-C to stop.');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    stack.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Could not stop cleanly:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,18 +1,11 @@
 /**
  * This file holds what the runtime tests share: a script written to a temporary bundle, a
- * manifest allowing a loopback server, and a small Google API handler that answers every
- * request with a fixed status and modelled latency and counts what it received. It stands in for
- * the API emulator only in these runtime-mechanics tests.
+ * manifest allowing a loopback server, and the API emulator with the test users.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type {
-  EmulatorRequest,
-  EmulatorResponse,
-  WorkspaceEmulatorFacade,
-} from '../../../src/emulator/api/contract';
-import { IdTokenIssuer } from '../../../src/emulator/api/id-token-issuer';
+import { createWorkspaceEmulator, type WorkspaceEmulator } from '../../../src/emulator/api';
 import type { AddonManifest } from '../../../src/emulator/gas/manifest';
 
 /** Writes a script to a temporary Code.js and returns its path. */
@@ -38,32 +31,13 @@ export function testManifest(whitelist: string[], scopes?: string[]): AddonManif
   };
 }
 
-/** A stand-in Google API: answers with `answer`, records requests and token mints. */
-export class FixedApi implements WorkspaceEmulatorFacade {
-  readonly requests: EmulatorRequest[] = [];
-  readonly mints: { email: string; scopes: string[] }[] = [];
-  readonly idTokens = new IdTokenIssuer();
-  private time = Date.UTC(2025, 0, 6, 9, 0, 0);
-  readonly clock = {
-    now: () => this.time,
-    advance: (milliseconds: number) => {
-      this.time += milliseconds;
-    },
-  };
-  answer: Omit<EmulatorResponse, 'latencyMs'> = {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-    body: '{"ok":true}',
-  };
-  latencyMs = 40;
-
-  handle(request: EmulatorRequest): EmulatorResponse {
-    this.requests.push(request);
-    return { ...this.answer, latencyMs: this.latencyMs };
-  }
-
-  mintAccessToken(email: string, scopes: string[]): string {
-    this.mints.push({ email, scopes });
-    return `ya29.test-${this.mints.length}`;
-  }
+/** The API emulator with customers a.example and b.example and the users the tests act as. */
+export function testEmulator(): WorkspaceEmulator {
+  const api = createWorkspaceEmulator({ startTime: Date.UTC(2026, 0, 5, 9) });
+  api.addCustomer('a.example');
+  api.addCustomer('b.example');
+  for (const name of ['ann', 'bob', 'val', 'full', 'trig', 'other'])
+    api.addUser(`${name}@a.example`);
+  api.addUser('bob@b.example');
+  return api;
 }

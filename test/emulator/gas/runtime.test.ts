@@ -4,7 +4,7 @@
  * 6 min per trigger run) and the virtual clock.
  */
 import { createAppsScriptRuntime, type AppsScriptRuntime } from '../../../src/emulator/gas/runtime';
-import { FixedApi, testManifest, writeBundle } from './runtime-support';
+import { testEmulator, testManifest, writeBundle } from './runtime-support';
 
 const script = `
 var counter = 0;
@@ -36,7 +36,7 @@ function echo(e) { return e.commonEventObject.parameters; }
 `;
 
 describe('the Apps Script runtime', () => {
-  const api = new FixedApi();
+  const api = testEmulator();
   let runtime: AppsScriptRuntime;
   const user = 'ann@example.com';
 
@@ -130,7 +130,7 @@ describe('the Apps Script runtime', () => {
 describe('a runaway script', () => {
   it('is stopped at the limit and the runtime keeps serving', async () => {
     const runtime = createAppsScriptRuntime({
-      api: new FixedApi(),
+      api: testEmulator(),
       bundlePath: writeBundle(script),
       manifest: testManifest([]),
       limits: { cardActionMs: 300 },

@@ -7,7 +7,7 @@
  */
 import { OAuth2Client } from 'google-auth-library';
 import { createAppsScriptRuntime, type AppsScriptRuntime } from '../../../src/emulator/gas/runtime';
-import { FixedApi, testManifest, writeBundle } from './runtime-support';
+import { testEmulator, testManifest, writeBundle } from './runtime-support';
 
 const script = `
 function props(e) {
@@ -72,7 +72,7 @@ function deleteTriggers() { ScriptApp.getProjectTriggers().forEach(function (t) 
 `;
 
 describe('the service fakes', () => {
-  const api = new FixedApi();
+  const api = testEmulator();
   let runtime: AppsScriptRuntime;
   let holdServer: import('node:http').Server;
   let release: (() => void)[] = [];
@@ -305,14 +305,37 @@ describe('the service fakes', () => {
   });
 
   describe('ScriptApp and Session', () => {
-    it('mints the access token once per execution with exactly the manifest scopes', async () => {
-      const before = api.mints.length;
+    const connections = (token: string) =>
+      api.handle({
+        method: 'GET',
+        url: 'https://people.googleapis.com/v1/people/me/connections?personFields=names',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+
+    it('gives one access token per execution, for the user and the manifest scopes', async () => {
       const run = await runtime.runFunction('tokens', { user: 'ann@a.example' });
       const [first, second] = run.result?.json as string[];
       expect(first).toBe(second);
-      expect(api.mints.slice(before)).toEqual([
-        { email: 'ann@a.example', scopes: runtime.manifest.oauthScopes },
-      ]);
+      const before = api.callCount({ user: 'ann@a.example' });
+      expect(connections(first as string).status).toBe(200);
+      expect(api.callCount({ user: 'ann@a.example' })).toBe(before + 1);
+    });
+
+    it('gives a token that fails like production when the manifest lacks a scope', async () => {
+      const scopes = ['openid', 'https://www.googleapis.com/auth/userinfo.email'];
+      const narrow = createAppsScriptRuntime({
+        api,
+        bundlePath: writeBundle(script),
+        manifest: testManifest([], scopes),
+      });
+      try {
+        const run = await narrow.runFunction('tokens', { user: 'ann@a.example' });
+        const answer = connections((run.result?.json as string[])[0] as string);
+        expect(answer.status).toBe(403);
+        expect(answer.body).toContain('PERMISSION_DENIED');
+      } finally {
+        await narrow.close();
+      }
     });
 
     it('returns an ID token for the user, for the script client, signed by the emulator key', async () => {

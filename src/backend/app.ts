@@ -46,8 +46,6 @@ export interface BackendOptions {
   /** The function's own access token for IAM signJwt (application default credentials otherwise). */
   ownAccessToken?: () => Promise<string>;
   supportSessions?: SupportSessions;
-  /** Replaces the Directory API client (only where no Directory can run). */
-  directory?: Directory;
   clock?: () => number;
 }
 
@@ -108,15 +106,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   const directoryAdminOf = async (domain: string): Promise<string | null> =>
     (await policies.directoryAdmin(db, domain)) ?? null;
-  const directory =
-    options.directory ??
-    new GoogleDirectory(
-      minter,
-      config.adminDirectoryUrl,
-      config.adminCacheSeconds,
-      directoryAdminOf,
-      clock,
-    );
+  const directory: Directory = new GoogleDirectory(
+    minter,
+    config.adminDirectoryUrl,
+    config.adminCacheSeconds,
+    directoryAdminOf,
+    clock,
+  );
   const sessions = options.supportSessions ?? noSupportSessions;
   const notifier = new AlertNotifier(config.alertWebhookUrl, logger);
   const services = new BackendServices(

@@ -4,6 +4,16 @@
  * what to do, never as a stack trace. Card actions all arrive at `onAction`, which dispatches by
  * the action's `action` parameter.
  */
+import {
+  formValue,
+  notify,
+  pushCard,
+  UserFacingError,
+  type ActionTable,
+} from './actions/action-kit';
+import { sharingActions } from './actions/sharing-actions';
+import { supportActions } from './actions/support-actions';
+import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildHomepageCard } from './cards/homepage-card';
 import { buildMessageCard } from './cards/message-card';
@@ -72,17 +82,9 @@ type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 /** Feedback longer than this is refused with a notification, never cut silently. */
 export const MAX_FEEDBACK_CHARS = 1000;
 
-function notify(text: string): ActionResponse {
-  return CardService.newActionResponseBuilder()
-    .setNotification(CardService.newNotification().setText(text))
-    .build();
-}
-
 /** Sends the About card's feedback to the vendor's log (Cloud Logging) and returns to the homepage. */
 function sendFeedback(event: AddonEvent): ActionResponse {
-  const feedback = (
-    event.commonEventObject.formInputs?.feedback?.stringInputs?.value?.[0] ?? ''
-  ).trim();
+  const feedback = formValue(event, 'feedback');
   if (feedback === '') return notify('Write your feedback first.');
   if (feedback.length > MAX_FEEDBACK_CHARS) {
     return notify(
@@ -96,13 +98,19 @@ function sendFeedback(event: AddonEvent): ActionResponse {
     .build();
 }
 
-const ACTIONS: Record<string, (event: AddonEvent) => ActionResponse> = {
-  showAbout: () =>
-    CardService.newActionResponseBuilder()
-      .setNavigation(CardService.newNavigation().pushCard(buildAboutCard()))
-      .build(),
+const ACTIONS: ActionTable = {
+  showAbout: () => pushCard(buildAboutCard()),
   sendFeedback,
+  ...sharingActions,
+  ...supportActions,
 };
+
+/** The message a user sees for a failed action: theirs when it is meant for them, a generic one otherwise. */
+function failureMessage(error: unknown): string {
+  if (error instanceof UserFacingError) return error.message;
+  if (error instanceof BackendError && error.status < 500) return error.message;
+  return 'Shared Contacts could not do that. Try again in a minute.';
+}
 
 /** Dispatches a card action by its `action` parameter; failures become a notification. */
 export function handleAction(event: AddonEvent): ActionResponse {
@@ -116,6 +124,6 @@ export function handleAction(event: AddonEvent): ActionResponse {
     return action(event);
   } catch (error) {
     console.error(`action ${name} failed`, error);
-    return notify('Shared Contacts could not do that. Try again in a minute.');
+    return notify(failureMessage(error));
   }
 }

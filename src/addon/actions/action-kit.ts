@@ -1,0 +1,75 @@
+/**
+ * This file defines what every card action shares: the table type the router dispatches on,
+ * reading parameters and form inputs from the event, and building notifications and navigation.
+ */
+type AddonEvent = GoogleAppsScript.Addons.EventObject;
+type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+type Card = GoogleAppsScript.Card_Service.Card;
+
+/** A card action handler: parses the event, calls core or the backend, renders. */
+export type ActionHandler = (event: AddonEvent) => ActionResponse;
+
+/** Card actions by the name carried in their `action` parameter. */
+export type ActionTable = Record<string, ActionHandler>;
+
+/** An error whose message is meant for the user, shown as a notification as it is. */
+export class UserFacingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+/** Returns an action parameter, or throws a UserFacingError when it is missing. */
+export function requireParameter(event: AddonEvent, name: string): string {
+  const value = event.commonEventObject.parameters?.[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new UserFacingError('This button is out of date. Reopen Shared Contacts and try again.');
+  }
+  return value;
+}
+
+/** Returns the string values of a form input (empty when absent). */
+export function formValues(event: AddonEvent, name: string): string[] {
+  return event.commonEventObject.formInputs?.[name]?.stringInputs?.value ?? [];
+}
+
+/** Returns the first value of a form input, trimmed ('' when absent). */
+export function formValue(event: AddonEvent, name: string): string {
+  return (formValues(event, name)[0] ?? '').trim();
+}
+
+/** An Action that calls the router with the given action name and parameters. */
+export function routerAction(
+  action: string,
+  parameters: Record<string, string> = {},
+): GoogleAppsScript.Card_Service.Action {
+  return CardService.newAction()
+    .setFunctionName('onAction')
+    .setParameters({ ...parameters, action });
+}
+
+/** A response that only shows a notification. */
+export function notify(text: string): ActionResponse {
+  return CardService.newActionResponseBuilder()
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
+}
+
+/** A response that pushes a card, with an optional notification. */
+export function pushCard(card: Card, text?: string): ActionResponse {
+  const builder = CardService.newActionResponseBuilder().setNavigation(
+    CardService.newNavigation().pushCard(card),
+  );
+  if (text) builder.setNotification(CardService.newNotification().setText(text));
+  return builder.build();
+}
+
+/** A response that replaces the current card, with an optional notification. */
+export function updateCard(card: Card, text?: string): ActionResponse {
+  const builder = CardService.newActionResponseBuilder().setNavigation(
+    CardService.newNavigation().updateCard(card),
+  );
+  if (text) builder.setNotification(CardService.newNotification().setText(text));
+  return builder.build();
+}

@@ -76,23 +76,110 @@ export function normalizeFields(person: Record<string, unknown>): FieldValues {
   return fields;
 }
 
-/** A 53-bit string hash (cyrb53), in base 36. Used to notice change, never for security. */
-export function hashText(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+/**
+ * The state of the 53-bit hash (cyrb53) that fingerprints use. Hashing is synchronous and never
+ * re-entered, so one module-level state serves every call without allocating.
+ */
+let h1 = 0;
+let h2 = 0;
+
+function mix(code: number): void {
+  h1 = Math.imul(h1 ^ code, 2654435761);
+  h2 = Math.imul(h2 ^ code, 1597334677);
 }
 
-/** The fingerprint of one field's values; the empty string when the field has no value. */
+/** Feeds a string, prefixed with its length so that no two sequences of strings read the same. */
+function mixText(text: string): void {
+  mix(text.length);
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+}
+
+/** Feeds a JSON-like value: a type tag, then its length or text, then its parts. */
+function mixValue(value: unknown): void {
+  if (typeof value === 'string') {
+    mix(0x73);
+    mixText(value);
+  } else if (Array.isArray(value)) {
+    mix(0x61);
+    mix(value.length);
+    for (const item of value) mixValue(item);
+  } else if (value !== null && typeof value === 'object') {
+    mix(0x6f);
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const inner = record[key];
+      if (inner === undefined) continue;
+      mixText(key);
+      mixValue(inner);
+    }
+    mix(0x7d);
+  } else {
+    mix(0x76);
+    mixText(String(value));
+  }
+}
+
+function hashDigest(): string {
+  const a = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  const b = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+  return toBase36(4294967296 * (2097151 & b) + (a >>> 0));
+}
+
+function hashStart(): void {
+  h1 = 0xdeadbeef;
+  h2 = 0x41c6ce57;
+}
+
+/** 36 ** 5: splits a 53-bit integer into two small ones, which engines print much faster. */
+const BASE36_SPLIT = 60466176;
+
+/** Prints a non-negative integer below 2 ** 53 in base 36, as `toString(36)` does. */
+function toBase36(value: number): string {
+  const high = Math.floor(value / BASE36_SPLIT);
+  const low = (value - high * BASE36_SPLIT).toString(36);
+  return high === 0 ? low : high.toString(36) + low.padStart(5, '0');
+}
+
+/**
+ * The fingerprint of one field's values (a structural cyrb53 hash of the normalized values, with
+ * no serialization); the empty string when the field has no value.
+ */
 export function fieldHash(values: unknown[] | undefined): string {
-  return values === undefined || values.length === 0 ? '' : hashText(JSON.stringify(values));
+  if (values === undefined || values.length === 0) return '';
+  hashStart();
+  mixValue(values);
+  return hashDigest();
+}
+
+/**
+ * True when two normalized field values are the same (the structural equality that equal
+ * fingerprints stand for), without serializing them.
+ */
+export function sameValues(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index++)
+      if (!sameValues(a[index], b[index])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in left) {
+    if (!Object.prototype.hasOwnProperty.call(left, key)) continue;
+    count++;
+    if (!Object.prototype.hasOwnProperty.call(right, key) || !sameValues(left[key], right[key]))
+      return false;
+  }
+  for (const key in right) if (Object.prototype.hasOwnProperty.call(right, key)) count--;
+  return count === 0;
 }
 
 /** Per-field fingerprints in SYNCED_FIELDS order. */

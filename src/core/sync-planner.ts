@@ -7,6 +7,7 @@ import {
   fieldHash,
   matchKeys,
   readLink,
+  sameValues,
   SYNCED_FIELDS,
   visibleFields,
   withLink,
@@ -107,15 +108,63 @@ export function originKey(shareId: string): string {
   return `sharedContacts:${shareId}:from`;
 }
 
-/** Hashes of one contact's fields, computed once per snapshot. */
-const hashCache = new WeakMap<ContactSnapshot, Fingerprint>();
+/** The synced fields, bound once: hot loops index it. */
+const FIELDS: readonly SyncedField[] = SYNCED_FIELDS;
+
+/** Fingerprints of a master's fields. */
 function hashesOf(contact: ContactSnapshot): Fingerprint {
-  let hashes = hashCache.get(contact);
-  if (!hashes) {
-    hashes = SYNCED_FIELDS.map((field) => fieldHash(contact.fields[field]));
-    hashCache.set(contact, hashes);
+  const hashes: Fingerprint = new Array<string>(FIELDS.length);
+  for (let index = 0; index < FIELDS.length; index++)
+    hashes[index] = fieldHash(contact.fields[FIELDS[index] as SyncedField]);
+  return hashes;
+}
+
+/**
+ * Fingerprints of a copy's fields. A field that equals its master's takes the master's
+ * fingerprint, so that only fields that differ are serialized and hashed.
+ */
+function copyHashesOf(
+  copy: ContactSnapshot,
+  master: ContactSnapshot,
+  masterHashes: Fingerprint,
+): Fingerprint {
+  const hashes: Fingerprint = new Array<string>(FIELDS.length);
+  for (let index = 0; index < FIELDS.length; index++) {
+    const field = FIELDS[index] as SyncedField;
+    const value = copy.fields[field];
+    hashes[index] = sameValues(value, master.fields[field])
+      ? (masterHashes[index] as string)
+      : fieldHash(value);
   }
   return hashes;
+}
+
+/**
+ * True when a copy needs nothing: it is in its group, linked to its master at the master's current
+ * fingerprint, and equal to it in every visible field. Most copies are, and this decides it
+ * without hashing the copy.
+ */
+function isUpToDate(
+  linked: Linked | undefined,
+  group: string | null,
+  master: ContactSnapshot,
+  masterBase: Fingerprint,
+  visible: readonly SyncedField[],
+): boolean {
+  return (
+    linked !== undefined &&
+    group !== null &&
+    linked.link.sourceResourceName === master.resourceName &&
+    linked.contact.memberships.includes(group) &&
+    sameFingerprint(linked.link.base, masterBase) &&
+    visible.every((field) => sameValues(linked.contact.fields[field], master.fields[field]))
+  );
+}
+
+function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /** Fingerprint of the visible fields only; hidden fields hash to the empty string. */
@@ -138,6 +187,8 @@ function withoutGroup(memberships: readonly string[], group: string): string[] {
 interface Linked {
   contact: ContactSnapshot;
   link: CopyLink;
+  /** The copy's fingerprints, once compared with its master. */
+  hashes?: Fingerprint;
 }
 
 /**
@@ -152,7 +203,7 @@ export function planShareSync(input: PlanInput): SyncPlan {
   const { share, masterChanged } = input;
   const visible = visibleFields(share.hiddenFields);
   const visibleSet = new Set(visible);
-  const visibleIndexes = visible.map((field) => SYNCED_FIELDS.indexOf(field));
+  const visibleIndexes = visible.map((field) => FIELDS.indexOf(field));
   const label = share.labelResourceName;
 
   const masters = new Map<string, ContactSnapshot>();
@@ -341,10 +392,20 @@ export function planShareSync(input: PlanInput): SyncPlan {
       continue;
     }
 
+    const masterBase = FIELDS.map((field, index) =>
+      visibleSet.has(field) ? (masterHashes[index] as string) : '',
+    );
+    if (
+      active.every((side) =>
+        isUpToDate(side.copies.get(name), side.state.group, master, masterBase, visible),
+      )
+    )
+      continue;
+
     const desired: FieldValues = pick(master.fields, visible);
     const desiredHashes = masterHashes.slice();
     for (const index of visibleIndexes) {
-      const field = SYNCED_FIELDS[index] as SyncedField;
+      const field = FIELDS[index] as SyncedField;
       let winner: {
         account: string;
         time: number;
@@ -356,7 +417,8 @@ export function planShareSync(input: PlanInput): SyncPlan {
       for (const side of active) {
         const linked = side.copies.get(name);
         if (!linked) continue;
-        const hash = hashesOf(linked.contact)[index] as string;
+        linked.hashes ??= copyHashesOf(linked.contact, master, masterHashes);
+        const hash = linked.hashes[index] as string;
         const base = linked.link.base[index];
         if (hash === base) continue;
         if (!levelAllows(side.state.level as Level, 'edit')) {
@@ -398,8 +460,9 @@ export function planShareSync(input: PlanInput): SyncPlan {
       desiredHashes[index] = winner.hash;
     }
     const masterMask = visible.filter(
-      (field) =>
-        desiredHashes[SYNCED_FIELDS.indexOf(field)] !== masterHashes[SYNCED_FIELDS.indexOf(field)],
+      (_field, position) =>
+        desiredHashes[visibleIndexes[position] as number] !==
+        masterHashes[visibleIndexes[position] as number],
     );
     if (masterMask.length > 0)
       plan.masterUpdates.push({
@@ -409,8 +472,8 @@ export function planShareSync(input: PlanInput): SyncPlan {
         mask: masterMask,
       });
 
-    const base = SYNCED_FIELDS.map((_field, index) =>
-      visibleSet.has(SYNCED_FIELDS[index] as SyncedField) ? (desiredHashes[index] as string) : '',
+    const base = FIELDS.map((field, index) =>
+      visibleSet.has(field) ? (desiredHashes[index] as string) : '',
     );
     const link: CopyLink = {
       shareId: share.id,
@@ -423,15 +486,14 @@ export function planShareSync(input: PlanInput): SyncPlan {
       const level = side.state.level as Level;
       const linked = side.copies.get(name);
       if (linked) {
-        const copyHashes = hashesOf(linked.contact);
+        const copyHashes = (linked.hashes ??= copyHashesOf(linked.contact, master, masterHashes));
         const mask = visible.filter(
-          (field) =>
-            copyHashes[SYNCED_FIELDS.indexOf(field)] !==
-            desiredHashes[SYNCED_FIELDS.indexOf(field)],
+          (_field, position) =>
+            copyHashes[visibleIndexes[position] as number] !==
+            desiredHashes[visibleIndexes[position] as number],
         );
-        const newLink = { ...link, merged: linked.link.merged };
         const linkChanged =
-          linked.link.sourceResourceName !== name || linked.link.base.join('.') !== base.join('.');
+          linked.link.sourceResourceName !== name || !sameFingerprint(linked.link.base, base);
         const outOfGroup =
           side.state.group === null || !linked.contact.memberships.includes(side.state.group);
         if (outOfGroup && side.state.group !== null)
@@ -441,7 +503,7 @@ export function planShareSync(input: PlanInput): SyncPlan {
             contact: linked.contact,
             fields: pick(desired, mask),
             mask,
-            link: newLink,
+            link: { ...link, merged: linked.link.merged },
             membership: outOfGroup ? 'add' : undefined,
           });
         continue;

@@ -123,8 +123,11 @@ interface Ledger {
   refused: Set<string>;
   /** Values written by `view` recipients, which must not reach the master. */
   viewValues: Set<string>;
-  /** The last value (null: cleared) written to `identity|field` by someone allowed to edit it. */
-  lastEdits: Map<string, string | null>;
+  /**
+   * The last value (null: cleared) written to `identity|field` by someone allowed to edit it, and
+   * who wrote it. An edit made to a copy that its editor then removed goes with the copy.
+   */
+  lastEdits: Map<string, { value: string | null; author: string }>;
 }
 
 function identityOf(fields: FieldValues): string {
@@ -298,8 +301,12 @@ class Runner {
           );
           if (answer.canNotRemoveLastContactGroupResourceNames?.length) return;
         } else world.run(client.deleteContact(target.resourceName));
+        const identity = identityOf(target.fields);
         if (levelAllows(this.levelOf(user) as Level, 'contribute'))
-          this.ledger.keep.delete(identityOf(target.fields));
+          this.ledger.keep.delete(identity);
+        for (const field of EDITABLE)
+          if (this.ledger.lastEdits.get(`${identity}|${field}`)?.author === user)
+            this.ledger.lastEdits.delete(`${identity}|${field}`);
         return;
       }
       case 'edit': {
@@ -321,10 +328,10 @@ class Runner {
         if (this.levelOf(user) === 'view') {
           if (!current.clear) this.ledger.viewValues.add(text);
         } else
-          this.ledger.lastEdits.set(
-            `${identityOf(target.fields)}|${current.field}`,
-            current.clear ? null : text,
-          );
+          this.ledger.lastEdits.set(`${identityOf(target.fields)}|${current.field}`, {
+            value: current.clear ? null : text,
+            author: user,
+          });
         return;
       }
     }
@@ -370,7 +377,7 @@ class Runner {
       for (const field of EDITABLE) {
         const key = `${identityOf(master.fields)}|${field}`;
         if (!this.ledger.lastEdits.has(key)) continue;
-        const last = this.ledger.lastEdits.get(key) ?? null;
+        const last = this.ledger.lastEdits.get(key)?.value ?? null;
         const held = master.fields[field];
         if (last === null) expect({ key, held }).toEqual({ key, held: undefined });
         else

@@ -358,6 +358,15 @@ export function planShareSync(input: PlanInput): SyncPlan {
 
   for (const [name, master] of masters) {
     const masterHashes = hashesOf(master);
+    const masterBase = FIELDS.map((field, index) =>
+      visibleSet.has(field) ? (masterHashes[index] as string) : '',
+    );
+    if (
+      active.every((side) =>
+        isUpToDate(side.copies.get(name), side.state.group, master, masterBase, visible),
+      )
+    )
+      continue;
     const unchangedMaster = masterChanged !== null && !masterChanged.has(name);
     let removedBy: string | null = null;
     for (const side of active) {
@@ -391,16 +400,6 @@ export function planShareSync(input: PlanInput): SyncPlan {
       }
       continue;
     }
-
-    const masterBase = FIELDS.map((field, index) =>
-      visibleSet.has(field) ? (masterHashes[index] as string) : '',
-    );
-    if (
-      active.every((side) =>
-        isUpToDate(side.copies.get(name), side.state.group, master, masterBase, visible),
-      )
-    )
-      continue;
 
     const desired: FieldValues = pick(master.fields, visible);
     const desiredHashes = masterHashes.slice();

@@ -1,7 +1,9 @@
 /** Tests of the sync planner and the listing guard with plain data: copy, merge, conflicts, reverts, guards. */
 import {
+  fieldHash,
   fingerprint,
   readLink,
+  sameValues,
   withLink,
   type ContactSnapshot,
   type FieldValues,
@@ -329,6 +331,24 @@ describe('planShareSync', () => {
       });
     expect(exceedsDeletionGuard(plan(90))).toBe(false);
     expect(exceedsDeletionGuard(plan(89))).toBe(true);
+  });
+});
+
+describe('field fingerprints', () => {
+  it('tell apart values that serialize alike and agree with structural equality', () => {
+    expect(fieldHash(['a","b'])).not.toBe(fieldHash(['a', 'b']));
+    expect(fieldHash([{ value: '1' }])).not.toBe(fieldHash([{ value: 1 }]));
+    expect(fieldHash([{ a: 'x', b: '' }])).not.toBe(fieldHash([{ a: 'x' }, { b: '' }]));
+    expect(fieldHash([])).toBe('');
+    const value = [{ familyName: 'Test', givenName: 'Ann' }];
+    const same = JSON.parse(JSON.stringify(value)) as unknown[];
+    expect(sameValues(value, same)).toBe(true);
+    expect(fieldHash(value)).toBe(fieldHash(same));
+    expect(sameValues(value, [{ familyName: 'Test' }])).toBe(false);
+    expect(sameValues(value, [{ familyName: 'Test', givenName: 'Ann', middleName: '' }])).toBe(
+      false,
+    );
+    expect(sameValues(undefined, value)).toBe(false);
   });
 });
 

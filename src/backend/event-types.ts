@@ -6,6 +6,7 @@ export const EVENT = {
   shareCreated: 'share.created',
   shareUpdated: 'share.updated',
   shareRevoked: 'share.revoked',
+  shareDenied: 'share.denied',
   policyChanged: 'policy.changed',
   tokenIssued: 'delegated_token.issued',
   tokenDenied: 'delegated_token.denied',

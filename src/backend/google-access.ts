@@ -183,6 +183,10 @@ export interface Directory {
   isAdmin(email: string): Promise<boolean>;
   /** The lower-case addresses of the groups the user belongs to (empty when not visible). */
   groupsOf(email: string): Promise<string[]>;
+  /** The lower-case addresses of a group's users, nested groups included; throws when unreadable. */
+  membersOfGroup(groupEmail: string): Promise<string[]>;
+  /** The lower-case addresses of a domain's users; throws when unreadable. */
+  usersOfDomain(domain: string): Promise<string[]>;
 }
 
 /**
@@ -238,6 +242,72 @@ export class GoogleDirectory implements Directory {
     } while (pageToken);
     this.groupCache.set(key, { value: groups, until: this.now() + this.cacheSeconds * 1000 });
     return groups;
+  }
+
+  async membersOfGroup(groupEmail: string): Promise<string[]> {
+    const group = groupEmail.toLowerCase();
+    const members = new Set<string>();
+    await this.allPages<{ members?: { email?: string; type?: string }[]; nextPageToken?: string }>(
+      group,
+      DIRECTORY_GROUP_SCOPE,
+      `/admin/directory/v1/groups/${encodeURIComponent(group)}/members`,
+      { maxResults: '200', includeDerivedMembership: 'true' },
+      (page) => {
+        for (const member of page.members ?? [])
+          if (member.type === 'USER' && member.email) members.add(member.email.toLowerCase());
+      },
+    );
+    return [...members];
+  }
+
+  async usersOfDomain(domain: string): Promise<string[]> {
+    const users: string[] = [];
+    await this.allPages<{ users?: { primaryEmail?: string }[]; nextPageToken?: string }>(
+      domain.toLowerCase(),
+      DIRECTORY_USER_SCOPE,
+      '/admin/directory/v1/users',
+      { domain: domain.toLowerCase(), maxResults: '500' },
+      (page) => {
+        for (const user of page.users ?? [])
+          if (user.primaryEmail) users.push(user.primaryEmail.toLowerCase());
+      },
+    );
+    return users;
+  }
+
+  /**
+   * Reads every page of a Directory listing as the domain's directory admin. A listing that cannot
+   * be read throws: a group's members are never guessed, since sync removes departed members' copies.
+   */
+  private async allPages<T extends { nextPageToken?: string }>(
+    address: string,
+    scope: string,
+    path: string,
+    params: Record<string, string>,
+    onPage: (page: T) => void,
+  ): Promise<void> {
+    const domain = address.slice(address.lastIndexOf('@') + 1);
+    const subject = await this.directoryAdminOf(domain);
+    if (!subject)
+      throw new UpstreamError(
+        409,
+        'no_directory_admin',
+        `an admin of ${domain} must save the domain's policy once, so that group members can be read`,
+      );
+    let pageToken: string | undefined;
+    do {
+      const query = new URLSearchParams(params);
+      if (pageToken) query.set('pageToken', pageToken);
+      const page = await this.get<T>(subject, scope, `${path}?${query.toString()}`);
+      if (!page)
+        throw new UpstreamError(
+          502,
+          'directory_unreadable',
+          `the Directory API refused to list ${address} to the domain's admin ${subject}`,
+        );
+      onPage(page);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
   }
 
   /** GETs a Directory path as `subject`; null when Google answers 403 or 404 (not allowed, none). */

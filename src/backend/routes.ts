@@ -86,15 +86,39 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     return own;
   };
 
+  /** Records a refused share request in the caller's tenant chain, then throws the refusal. */
+  const refuse = async (
+    who: Caller,
+    origin: string,
+    shareId: string,
+    error: HttpError,
+  ): Promise<never> => {
+    if (who.tenant) {
+      const stored = await db.transaction((tx) =>
+        services.record(tx, who.tenant as string, who.email, origin, [
+          {
+            type: EVENT.shareDenied,
+            shareId: shareId.slice(0, 200),
+            outcome: 'denied',
+            detail: { reason: error.code },
+          },
+        ]),
+      );
+      await services.afterEvents(stored);
+    }
+    throw error;
+  };
+
   const visibleShare = async (
     who: Caller,
     id: string,
+    origin: string,
   ): Promise<{ share: Share; level: Level | null }> => {
     const share = await shares.get(db, id);
-    if (!share) throw notFound(`no share ${id}`);
+    if (!share) return refuse(who, origin, id, notFound(`no share ${id}`));
     const level = await levelOn(services, share, who.email);
     if (level === null && !(await services.isAdminOf(who, share.domain)))
-      throw notFound(`no share ${id}`);
+      return refuse(who, origin, id, notFound(`no share ${id}`));
     return { share, level };
   };
 
@@ -264,8 +288,42 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       summary: "Reads one share (participants and the domain's admins).",
       auth: true,
       handle: async (context) => {
-        const { share, level } = await visibleShare(caller(context), context.params.id ?? '');
+        const { share, level } = await visibleShare(
+          caller(context),
+          context.params.id ?? '',
+          context.origin,
+        );
         return { body: { ...share, myLevel: level } };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/shares/{id}/members',
+      summary:
+        "Expands a share's group and domain grants into their users (participants and the domain's admins).",
+      auth: true,
+      handle: async (context) => {
+        const { share } = await visibleShare(
+          caller(context),
+          context.params.id ?? '',
+          context.origin,
+        );
+        const groups: { email: string; members: string[] }[] = [];
+        const domains: { domain: string; users: string[] }[] = [];
+        for (const grant of share.grants) {
+          const target = grant.target;
+          if (target.kind === 'group')
+            groups.push({
+              email: target.email,
+              members: await services.directory.membersOfGroup(target.email),
+            });
+          else if (target.kind === 'domain')
+            domains.push({
+              domain: target.domain,
+              users: await services.directory.usersOfDomain(target.domain),
+            });
+        }
+        return { body: { groups, domains } };
       },
     }),
     route({
@@ -277,24 +335,41 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       handle: async (context) => {
         const who = caller(context);
         const id = context.params.id ?? '';
-        const { share: current, level } = await visibleShare(who, id);
+        const { share: current, level } = await visibleShare(who, id, context.origin);
         if (level === null)
-          throw forbidden('only participants may change a share', 'insufficient_level');
+          return refuse(
+            who,
+            context.origin,
+            id,
+            forbidden('only participants may change a share', 'insufficient_level'),
+          );
         const changed = Object.keys(context.body).sort();
         if (
           (context.body.labelName !== undefined || context.body.hiddenFields !== undefined) &&
           !mayPerform(level, 'rename')
         )
-          throw forbidden('only the owner may rename a share or hide fields', 'insufficient_level');
+          return refuse(
+            who,
+            context.origin,
+            id,
+            forbidden('only the owner may rename a share or hide fields', 'insufficient_level'),
+          );
         let grants = current.grants;
         if (context.body.grants !== undefined) {
           if (!mayPerform(level, 'share'))
-            throw forbidden('changing grants needs the "manage" level', 'insufficient_level');
+            return refuse(
+              who,
+              context.origin,
+              id,
+              forbidden('changing grants needs the "manage" level', 'insufficient_level'),
+            );
           grants = normaliseGrants(context.body.grants);
           if (grants.some((grant) => !levelAllows(level, grant.level)))
-            throw forbidden(
-              `you may grant up to your own level ("${level}")`,
-              'insufficient_level',
+            return refuse(
+              who,
+              context.origin,
+              id,
+              forbidden(`you may grant up to your own level ("${level}")`, 'insufficient_level'),
             );
           checkGrantsAgainstPolicy(grants, current.domain, await policies.get(db, current.domain));
         }
@@ -331,9 +406,14 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       handle: async (context) => {
         const who = caller(context);
         const id = context.params.id ?? '';
-        const { share, level } = await visibleShare(who, id);
+        const { share, level } = await visibleShare(who, id, context.origin);
         if (level !== 'owner' && !(await services.isAdminOf(who, share.domain)))
-          throw forbidden('only the owner or an admin may revoke a share', 'insufficient_level');
+          return refuse(
+            who,
+            context.origin,
+            id,
+            forbidden('only the owner or an admin may revoke a share', 'insufficient_level'),
+          );
         const stored = await db.transaction(async (tx) => {
           await shares.revoke(tx, id, services.nowIso());
           return services.record(tx, share.domain, who.email, context.origin, [
@@ -414,6 +494,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         const purpose = request.purpose;
         const shareId = purpose.kind === 'sync' ? purpose.shareId : undefined;
         let tenant = domainOf(target);
+        let formerParticipant = false;
         const deny = async (error: HttpError): Promise<never> => {
           const stored = await db.transaction((tx) =>
             services.record(tx, tenant, who.email, context.origin, [
@@ -446,10 +527,15 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
                 'insufficient_level',
               ),
             );
-          if ((await levelOn(services, share, target)) === null)
-            await deny(
-              forbidden('the target user takes no part in this share', 'target_not_participant'),
-            );
+          // A former participant (one that got a sync token for this share before) may still be
+          // reached, so that the copies the share brought there can be removed.
+          if ((await levelOn(services, share, target)) === null) {
+            if (!(await shares.wasSyncedFor(db, share, target)))
+              await deny(
+                forbidden('the target user takes no part in this share', 'target_not_participant'),
+              );
+            formerParticipant = true;
+          }
         } else {
           if (!who.isSupportAgent)
             throw forbidden(
@@ -469,6 +555,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
               who.email,
               purpose.sessionId,
               target,
+              scopes,
             );
           } catch (error) {
             if (error instanceof HttpError) await deny(error);
@@ -489,7 +576,12 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
               target,
               shareId,
               outcome: 'success',
-              detail: { purpose: purpose.kind, scopes: scopes.join(' '), cached: token.cached },
+              detail: {
+                purpose: purpose.kind,
+                scopes: scopes.join(' '),
+                cached: token.cached,
+                ...(formerParticipant ? { formerParticipant: true } : {}),
+              },
             },
           ]),
         );

@@ -148,6 +148,19 @@ export const shares = {
     return rows.map(shareFromRow);
   },
 
+  /**
+   * True when a sync token for `account` was issued for this share: the account took part in it
+   * once, so its copies may need removing after it left.
+   */
+  async wasSyncedFor(sql: Sql, share: Share, account: string): Promise<boolean> {
+    const rows = await sql.query(
+      `SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND target = $3
+       AND type = 'delegated_token.issued' AND outcome = 'success' LIMIT 1`,
+      [share.domain, share.id, account],
+    );
+    return rows.length > 0;
+  },
+
   /** Shares with a grant to the user, to one of their groups or to their domain. */
   async grantedTo(sql: Sql, email: string, groups: string[]): Promise<Share[]> {
     const patterns = [

@@ -1,0 +1,152 @@
+/**
+ * This file tests what the backend gives the add-on's sync besides the plain registry: the
+ * expansion of a share's group and domain grants (non-admin users may not list group members
+ * themselves), sync tokens for former participants so that their copies can be removed, and the
+ * audit of refused share requests. It runs on PGlite against the Workspace API emulator.
+ */
+import { startEmulatedHarness, type EmulatedHarness } from '../backend/emulated';
+
+const CONTACTS = 'https://www.googleapis.com/auth/contacts';
+const POLICY = {
+  externalSharing: false,
+  allowedExternalDomains: [],
+  whoMayShare: 'everyone',
+  maxLevel: 'manage',
+  supportAccess: 'allowed',
+};
+
+describe('the registry as the sync needs it', () => {
+  let h: EmulatedHarness;
+  let shareId: string;
+  const as = (email: string) => ({ token: h.token(email) });
+  const tokenFor = (caller: string, targetUser: string) =>
+    h.request('POST', '/v1/delegated-tokens', {
+      ...as(caller),
+      body: { targetUser, scopes: [CONTACTS], purpose: { kind: 'sync', shareId } },
+    });
+  const events = async (type: string) =>
+    (await h.request('GET', `/v1/events?type=${type}&pageSize=500`, as('admin@acme.example'))).body
+      .events as {
+      actor: string;
+      target?: string;
+      shareId?: string;
+      outcome: string;
+      detail: Record<string, unknown>;
+    }[];
+
+  beforeAll(async () => {
+    h = await startEmulatedHarness('pglite');
+    h.emulator.addGroup('sales@acme.example', 'Sales');
+    h.emulator.addGroupMember('sales@acme.example', 'carol@acme.example');
+    h.emulator.addGroupMember('sales@acme.example', 'team@acme.example');
+    h.emulator.addGroupMember('team@acme.example', 'dave@acme.example');
+    expect(
+      (
+        await h.request('PUT', '/v1/tenants/acme.example/policy', {
+          ...as('admin@acme.example'),
+          body: POLICY,
+        })
+      ).status,
+    ).toBe(200);
+    const created = await h.request('POST', '/v1/shares', {
+      ...as('alice@acme.example'),
+      body: {
+        labelResourceName: 'contactGroups/customers',
+        labelName: 'Customers',
+        grants: [
+          { target: { kind: 'user', email: 'bob@acme.example' }, level: 'edit' },
+          { target: { kind: 'group', email: 'sales@acme.example' }, level: 'view' },
+          { target: { kind: 'domain', domain: 'acme.example' }, level: 'view' },
+        ],
+      },
+    });
+    shareId = created.body.id;
+  });
+  afterAll(() => h.close());
+
+  it('expands groups (nested included) and domains for participants', async () => {
+    const response = await h.request(
+      'GET',
+      `/v1/shares/${shareId}/members`,
+      as('bob@acme.example'),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.groups).toEqual([
+      {
+        email: 'sales@acme.example',
+        members: expect.arrayContaining(['carol@acme.example', 'dave@acme.example']),
+      },
+    ]);
+    expect(response.body.groups[0].members).toHaveLength(2);
+    expect([...response.body.domains[0].users].sort()).toEqual(
+      ['admin', 'alice', 'bob', 'carol', 'dave'].map((name) => `${name}@acme.example`),
+    );
+  });
+
+  it('refuses the expansion to outsiders, and audits the refusal', async () => {
+    const response = await h.request(
+      'GET',
+      `/v1/shares/${shareId}/members`,
+      as('zed@globex.example'),
+    );
+    expect(response.status).toBe(404);
+    const globex = await h.request('GET', '/v1/events?type=share.denied', {
+      token: h.token('zed@globex.example'),
+    });
+    // zed is no admin of globex: the event exists in globex's chain but only admins read it.
+    expect(globex.status).toBe(403);
+  });
+
+  it('gives sync tokens for a former participant only when one was issued for the share before', async () => {
+    expect((await tokenFor('alice@acme.example', 'bob@acme.example')).status).toBe(200);
+    const patched = await h.request('PATCH', `/v1/shares/${shareId}`, {
+      ...as('alice@acme.example'),
+      body: { grants: [{ target: { kind: 'group', email: 'sales@acme.example' }, level: 'view' }] },
+    });
+    expect(patched.status).toBe(200);
+    const cleanup = await tokenFor('alice@acme.example', 'bob@acme.example');
+    expect(cleanup.status).toBe(200);
+    const never = await tokenFor('alice@acme.example', 'admin@acme.example');
+    expect(never.status).toBe(403);
+    expect(never.body.error.code).toBe('target_not_participant');
+    const issued = await events('delegated_token.issued');
+    expect(
+      issued
+        .filter((event) => event.target === 'bob@acme.example')
+        .map((event) => event.detail.formerParticipant),
+    ).toEqual([undefined, true]);
+    // The former participant himself may no longer act on the share.
+    expect((await tokenFor('bob@acme.example', 'alice@acme.example')).status).toBe(404);
+  });
+
+  it("audits refused changes of a share: above one's level, not taking part, another domain", async () => {
+    const raise = await h.request('PATCH', `/v1/shares/${shareId}`, {
+      ...as('carol@acme.example'),
+      body: {
+        grants: [{ target: { kind: 'user', email: 'carol@acme.example' }, level: 'manage' }],
+      },
+    });
+    expect(raise.status).toBe(403);
+    const outsider = await h.request('DELETE', `/v1/shares/${shareId}`, as('bob@acme.example'));
+    expect(outsider.status).toBe(404);
+    const denied = await events('share.denied');
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'carol@acme.example',
+          shareId,
+          outcome: 'denied',
+          detail: { reason: 'insufficient_level' },
+        }),
+        expect.objectContaining({
+          actor: 'bob@acme.example',
+          shareId,
+          outcome: 'denied',
+          detail: { reason: 'not_found' },
+        }),
+      ]),
+    );
+    const verify = await h.request('GET', '/v1/audit/verify', as('admin@acme.example'));
+    expect(verify.body).toMatchObject({ ok: true });
+  });
+});

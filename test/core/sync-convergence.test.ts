@@ -325,6 +325,8 @@ class Runner {
               current.field,
             ]),
         );
+        // Clearing a field the copy does not hold changes nothing, and is no edit.
+        if (current.clear && target.fields[current.field] === undefined) return;
         if (this.levelOf(user) === 'view') {
           if (!current.clear) this.ledger.viewValues.add(text);
         } else

@@ -35,7 +35,7 @@ import { RuleEngine } from './rules';
 import { emptyQuery } from './schemas';
 import { policies } from './stores';
 import { BackendServices } from './services';
-import { noSupportSessions, type SupportSessions } from './support-sessions';
+import { DatabaseSupportSessions, type SupportSessions } from './support-sessions';
 
 /** How to build a backend; everything but `config` has a production default. */
 export interface BackendOptions {
@@ -113,7 +113,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     directoryAdminOf,
     clock,
   );
-  const sessions = options.supportSessions ?? noSupportSessions;
+  const sessions = options.supportSessions ?? new DatabaseSupportSessions(db, clock);
   const notifier = new AlertNotifier(config.alertWebhookUrl, logger);
   const services = new BackendServices(
     config,

@@ -57,6 +57,8 @@ export interface BackendConfig {
   maxBodyBytes: number;
   /** Google Cloud project id, for the trace field of log entries. */
   projectId?: string;
+  /** Key ring sealing support agents' OTP secrets (`keyId:base64key,…`, OTP_ENCRYPTION_KEYS). */
+  otpEncryptionKeys?: string;
 }
 
 /** Configuration that does not parse. */
@@ -182,5 +184,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConf
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
     rateLimitPerMinute: positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
     projectId: env.GOOGLE_CLOUD_PROJECT || undefined,
+    otpEncryptionKeys: env.OTP_ENCRYPTION_KEYS || undefined,
   });
 }

@@ -21,6 +21,7 @@ import * as schema from './schemas';
 import type { BackendServices } from './services';
 import { alerts, normaliseGrants, policies, shares, type Alert } from './stores';
 import { requireOpenSupportSession } from './support-sessions';
+import { buildSupportRoutes } from './support-routes';
 import type { TenantPolicy } from './schemas';
 
 /** Event types only the backend writes; clients may not send them. */
@@ -706,5 +707,6 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         return { body: { hits: hits.length, alertsRaised: raised.length } };
       },
     }),
+    ...buildSupportRoutes(services),
   ];
 }

@@ -75,6 +75,8 @@ export const policySchema = z.strictObject({
   whoMayShare: z.enum(['everyone', 'admins']),
   maxLevel: grantLevelSchema,
   supportAccess: z.enum(['allowed', 'approval_required', 'disabled']),
+  /** Support sessions of this tenant last at most this many minutes (60 when absent). */
+  supportSessionMaxMinutes: z.number().int().min(5).max(60).optional(),
 });
 export type TenantPolicy = z.infer<typeof policySchema>;
 

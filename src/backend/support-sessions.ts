@@ -1,9 +1,12 @@
 /**
  * This file holds the hooks through which support access (DESIGN.md §1, §7) plugs into the
- * backend: looking up an agent's open support session. Until support sessions exist (issue 7)
- * no session is ever open, so support tokens are refused and support access raises an alert.
+ * backend's broker and rules: looking up an agent's open support session (from the database:
+ * open, not expired, its tenant not having disabled support access) and checking a token request
+ * against it (its user, and write scopes only with a repair scope).
  */
+import type { Sql } from './db';
 import { forbidden } from './errors';
+import { policies } from './stores';
 
 /** An open support session: an agent looking into one customer user, with a ticket. */
 export interface SupportSession {
@@ -11,6 +14,8 @@ export interface SupportSession {
   agent: string;
   tenant: string;
   targetUser: string;
+  /** True when the agent was granted a repair scope: write access to the user's contacts. */
+  repair: boolean;
 }
 
 /** Finds open support sessions. */
@@ -19,7 +24,7 @@ export interface SupportSessions {
   openSession(agent: string, sessionId: string | undefined): Promise<SupportSession | null>;
 }
 
-/** No support sessions at all: the state before the support issue (7) lands. */
+/** No support sessions at all (a backend without support access, and some tests). */
 export const noSupportSessions: SupportSessions = {
   async openSession() {
     return null;
@@ -27,17 +32,64 @@ export const noSupportSessions: SupportSessions = {
 };
 
 /**
- * Checks that a support token may be issued: the agent has an open session for this target.
- * Throws a 403 HttpError otherwise.
+ * Support sessions stored in `support_sessions`: a session is open while its status is `open`,
+ * its end is in the future and its tenant's policy still allows support access.
+ */
+export class DatabaseSupportSessions implements SupportSessions {
+  constructor(
+    private readonly sql: Sql,
+    private readonly clock: () => number,
+  ) {}
+
+  async openSession(agent: string, sessionId: string | undefined): Promise<SupportSession | null> {
+    if (sessionId === undefined) return null;
+    const [row] = await this.sql.query<{
+      id: string;
+      agent: string;
+      tenant: string;
+      target_user: string;
+      repair: boolean;
+    }>(
+      `SELECT id, agent, tenant, target_user, repair FROM support_sessions
+       WHERE id = $1 AND agent = $2 AND status = 'open' AND expires_at > $3`,
+      [sessionId, agent, new Date(this.clock()).toISOString()],
+    );
+    if (!row) return null;
+    if ((await policies.get(this.sql, row.tenant)).supportAccess === 'disabled') return null;
+    return {
+      id: row.id,
+      agent: row.agent,
+      tenant: row.tenant,
+      targetUser: row.target_user,
+      repair: row.repair,
+    };
+  }
+}
+
+/** True for scopes that only read (`….readonly`). */
+export function isReadOnlyScope(scope: string): boolean {
+  return scope.endsWith('.readonly');
+}
+
+/**
+ * Checks that a support token may be issued: the agent has an open session for this target, and
+ * asks for write scopes only when the session has a repair scope. Throws a 403 HttpError otherwise.
  */
 export async function requireOpenSupportSession(
   sessions: SupportSessions,
   agent: string,
   sessionId: string,
   targetUser: string,
+  scopes: readonly string[] = [],
 ): Promise<SupportSession> {
   const session = await sessions.openSession(agent, sessionId);
   if (!session || session.targetUser.toLowerCase() !== targetUser.toLowerCase())
     throw forbidden('no open support session for this user', 'no_support_session');
+  const writes = scopes.filter((scope) => !isReadOnlyScope(scope));
+  if (!session.repair && writes.length > 0)
+    throw forbidden(
+      `this support session is read-only; open one with a repair scope to use ${writes.join(' ')}`,
+      'support_read_only',
+    );
   return session;
 }

@@ -1,0 +1,900 @@
+/**
+ * This file defines the support endpoints (/v1/support/..., DESIGN.md §6–§7): an agent's second
+ * factor (enrolment, verification, a security manager's reset, key rotation), support sessions
+ * (open, approve or refuse, close, the user's shares, repairs) and access transparency for the
+ * tenant's admins. Every step and every refusal is an audit event that feeds the anomaly rules.
+ */
+import { domainOf, effectiveLevel } from '../core/sharing-model';
+import type { Caller } from './auth';
+import type { Sql } from './db';
+import { HttpError, conflict, forbidden, notFound } from './errors';
+import { route, type Route } from './http';
+import { emptyBody } from './schemas';
+import type { BackendServices, ServerEvent } from './services';
+import { alerts, policies, shares } from './stores';
+import { renderQrCodeDataUrl } from './support/qr-code';
+import { backupCodesLeft, describeRefusal } from './support/second-factor';
+import {
+  enrolAgent,
+  loadSecondFactor,
+  resetSecondFactor,
+  rotateSecondFactorKeys,
+  verifyAgentCode,
+} from './support/second-factor-store';
+import { parseKeyRing, SecretBoxError, type KeyRing } from './support/secret-box';
+import { DEFAULT_THROTTLE_POLICY, assessAttempt } from './support/throttle';
+import * as schema from './support-schemas';
+import {
+  MAX_SESSION_MINUTES,
+  supportAuth,
+  supportSessions,
+  type SupportSessionRecord,
+} from './support-store';
+
+/** Audit event types of support access; `support.access.*` ones count as access to a user. */
+export const SUPPORT_EVENT = {
+  denied: 'support.denied',
+  enrolmentStarted: 'support.enrolment.started',
+  enrolmentConfirmed: 'support.enrolment.confirmed',
+  otpVerify: 'support.otp.verify',
+  backupCodeUsed: 'support.otp.backup_code_used',
+  factorReset: 'support.factor.reset',
+  keysRotated: 'support.keys.rotated',
+  sessionRequested: 'support.session.requested',
+  sessionOpened: 'support.access.session_opened',
+  sessionApproved: 'support.session.approved',
+  sessionRefused: 'support.session.refused',
+  sessionClosed: 'support.session.closed',
+  sharesRead: 'support.access.shares',
+  repair: 'support.access.repair',
+} as const;
+
+/** Rules of alerts the support endpoints raise themselves. */
+export const SUPPORT_RULES = {
+  backupCodeUsed: 'backup_code_used',
+  otpLockout: 'otp_lockout',
+} as const;
+
+const REFUSAL_CODES: Record<string, { status: number; code: string }> = {
+  'not-enrolled': { status: 409, code: 'not_enrolled' },
+  'locked-out': { status: 403, code: 'otp_locked' },
+  throttled: { status: 429, code: 'otp_throttled' },
+  malformed: { status: 403, code: 'otp_malformed' },
+  wrong: { status: 403, code: 'otp_wrong' },
+  replayed: { status: 403, code: 'otp_wrong' },
+  reused: { status: 403, code: 'otp_reused' },
+  'not-confirmed': { status: 403, code: 'otp_not_confirmed' },
+};
+
+function callerOf(context: { caller: Caller | null }): Caller {
+  if (!context.caller) throw new Error('route declared auth but has no caller');
+  return context.caller;
+}
+
+/** The chain an actor's own events go to: their Workspace domain, or their address's domain. */
+function homeTenant(who: Caller): string {
+  return who.tenant ?? domainOf(who.email);
+}
+
+/** Returns the support routes. */
+export function buildSupportRoutes(services: BackendServices): Route[] {
+  const { db, config } = services;
+  let ring: KeyRing | undefined;
+
+  const keyRing = (): KeyRing => {
+    if (ring) return ring;
+    if (!config.otpEncryptionKeys)
+      throw new HttpError(
+        503,
+        'support_not_configured',
+        'support second factors are not configured: set OTP_ENCRYPTION_KEYS',
+      );
+    try {
+      ring = parseKeyRing(config.otpEncryptionKeys);
+    } catch (error) {
+      if (error instanceof SecretBoxError)
+        throw new HttpError(503, 'support_not_configured', error.message);
+      throw error;
+    }
+    return ring;
+  };
+
+  /** Records events in a tenant's chain in their own transaction and runs the rules on them. */
+  const audit = async (
+    tenant: string,
+    actor: string,
+    origin: string,
+    events: ServerEvent[],
+  ): Promise<void> => {
+    const stored = await db.transaction((tx) => services.record(tx, tenant, actor, origin, events));
+    await services.afterEvents(stored);
+  };
+
+  /** Runs a change and records its events in one transaction, then runs the rules on them. */
+  const change = async <T>(
+    tenant: string,
+    actor: string,
+    origin: string,
+    work: (tx: Sql) => Promise<{ result: T; events: ServerEvent[] }>,
+  ): Promise<T> => {
+    const { result, stored } = await db.transaction(async (tx) => {
+      const done = await work(tx);
+      return {
+        result: done.result,
+        stored: await services.record(tx, tenant, actor, origin, done.events),
+      };
+    });
+    await services.afterEvents(stored);
+    return result;
+  };
+
+  /** Audits a refusal (`support.denied`) and throws it. */
+  const refuse = async (
+    who: Caller,
+    origin: string,
+    action: string,
+    error: HttpError,
+    where: { tenant?: string; target?: string; detail?: Record<string, string | number> } = {},
+  ): Promise<never> => {
+    await audit(where.tenant ?? homeTenant(who), who.email, origin, [
+      {
+        type: SUPPORT_EVENT.denied,
+        target: where.target,
+        outcome: 'denied',
+        detail: { action, reason: error.code, ...where.detail },
+      },
+    ]);
+    throw error;
+  };
+
+  const requireAgent = async (who: Caller, origin: string, action: string): Promise<void> => {
+    if (!who.isSupportAgent)
+      await refuse(
+        who,
+        origin,
+        action,
+        forbidden('only Shared Contacts support agents may do this', 'not_support_agent'),
+      );
+  };
+
+  const requireSecurityManager = async (
+    who: Caller,
+    origin: string,
+    action: string,
+  ): Promise<void> => {
+    if (!who.isSecurityManager)
+      await refuse(
+        who,
+        origin,
+        action,
+        forbidden('only vendor security managers may do this', 'not_security_manager'),
+      );
+  };
+
+  const raiseAlert = async (agent: string, tenant: string, rule: string, summary: string) =>
+    services.raise([{ tenant, actor: agent, rule, summary }]);
+
+  /** The session an admin of its tenant, its agent or a security manager may see; 404 otherwise. */
+  const visibleSession = async (who: Caller, id: string): Promise<SupportSessionRecord> => {
+    const session = await supportSessions.get(db, id, services.nowIso());
+    if (
+      !session ||
+      (session.agent !== who.email &&
+        !who.isSecurityManager &&
+        !(await services.isAdminOf(who, session.tenant)))
+    )
+      throw notFound(`no support session ${id}`);
+    return session;
+  };
+
+  const maxMinutesOf = async (tenant: string): Promise<number> =>
+    Math.min(
+      MAX_SESSION_MINUTES,
+      (await policies.get(db, tenant)).supportSessionMaxMinutes ?? MAX_SESSION_MINUTES,
+    );
+
+  return [
+    route({
+      method: 'GET',
+      path: '/v1/support/me',
+      summary:
+        "The caller's support roles; for agents their second factor, proof, sessions and open alerts.",
+      auth: true,
+      handle: async (context) => {
+        const who = callerOf(context);
+        const now = services.nowIso();
+        const admin = who.tenant !== null && (await services.isAdminOf(who, who.tenant));
+        const base = {
+          email: who.email,
+          tenant: who.tenant,
+          agent: who.isSupportAgent,
+          securityManager: who.isSecurityManager,
+          admin,
+        };
+        if (!who.isSupportAgent) return { body: base };
+        const factor = await loadSecondFactor(db, who.email);
+        const throttle = factor
+          ? assessAttempt(factor.failures, services.clock(), DEFAULT_THROTTLE_POLICY)
+          : null;
+        const ownAlerts = (await alerts.list(db, { actor: who.email })).filter(
+          (alert) => alert.status !== 'resolved',
+        );
+        return {
+          body: {
+            ...base,
+            factor: {
+              state: factor === null ? 'none' : factor.confirmed ? 'confirmed' : 'pending',
+              backupCodesLeft: factor ? backupCodesLeft(factor) : 0,
+              lockedOut: throttle?.lockedOut ?? false,
+            },
+            verifiedUntil: await supportAuth.validUntil(db, who.email, now),
+            blockedByAlert: ownAlerts.length > 0,
+            alerts: ownAlerts,
+            sessions: (await supportSessions.list(db, { agent: who.email }, now)).slice(0, 20),
+          },
+        };
+      },
+    }),
+
+    route({
+      method: 'POST',
+      path: '/v1/support/enrolment',
+      summary:
+        'Enrols the calling agent: returns the otpauth:// URI, grouped secret, QR image and ten backup codes, once.',
+      auth: true,
+      body: emptyBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireAgent(who, context.origin, 'enrol');
+        const enrolment = await enrolAgent(db, keyRing(), who.email, services.clock());
+        if (enrolment === 'already-enrolled')
+          return refuse(
+            who,
+            context.origin,
+            'enrol',
+            conflict(
+              'you are enrolled already; a security manager must reset your factor before you enrol again',
+              'already_enrolled',
+            ),
+          );
+        await audit(homeTenant(who), who.email, context.origin, [
+          { type: SUPPORT_EVENT.enrolmentStarted, target: who.email, outcome: 'success' },
+        ]);
+        return {
+          status: 201,
+          body: {
+            otpauthUri: enrolment.uri,
+            secretGroups: enrolment.groupedBase32,
+            qrDataUrl: await renderQrCodeDataUrl(enrolment.uri),
+            backupCodes: enrolment.backupCodes,
+          },
+        };
+      },
+    }),
+
+    route({
+      method: 'POST',
+      path: '/v1/support/verify',
+      summary:
+        "Checks the agent's code (TOTP, or a single-use backup code); success lets them open sessions for 30 minutes.",
+      auth: true,
+      body: schema.verifyCodeBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireAgent(who, context.origin, 'verify');
+        const tenant = homeTenant(who);
+        const nowMs = services.clock();
+        let attempt;
+        try {
+          attempt = await verifyAgentCode(db, {
+            ring: keyRing(),
+            agentId: who.email,
+            code: context.body.code.trim(),
+            nowMs,
+          });
+        } catch (error) {
+          if (!(error instanceof SecretBoxError)) throw error;
+          services.logger.log('ERROR', 'a support agent secret cannot be opened', {
+            agent: who.email,
+            reason: error.code,
+          });
+          await audit(tenant, who.email, context.origin, [
+            {
+              type: SUPPORT_EVENT.otpVerify,
+              target: who.email,
+              outcome: 'failure',
+              detail: { reason: 'secret_unreadable' },
+            },
+          ]);
+          throw new HttpError(
+            503,
+            'support_misconfigured',
+            'your second factor cannot be read; a security manager must check the OTP keys',
+          );
+        }
+        const { outcome } = attempt;
+        if (!outcome.ok) {
+          await audit(tenant, who.email, context.origin, [
+            {
+              type: SUPPORT_EVENT.otpVerify,
+              target: who.email,
+              outcome: outcome.countsAsFailure ? 'failure' : 'denied',
+              detail: {
+                reason: outcome.reason,
+                consecutiveFailures: attempt.failuresAfter.consecutiveFailures,
+              },
+            },
+          ]);
+          const lockedNow =
+            outcome.countsAsFailure &&
+            attempt.failuresAfter.consecutiveFailures >= DEFAULT_THROTTLE_POLICY.lockoutFailures;
+          if (lockedNow)
+            await raiseAlert(
+              who.email,
+              tenant,
+              SUPPORT_RULES.otpLockout,
+              `second factor locked after ${attempt.failuresAfter.consecutiveFailures} failed codes`,
+            );
+          const mapped = REFUSAL_CODES[outcome.reason] ?? { status: 403, code: 'otp_refused' };
+          throw new HttpError(
+            mapped.status,
+            mapped.code,
+            describeRefusal(outcome.reason, outcome.retryAfterSeconds),
+            outcome.retryAfterSeconds === null
+              ? {}
+              : { 'retry-after': String(outcome.retryAfterSeconds) },
+          );
+        }
+        const at = services.nowIso();
+        const verifiedUntil = await change(tenant, who.email, context.origin, async (tx) => {
+          const until = await supportAuth.grant(tx, who.email, outcome.method, at);
+          const events: ServerEvent[] = [
+            {
+              type: SUPPORT_EVENT.otpVerify,
+              target: who.email,
+              outcome: 'success',
+              detail:
+                outcome.method === 'totp'
+                  ? { method: 'totp', drift: outcome.drift }
+                  : { method: 'backup-code', remaining: outcome.remaining },
+            },
+          ];
+          if (outcome.method === 'totp' && outcome.confirmsEnrolment)
+            events.push({
+              type: SUPPORT_EVENT.enrolmentConfirmed,
+              target: who.email,
+              outcome: 'success',
+            });
+          if (outcome.method === 'backup-code')
+            events.push({
+              type: SUPPORT_EVENT.backupCodeUsed,
+              target: who.email,
+              outcome: 'success',
+              detail: { remaining: outcome.remaining },
+            });
+          return { result: until, events };
+        });
+        if (outcome.method === 'backup-code')
+          await raiseAlert(
+            who.email,
+            tenant,
+            SUPPORT_RULES.backupCodeUsed,
+            `signed in with a backup code (${outcome.remaining} left): the authenticator may be lost`,
+          );
+        return {
+          body: {
+            method: outcome.method,
+            verifiedUntil,
+            confirmedEnrolment: outcome.method === 'totp' && outcome.confirmsEnrolment,
+            backupCodesLeft: outcome.method === 'backup-code' ? outcome.remaining : undefined,
+          },
+        };
+      },
+    }),
+
+    route({
+      method: 'POST',
+      path: '/v1/support/factors/{agent}/reset',
+      summary:
+        "A security manager removes an agent's second factor (and its proofs); the agent enrols again.",
+      auth: true,
+      body: schema.resetFactorBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireSecurityManager(who, context.origin, 'reset_factor');
+        const agent = (context.params.agent ?? '').toLowerCase();
+        if (agent === who.email)
+          await refuse(
+            who,
+            context.origin,
+            'reset_factor',
+            forbidden('another security manager must reset your own factor', 'self_reset'),
+            { target: agent },
+          );
+        const removed = await change(domainOf(agent), who.email, context.origin, async (tx) => {
+          const existed = await resetSecondFactor(tx, agent);
+          const revoked = await supportAuth.revokeAll(tx, agent, services.nowIso());
+          return {
+            result: existed,
+            events: [
+              {
+                type: SUPPORT_EVENT.factorReset,
+                target: agent,
+                outcome: existed ? 'success' : 'failure',
+                detail: { reason: context.body.reason.slice(0, 500), proofsRevoked: revoked },
+              },
+            ],
+          };
+        });
+        if (!removed) throw notFound(`${agent} has no second factor`);
+        return { body: { agent, reset: true } };
+      },
+    }),
+
+    route({
+      method: 'POST',
+      path: '/v1/support/keys/rotate',
+      summary:
+        'A security manager re-encrypts every OTP secret under the first key of OTP_ENCRYPTION_KEYS.',
+      auth: true,
+      body: emptyBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireSecurityManager(who, context.origin, 'rotate_keys');
+        const current = keyRing();
+        const report = await rotateSecondFactorKeys(db, current);
+        await audit(homeTenant(who), who.email, context.origin, [
+          {
+            type: SUPPORT_EVENT.keysRotated,
+            outcome: report.failed.length === 0 ? 'success' : 'failure',
+            detail: {
+              keyId: current.currentKeyId,
+              rotated: report.rotated,
+              failed: report.failed.length,
+            },
+          },
+        ]);
+        return {
+          body: {
+            currentKeyId: current.currentKeyId,
+            rotated: report.rotated,
+            failed: report.failed.map((item) => ({
+              agent: item.agentId,
+              column: item.column,
+              reason: item.error.code,
+            })),
+          },
+        };
+      },
+    }),
+
+    route({
+      method: 'POST',
+      path: '/v1/support/sessions',
+      summary:
+        'Opens a support session for one user of one tenant (ticket, justification; ≤ 60 min; read-only unless a repair is justified). Pending when the tenant requires approval.',
+      auth: true,
+      body: schema.openSessionBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        const request = context.body;
+        const tenant = request.tenant.toLowerCase();
+        const target = request.targetUser.toLowerCase();
+        const where = { tenant, target, detail: { ticket: request.ticket } };
+        await requireAgent(who, context.origin, 'open_session');
+        if (domainOf(target) !== tenant)
+          await refuse(
+            who,
+            context.origin,
+            'open_session',
+            forbidden(`${target} is not a user of ${tenant}`, 'tenant_mismatch'),
+            where,
+          );
+        const now = services.nowIso();
+        if ((await supportAuth.validUntil(db, who.email, now)) === null)
+          await refuse(
+            who,
+            context.origin,
+            'open_session',
+            forbidden(
+              'enter a code from your authenticator first (valid for 30 minutes)',
+              'second_factor_required',
+            ),
+            where,
+          );
+        if (await alerts.blocks(db, who.email))
+          await refuse(
+            who,
+            context.origin,
+            'open_session',
+            forbidden(
+              'an unresolved alert blocks your support access; justify it first',
+              'blocked_by_alert',
+            ),
+            where,
+          );
+        const policy = await policies.get(db, tenant);
+        if (policy.supportAccess === 'disabled')
+          await refuse(
+            who,
+            context.origin,
+            'open_session',
+            forbidden(`${tenant} has disabled support access`, 'support_disabled'),
+            where,
+          );
+        const minutes = Math.min(
+          request.minutes ?? MAX_SESSION_MINUTES,
+          await maxMinutesOf(tenant),
+        );
+        const pending = policy.supportAccess === 'approval_required';
+        const session = await change(tenant, who.email, context.origin, async (tx) => {
+          const created = await supportSessions.create(
+            tx,
+            {
+              agent: who.email,
+              tenant,
+              targetUser: target,
+              ticket: request.ticket,
+              justification: request.justification,
+              repairJustification: request.repairJustification ?? null,
+              minutes,
+              status: pending ? 'pending' : 'open',
+            },
+            now,
+          );
+          return {
+            result: created,
+            events: [
+              {
+                type: pending ? SUPPORT_EVENT.sessionRequested : SUPPORT_EVENT.sessionOpened,
+                target,
+                outcome: 'success',
+                detail: {
+                  sessionId: created.id,
+                  ticket: created.ticket,
+                  repair: created.repair,
+                  minutes,
+                },
+              },
+            ],
+          };
+        });
+        const blocked = await alerts.blocks(db, who.email);
+        return { status: 201, body: { ...session, blockedByAlert: blocked } };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/support/sessions',
+      summary:
+        "Lists support sessions: an agent's own, a tenant's for its admins (pending ones to approve), all for security managers.",
+      auth: true,
+      query: schema.sessionsQuery,
+      handle: async (context) => {
+        const who = callerOf(context);
+        const q = context.query;
+        const now = services.nowIso();
+        if (who.isSecurityManager)
+          return {
+            body: {
+              sessions: await supportSessions.list(db, { tenant: q.tenant, status: q.status }, now),
+            },
+          };
+        if (q.tenant !== undefined) {
+          if (!(await services.isAdminOf(who, q.tenant.toLowerCase())))
+            await refuse(
+              who,
+              context.origin,
+              'list_sessions',
+              forbidden("only the domain's admins may list its support sessions", 'not_admin'),
+              { tenant: q.tenant.toLowerCase() },
+            );
+          return {
+            body: {
+              sessions: await supportSessions.list(
+                db,
+                { tenant: q.tenant.toLowerCase(), status: q.status },
+                now,
+              ),
+            },
+          };
+        }
+        if (!who.isSupportAgent) await requireAgent(who, context.origin, 'list_sessions');
+        return {
+          body: {
+            sessions: await supportSessions.list(db, { agent: who.email, status: q.status }, now),
+          },
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/support/sessions/{id}',
+      summary: 'Reads one support session (its agent, its tenant admins, security managers).',
+      auth: true,
+      handle: async (context) => ({
+        body: await visibleSession(callerOf(context), context.params.id ?? ''),
+      }),
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/support/sessions/{id}/close',
+      summary: 'Ends a session early (its agent, its tenant admins, security managers).',
+      auth: true,
+      body: emptyBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        const session = await visibleSession(who, context.params.id ?? '');
+        if (session.status !== 'open' && session.status !== 'pending')
+          throw conflict(`the session is ${session.status} already`, 'session_state');
+        await change(session.tenant, who.email, context.origin, async (tx) => {
+          await supportSessions.close(tx, session.id, who.email, services.nowIso());
+          return {
+            result: null,
+            events: [
+              {
+                type: SUPPORT_EVENT.sessionClosed,
+                target: session.targetUser,
+                outcome: 'success',
+                detail: { sessionId: session.id, agent: session.agent },
+              },
+            ],
+          };
+        });
+        return { body: await supportSessions.get(db, session.id, services.nowIso()) };
+      },
+    }),
+    ...(['approve', 'refuse'] as const).map((decision) =>
+      route({
+        method: 'POST',
+        path: `/v1/support/sessions/{id}/${decision}`,
+        summary:
+          decision === 'approve'
+            ? "An admin of the session's tenant approves a pending session; its clock starts now."
+            : "An admin of the session's tenant refuses a pending session, with a reason.",
+        auth: true,
+        body: decision === 'approve' ? emptyBody : schema.refuseBody,
+        handle: async (context) => {
+          const who = callerOf(context);
+          const id = context.params.id ?? '';
+          const found = await supportSessions.get(db, id, services.nowIso());
+          if (!found) throw notFound(`no support session ${id}`);
+          if (!(await services.isAdminOf(who, found.tenant)) || found.agent === who.email)
+            await refuse(
+              who,
+              context.origin,
+              `${decision}_session`,
+              forbidden(
+                `only an admin of ${found.tenant} may ${decision} this session`,
+                'not_admin',
+              ),
+              { tenant: found.tenant, target: found.targetUser },
+            );
+          const minutes = Math.min(found.minutes, await maxMinutesOf(found.tenant));
+          const reason =
+            'reason' in context.body && typeof context.body.reason === 'string'
+              ? context.body.reason
+              : null;
+          const stored = await db.transaction(async (tx) => {
+            const current = await supportSessions.get(tx, id, services.nowIso(), true);
+            if (!current || current.status !== 'pending')
+              throw conflict(
+                `the session is ${current?.status ?? 'gone'}, not pending`,
+                'session_state',
+              );
+            const approved = decision === 'approve';
+            await supportSessions.decide(
+              tx,
+              id,
+              { approved, by: who.email, reason, minutes },
+              services.nowIso(),
+            );
+            const events = await services.record(tx, current.tenant, who.email, context.origin, [
+              {
+                type: approved ? SUPPORT_EVENT.sessionApproved : SUPPORT_EVENT.sessionRefused,
+                target: current.targetUser,
+                outcome: 'success',
+                detail: { sessionId: id, agent: current.agent, ticket: current.ticket },
+              },
+            ]);
+            if (!approved) return events;
+            const opened = await services.record(
+              tx,
+              current.tenant,
+              current.agent,
+              context.origin,
+              [
+                {
+                  type: SUPPORT_EVENT.sessionOpened,
+                  target: current.targetUser,
+                  outcome: 'success',
+                  detail: {
+                    sessionId: id,
+                    ticket: current.ticket,
+                    repair: current.repair,
+                    minutes,
+                    approvedBy: who.email,
+                  },
+                },
+              ],
+            );
+            return [...events, ...opened];
+          });
+          await services.afterEvents(stored);
+          return { body: await supportSessions.get(db, id, services.nowIso()) };
+        },
+      }),
+    ),
+    route({
+      method: 'GET',
+      path: '/v1/support/sessions/{id}/shares',
+      summary:
+        "The session user's shares (owned and shared with them), read through an open session; audited.",
+      auth: true,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireAgent(who, context.origin, 'read_shares');
+        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        const user = session.targetUser;
+        const groups = await services.directory.groupsOf(user);
+        const owned = await shares.ownedBy(db, user);
+        const granted = (await shares.grantedTo(db, user, groups))
+          .map((share) => ({ ...share, myLevel: effectiveLevel(share, user, groups) }))
+          .filter((share) => share.myLevel !== null && share.owner !== user);
+        await audit(session.tenant, who.email, context.origin, [
+          {
+            type: SUPPORT_EVENT.sharesRead,
+            target: user,
+            outcome: 'success',
+            detail: { sessionId: session.id, shares: owned.length + granted.length },
+          },
+        ]);
+        return {
+          body: {
+            user,
+            shares: [...owned.map((share) => ({ ...share, myLevel: 'owner' })), ...granted],
+          },
+        };
+      },
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/support/sessions/{id}/repairs',
+      summary: 'Records a repair made in a session with a repair scope (counts only); audited.',
+      auth: true,
+      body: schema.repairBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireAgent(who, context.origin, 'repair');
+        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        if (!session.repair)
+          await refuse(
+            who,
+            context.origin,
+            'repair',
+            forbidden('this support session is read-only', 'support_read_only'),
+            { tenant: session.tenant, target: session.targetUser },
+          );
+        await audit(session.tenant, who.email, context.origin, [
+          {
+            type: SUPPORT_EVENT.repair,
+            target: session.targetUser,
+            shareId: context.body.shareId,
+            outcome: context.body.outcome,
+            detail: { sessionId: session.id, relinked: context.body.relinked },
+          },
+        ]);
+        return { status: 201, body: { recorded: true } };
+      },
+    }),
+
+    route({
+      method: 'GET',
+      path: '/v1/support/transparency',
+      summary:
+        'Access transparency: every support session and delegated access of a tenant, with ticket and justification (its admins; security managers).',
+      auth: true,
+      query: schema.transparencyQuery,
+      handle: async (context) => {
+        const who = callerOf(context);
+        const tenant = (context.query.tenant ?? who.tenant ?? '').toLowerCase();
+        if (!who.isSecurityManager && !(tenant && (await services.isAdminOf(who, tenant))))
+          await refuse(
+            who,
+            context.origin,
+            'transparency',
+            forbidden("only the domain's admins may see its access transparency", 'not_admin'),
+          );
+        const now = services.nowIso();
+        const sessions = await supportSessions.list(db, { tenant }, now);
+        const rows = await db.query<{
+          seq: string;
+          type: string;
+          actor: string;
+          target: string | null;
+          share_id: string | null;
+          outcome: string;
+          detail: string;
+          received_at: string;
+        }>(
+          `SELECT seq, type, actor, target, share_id, outcome, detail, received_at FROM audit_events
+           WHERE tenant = $1 AND (starts_with(type, 'delegated_token.') OR starts_with(type, 'support.'))
+           ORDER BY seq DESC LIMIT 500`,
+          [tenant],
+        );
+        const accesses = rows.map((row) => {
+          const detail = JSON.parse(row.detail) as Record<string, string | number | boolean>;
+          const sessionId =
+            typeof detail.sessionId === 'string'
+              ? detail.sessionId
+              : detail.purpose === 'support'
+                ? sessions.find(
+                    (session) =>
+                      session.agent === row.actor &&
+                      session.targetUser === row.target &&
+                      session.openedAt !== null &&
+                      session.openedAt <= row.received_at &&
+                      row.received_at <= (session.closedAt ?? session.expiresAt ?? now),
+                  )?.id
+                : undefined;
+          const session = sessions.find((candidate) => candidate.id === sessionId);
+          return {
+            at: row.received_at,
+            type: row.type,
+            actor: row.actor,
+            target: row.target,
+            shareId: row.share_id,
+            outcome: row.outcome,
+            purpose: typeof detail.purpose === 'string' ? detail.purpose : undefined,
+            sessionId: session?.id,
+            ticket: session?.ticket,
+            justification: session?.justification,
+          };
+        });
+        return { body: { tenant, sessions, accesses } };
+      },
+    }),
+  ];
+
+  /** The caller's open session with that id; a refused (and audited) 403 otherwise. */
+  async function openSessionOf(
+    who: Caller,
+    id: string,
+    origin: string,
+  ): Promise<SupportSessionRecord> {
+    const session = await supportSessions.get(db, id, services.nowIso());
+    if (!session || session.agent !== who.email || session.status !== 'open')
+      return refuse(
+        who,
+        origin,
+        'use_session',
+        forbidden(
+          session && session.agent === who.email
+            ? `the support session is ${session.status}`
+            : 'no open support session with this id',
+          'no_support_session',
+        ),
+        session ? { tenant: session.tenant, target: session.targetUser } : {},
+      );
+    if (await alerts.blocks(db, who.email))
+      await refuse(
+        who,
+        origin,
+        'use_session',
+        forbidden(
+          'an unresolved alert blocks your support access; justify it first',
+          'blocked_by_alert',
+        ),
+        { tenant: session.tenant, target: session.targetUser },
+      );
+    if ((await policies.get(db, session.tenant)).supportAccess === 'disabled')
+      await refuse(
+        who,
+        origin,
+        'use_session',
+        forbidden(`${session.tenant} has disabled support access`, 'support_disabled'),
+        { tenant: session.tenant, target: session.targetUser },
+      );
+    return session;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * This file defines the zod schemas of the support endpoints (/v1/support/...): second-factor
+ * codes, sessions, decisions and listings. They validate requests and generate the OpenAPI.
+ */
+import { z } from 'zod';
+import { domainSchema, emailSchema, text } from './schemas';
+
+/**
+ * A code as typed. Its form (six or eight digits) is checked by the second-factor check, so that a
+ * malformed code is refused, counted and audited like any other wrong code.
+ */
+export const verifyCodeBody = z.strictObject({ code: z.string().max(64) });
+
+export const openSessionBody = z.strictObject({
+  tenant: domainSchema,
+  targetUser: emailSchema,
+  ticket: text(100, 1).regex(/\S/, 'must not be blank'),
+  justification: text(2000, 1).regex(/\S/, 'must not be blank'),
+  /** Shorter than the tenant's maximum (60 minutes at most). */
+  minutes: z.number().int().min(5).max(60).optional(),
+  /** Asks for write access (a repair), with its own justification. */
+  repairJustification: text(2000, 1).regex(/\S/, 'must not be blank').optional(),
+});
+
+export const sessionsQuery = z.strictObject({
+  tenant: domainSchema.optional(),
+  status: z.enum(['pending', 'open', 'refused', 'closed']).optional(),
+});
+
+export const refuseBody = z.strictObject({
+  reason: text(2000, 1).regex(/\S/, 'must not be blank'),
+});
+export const resetFactorBody = z.strictObject({
+  reason: text(2000, 1).regex(/\S/, 'must not be blank'),
+});
+
+export const repairBody = z.strictObject({
+  shareId: text(200, 1),
+  /** What the repair did, in counts: no contact data. */
+  relinked: z.number().int().min(0).max(100_000),
+  outcome: z.enum(['success', 'failure']),
+});
+
+export const transparencyQuery = z.strictObject({ tenant: domainSchema.optional() });

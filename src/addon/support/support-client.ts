@@ -1,0 +1,170 @@
+/**
+ * This file defines the add-on's typed calls to the backend's support endpoints (/v1/support/...,
+ * the broker's `support` tokens and alert justification), over the per-execution BackendClient.
+ */
+import type { BackendClient } from '../backend-client';
+
+/** A support session as the backend shows it. */
+export interface SupportSessionView {
+  id: string;
+  agent: string;
+  tenant: string;
+  targetUser: string;
+  ticket: string;
+  justification: string;
+  repair: boolean;
+  repairJustification: string | null;
+  minutes: number;
+  status: 'pending' | 'open' | 'refused' | 'closed' | 'expired';
+  createdAt: string;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  expiresAt: string | null;
+  blockedByAlert?: boolean;
+}
+
+/** An alert about the agent. */
+export interface AlertView {
+  id: string;
+  rule: string;
+  status: 'open' | 'justified' | 'resolved';
+  summary: string;
+  createdAt: string;
+}
+
+/** What GET /v1/support/me answers. */
+export interface SupportMe {
+  email: string;
+  tenant: string | null;
+  agent: boolean;
+  securityManager: boolean;
+  admin: boolean;
+  factor?: { state: 'none' | 'pending' | 'confirmed'; backupCodesLeft: number; lockedOut: boolean };
+  verifiedUntil?: string | null;
+  blockedByAlert?: boolean;
+  alerts?: AlertView[];
+  sessions?: SupportSessionView[];
+}
+
+/** What an enrolment shows the agent once. */
+export interface Enrolment {
+  otpauthUri: string;
+  secretGroups: string;
+  qrDataUrl: string;
+  backupCodes: string[];
+}
+
+/** A share of the session's user, with that user's level. */
+export interface SupportShare {
+  id: string;
+  owner: string;
+  labelName: string;
+  labelResourceName: string;
+  myLevel: string;
+}
+
+/** One access that touched the tenant, for access transparency. */
+export interface AccessView {
+  at: string;
+  type: string;
+  actor: string;
+  target: string | null;
+  outcome: string;
+  purpose?: string;
+  ticket?: string;
+  justification?: string;
+}
+
+/** Read-only support scope, and the write scope a repair session may use. */
+export const READONLY_SCOPE = 'https://www.googleapis.com/auth/contacts.readonly';
+export const WRITE_SCOPE = 'https://www.googleapis.com/auth/contacts';
+
+/** The support calls of one execution. */
+export class SupportClient {
+  constructor(private readonly backend: BackendClient) {}
+
+  me(): SupportMe {
+    return this.backend.request<SupportMe>('get', '/v1/support/me');
+  }
+
+  enrol(): Enrolment {
+    return this.backend.request<Enrolment>('post', '/v1/support/enrolment', {});
+  }
+
+  verify(code: string): { method: string; verifiedUntil: string; confirmedEnrolment: boolean } {
+    return this.backend.request('post', '/v1/support/verify', { code });
+  }
+
+  openSession(request: {
+    tenant: string;
+    targetUser: string;
+    ticket: string;
+    justification: string;
+    minutes?: number;
+    repairJustification?: string;
+  }): SupportSessionView {
+    return this.backend.request<SupportSessionView>('post', '/v1/support/sessions', request);
+  }
+
+  session(id: string): SupportSessionView {
+    return this.backend.request<SupportSessionView>(
+      'get',
+      `/v1/support/sessions/${encodeURIComponent(id)}`,
+    );
+  }
+
+  closeSession(id: string): SupportSessionView {
+    return this.backend.request('post', `/v1/support/sessions/${encodeURIComponent(id)}/close`, {});
+  }
+
+  sharesOf(sessionId: string): { user: string; shares: SupportShare[] } {
+    return this.backend.request(
+      'get',
+      `/v1/support/sessions/${encodeURIComponent(sessionId)}/shares`,
+    );
+  }
+
+  recordRepair(
+    sessionId: string,
+    repair: { shareId: string; relinked: number; outcome: 'success' | 'failure' },
+  ): void {
+    this.backend.request(
+      'post',
+      `/v1/support/sessions/${encodeURIComponent(sessionId)}/repairs`,
+      repair,
+    );
+  }
+
+  /** A delegated token for the session's user from the broker. */
+  supportToken(sessionId: string, targetUser: string, scopes: string[]): string {
+    return this.backend.request<{ accessToken: string }>('post', '/v1/delegated-tokens', {
+      targetUser,
+      scopes,
+      purpose: { kind: 'support', sessionId },
+    }).accessToken;
+  }
+
+  justifyAlert(alertId: string, justification: string): AlertView {
+    return this.backend.request('post', `/v1/alerts/${encodeURIComponent(alertId)}/justify`, {
+      justification,
+    });
+  }
+
+  pendingApprovals(tenant: string): SupportSessionView[] {
+    return this.backend.request<{ sessions: SupportSessionView[] }>(
+      'get',
+      `/v1/support/sessions?tenant=${encodeURIComponent(tenant)}&status=pending`,
+    ).sessions;
+  }
+
+  decide(sessionId: string, approve: boolean, reason?: string): SupportSessionView {
+    const id = encodeURIComponent(sessionId);
+    return approve
+      ? this.backend.request('post', `/v1/support/sessions/${id}/approve`, {})
+      : this.backend.request('post', `/v1/support/sessions/${id}/refuse`, { reason });
+  }
+
+  transparency(): { tenant: string; sessions: SupportSessionView[]; accesses: AccessView[] } {
+    return this.backend.request('get', '/v1/support/transparency');
+  }
+}

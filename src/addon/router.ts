@@ -11,10 +11,11 @@ import {
   UserFacingError,
   type ActionTable,
 } from './actions/action-kit';
-import { renderHomepage, sharingActions } from './actions/sharing-actions';
+import { sharingActions } from './actions/sharing-actions';
 import { buildSupportCard, supportActions } from './actions/support-actions';
 import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
+import { buildHomepageCard } from './cards/homepage-card';
 import { buildMessageCard } from './cards/message-card';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
@@ -33,14 +34,14 @@ function renderSafely(surface: string, render: () => Card): Card {
   }
 }
 
-/** Renders the homepage (Gmail, Calendar and Drive), after a bounded sync of the labels that are due. */
+/** Renders the homepage (Gmail, Calendar and Drive). */
 export function showHomepage(_event: AddonEvent): Card {
-  return renderSafely('homepage', () => renderHomepage());
+  return renderSafely('homepage', () => buildHomepageCard());
 }
 
-/** Renders the contextual card for the open Gmail message (the homepage until the message view exists). */
+/** Renders the contextual card for the open Gmail message. */
 export function showMessage(_event: AddonEvent): Card {
-  return renderSafely('message', () => renderHomepage());
+  return renderSafely('message', () => buildHomepageCard());
 }
 
 /** Renders the compose action card. */

@@ -3,6 +3,7 @@
  * one-line hand-off to the router. gas-webpack-plugin turns these global assignments into the
  * top-level function declarations that Apps Script calls.
  */
+import { runSyncTrigger } from './actions/sharing-actions';
 import {
   handleAction,
   showCompose,
@@ -21,6 +22,7 @@ declare global {
   var onSettings: (event: AddonEvent) => GoogleAppsScript.Card_Service.UniversalActionResponse;
   var onSupport: (event: AddonEvent) => GoogleAppsScript.Card_Service.UniversalActionResponse;
   var onAction: (event: AddonEvent) => GoogleAppsScript.Card_Service.ActionResponse;
+  var onSyncTrigger: () => void;
 }
 
 global.onHomepage = (event) => showHomepage(event);
@@ -29,3 +31,4 @@ global.onCompose = (event) => showCompose(event);
 global.onSettings = (event) => showSettings(event);
 global.onSupport = (event) => showSupport(event);
 global.onAction = (event) => handleAction(event);
+global.onSyncTrigger = () => runSyncTrigger();

@@ -11,11 +11,10 @@ import {
   UserFacingError,
   type ActionTable,
 } from './actions/action-kit';
-import { sharingActions } from './actions/sharing-actions';
+import { renderHomepage, sharingActions } from './actions/sharing-actions';
 import { buildSupportCard, supportActions } from './actions/support-actions';
 import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
-import { buildHomepageCard } from './cards/homepage-card';
 import { buildMessageCard } from './cards/message-card';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
@@ -34,14 +33,14 @@ function renderSafely(surface: string, render: () => Card): Card {
   }
 }
 
-/** Renders the homepage (Gmail, Calendar and Drive). */
+/** Renders the homepage (Gmail, Calendar and Drive), after a bounded sync of the labels that are due. */
 export function showHomepage(_event: AddonEvent): Card {
-  return renderSafely('homepage', () => buildHomepageCard());
+  return renderSafely('homepage', () => renderHomepage());
 }
 
-/** Renders the contextual card for the open Gmail message. */
+/** Renders the contextual card for the open Gmail message (the homepage until the message view exists). */
 export function showMessage(_event: AddonEvent): Card {
-  return renderSafely('message', () => buildHomepageCard());
+  return renderSafely('message', () => renderHomepage());
 }
 
 /** Renders the compose action card. */

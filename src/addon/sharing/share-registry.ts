@@ -1,0 +1,103 @@
+/**
+ * This file defines the add-on's client of the backend's share registry (/v1/shares): listing,
+ * reading, creating, changing and revoking shares, and the expansion of a share's group and
+ * domain grants. Reads are kept for the rest of the execution, so that a handler and the sync it
+ * runs ask once.
+ */
+import type { Level, Share, ShareGrant } from '../../core/sharing-model';
+import { BackendError, type BackendClient } from '../backend-client';
+
+/** A share as the registry shows it to the caller, with the caller's own level. */
+export type VisibleShare = Share & { myLevel: Level | null };
+
+/** The users behind a share's group and domain grants. */
+export interface ShareMembers {
+  groups: { email: string; members: string[] }[];
+  domains: { domain: string; users: string[] }[];
+}
+
+/** The registry as the add-on reaches it. */
+export class ShareRegistry {
+  private readonly read = new Map<string, VisibleShare | null>();
+  private readonly expansions = new Map<string, ShareMembers>();
+
+  constructor(private readonly backend: BackendClient) {}
+
+  /** Shares the caller owns, each at the `owner` level. */
+  mine(): VisibleShare[] {
+    const { shares } = this.backend.request<{ shares: Share[] }>('get', '/v1/shares?view=mine');
+    return shares.map((share) => this.remember({ ...share, myLevel: 'owner' }));
+  }
+
+  /** Shares granted to the caller, to one of their groups or to their domain. */
+  sharedWithMe(): VisibleShare[] {
+    const { shares } = this.backend.request<{ shares: VisibleShare[] }>(
+      'get',
+      '/v1/shares?view=sharedWithMe',
+    );
+    return shares.map((share) => this.remember(share));
+  }
+
+  /** One share, or null when it does not exist or the caller takes no part in it (the backend audits that). */
+  get(shareId: string): VisibleShare | null {
+    const known = this.read.get(shareId);
+    if (known !== undefined) return known;
+    try {
+      return this.remember(
+        this.backend.request<VisibleShare>('get', `/v1/shares/${encodeURIComponent(shareId)}`),
+        shareId,
+      );
+    } catch (error) {
+      if (error instanceof BackendError && error.status === 404) {
+        this.read.set(shareId, null);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** The users of the share's group and domain grants (read as the domain's directory admin). */
+  members(shareId: string): ShareMembers {
+    const known = this.expansions.get(shareId);
+    if (known) return known;
+    const members = this.backend.request<ShareMembers>(
+      'get',
+      `/v1/shares/${encodeURIComponent(shareId)}/members`,
+    );
+    this.expansions.set(shareId, members);
+    return members;
+  }
+
+  /** Registers a share of one of the caller's labels. */
+  create(input: {
+    labelResourceName: string;
+    labelName: string;
+    grants: ShareGrant[];
+  }): VisibleShare {
+    const share = this.backend.request<Share>('post', '/v1/shares', input);
+    return this.remember({ ...share, myLevel: 'owner' });
+  }
+
+  /** Replaces a share's grants; the backend refuses levels above the caller's. */
+  setGrants(share: VisibleShare, grants: ShareGrant[]): VisibleShare {
+    const updated = this.backend.request<Share>(
+      'patch',
+      `/v1/shares/${encodeURIComponent(share.id)}`,
+      { grants },
+    );
+    this.expansions.delete(share.id);
+    return this.remember({ ...updated, myLevel: share.myLevel });
+  }
+
+  /** Revokes a share (owner or admin). */
+  revoke(shareId: string): void {
+    this.backend.request('delete', `/v1/shares/${encodeURIComponent(shareId)}`);
+    this.read.set(shareId, null);
+    this.expansions.delete(shareId);
+  }
+
+  private remember(share: VisibleShare, id = share.id): VisibleShare {
+    this.read.set(id, share);
+    return share;
+  }
+}

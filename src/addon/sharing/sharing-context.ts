@@ -1,0 +1,88 @@
+/**
+ * This file builds, once per execution, what the sharing feature works with: the registry client,
+ * the share sync with its Apps Script pieces (OAuth token, user cache, UUIDs), the user's own
+ * People API client, and the hourly sync trigger.
+ */
+import { PeopleClient } from '../../google/people-client';
+import { GoogleTransport } from '../../google/transport';
+import { addonContext, type AddonContext } from '../context';
+import { ShareRegistry } from './share-registry';
+import { ShareSync } from './share-sync';
+import type { ExpiringCache } from './sync-adapters';
+
+/** The entry point the hourly trigger runs (index.ts). */
+export const SYNC_TRIGGER_FUNCTION = 'onSyncTrigger';
+const TRIGGER_INSTALLED_KEY = 'trigger:hourly';
+
+/** What the sharing handlers use. */
+export interface SharingContext {
+  addon: AddonContext;
+  registry: ShareRegistry;
+  sync: ShareSync;
+  /** Runs People API calls with the user's own token. */
+  transport: GoogleTransport;
+  ownPeople(): PeopleClient;
+}
+
+/** The user's CacheService cache; keys are hashed to stay within its 250 characters. */
+class UserCache implements ExpiringCache {
+  private readonly cache = CacheService.getUserCache();
+
+  private key(key: string): string {
+    return `h:${Utilities.base64EncodeWebSafe(
+      Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, key, Utilities.Charset.UTF_8),
+    )}`;
+  }
+
+  get(key: string): string | null {
+    return this.cache?.get(this.key(key)) ?? null;
+  }
+
+  put(key: string, value: string, seconds: number): void {
+    this.cache?.put(this.key(key), value, seconds);
+  }
+}
+
+let current: SharingContext | undefined;
+
+/** Returns this execution's sharing context, creating it on first use. */
+export function sharingContext(): SharingContext {
+  if (current) return current;
+  const addon = addonContext();
+  const registry = new ShareRegistry(addon.backend);
+  const ownToken = () => ScriptApp.getOAuthToken();
+  current = {
+    addon,
+    registry,
+    sync: new ShareSync({
+      actor: addon.user,
+      registry,
+      backend: addon.backend,
+      http: addon.http,
+      store: addon.userStore,
+      cache: new UserCache(),
+      clock: addon.clock,
+      sleeper: addon.sleeper,
+      ownToken,
+      newId: () => Utilities.getUuid(),
+    }),
+    transport: new GoogleTransport({
+      http: addon.http,
+      clock: addon.clock,
+      sleeper: addon.sleeper,
+    }),
+    ownPeople: () => new PeopleClient(ownToken()),
+  };
+  return current;
+}
+
+/** Installs the hourly sync trigger for this user, once (Apps Script runs add-on triggers at most hourly). */
+export function ensureHourlyTrigger(context: SharingContext): void {
+  const store = context.addon.userStore;
+  if (store.get(TRIGGER_INSTALLED_KEY)) return;
+  const installed = ScriptApp.getProjectTriggers().some(
+    (trigger) => trigger.getHandlerFunction() === SYNC_TRIGGER_FUNCTION,
+  );
+  if (!installed) ScriptApp.newTrigger(SYNC_TRIGGER_FUNCTION).timeBased().everyHours(1).create();
+  store.set(TRIGGER_INSTALLED_KEY, '1');
+}

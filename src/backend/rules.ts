@@ -99,7 +99,10 @@ export class RuleEngine {
     return hits;
   }
 
-  /** Evaluates the windowed rules for one actor. */
+  /**
+   * Evaluates the windowed rules for one actor. Accesses before a security manager resolved the
+   * actor's last distinct-users alert are not counted again: they were reviewed.
+   */
   async evaluate(
     sql: Sql,
     actor: string,
@@ -114,12 +117,14 @@ export class RuleEngine {
         `SELECT split_part(lower(target), '@', 2) AS domain, count(DISTINCT lower(target))::int AS users
          FROM audit_events
          WHERE actor = $1 AND received_at >= $2 AND starts_with(type, $3) AND outcome = 'success' AND target LIKE '%@%'
+           AND received_at > coalesce((SELECT max(resolved_at) FROM alerts WHERE actor = $1 AND rule = $5), '')
          GROUP BY 1 HAVING count(DISTINCT lower(target)) >= $4`,
         [
           actor,
           iso(now - t.distinctUsersWindowSeconds * 1000),
           SUPPORT_ACCESS_PREFIX,
           t.distinctUsers,
+          RULES.distinctUsers,
         ],
       );
       for (const row of rows)

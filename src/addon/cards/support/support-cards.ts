@@ -38,6 +38,15 @@ function button(
     .setOnClickAction(routerAction(action, parameters));
 }
 
+/** One button as a section widget (a section takes buttons in a ButtonSet). */
+function buttonRow(
+  text: string,
+  action: string,
+  parameters: Record<string, string> = {},
+): GoogleAppsScript.Card_Service.ButtonSet {
+  return CardService.newButtonSet().addButton(button(text, action, parameters));
+}
+
 function input(name: string, title: string, hint?: string, multiline = false) {
   const field = CardService.newTextInput().setFieldName(name).setTitle(title);
   if (hint) field.setHint(hint);
@@ -63,7 +72,7 @@ function factorSection(me: SupportMe): Section {
   const factor = me.factor ?? { state: 'none', backupCodesLeft: 0, lockedOut: false };
   if (factor.state === 'none') {
     section.addWidget(paragraph('Enrol an authenticator app before you can open sessions.'));
-    section.addWidget(button('Enrol authenticator', 'supportEnrol'));
+    section.addWidget(buttonRow('Enrol authenticator', 'supportEnrol'));
     return section;
   }
   if (factor.lockedOut) {
@@ -82,7 +91,7 @@ function factorSection(me: SupportMe): Section {
     ),
   );
   section.addWidget(input('code', 'Code', '6-digit code, or an 8-digit backup code'));
-  section.addWidget(button('Verify code', 'supportVerify'));
+  section.addWidget(buttonRow('Verify code', 'supportVerify'));
   return section;
 }
 
@@ -104,7 +113,7 @@ function alertsSection(me: SupportMe): Section | null {
     );
     if (alert.status === 'open') {
       section.addWidget(input(`justification_${alert.id}`, 'Justification', undefined, true));
-      section.addWidget(button('Justify', 'supportJustify', { alertId: alert.id }));
+      section.addWidget(buttonRow('Justify', 'supportJustify', { alertId: alert.id }));
     }
   }
   return section;
@@ -126,7 +135,7 @@ function sessionFormSection(): Section {
         true,
       ),
     )
-    .addWidget(button('Open session', 'supportOpenSession'));
+    .addWidget(buttonRow('Open session', 'supportOpenSession'));
 }
 
 function sessionLine(session: SupportSessionView): GoogleAppsScript.Card_Service.DecoratedText {
@@ -167,7 +176,7 @@ function adminSections(me: SupportMe, pending: SupportSessionView[]): Section[] 
   const transparency = CardService.newCardSection()
     .setHeader('Access transparency')
     .addWidget(paragraph('Every support session and delegated access to your domain.'))
-    .addWidget(button('Show accesses', 'supportTransparency'));
+    .addWidget(buttonRow('Show accesses', 'supportTransparency'));
   return [approvals, transparency];
 }
 
@@ -213,7 +222,7 @@ export function buildEnrolmentCard(enrolment: Enrolment): Card {
   const confirm = CardService.newCardSection()
     .setHeader('Confirm')
     .addWidget(input('code', 'First code from the authenticator'))
-    .addWidget(button('Confirm enrolment', 'supportVerify'));
+    .addWidget(buttonRow('Confirm enrolment', 'supportVerify'));
   return card('Enrol your second factor', [setup, backup, confirm], 'support-enrolment');
 }
 
@@ -226,7 +235,7 @@ export function buildSessionCard(session: SupportSessionView, labels: LabelState
         `Ticket ${session.ticket} · ${session.repair ? 'repair allowed' : 'read-only'} · until ${session.expiresAt ?? '?'}`,
       ),
     )
-    .addWidget(button('Close session', 'supportCloseSession', { sessionId: session.id }));
+    .addWidget(buttonRow('Close session', 'supportCloseSession', { sessionId: session.id }));
   const list = CardService.newCardSection().setHeader('Shared labels');
   if (labels.length === 0) list.addWidget(paragraph('This user takes part in no shared label.'));
   for (const label of labels) {
@@ -246,7 +255,7 @@ export function buildSessionCard(session: SupportSessionView, labels: LabelState
     list.addWidget(line);
     if (session.repair && label.groupResourceName)
       list.addWidget(
-        button('Re-sync label', 'supportRepair', {
+        buttonRow('Re-sync label', 'supportRepair', {
           sessionId: session.id,
           shareId: label.share.id,
         }),

@@ -14,7 +14,7 @@ import {
   type ShareGrant,
   type ShareTarget,
 } from '../../core/sharing-model';
-import { buildHomepageCard } from '../cards/homepage-card';
+import { buildHomepageCard, type OwnLabel } from '../cards/homepage-card';
 import { buildLabelCard, targetAddress } from '../cards/label-card';
 import { buildNewShareCard } from '../cards/new-share-card';
 import { grantableLevels, SHARE_FORM, TARGET_KINDS, type TargetKind } from '../cards/share-form';
@@ -57,7 +57,7 @@ const DOMAIN = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 function refuse(
   context: SharingContext,
   action: string,
-  shareId: string,
+  shareId: string | null,
   reason: string,
   message: string,
 ): never {
@@ -65,7 +65,7 @@ function refuse(
     {
       id: Utilities.getUuid(),
       type: 'sharing.action_denied',
-      shareId: shareId.slice(0, 200),
+      ...(shareId === null ? {} : { shareId: shareId.slice(0, 200) }),
       outcome: 'denied',
       detail: { action, reason },
       occurredAt: new Date(context.addon.clock.now()).toISOString(),
@@ -116,7 +116,7 @@ function readShareForm(
   context: SharingContext,
   event: AddonEvent,
   action: string,
-  shareId: string,
+  shareId: string | null,
   myLevel: Level,
 ): ShareGrant[] {
   const kind = formValue(event, SHARE_FORM.kind) || 'user';
@@ -189,25 +189,34 @@ function openLabel(event: AddonEvent): ActionResponse {
   return pushCard(labelCardFor(context, shareFor(context, event, 'openLabel', 'read')));
 }
 
-function showShareForm(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+/** The caller's own shareable label that the action names; a refusal (audited) otherwise. */
+function ownLabelFor(context: SharingContext, event: AddonEvent, action: string): OwnLabel {
   const label = findShareableLabel(
     context.transport,
     context.ownPeople(),
     requireParameter(event, 'labelResourceName'),
   );
-  if (!label) throw new UserFacingError('That label is not one of your own contact labels.');
-  return pushCard(buildNewShareCard(label));
+  if (!label)
+    refuse(
+      context,
+      action,
+      null,
+      'not_own_label',
+      'That label is not one of your own contact labels.',
+    );
+  return label;
+}
+
+function showShareForm(event: AddonEvent): ActionResponse {
+  return pushCard(buildNewShareCard(ownLabelFor(sharingContext(), event, 'showShareForm')));
 }
 
 function createShare(event: AddonEvent): ActionResponse {
   const context = sharingContext();
-  const resourceName = requireParameter(event, 'labelResourceName');
-  const label = findShareableLabel(context.transport, context.ownPeople(), resourceName);
-  if (!label) throw new UserFacingError('That label is not one of your own contact labels.');
+  const label = ownLabelFor(context, event, 'createShare');
   if (context.registry.mine().some((share) => share.labelResourceName === label.resourceName))
     throw new UserFacingError(`“${label.name}” is shared already; open it from the homepage.`);
-  const grants = readShareForm(context, event, 'createShare', resourceName, 'owner');
+  const grants = readShareForm(context, event, 'createShare', null, 'owner');
   const share = context.registry.create({
     labelResourceName: label.resourceName,
     labelName: label.name,

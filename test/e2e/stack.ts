@@ -251,6 +251,12 @@ export async function startE2eStack(): Promise<E2eStack> {
   };
 }
 
+/** The phone number `makeLabel` gives contact `index` of a prefix: distinct across prefixes. */
+export function phoneFor(prefix: string, index: number): string {
+  const area = 200 + ([...prefix].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 700);
+  return `+1 ${area} ${String(index).padStart(5, '0')}`;
+}
+
 /** Makes `count` contacts in a new label of the user's; returns the label's resource name. */
 export function makeLabel(
   stack: E2eStack,
@@ -267,7 +273,7 @@ export function makeLabel(
       batch.push({
         names: [{ givenName: `${prefix}${index}`, familyName: 'Customer' }],
         emailAddresses: [{ value: `${prefix}${index}@customers.example` }],
-        phoneNumbers: [{ value: `+1 555 ${String(index).padStart(4, '0')}` }],
+        phoneNumbers: [{ value: phoneFor(prefix, index) }],
         memberships: [{ contactGroupMembership: { contactGroupResourceName: resourceName } }],
       });
     stack.people(user, (client) => client.batchCreateContacts(batch));

@@ -1,7 +1,9 @@
 /**
- * Tests that the built artefacts — build/addon (what clasp pushes) and build/backend (what gcloud
- * deploys) — hold no secret-looking material, and that the scanner does find such material.
+ * Tests that the repository's files and the built artefacts — build/addon (what clasp pushes) and
+ * build/backend (what gcloud deploys) — hold no secret-looking material, and that the scanner does
+ * find such material.
  */
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,6 +28,14 @@ describe('secrets never reach the built artefacts', () => {
     const files = filesUnder(path.join(ROOT, folder));
     expect(files.length).toBeGreaterThan(0);
     expect(findSecrets(files)).toEqual([]);
+  });
+
+  it('the repository (files git tracks or would add) holds no secret-looking material', () => {
+    const output = execFileSync('node', ['scripts/check-secrets.js'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(output).toContain('no secret-looking material found');
   });
 
   it('finds a private key, a service-account key file and an API key when they are there', () => {

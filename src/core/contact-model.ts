@@ -250,17 +250,93 @@ export function withLink(
   return link ? [...others, encodeLink(link)] : others;
 }
 
-/** The e-mail and phone keys by which two contacts are taken to be the same person. */
-export function matchKeys(fields: FieldValues): string[] {
-  const keys: string[] = [];
+/** Phone numbers shorter than this (extensions, short codes) identify no one. */
+const MIN_PHONE_DIGITS = 7;
+/** A phone key compares this many final digits; candidates are then confirmed by `samePhone`. */
+const PHONE_KEY_DIGITS = 7;
+
+/** A phone number reduced for matching: its digits, and whether they start with a country code. */
+export interface NormalizedPhone {
+  digits: string;
+  international: boolean;
+}
+
+/**
+ * Normalises a phone number for matching: the extension (after "x", "ext", "#", ";" or ",") is
+ * dropped, a leading "00" counts as "+", and a national number loses its trunk prefix "0".
+ * Returns null for numbers too short to identify a person.
+ */
+export function normalizePhone(value: string): NormalizedPhone | null {
+  const main = (value.split(/(?:ext|x|#|;|,)/i)[0] ?? '').trim();
+  const international = main.startsWith('+') || /^00[1-9]/.test(main);
+  let digits = main.replace(/\D/g, '');
+  if (international && !main.startsWith('+')) digits = digits.slice(2);
+  if (!international) digits = digits.replace(/^0+/, '');
+  return digits.length >= MIN_PHONE_DIGITS ? { digits, international } : null;
+}
+
+/**
+ * True when two normalised numbers are the same line: equal when both or neither carry a country
+ * code; otherwise the national number must end the international one.
+ */
+export function samePhone(a: NormalizedPhone, b: NormalizedPhone): boolean {
+  if (a.international === b.international) return a.digits === b.digits;
+  const [national, full] = a.international ? [b, a] : [a, b];
+  return (
+    full.digits.length > national.digits.length &&
+    full.digits.length - national.digits.length <= 3 &&
+    full.digits.endsWith(national.digits)
+  );
+}
+
+function emailsOf(fields: FieldValues): string[] {
+  const emails: string[] = [];
   for (const email of fields.emailAddresses ?? []) {
     const value = (email as { value?: unknown }).value;
-    if (typeof value === 'string' && value.trim()) keys.push('e:' + value.trim().toLowerCase());
+    if (typeof value === 'string' && value.trim()) emails.push(value.trim().toLowerCase());
   }
+  return emails;
+}
+
+function phonesOf(fields: FieldValues): NormalizedPhone[] {
+  const phones: NormalizedPhone[] = [];
   for (const phone of fields.phoneNumbers ?? []) {
     const value = (phone as { value?: unknown }).value;
-    const digits = typeof value === 'string' ? value.replace(/\D/g, '') : '';
-    if (digits.length >= 6) keys.push('p:' + digits.slice(-10));
+    const normalized = typeof value === 'string' ? normalizePhone(value) : null;
+    if (normalized) phones.push(normalized);
   }
+  return phones;
+}
+
+/**
+ * The e-mail and phone keys under which a contact is looked up as possibly the same person as
+ * another; e-mail keys first. A phone key only finds candidates: `samePerson` confirms them.
+ */
+export function matchKeys(fields: FieldValues): string[] {
+  const keys = emailsOf(fields).map((email) => 'e:' + email);
+  for (const phone of phonesOf(fields)) keys.push('p:' + phone.digits.slice(-PHONE_KEY_DIGITS));
   return keys;
+}
+
+/**
+ * True when two contacts are taken to be the same person: they share an e-mail address, or they
+ * share a phone number (by `samePhone`) and do not both hold e-mail addresses that differ — two
+ * colleagues on one switchboard number are two people.
+ */
+export function samePerson(a: FieldValues, b: FieldValues): boolean {
+  const emailsA = emailsOf(a);
+  const emailsB = new Set(emailsOf(b));
+  if (emailsA.some((email) => emailsB.has(email))) return true;
+  if (emailsA.length > 0 && emailsB.size > 0) return false;
+  const phonesB = phonesOf(b);
+  return phonesOf(a).some((phone) => phonesB.some((other) => samePhone(phone, other)));
+}
+
+/**
+ * True when a recipient's contact may be merged with a share's copy: it carries no link of any
+ * share (a copy of another share, or a master made from one, belongs to that share; merging it
+ * would tie two shares' contacts together).
+ */
+export function isMergeCandidate(contact: ContactSnapshot): boolean {
+  return !contact.clientData.some((entry) => entry.key.startsWith(LINK_PREFIX));
 }

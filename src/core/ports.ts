@@ -72,3 +72,14 @@ export interface AuditSink {
 export interface Sleeper {
   sleep(milliseconds: number): void;
 }
+
+/**
+ * A lock that one execution at a time may hold: in Apps Script, LockService's user lock, which
+ * keeps two executions of the same user (sidebar, card actions, the hourly trigger) apart.
+ */
+export interface ExecutionLock {
+  /** Takes the lock, waiting at most `waitMs` for another holder; false when it stayed taken. */
+  tryLock(waitMs: number): boolean;
+  /** Lets the lock go; does nothing when it is not held. */
+  release(): void;
+}

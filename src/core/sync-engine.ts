@@ -5,6 +5,7 @@
  */
 import {
   fingerprint,
+  linkKey,
   readLink,
   SYNCED_FIELDS,
   visibleFields,
@@ -24,12 +25,13 @@ import {
   type RecipientState,
   type Revert,
 } from './sync-planner';
-import type {
-  AccountRef,
-  AccountWrite,
-  ContactsGateway,
-  GroupDirectory,
-  ShareDirectory,
+import {
+  DEADLINE_REACHED,
+  type AccountRef,
+  type AccountWrite,
+  type ContactsGateway,
+  type GroupDirectory,
+  type ShareDirectory,
 } from './sync-ports';
 
 /** The OAuth scope that delegated sync tokens are asked for. */
@@ -80,6 +82,11 @@ export interface SyncResult {
   /** Label contacts the pass would delete, when paused. */
   pendingDeletions: number;
   problems: string[];
+  /**
+   * True when the slice stopped because its deadline came, or would come before the listings it
+   * needs could end: another slice in the same execution would only stop again.
+   */
+  outOfTime?: boolean;
 }
 
 /** The checkpoint of a share in the acting user's store, under `sc:<shareId>`. */
@@ -97,6 +104,12 @@ export interface ShareCheckpoint {
    * removed by the recipient; of a master updated since, nothing can be concluded.
    */
   listedAt?: number;
+  /**
+   * How long (ms) the complete listings of every account took in the last slice that made them,
+   * or at least, when they were cut short by a deadline. A slice with less time left does not
+   * start them.
+   */
+  listMs?: number;
   paused: { deletions: number; labelSize: number } | null;
 }
 
@@ -204,6 +217,98 @@ export class SyncEngine {
       this.deps.store.delete(shareKey(share.id));
     }
     return result;
+  }
+
+  /**
+   * Runs one slice of removing from the acting user's own account what a share brought there,
+   * once the share no longer includes them (it ended, or they left it) and no other sync removed
+   * it: copies are deleted, merged pre-existing contacts unlinked, the copy group deleted. Only
+   * contacts carrying the share's link are touched, and only on a complete listing. The caller
+   * must have made sure that the user takes no part in the share. Call again while it returns
+   * `continue`.
+   */
+  removeOwnCopies(shareId: string, options: SyncOptions): SyncResult {
+    const account = this.deps.actor.toLowerCase();
+    const ref: AccountRef = { account, token: this.deps.tokens.ownToken() };
+    const failed = (problem: string): SyncResult =>
+      this.finish(shareId, null, this.result(shareId, 'failed', 1, [problem]));
+    const [groups] = this.deps.contacts.listGroups([ref]);
+    if (!groups?.ok)
+      return failed(`Listing your labels failed: ${groups?.failure.message ?? 'no answer'}`);
+    const key = linkKey(shareId);
+    const copyGroups = groups.groups.filter((group) =>
+      group.clientData.some((entry) => entry.key === key),
+    );
+    const [listing] = this.deps.contacts.listContacts(
+      [{ ...ref, syncToken: null }],
+      options.deadline,
+    );
+    if (!listing?.ok) {
+      if (listing?.failure.reason === DEADLINE_REACHED)
+        return this.finish(shareId, null, {
+          ...this.result(shareId, 'continue', 1),
+          outOfTime: true,
+        });
+      return failed(`Listing your contacts failed: ${listing?.failure.message ?? 'no answer'}`);
+    }
+    const checked = checkListing(listing.pages, true);
+    if (!checked.ok) return failed(`Listing your contacts was refused: ${checked.problem}`);
+    const group = copyGroups[0] ?? null;
+    const [, sourceOwner = '', labelResourceName = ''] = (
+      group?.clientData.find((entry) => entry.key === key)?.value ?? ''
+    ).split('|');
+    const share: Share = {
+      id: shareId,
+      domain: '',
+      owner: sourceOwner,
+      labelResourceName,
+      labelName: group?.name ?? '',
+      grants: [],
+      hiddenFields: [],
+      createdAt: '',
+      updatedAt: '',
+    };
+    const plan = planShareSync({
+      share,
+      master: [],
+      recipients: [
+        {
+          account,
+          level: null,
+          group: group?.resourceName ?? null,
+          joined: true,
+          contacts: checked.contacts,
+        },
+      ],
+      masterChanged: null,
+    });
+    const recipient = plan.recipients[0];
+    const writes: AccountWrite[] = [
+      ...(recipient
+        ? recipientWrites(recipient, shareId, group?.resourceName ?? null, new Map())
+        : []),
+      ...copyGroups
+        .slice(1)
+        .map((extra): AccountWrite => ({ kind: 'deleteGroup', resourceName: extra.resourceName })),
+    ];
+    const counts = countPlannedWrites(plan);
+    for (const write of writes) {
+      if (this.deps.clock.now() >= options.deadline)
+        return this.finish(shareId, null, {
+          ...this.result(shareId, 'continue', 1),
+          outOfTime: true,
+        });
+      const [outcome] = this.deps.contacts.write([{ ...ref, write }]);
+      if (!outcome?.ok)
+        return failed(
+          `Removing the copies from your contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
+        );
+    }
+    return this.finish(shareId, null, {
+      ...this.result(shareId, 'done', 1),
+      updated: counts.updates,
+      deleted: counts.deletes,
+    });
   }
 
   /**
@@ -321,7 +426,10 @@ export class SyncEngine {
               ? checkpoint.masterToken
               : (states.get(account) as AccountCheckpoint).t,
         })),
+        options.deadline,
       );
+      if (outcomes.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
+        return this.pauseSlice(share, checkpoint, levels, slice, problems);
       let relevant = false;
       const newTokens = new Map<string, string>();
       for (let index = 0; index < outcomes.length; index++) {
@@ -372,12 +480,18 @@ export class SyncEngine {
       }
     }
 
-    // Reconcile: complete listings of every account.
+    // Reconcile: complete listings of every account, if they can end before the deadline.
     const listedAt = this.deps.clock.now();
+    if (checkpoint.listMs !== undefined && listedAt + checkpoint.listMs > options.deadline)
+      return this.pauseSlice(share, checkpoint, levels, slice, problems);
     const listed = [owner, ...recipients];
     const listings = this.deps.contacts.listContacts(
       listed.map((account) => ({ ...(refs.get(account) as AccountRef), syncToken: null })),
+      options.deadline,
     );
+    checkpoint.listMs = this.deps.clock.now() - listedAt;
+    if (listings.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
+      return this.pauseSlice(share, checkpoint, levels, slice, problems);
     const contactsOf = new Map<string, ContactSnapshot[]>();
     const tokensOf = new Map<string, string>();
     for (let index = 0; index < listed.length; index++) {
@@ -590,6 +704,7 @@ export class SyncEngine {
       slices: 0,
       paused: null,
       listedAt,
+      listMs: checkpoint.listMs,
     };
     this.deps.store.set(shareKey(shareId), JSON.stringify(next));
     return this.finish(shareId, share, base);
@@ -615,6 +730,7 @@ export class SyncEngine {
     return this.finish(share.id, share, {
       ...(base ?? { ...this.result(share.id, 'continue', slice), problems }),
       status: 'continue',
+      outOfTime: true,
     });
   }
 

@@ -5,8 +5,10 @@
  */
 import {
   fieldHash,
+  isMergeCandidate,
   matchKeys,
   readLink,
+  samePerson,
   sameValues,
   SYNCED_FIELDS,
   visibleFields,
@@ -88,6 +90,8 @@ export interface SyncPlan {
   /** Masters to create for contacts that recipients added; `ref` is the `new:<n>` name. */
   masterCreates: { ref: string; contact: NewContact }[];
   masterUpdates: ContactUpdate[];
+  /** Duplicate masters to delete (made twice from one recipient's contact). */
+  masterDeletes: string[];
   recipients: RecipientPlan[];
   /** Master contacts that leave the label in this sync (removed by owner or a contributor). */
   labelDeletions: number;
@@ -215,10 +219,21 @@ export function planShareSync(input: PlanInput): SyncPlan {
   }
   const resolve = (name: string): string =>
     masters.has(name) ? name : (renamed.get(name) ?? name);
+  // Two masters made from one recipient's contact are the work of two syncs that ran at once:
+  // the first by resource name stays, the other is deleted and its copies follow the first.
   const origins = new Map<string, string>();
-  for (const master of masters.values()) {
+  const duplicates: string[] = [];
+  for (const name of [...masters.keys()].sort()) {
+    const master = masters.get(name) as ContactSnapshot;
     const origin = master.clientData.find((entry) => entry.key === originKey(share.id));
-    if (origin) origins.set(origin.value, master.resourceName);
+    if (!origin) continue;
+    const first = origins.get(origin.value);
+    if (first === undefined) origins.set(origin.value, name);
+    else {
+      masters.delete(name);
+      renamed.set(name, first);
+      duplicates.push(name);
+    }
   }
   const linkTo = (name: string): CopyLink => ({
     shareId: share.id,
@@ -231,6 +246,7 @@ export function planShareSync(input: PlanInput): SyncPlan {
   const plan: SyncPlan = {
     masterCreates: [],
     masterUpdates: [],
+    masterDeletes: duplicates,
     recipients: [],
     labelDeletions: 0,
     labelSize: masters.size,
@@ -243,7 +259,8 @@ export function planShareSync(input: PlanInput): SyncPlan {
     state: RecipientState;
     plan: RecipientPlan;
     copies: Map<string, Linked>;
-    pool: Map<string, ContactSnapshot>;
+    /** The account's unlinked contacts that may be merged, by match key. */
+    pool: Map<string, ContactSnapshot[]>;
     used: Set<ContactSnapshot>;
   }
   const sides: Side[] = [];
@@ -331,9 +348,12 @@ export function planShareSync(input: PlanInput): SyncPlan {
               membership: 'remove',
             });
           }
-        } else
-          for (const key of matchKeys(contact.fields))
-            if (!side.pool.has(key)) side.pool.set(key, contact);
+        } else if (isMergeCandidate(contact))
+          for (const key of matchKeys(contact.fields)) {
+            const candidates = side.pool.get(key);
+            if (candidates) candidates.push(contact);
+            else side.pool.set(key, [contact]);
+          }
         continue;
       }
       const linked = { contact, link };
@@ -347,8 +367,22 @@ export function planShareSync(input: PlanInput): SyncPlan {
         dropCopy(side, linked);
         continue;
       }
-      if (side.copies.has(source)) {
-        recipientPlan.deletes.push(contact.resourceName);
+      const twin = side.copies.get(source);
+      if (twin) {
+        // Two copies of one master (two syncs wrote at once): keep one, preferring a merged
+        // pre-existing contact, which is never deleted, only unlinked.
+        const [keep, extra] =
+          twin.link.merged || !linked.link.merged ? [twin, linked] : [linked, twin];
+        side.copies.set(source, keep);
+        if (extra.link.merged)
+          recipientPlan.writes.push({
+            contact: extra.contact,
+            fields: {},
+            mask: [],
+            link: null,
+            membership: 'remove',
+          });
+        else recipientPlan.deletes.push(extra.contact.resourceName);
         continue;
       }
       side.copies.set(source, linked);
@@ -511,11 +545,10 @@ export function planShareSync(input: PlanInput): SyncPlan {
         revert(side.state.account, name, 'remove');
       let existing: ContactSnapshot | undefined;
       for (const key of matchKeys(desired)) {
-        const candidate = side.pool.get(key);
-        if (candidate && !side.used.has(candidate)) {
-          existing = candidate;
-          break;
-        }
+        existing = side.pool
+          .get(key)
+          ?.find((candidate) => !side.used.has(candidate) && samePerson(desired, candidate.fields));
+        if (existing) break;
       }
       if (existing) {
         side.used.add(existing);
@@ -548,7 +581,7 @@ export function countPlannedWrites(plan: SyncPlan): {
 } {
   let creates = plan.masterCreates.length;
   let updates = plan.masterUpdates.length;
-  let deletes = 0;
+  let deletes = plan.masterDeletes.length;
   for (const recipient of plan.recipients) {
     deletes += recipient.deletes.length;
     for (const write of recipient.writes)
@@ -567,7 +600,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * The owner's writes, in batches: creates first (each with the `new:<n>` names of the masters it
- * creates, in order), then updates.
+ * creates, in order), then updates, then deletions of duplicate masters.
  */
 export function masterWrites(plan: SyncPlan): { write: AccountWrite; refs: string[] }[] {
   return [
@@ -580,6 +613,10 @@ export function masterWrites(plan: SyncPlan): { write: AccountWrite; refs: strin
     })),
     ...chunk(plan.masterUpdates, MAX_WRITE_BATCH).map((updates) => ({
       write: { kind: 'updateContacts', updates } as AccountWrite,
+      refs: [],
+    })),
+    ...chunk(plan.masterDeletes, MAX_DELETE_BATCH).map((resourceNames) => ({
+      write: { kind: 'deleteContacts', resourceNames } as AccountWrite,
       refs: [],
     })),
   ];

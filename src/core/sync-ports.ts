@@ -33,6 +33,12 @@ export interface CallFailure {
 export type ListingOutcome =
   { ok: true; pages: ListingPage[] } | { ok: false; failure: CallFailure };
 
+/**
+ * The reason of a listing that stopped between pages because its deadline came: it is not a
+ * failure of the account, and its pages are never used (the listing guard would refuse them).
+ */
+export const DEADLINE_REACHED = 'DEADLINE_REACHED';
+
 /** A contact group as the engine needs it. */
 export interface GroupSnapshot {
   resourceName: string;
@@ -85,8 +91,15 @@ export type WriteOutcome =
  * Transient errors (429, 500, 503) are retried inside; what comes back is final.
  */
 export interface ContactsGateway {
-  /** Lists each account's contacts: all of them when `syncToken` is null (with a sync token requested), or the changes since it. */
-  listContacts(requests: (AccountRef & { syncToken: string | null })[]): ListingOutcome[];
+  /**
+   * Lists each account's contacts: all of them when `syncToken` is null (with a sync token
+   * requested), or the changes since it. With a `deadline` (epoch ms), no further page is asked
+   * for once it has passed: such a listing comes back as a failure with reason DEADLINE_REACHED.
+   */
+  listContacts(
+    requests: (AccountRef & { syncToken: string | null })[],
+    deadline?: number,
+  ): ListingOutcome[];
   /** Lists each account's contact groups with their clientData. */
   listGroups(requests: AccountRef[]): GroupsOutcome[];
   /** Performs one write in each named account. */

@@ -10,15 +10,16 @@ import {
   type ContactSnapshot,
   type FieldValues,
 } from '../core/contact-model';
-import type {
-  AccountRef,
-  AccountWrite,
-  ContactsGateway,
-  GroupsOutcome,
-  GroupSnapshot,
-  ListingOutcome,
-  ListingPage,
-  WriteOutcome,
+import {
+  DEADLINE_REACHED,
+  type AccountRef,
+  type AccountWrite,
+  type ContactsGateway,
+  type GroupsOutcome,
+  type GroupSnapshot,
+  type ListingOutcome,
+  type ListingPage,
+  type WriteOutcome,
 } from '../core/sync-ports';
 import { GoogleApiError } from './google-error';
 import { PEOPLE_LIMITS, PeopleClient, type ContactGroup, type Person } from './people-client';
@@ -100,18 +101,40 @@ function failureOf(settled: Settled<unknown>): {
 export class PeopleContactsGateway implements ContactsGateway {
   constructor(private readonly transport: GoogleTransport) {}
 
-  listContacts(requests: (AccountRef & { syncToken: string | null })[]): ListingOutcome[] {
-    const calls = requests.map((request) => this.listing(request.token, request.syncToken));
-    return this.transport
-      .runAll(calls)
-      .map((settled) => (settled.ok ? { ok: true, pages: settled.value } : failureOf(settled)));
+  listContacts(
+    requests: (AccountRef & { syncToken: string | null })[],
+    deadline = Number.POSITIVE_INFINITY,
+  ): ListingOutcome[] {
+    const calls = requests.map((request) =>
+      this.listing(request.token, request.syncToken, deadline),
+    );
+    return this.transport.runAll(calls).map((settled): ListingOutcome => {
+      if (!settled.ok) return failureOf(settled);
+      if (settled.value === null)
+        return {
+          ok: false,
+          failure: {
+            httpStatus: 0,
+            status: 'DEADLINE_EXCEEDED',
+            reason: DEADLINE_REACHED,
+            message: 'The listing stopped between pages: the time of this run was up.',
+          },
+        };
+      return { ok: true, pages: settled.value };
+    });
   }
 
-  private *listing(token: string, syncToken: string | null): ApiCall<ListingPage[]> {
+  /** Lists every page; null when the deadline passed before the listing's end. */
+  private *listing(
+    token: string,
+    syncToken: string | null,
+    deadline: number,
+  ): ApiCall<ListingPage[] | null> {
     const client = new PeopleClient(token);
     const pages: ListingPage[] = [];
     let pageToken: string | undefined;
     do {
+      if (pages.length > 0 && this.transport.now() >= deadline) return null;
       const response = yield* client.listConnections({
         personFields: LISTING_PERSON_FIELDS,
         pageSize: PEOPLE_LIMITS.connectionsPage,

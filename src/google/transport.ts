@@ -65,6 +65,11 @@ export class GoogleTransport {
     this.retry = deps.retry ?? DEFAULT_RETRY;
   }
 
+  /** The current time of the transport's clock (epoch ms). */
+  now(): number {
+    return this.deps.clock.now();
+  }
+
   /** Runs one call to its end; throws its GoogleApiError if it fails. */
   run<T>(call: ApiCall<T>): T {
     const [settled] = this.runAll([call]);

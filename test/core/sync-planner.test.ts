@@ -2,7 +2,11 @@
 import {
   fieldHash,
   fingerprint,
+  matchKeys,
+  normalizePhone,
   readLink,
+  samePerson,
+  samePhone,
   sameValues,
   withLink,
   type ContactSnapshot,
@@ -127,6 +131,68 @@ describe('planShareSync', () => {
     expect(write?.contact?.resourceName).toBe('people/own');
     expect(write?.link?.merged).toBe(true);
     expect(write?.membership).toBe('add');
+  });
+
+  it('merges only contacts that carry no other share’s link, and confirms phone matches', () => {
+    const master = person('ann', '+1 (555) 010-1234', {
+      fields: { names: [{ givenName: 'Ann' }], phoneNumbers: [{ value: '+1 (555) 010-1234' }] },
+    });
+    const own = (id: string, phone: string, extra: Partial<ContactSnapshot> = {}) => ({
+      ...person(id, phone),
+      fields: { names: [{ givenName: id }], phoneNumbers: [{ value: phone }] },
+      resourceName: `people/${id}`,
+      memberships: ['contactGroups/myContacts'],
+      ...extra,
+    });
+    const otherShareCopy = own('copy-of-s2', '555-010-1234', {
+      clientData: [{ key: 'sharedContacts:s2', value: 'v1|dave@example.com|people/x|c|' }],
+    });
+    const otherShareMaster = own('master-of-s3', '555 010 1234', {
+      clientData: [{ key: 'sharedContacts:s3:from', value: 'carol@example.com|people/y' }],
+    });
+    const plain = own('plain', '(555) 010-1234 ext. 12');
+    const plan = planShareSync({
+      share,
+      master: [master],
+      recipients: [
+        recipient('bob@example.com', 'edit', [otherShareCopy, otherShareMaster, plain], false),
+      ],
+      masterChanged: null,
+    });
+    expect(plan.merges).toBe(1);
+    expect(plan.recipients[0]?.writes.map((write) => write.contact?.resourceName)).toEqual([
+      'people/plain',
+    ]);
+  });
+
+  it('does not merge two people who share a switchboard number but not an e-mail address', () => {
+    const master = person('ann', '+44 20 7946 0000');
+    const colleague = {
+      ...person('ben', '020 7946 0000'),
+      resourceName: 'people/ben-own',
+      memberships: ['contactGroups/myContacts'],
+    };
+    const plan = planShareSync({
+      share,
+      master: [master],
+      recipients: [recipient('bob@example.com', 'edit', [colleague], false)],
+      masterChanged: null,
+    });
+    expect(plan.merges).toBe(0);
+    expect(plan.recipients[0]?.writes.map((write) => write.contact)).toEqual([null]);
+  });
+
+  it('keeps a merged contact and deletes the plain copy when two copies link one master', () => {
+    const merged = copyOf(a, 'own-ann', 'contactGroups/b', undefined, true);
+    const extra = copyOf(a, 'copy-ann', 'contactGroups/b');
+    const plan = planShareSync({
+      share,
+      master: [a],
+      recipients: [recipient('bob@example.com', 'edit', [extra, merged])],
+      masterChanged: new Set(),
+    });
+    expect(plan.recipients[0]?.deletes).toEqual(['people/copy-ann']);
+    expect(plan.recipients[0]?.writes).toEqual([]);
   });
 
   it('sends an edit recipient’s change to the master and on to the others', () => {
@@ -331,6 +397,33 @@ describe('planShareSync', () => {
       });
     expect(exceedsDeletionGuard(plan(90))).toBe(false);
     expect(exceedsDeletionGuard(plan(89))).toBe(true);
+  });
+});
+
+describe('phone matching', () => {
+  it('normalises numbers: extensions, 00 and trunk prefixes, national and international forms', () => {
+    const key = (value: string) => normalizePhone(value);
+    expect(key('+1 (555) 010-1234 x12')).toEqual({ digits: '15550101234', international: true });
+    expect(key('0044 20 7946 0958')).toEqual({ digits: '442079460958', international: true });
+    expect(key('020 7946 0958')).toEqual({ digits: '2079460958', international: false });
+    expect(key('12 34')).toBeNull();
+    expect(samePhone(key('+44 20 7946 0958')!, key('020 7946 0958')!)).toBe(true);
+    expect(samePhone(key('+1 555 010 1234')!, key('555.010.1234')!)).toBe(true);
+    expect(samePhone(key('+33 1 79 46 09 58')!, key('+44 1 79 46 09 58')!)).toBe(false);
+    expect(samePhone(key('+1 555 010 1234')!, key('7 010 1234')!)).toBe(false);
+  });
+
+  it('takes two contacts for one person by a shared e-mail, or a shared phone without differing e-mails', () => {
+    const phone = (value: string, email?: string): FieldValues => ({
+      phoneNumbers: [{ value }],
+      ...(email ? { emailAddresses: [{ value: email }] } : {}),
+    });
+    expect(samePerson(phone('+1 555 010 1234', 'A@x.test'), phone('1', 'a@x.test'))).toBe(true);
+    expect(samePerson(phone('+1 555 010 1234'), phone('(555) 010-1234', 'b@x.test'))).toBe(true);
+    expect(
+      samePerson(phone('+1 555 010 1234', 'a@x.test'), phone('555 010 1234', 'b@x.test')),
+    ).toBe(false);
+    expect(matchKeys(phone('+1 555 010 1234'))).toEqual(matchKeys(phone('555-010-1234')));
   });
 });
 

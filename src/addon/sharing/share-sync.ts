@@ -1,12 +1,16 @@
 /**
  * This file runs the sync engine for the add-on: slices of one share until a deadline, the
- * bounded sync of every label the user takes part in (homepage, Sync now, hourly trigger), and
- * the ending of a share (its copies removed, then the share revoked). After each slice the share's
- * state is saved for the homepage.
+ * bounded sync of every label the user takes part in (homepage, Sync now, hourly trigger), the
+ * ending of a share (its copies removed, then the share revoked), and the removal of copies left
+ * in the user's own account by shares they no longer take part in. Every sync holds the user's
+ * execution lock, so that two executions of one user never sync at once; after each sync the
+ * share's state is saved for the homepage.
  */
-import type { Clock, HttpClient, KeyValueStore, Sleeper } from '../../core/ports';
+import { linkKey } from '../../core/contact-model';
+import type { Clock, ExecutionLock, HttpClient, KeyValueStore, Sleeper } from '../../core/ports';
 import type { Share } from '../../core/sharing-model';
 import { SyncEngine, type SyncResult } from '../../core/sync-engine';
+import { PeopleClient } from '../../google/people-client';
 import { PeopleContactsGateway } from '../../google/people-gateway';
 import { GoogleTransport } from '../../google/transport';
 import type { BackendClient } from '../backend-client';
@@ -37,12 +41,23 @@ export interface ShareSyncDeps {
   cache: ExpiringCache;
   clock: Clock;
   sleeper: Sleeper;
+  /** The user's execution lock (LockService's user lock in Apps Script). */
+  lock: ExecutionLock;
   ownToken: () => string;
   newId: () => string;
 }
 
 /** A slice is not started with less time than this left: a slice re-reads every account first. */
 export const MIN_SLICE_MS = 3_000;
+/** How long a sync waits for another execution of the same user to let the lock go. */
+export const LOCK_WAIT_MS = 1_000;
+/** Own labels are searched for copies of shares the user left at most this often from the sidebar. */
+export const LEFTOVER_SCAN_INTERVAL_MS = 60 * 60_000;
+const LEFTOVER_SCAN_KEY = 'leftovers:at';
+
+/** What the user is told when another execution of theirs is syncing. */
+export const SYNC_IN_PROGRESS =
+  'Sync in progress: another Shared Contacts window or the hourly sync is syncing your labels right now; it carries on there.';
 
 /** The outcome of syncing one share, with what the user should see. */
 export interface ShareSyncOutcome {
@@ -51,6 +66,11 @@ export interface ShareSyncOutcome {
   state: ShareSyncState | null;
   /** The share has gone (ended, or the user no longer takes part): its local state was removed. */
   gone: boolean;
+  /**
+   * Another execution of the user held the lock: nothing was done, and `result` is a `continue`
+   * whose problem is SYNC_IN_PROGRESS.
+   */
+  busy?: boolean;
 }
 
 /** Syncs shares for the acting user. One instance per execution. */
@@ -89,10 +109,62 @@ export class ShareSync {
   }
 
   /**
-   * Runs slices of a share's sync until it is done or the deadline nears. A share that no longer
-   * exists for the user (ended, or they left it) is forgotten locally.
+   * Runs `work` holding the user's execution lock, waiting for it no longer than the deadline
+   * allows; null when another execution held it throughout.
+   */
+  private locked<T>(deadline: number, work: () => T): T | null {
+    const wait = Math.max(
+      0,
+      Math.min(LOCK_WAIT_MS, deadline - this.deps.clock.now() - MIN_SLICE_MS),
+    );
+    if (!this.deps.lock.tryLock(wait)) return null;
+    try {
+      return work();
+    } finally {
+      this.deps.lock.release();
+    }
+  }
+
+  private busy(shareId: string): ShareSyncOutcome {
+    const result: SyncResult = {
+      shareId,
+      status: 'continue',
+      slice: 0,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      merged: 0,
+      conflicts: [],
+      reverts: [],
+      pendingDeletions: 0,
+      problems: [SYNC_IN_PROGRESS],
+    };
+    return {
+      shareId,
+      result,
+      state: readSyncState(this.deps.store, shareId),
+      gone: false,
+      busy: true,
+    };
+  }
+
+  /**
+   * Runs slices of a share's sync until it is done or the deadline nears, holding the user's
+   * lock; when another execution of the user holds it, nothing is done (`busy`). A share that no
+   * longer exists for the user (ended, or they left it) is forgotten locally.
    */
   syncShare(shareId: string, deadline: number, allowMassDeletion = false): ShareSyncOutcome {
+    return (
+      this.locked(deadline, () => this.syncShareLocked(shareId, deadline, allowMassDeletion)) ??
+      this.busy(shareId)
+    );
+  }
+
+  private syncShareLocked(
+    shareId: string,
+    deadline: number,
+    allowMassDeletion: boolean,
+  ): ShareSyncOutcome {
     if (!this.deps.registry.get(shareId)) {
       forgetShare(this.deps.store, shareId);
       return { shareId, result: null, state: null, gone: true };
@@ -102,17 +174,23 @@ export class ShareSync {
     );
     let result: SyncResult;
     do result = engine.syncShare(shareId, { deadline, allowMassDeletion });
-    while (result.status === 'continue' && result.problems.length === 0 && this.hasTime(deadline));
+    while (this.again(result, deadline));
     const state = stateFromResult(result, this.deps.clock.now());
     writeSyncState(this.deps.store, shareId, state);
     return { shareId, result, state, gone: false };
   }
 
   /**
-   * Runs slices of ending a share (the share as it was): removes the copies it brought into
-   * every account this user synced or it named, then revokes it in the registry.
+   * Runs slices of ending a share (the share as it was), holding the user's lock: removes the
+   * copies it brought into every account this user synced or it named, then revokes it in the
+   * registry. Accounts that only other participants' syncs reached clean themselves up
+   * (`removeLeftovers`) when their users next open Shared Contacts or their hourly sync runs.
    */
   endShare(share: Share, deadline: number): ShareSyncOutcome {
+    return this.locked(deadline, () => this.endShareLocked(share, deadline)) ?? this.busy(share.id);
+  }
+
+  private endShareLocked(share: Share, deadline: number): ShareSyncOutcome {
     const engine = this.engine(
       new ShareMembersDirectory(() => ({
         groups: share.grants.flatMap((grant) =>
@@ -125,7 +203,7 @@ export class ShareSync {
     );
     let result: SyncResult;
     do result = engine.endShare(share, { deadline });
-    while (result.status === 'continue' && result.problems.length === 0 && this.hasTime(deadline));
+    while (this.again(result, deadline));
     if (result.status === 'done' || result.status === 'unchanged') {
       this.deps.registry.revoke(share.id);
       forgetShare(this.deps.store, share.id);
@@ -136,16 +214,82 @@ export class ShareSync {
     return { shareId: share.id, result, state, gone: false };
   }
 
+  /** True when another slice may run: the last one left work, met no problem and time remains. */
+  private again(result: SyncResult, deadline: number): boolean {
+    return (
+      result.status === 'continue' &&
+      result.problems.length === 0 &&
+      result.outOfTime !== true &&
+      this.hasTime(deadline)
+    );
+  }
+
+  /**
+   * Removes from the user's own account the copies of shares they no longer take part in (the
+   * share ended, or they left it) that no one else's sync removed: it looks for their own labels
+   * that carry a share's link, and asks the registry about each share that `current` (the shares
+   * the user takes part in) does not hold. Only a share the registry positively says the user
+   * takes no part in is cleaned; when the registry cannot answer, nothing is touched. Holds the
+   * user's lock. Returns the outcomes of the shares it cleaned.
+   */
+  removeLeftovers(current: ReadonlySet<string>, deadline: number): ShareSyncOutcome[] {
+    return this.locked(deadline, () => this.removeLeftoversLocked(current, deadline)) ?? [];
+  }
+
+  private removeLeftoversLocked(
+    current: ReadonlySet<string>,
+    deadline: number,
+  ): ShareSyncOutcome[] {
+    this.deps.store.set(LEFTOVER_SCAN_KEY, String(this.deps.clock.now()));
+    const groups = this.transport.run(
+      new PeopleClient(this.deps.ownToken()).listAllContactGroups('name,clientData'),
+    );
+    const candidates = new Set<string>();
+    for (const group of groups)
+      for (const entry of group.clientData ?? []) {
+        const shareId = (entry.key ?? '').slice(linkKey('').length);
+        if (
+          (entry.key ?? '') === linkKey(shareId) &&
+          shareId !== '' &&
+          !shareId.includes(':') &&
+          !current.has(shareId)
+        )
+          candidates.add(shareId);
+      }
+    const outcomes: ShareSyncOutcome[] = [];
+    const engine = this.engine(new ShareMembersDirectory(() => ({ groups: [], domains: [] })));
+    for (const shareId of candidates) {
+      if (!this.hasTime(deadline)) break;
+      const share = this.deps.registry.get(shareId);
+      if (share !== null && share.myLevel !== null) continue;
+      let result: SyncResult;
+      do result = engine.removeOwnCopies(shareId, { deadline });
+      while (this.again(result, deadline));
+      if (result.status === 'done') forgetShare(this.deps.store, shareId);
+      outcomes.push({ shareId, result, state: null, gone: result.status === 'done' });
+    }
+    return outcomes;
+  }
+
+  /** True when the sidebar should look for leftovers: never yet, or not for an hour. */
+  private leftoversDue(): boolean {
+    const last = Number(this.deps.store.get(LEFTOVER_SCAN_KEY) ?? 0);
+    return this.deps.clock.now() - last >= LEFTOVER_SCAN_INTERVAL_MS;
+  }
+
   /**
    * Syncs, most urgent first, the labels the user takes part in and the shares they are ending,
-   * until the deadline. Shares synced less than `minIntervalMs` ago (by this execution's clock, which
+   * until the deadline, then (hourly from the sidebar) removes copies of shares they left. When
+   * another execution of the user is syncing, it stops at the first share it finds busy. Shares synced less than `minIntervalMs` ago (by this execution's clock, which
    * may lag the last one's) and up to date or paused are skipped; 0 syncs them all.
    */
   syncAll(shares: VisibleShare[], deadline: number, minIntervalMs = 0): ShareSyncOutcome[] {
     const outcomes: ShareSyncOutcome[] = [];
     for (const share of endingShares(this.deps.store)) {
       if (!this.hasTime(deadline)) return outcomes;
-      outcomes.push(this.endShare(share, deadline));
+      const outcome = this.endShare(share, deadline);
+      outcomes.push(outcome);
+      if (outcome.busy) return outcomes;
     }
     const now = this.deps.clock.now();
     const urgency = (state: ShareSyncState | null): number =>
@@ -166,7 +310,9 @@ export class ShareSync {
     for (const { share } of due) {
       if (!this.hasTime(deadline)) break;
       try {
-        outcomes.push(this.syncShare(share.id, deadline));
+        const outcome = this.syncShare(share.id, deadline);
+        outcomes.push(outcome);
+        if (outcome.busy) return outcomes;
       } catch (error) {
         console.error(`sync of share ${share.id} failed`, error);
         const state: ShareSyncState = {
@@ -178,6 +324,15 @@ export class ShareSync {
         outcomes.push({ shareId: share.id, result: null, state, gone: false });
       }
     }
+    if (this.hasTime(deadline) && (minIntervalMs === 0 || this.leftoversDue()))
+      try {
+        outcomes.push(...this.removeLeftovers(new Set(shares.map((share) => share.id)), deadline));
+      } catch (error) {
+        console.error(
+          'looking for copies of ended shares failed; the next sync tries again',
+          error,
+        );
+      }
     return outcomes;
   }
 

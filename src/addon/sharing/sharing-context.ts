@@ -1,8 +1,9 @@
 /**
  * This file builds, once per execution, what the sharing feature works with: the registry client,
- * the share sync with its Apps Script pieces (OAuth token, user cache, UUIDs), the user's own
+ * the share sync with its Apps Script pieces (OAuth token, user cache, user lock, UUIDs), the user's own
  * People API client, and the hourly sync trigger.
  */
+import type { ExecutionLock } from '../../core/ports';
 import { PeopleClient } from '../../google/people-client';
 import { GoogleTransport } from '../../google/transport';
 import { addonContext, type AddonContext } from '../context';
@@ -43,6 +44,19 @@ class UserCache implements ExpiringCache {
   }
 }
 
+/** LockService's user lock: it keeps apart two executions of the same user, and no one else. */
+class UserLock implements ExecutionLock {
+  private readonly lock = LockService.getUserLock();
+
+  tryLock(waitMs: number): boolean {
+    return this.lock.tryLock(waitMs);
+  }
+
+  release(): void {
+    if (this.lock.hasLock()) this.lock.releaseLock();
+  }
+}
+
 let current: SharingContext | undefined;
 
 /** Returns this execution's sharing context, creating it on first use. */
@@ -63,6 +77,7 @@ export function sharingContext(): SharingContext {
       cache: new UserCache(),
       clock: addon.clock,
       sleeper: addon.sleeper,
+      lock: new UserLock(),
       ownToken,
       newId: () => Utilities.getUuid(),
     }),

@@ -2,7 +2,7 @@
  * This file defines in-memory adapters for the core ports, used by Node tests and the emulator.
  * They are stateful and count calls, so that tests can assert what was done.
  */
-import type { AuditEvent, AuditSink, Clock, ExecutionLock, KeyValueStore, Sleeper } from './ports';
+import type { AuditEvent, AuditSink, Clock, KeyValueStore, Sleeper } from './ports';
 import type { Share } from './sharing-model';
 import type { ShareDirectory } from './sync-ports';
 
@@ -76,32 +76,5 @@ export class MemoryShareDirectory implements ShareDirectory {
   getShare(shareId: string): Share | null {
     this.calls++;
     return this.shares.get(shareId) ?? null;
-  }
-}
-
-/**
- * Execution locks over one shared state, one handle per execution: a handle takes the lock only
- * when no other handle holds it (it never waits: nothing else runs while a test's code does).
- */
-export class MemoryLocks {
-  holder: string | null = null;
-  /** Attempts that found the lock held by another execution. */
-  refusals = 0;
-
-  /** The lock as the named execution sees it. */
-  handle(execution: string): ExecutionLock {
-    return {
-      tryLock: () => {
-        if (this.holder !== null && this.holder !== execution) {
-          this.refusals++;
-          return false;
-        }
-        this.holder = execution;
-        return true;
-      },
-      release: () => {
-        if (this.holder === execution) this.holder = null;
-      },
-    };
   }
 }

@@ -49,6 +49,18 @@ describe('a share that does not fit in one action', () => {
     }
     figures.copiedInAction = partial;
 
+    // Opening the sidebar now must not start listings that cannot end within its budget: the
+    // action learnt how long the listings take, and the homepage leaves the pass to the trigger.
+    const listings = () =>
+      stack.emulator.callCount({ operation: 'people.people.connections.list' });
+    const listed = listings();
+    const sidebar = await stack.home(ERIN);
+    expect(sidebar.run.error).toBeUndefined();
+    figures.homepage = { modelledMs: sidebar.run.modelledMs, listings: listings() - listed };
+    expect(listings() - listed).toBeLessThan(SIZE / 1000);
+    expect(JSON.stringify(sidebar.card)).toContain('Sync in progress');
+    expect(RECIPIENTS.map((user) => stack.contactsOf(user).length)).toEqual(partial);
+
     before = peopleCalls(stack.emulator);
     const run = await stack.trigger(ERIN);
     expect(run.error).toBeUndefined();

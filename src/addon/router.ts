@@ -11,11 +11,15 @@ import {
   UserFacingError,
   type ActionTable,
 } from './actions/action-kit';
-import { renderHomepage, sharingActions } from './actions/sharing-actions';
+import { adminActions } from './actions/admin-actions';
+import { contactActions, renderComposeCard, renderMessageCard } from './actions/contact-actions';
+import { homepageActions, renderHomepage, renderSettings } from './actions/homepage-actions';
+import { sharingActions } from './actions/sharing-actions';
 import { buildSupportCard, supportActions } from './actions/support-actions';
 import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildMessageCard } from './cards/message-card';
+import { MSG } from './messages';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type Card = GoogleAppsScript.Card_Service.Card;
@@ -26,10 +30,7 @@ function renderSafely(surface: string, render: () => Card): Card {
     return render();
   } catch (error) {
     console.error(`${surface} failed`, error);
-    return buildMessageCard(
-      'Something went wrong',
-      'Shared Contacts could not show this page. Try again in a minute.',
-    );
+    return buildMessageCard(MSG.somethingWrong, failureMessage(error, MSG.pageFailure));
   }
 }
 
@@ -38,31 +39,21 @@ export function showHomepage(_event: AddonEvent): Card {
   return renderSafely('homepage', () => renderHomepage());
 }
 
-/** Renders the contextual card for the open Gmail message (the homepage until the message view exists). */
-export function showMessage(_event: AddonEvent): Card {
-  return renderSafely('message', () => renderHomepage());
+/** Renders the contextual card for the open Gmail message: the people on it and their labels. */
+export function showMessage(event: AddonEvent): Card {
+  return renderSafely('message', () => renderMessageCard(event));
 }
 
-/** Renders the compose action card. */
+/** Renders the compose action card: insert a shared label's addresses into the draft. */
 export function showCompose(_event: AddonEvent): Card {
-  return renderSafely('compose', () =>
-    buildMessageCard(
-      'Insert a shared label',
-      'Choose a shared label to add its addresses to this draft.',
-    ),
-  );
+  return renderSafely('compose', () => renderComposeCard());
 }
 
 /** Renders the settings universal action. */
 export function showSettings(
   _event: AddonEvent,
 ): GoogleAppsScript.Card_Service.UniversalActionResponse {
-  const card = renderSafely('settings', () =>
-    buildMessageCard(
-      'Settings',
-      'Contact data stays in Google Contacts; we keep only who shares what with whom.',
-    ),
-  );
+  const card = renderSafely('settings', () => renderSettings());
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([card]).build();
 }
 
@@ -98,15 +89,24 @@ function sendFeedback(event: AddonEvent): ActionResponse {
 const ACTIONS: ActionTable = {
   showAbout: () => pushCard(buildAboutCard()),
   sendFeedback,
+  ...homepageActions,
   ...sharingActions,
+  ...contactActions,
+  ...adminActions,
   ...supportActions,
 };
 
-/** The message a user sees for a failed action: theirs when it is meant for them, a generic one otherwise. */
-function failureMessage(error: unknown): string {
+/** The message a user sees for a failure: theirs when it is meant for them, a generic one otherwise. */
+function failureMessage(error: unknown, generic = MSG.genericFailure): string {
   if (error instanceof UserFacingError) return error.message;
-  if (error instanceof BackendError && error.status < 500) return error.message;
-  return 'Shared Contacts could not do that. Try again in a minute.';
+  if (error instanceof BackendError && error.status < 500) return capitalise(error.message);
+  return generic;
+}
+
+/** The backend's messages start in lower case; a notification starts with a capital and ends with a stop. */
+function capitalise(text: string): string {
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 /** Dispatches a card action by its `action` parameter; failures become a notification. */
@@ -115,7 +115,7 @@ export function handleAction(event: AddonEvent): ActionResponse {
   const action = Object.prototype.hasOwnProperty.call(ACTIONS, name) ? ACTIONS[name] : undefined;
   if (!action) {
     console.error(`Unknown card action "${name}"`);
-    return notify('This button no longer works. Reopen Shared Contacts and try again.');
+    return notify(MSG.staleButton);
   }
   try {
     return action(event);

@@ -22,6 +22,7 @@ import type { BackendServices } from './services';
 import { alerts, normaliseGrants, policies, shares, type Alert } from './stores';
 import { requireOpenSupportSession } from './support-sessions';
 import { buildSupportRoutes } from './support-routes';
+import { buildSidebarRoutes } from './sidebar-routes';
 import type { TenantPolicy } from './schemas';
 
 /** Event types only the backend writes; clients may not send them. */
@@ -708,5 +709,6 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       },
     }),
     ...buildSupportRoutes(services),
+    ...buildSidebarRoutes(services),
   ];
 }

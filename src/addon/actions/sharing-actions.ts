@@ -1,28 +1,39 @@
 /**
- * This file defines the card actions of the sharing feature, dispatched by the router: open a
- * label, share a label (first sync inside the action), add and remove members, stop sharing,
- * "Sync now" for one label or all, and the owner's confirmation of a paused mass deletion. Every
- * handler re-reads the share and the caller's level from the registry (which the backend
- * enforces again); parameters only name things, and a refusal is audited.
+ * This file defines the card actions of shared labels, dispatched by the router: the label card
+ * (contacts with search and paging), the share dialog (suggestions, recipients with a level
+ * each, policy limits, preview, sharing with the first sync inside the action), members (change
+ * a level, remove), leaving, renaming, hidden fields, stopping a share, "Sync now" for a label,
+ * the owner's confirmation of a paused mass deletion, and the hourly trigger. Every handler
+ * re-reads the share and the caller's level from the registry (which the backend enforces
+ * again); parameters only name things, and a refusal is audited.
  */
 import {
+  domainOf,
+  HIDEABLE_FIELDS,
   isLevel,
   levelAllows,
   mayPerform,
+  type HideableField,
   type Level,
   type ShareAction,
   type ShareGrant,
   type ShareTarget,
 } from '../../core/sharing-model';
 import { buildHomepageCard, type OwnLabel } from '../cards/homepage-card';
-import { buildLabelCard, targetAddress } from '../cards/label-card';
-import { buildNewShareCard } from '../cards/new-share-card';
-import { grantableLevels, SHARE_FORM, TARGET_KINDS, type TargetKind } from '../cards/share-form';
+import { buildLabelCard, LABEL_FORM, targetAddress, targetText } from '../cards/label-card';
+import { buildMemberCard, MEMBER_FORM } from '../cards/member-card';
 import {
-  HOMEPAGE_MIN_INTERVAL_MS,
-  HOMEPAGE_SYNC_BUDGET_MS,
-  loadHomepageView,
-} from '../sharing/homepage';
+  buildShareDialog,
+  groupSuggestion,
+  parseRecipientText,
+  personSuggestion,
+  splitRecipientText,
+  SHARE_FORM,
+  type PolicyLimits,
+  type ShareSubject,
+} from '../cards/share-dialog-card';
+import { grantableLevels } from '../cards/share-form';
+import { MSG } from '../messages';
 import { findShareableLabel } from '../sharing/own-labels';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
@@ -35,26 +46,30 @@ import { BackendAuditSink } from '../sharing/sync-adapters';
 import { markEnding, readSyncState } from '../sharing/sync-state';
 import {
   formValue,
+  formValues,
   pushCard,
   requireParameter,
   updateCard,
   UserFacingError,
   type ActionTable,
 } from './action-kit';
+import { ACTION_SYNC_BUDGET_MS, loadHomepage } from './homepage-actions';
+import { readContactsPage, readOwnGroups } from './people-data';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+type Shared = VisibleShare & { myLevel: Level };
 
-/** A card action may run 30 s; the sync inside it stops starting new calls after this long. */
-export const ACTION_SYNC_BUDGET_MS = 25_000;
-/** At most this many addresses per submission of the share form. */
-export const MAX_ADDRESSES = 50;
+/** At most this many recipients per share dialog. */
+export const MAX_RECIPIENTS = 50;
+/** A trigger run may last 6 minutes; its sync stops starting new calls after this long. */
+export const TRIGGER_SYNC_BUDGET_MS = 5 * 60_000;
 
-const EMAIL = /^[^@\s,;]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
+const EMAIL = /^[^@\s,;<>]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
 const DOMAIN = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** Audits a refusal in the caller's tenant (the backend adds who and when), then throws it to the user. */
-function refuse(
+export function refuse(
   context: SharingContext,
   action: string,
   shareId: string | null,
@@ -75,13 +90,12 @@ function refuse(
 }
 
 /** Reads the share an action names and checks that the caller may do `what` on it. */
-function shareFor(
+export function shareFor(
   context: SharingContext,
-  event: AddonEvent,
+  shareId: string,
   action: string,
   what: ShareAction,
-): VisibleShare & { myLevel: Level } {
-  const shareId = requireParameter(event, 'shareId');
+): Shared {
   const share = context.registry.get(shareId);
   if (!share || share.myLevel === null)
     throw new UserFacingError(
@@ -95,156 +109,368 @@ function shareFor(
       'insufficient_level',
       `You may not do that on “${share.labelName}”: your level is “${share.myLevel}”.`,
     );
-  return share as VisibleShare & { myLevel: Level };
+  return share as Shared;
 }
 
-function labelCardFor(context: SharingContext, share: VisibleShare & { myLevel: Level }) {
+/** The tenant policy's limits for the caller, or null when it cannot be read. */
+export function readPolicyLimits(context: SharingContext): PolicyLimits | null {
+  const domain = domainOf(context.addon.user);
+  try {
+    const { policy } = context.addon.backend.request<{
+      policy: {
+        maxLevel: Level;
+        externalSharing: boolean;
+        allowedExternalDomains: string[];
+        whoMayShare: string;
+      };
+    }>('get', `/v1/tenants/${encodeURIComponent(domain)}/policy`);
+    return {
+      domain,
+      maxLevel: policy.maxLevel,
+      externalSharing: policy.externalSharing,
+      allowedExternalDomains: policy.allowedExternalDomains,
+      adminsOnly: policy.whoMayShare === 'admins',
+    };
+  } catch (error) {
+    console.warn('the tenant policy could not be read', error);
+    return null;
+  }
+}
+
+/** The label card of a share, with a page of the contacts of the user's own copy. */
+export function labelCardFor(
+  context: SharingContext,
+  share: Shared,
+  page = 1,
+  search = '',
+): GoogleAppsScript.Card_Service.Card {
+  const group = readOwnGroups(context).groupOf(share, context.addon.user);
+  const user = context.addon.user.toLowerCase();
   return buildLabelCard({
     shareId: share.id,
     name: share.labelName,
     owner: share.owner,
     myLevel: share.myLevel,
     grants: share.grants,
+    hiddenFields: share.hiddenFields,
     state: readSyncState(context.addon.userStore, share.id),
     grantable: mayPerform(share.myLevel, 'share') ? grantableLevels(share.myLevel) : [],
+    contacts: group?.resourceName
+      ? readContactsPage(context, group.resourceName, page, search)
+      : null,
+    directGrant: share.grants.some(
+      (grant) => grant.target.kind === 'user' && grant.target.email.toLowerCase() === user,
+    ),
     now: context.addon.clock.now(),
   });
 }
 
-/** Reads the share form: targets at a level the caller may grant. */
-function readShareForm(
+/** The notification after a sync inside an action. */
+export function syncNotice(outcome: ShareSyncOutcome): string {
+  const result = outcome.result;
+  if (!result) return MSG.sync.gone;
+  switch (result.status) {
+    case 'unchanged':
+      return MSG.sync.upToDate;
+    case 'done':
+      return MSG.sync.done(result.created, result.updated, result.deleted);
+    case 'continue':
+      return MSG.sync.continues;
+    case 'paused':
+      return MSG.sync.pausedNotice(result.pendingDeletions);
+    case 'failed':
+      return MSG.sync.failedNotice(result.problems[0] ?? 'unknown reason');
+  }
+}
+
+/** The deadline of a sync inside a card action. */
+export function actionDeadline(context: SharingContext): number {
+  return context.addon.clock.now() + ACTION_SYNC_BUDGET_MS;
+}
+
+function openLabel(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'openLabel', 'read');
+  const parameters = event.commonEventObject.parameters ?? {};
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(parameters.page ?? '1', 10) || 1));
+  const search = (formValue(event, LABEL_FORM.query) || (parameters.query ?? '')).slice(0, 100);
+  const card = labelCardFor(context, share, page, search);
+  return parameters.replace === '1' ||
+    LABEL_FORM.query in (event.commonEventObject.formInputs ?? {})
+    ? updateCard(card)
+    : pushCard(card);
+}
+
+/** The caller's own shareable label that the action names; a refusal (audited) otherwise. */
+function ownLabelFor(context: SharingContext, resourceName: string, action: string): OwnLabel {
+  const label = findShareableLabel(context.transport, context.ownPeople(), resourceName);
+  if (!label) refuse(context, action, null, 'not_own_label', MSG.share.notOwnLabel);
+  return label;
+}
+
+interface DialogSubject {
+  subject: ShareSubject;
+  labelName: string;
+  contactCount: number;
+  myLevel: Level;
+  share: Shared | null;
+}
+
+function dialogSubject(context: SharingContext, event: AddonEvent, action: string): DialogSubject {
+  const parameters = event.commonEventObject.parameters ?? {};
+  if (parameters.shareId) {
+    const share = shareFor(context, parameters.shareId, action, 'share');
+    const group = readOwnGroups(context).groupOf(share, context.addon.user);
+    return {
+      subject: { shareId: share.id },
+      labelName: share.labelName,
+      contactCount: group?.memberCount ?? 0,
+      myLevel: share.myLevel,
+      share,
+    };
+  }
+  const label = ownLabelFor(context, requireParameter(event, 'labelResourceName'), action);
+  return {
+    subject: { labelResourceName: label.resourceName },
+    labelName: label.name,
+    contactCount: label.memberCount,
+    myLevel: 'owner',
+    share: null,
+  };
+}
+
+/** Checks one grant against the caller's level and the policy; throws what the user must change. */
+function checkGrant(
   context: SharingContext,
-  event: AddonEvent,
   action: string,
   shareId: string | null,
+  grant: ShareGrant,
   myLevel: Level,
-): ShareGrant[] {
-  const kind = formValue(event, SHARE_FORM.kind) || 'user';
-  if (!(TARGET_KINDS as readonly string[]).includes(kind))
-    throw new UserFacingError('Choose whom to share with: people, a group or a domain.');
-  const level = formValue(event, SHARE_FORM.level);
-  if (!isLevel(level) || level === 'owner')
-    throw new UserFacingError('Choose what they may do with the label.');
-  if (!levelAllows(myLevel, level) || !grantableLevels(myLevel).includes(level))
+  policy: PolicyLimits | null,
+): void {
+  const address = targetAddress(grant.target);
+  if (!(grant.target.kind === 'domain' ? DOMAIN : EMAIL).test(address))
+    throw new UserFacingError(
+      grant.target.kind === 'domain' ? MSG.share.notDomain(address) : MSG.share.notAddress(address),
+    );
+  if (!levelAllows(myLevel, grant.level) || grant.level === ('owner' as Level))
     refuse(
       context,
       action,
       shareId,
       'level_above_own',
-      `You may share up to “${grantableLevels(myLevel).slice(-1)[0] ?? 'view'}”, not “${level}”.`,
+      MSG.share.aboveOwn(grantableLevels(myLevel).slice(-1)[0] ?? 'view'),
     );
-  const addresses = [
-    ...new Set(
-      formValue(event, SHARE_FORM.recipients)
-        .split(/[\s,;]+/)
-        .map((address) => address.trim().toLowerCase())
-        .filter((address) => address !== ''),
-    ),
-  ];
-  if (addresses.length === 0) throw new UserFacingError('Enter at least one address.');
-  if (addresses.length > MAX_ADDRESSES)
-    throw new UserFacingError(`Enter at most ${MAX_ADDRESSES} addresses at a time.`);
-  const pattern = (kind as TargetKind) === 'domain' ? DOMAIN : EMAIL;
-  const invalid = addresses.filter((address) => !pattern.test(address));
-  if (invalid.length > 0)
-    throw new UserFacingError(
-      `${(kind as TargetKind) === 'domain' ? 'Not a domain name' : 'Not an e-mail address'}: ${invalid.slice(0, 3).join(', ')}.`,
-    );
-  return addresses.map((address) => ({
-    level: level as ShareGrant['level'],
-    target: (kind === 'domain'
-      ? { kind: 'domain', domain: address }
-      : { kind, email: address }) as ShareTarget,
-  }));
+  if (!policy) return;
+  if (!levelAllows(policy.maxLevel, grant.level))
+    throw new UserFacingError(MSG.share.aboveMax(policy.maxLevel));
+  const domain =
+    grant.target.kind === 'domain' ? grant.target.domain : domainOf(grant.target.email);
+  if (
+    domain !== policy.domain &&
+    (!policy.externalSharing ||
+      (policy.allowedExternalDomains.length > 0 && !policy.allowedExternalDomains.includes(domain)))
+  )
+    throw new UserFacingError(MSG.share.external(domain));
+}
+
+/** Reads the recipients carried in the dialog's parameters, checking each again. */
+function recipientsOf(
+  context: SharingContext,
+  event: AddonEvent,
+  action: string,
+  subject: DialogSubject,
+  policy: PolicyLimits | null,
+): ShareGrant[] {
+  const text = event.commonEventObject.parameters?.recipients ?? '';
+  if (text === '') return [];
+  const entries = text.split(';');
+  if (entries.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
+  return entries.map((entry) => {
+    const [kind, address = '', level = ''] = entry.split('|');
+    if (kind !== 'user' && kind !== 'group' && kind !== 'domain')
+      throw new UserFacingError(MSG.staleButton);
+    if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+    const grant: ShareGrant = {
+      level,
+      target: (kind === 'domain'
+        ? { kind, domain: address }
+        : { kind, email: address }) as ShareTarget,
+    };
+    checkGrant(context, action, subject.share?.id ?? null, grant, subject.myLevel, policy);
+    return grant;
+  });
+}
+
+function dialog(
+  context: SharingContext,
+  subject: DialogSubject,
+  policy: PolicyLimits | null,
+  recipients: ShareGrant[],
+) {
+  return buildShareDialog({
+    subject: subject.subject,
+    labelName: subject.labelName,
+    contactCount: subject.contactCount,
+    recipients,
+    levels: grantableLevels(subject.myLevel, policy?.maxLevel ?? 'manage'),
+    policy,
+  });
+}
+
+function showShareForm(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const subject = dialogSubject(context, event, 'showShareForm');
+  return pushCard(dialog(context, subject, readPolicyLimits(context), []));
 }
 
 function sameTarget(a: ShareTarget, b: ShareTarget): boolean {
   return a.kind === b.kind && targetAddress(a).toLowerCase() === targetAddress(b).toLowerCase();
 }
 
-/** The notification after a sync inside an action. */
-function syncNotice(outcome: ShareSyncOutcome): string {
-  const result = outcome.result;
-  if (!result) return 'This label is no longer shared with you.';
-  switch (result.status) {
-    case 'unchanged':
-      return 'Already up to date.';
-    case 'done':
-      return `Synced: ${result.created} copied, ${result.updated} updated, ${result.deleted} removed.`;
-    case 'continue':
-      return 'Synced part of it; the rest continues automatically within the hour, or press Sync now.';
-    case 'paused':
-      return `Paused: this sync would delete ${result.pendingDeletions} contacts; the owner must confirm.`;
-    case 'failed':
-      return `The sync failed: ${result.problems[0] ?? 'unknown reason'}. Nothing was lost.`;
-  }
+/** The recipients typed into the dialog's field and not added yet, at the chosen kind and level. */
+function typedRecipients(
+  context: SharingContext,
+  event: AddonEvent,
+  action: string,
+  subject: DialogSubject,
+  policy: PolicyLimits | null,
+): ShareGrant[] {
+  const entries = splitRecipientText(formValue(event, SHARE_FORM.recipients));
+  if (entries.length === 0) return [];
+  if (entries.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
+  const chosenKind = formValue(event, SHARE_FORM.kind) || 'user';
+  if (chosenKind !== 'user' && chosenKind !== 'group' && chosenKind !== 'domain')
+    throw new UserFacingError(MSG.staleButton);
+  const level = formValue(event, SHARE_FORM.level);
+  if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+  return entries.map((entry) => {
+    const parsed = parseRecipientText(entry);
+    const kind =
+      parsed.kind ??
+      (chosenKind === 'user' && !parsed.address.includes('@') && DOMAIN.test(parsed.address)
+        ? 'domain'
+        : chosenKind);
+    const grant: ShareGrant = {
+      level,
+      target: (kind === 'domain'
+        ? { kind, domain: parsed.address }
+        : { kind, email: parsed.address }) as ShareTarget,
+    };
+    checkGrant(context, action, subject.share?.id ?? null, grant, subject.myLevel, policy);
+    return grant;
+  });
 }
 
-function deadline(context: SharingContext): number {
-  return context.addon.clock.now() + ACTION_SYNC_BUDGET_MS;
+/** Adds grants to a list, a later grant of the same target replacing an earlier one. */
+function merged(list: ShareGrant[], added: ShareGrant[]): ShareGrant[] {
+  const next = [
+    ...list.filter((grant) => !added.some((other) => sameTarget(grant.target, other.target))),
+    ...added,
+  ];
+  if (next.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
+  return next;
 }
 
-function openLabel(event: AddonEvent): ActionResponse {
+function addRecipient(event: AddonEvent): ActionResponse {
   const context = sharingContext();
-  return pushCard(labelCardFor(context, shareFor(context, event, 'openLabel', 'read')));
+  const subject = dialogSubject(context, event, 'addRecipient');
+  const policy = readPolicyLimits(context);
+  const recipients = recipientsOf(context, event, 'addRecipient', subject, policy);
+  const typed = typedRecipients(context, event, 'addRecipient', subject, policy);
+  if (typed.length === 0) throw new UserFacingError(MSG.share.addFirst);
+  return updateCard(dialog(context, subject, policy, merged(recipients, typed)));
 }
 
-/** The caller's own shareable label that the action names; a refusal (audited) otherwise. */
-function ownLabelFor(context: SharingContext, event: AddonEvent, action: string): OwnLabel {
-  const label = findShareableLabel(
-    context.transport,
-    context.ownPeople(),
-    requireParameter(event, 'labelResourceName'),
-  );
-  if (!label)
-    refuse(
+function removeRecipient(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const subject = dialogSubject(context, event, 'removeRecipient');
+  const policy = readPolicyLimits(context);
+  const recipients = recipientsOf(context, event, 'removeRecipient', subject, policy);
+  const index = Number.parseInt(requireParameter(event, 'index'), 10);
+  return updateCard(
+    dialog(
       context,
-      action,
-      null,
-      'not_own_label',
-      'That label is not one of your own contact labels.',
-    );
-  return label;
-}
-
-function showShareForm(event: AddonEvent): ActionResponse {
-  return pushCard(buildNewShareCard(ownLabelFor(sharingContext(), event, 'showShareForm')));
-}
-
-function createShare(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const label = ownLabelFor(context, event, 'createShare');
-  if (context.registry.mine().some((share) => share.labelResourceName === label.resourceName))
-    throw new UserFacingError(`“${label.name}” is shared already; open it from the homepage.`);
-  const grants = readShareForm(context, event, 'createShare', null, 'owner');
-  const share = context.registry.create({
-    labelResourceName: label.resourceName,
-    labelName: label.name,
-    grants,
-  }) as VisibleShare & { myLevel: Level };
-  ensureHourlyTrigger(context);
-  const outcome = context.sync.syncShare(share.id, deadline(context));
-  return updateCard(labelCardFor(context, share), `Shared “${label.name}”. ${syncNotice(outcome)}`);
-}
-
-function addMembers(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const share = shareFor(context, event, 'addMembers', 'share');
-  const added = readShareForm(context, event, 'addMembers', share.id, share.myLevel);
-  const kept = share.grants.filter(
-    (grant) => !added.some((addition) => sameTarget(grant.target, addition.target)),
+      subject,
+      policy,
+      recipients.filter((_, at) => at !== index),
+    ),
   );
-  const updated = context.registry.setGrants(share, [...kept, ...added]) as VisibleShare & {
-    myLevel: Level;
-  };
-  ensureHourlyTrigger(context);
-  const outcome = context.sync.syncShare(share.id, deadline(context));
-  return updateCard(labelCardFor(context, updated), syncNotice(outcome));
 }
 
-function removeMember(event: AddonEvent): ActionResponse {
+/** Autocomplete of the recipient field: people of the directory and groups of the domain. */
+function suggestRecipients(event: AddonEvent): ActionResponse {
+  const text = splitRecipientText(formValue(event, SHARE_FORM.recipients)).pop() ?? '';
+  const suggestions = CardService.newSuggestions();
+  if (text.length >= 2) {
+    const context = sharingContext();
+    const people = context.transport.run(
+      context.ownPeople().searchDirectoryPeople({
+        query: text,
+        readMask: 'names,emailAddresses',
+        sources: ['DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE'],
+        pageSize: 10,
+      }),
+    );
+    for (const person of people.people ?? []) {
+      const email = person.emailAddresses?.[0]?.value;
+      if (email)
+        suggestions.addSuggestion(personSuggestion(person.names?.[0]?.displayName ?? '', email));
+    }
+    try {
+      const { groups } = context.addon.backend.request<{
+        groups: { email: string; name: string }[];
+      }>('get', `/v1/directory/groups?q=${encodeURIComponent(text)}`);
+      for (const group of groups.slice(0, 10))
+        suggestions.addSuggestion(groupSuggestion(group.name, group.email));
+    } catch (error) {
+      console.warn('group suggestions failed', error);
+    }
+  }
+  return CardService.newSuggestionsResponseBuilder()
+    .setSuggestions(suggestions)
+    .build() as unknown as ActionResponse;
+}
+
+/**
+ * Shares a label of the user's (`createShare`) or an existing share with more people
+ * (`addMembers`): the recipients added in the dialog and those still typed in its field; the
+ * first sync runs inside the action.
+ */
+function shareWith(event: AddonEvent, action: 'createShare' | 'addMembers'): ActionResponse {
   const context = sharingContext();
-  const share = shareFor(context, event, 'removeMember', 'unshare');
+  const subject = dialogSubject(context, event, action);
+  const policy = readPolicyLimits(context);
+  const recipients = merged(
+    recipientsOf(context, event, action, subject, policy),
+    typedRecipients(context, event, action, subject, policy),
+  );
+  if (recipients.length === 0) throw new UserFacingError(MSG.share.addFirst);
+  let share: Shared;
+  if (subject.share) {
+    share = context.registry.setGrants(
+      subject.share,
+      merged(subject.share.grants, recipients),
+    ) as Shared;
+  } else {
+    const labelResourceName = (subject.subject as { labelResourceName: string }).labelResourceName;
+    if (context.registry.mine().some((mine) => mine.labelResourceName === labelResourceName))
+      throw new UserFacingError(MSG.share.alreadyShared(subject.labelName));
+    share = context.registry.create({
+      labelResourceName,
+      labelName: subject.labelName,
+      grants: recipients,
+    }) as Shared;
+  }
+  ensureHourlyTrigger(context);
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
+  const text = subject.share
+    ? syncNotice(outcome)
+    : MSG.share.shared(subject.labelName, syncNotice(outcome));
+  return updateCard(labelCardFor(context, share), text);
+}
+
+function memberOf(share: Shared, event: AddonEvent): ShareGrant {
   const kind = requireParameter(event, 'targetKind');
   const address = requireParameter(event, 'address');
   const grant = share.grants.find(
@@ -252,93 +478,168 @@ function removeMember(event: AddonEvent): ActionResponse {
       candidate.target.kind === kind &&
       targetAddress(candidate.target).toLowerCase() === address.toLowerCase(),
   );
-  if (!grant) throw new UserFacingError(`${address} is not a member of “${share.labelName}”.`);
-  if (!levelAllows(share.myLevel, grant.level))
-    refuse(
-      context,
-      'removeMember',
-      share.id,
-      'level_above_own',
-      `You may not remove ${address}: their level is above yours.`,
-    );
-  const updated = context.registry.setGrants(
-    share,
-    share.grants.filter((candidate) => candidate !== grant),
-  ) as VisibleShare & { myLevel: Level };
-  const outcome = context.sync.syncShare(share.id, deadline(context));
-  return updateCard(
-    labelCardFor(context, updated),
-    `Removed ${address}. ${outcome.result?.status === 'continue' ? 'Their copies are removed in the background.' : syncNotice(outcome)}`,
+  if (!grant) throw new UserFacingError(MSG.member.notMember(address, share.labelName));
+  return grant;
+}
+
+function openMember(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'openMember', 'share');
+  const grant = memberOf(share, event);
+  const policy = readPolicyLimits(context);
+  return pushCard(
+    buildMemberCard({
+      shareId: share.id,
+      labelName: share.labelName,
+      target: grant.target,
+      level: grant.level,
+      grantable: grantableLevels(share.myLevel, policy?.maxLevel ?? 'manage'),
+    }),
   );
 }
 
-function stopSharing(event: AddonEvent): ActionResponse {
+function changeLevel(event: AddonEvent): ActionResponse {
   const context = sharingContext();
-  const share = shareFor(context, event, 'stopSharing', 'deleteLabel');
-  const { myLevel: _myLevel, ...asItWas } = share;
-  markEnding(context.addon.userStore, asItWas);
-  if (share.grants.length > 0) context.registry.setGrants(share, []);
-  const outcome = context.sync.endShare(asItWas, deadline(context));
-  const view = loadHomepageView(context, { syncDeadline: null, minIntervalMs: 0 });
-  const card = buildHomepageCard(view);
-  const text = outcome.gone
-    ? `Stopped sharing “${share.labelName}”; the copies are gone.`
-    : `Stopped sharing “${share.labelName}”; the copies are being removed in the background.`;
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'changeLevel', 'share');
+  const grant = memberOf(share, event);
+  const who = targetText(grant.target);
+  if (!levelAllows(share.myLevel, grant.level))
+    refuse(context, 'changeLevel', share.id, 'level_above_own', MSG.member.aboveYou(who));
+  const level = formValue(event, MEMBER_FORM.level);
+  if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+  checkGrant(
+    context,
+    'changeLevel',
+    share.id,
+    { ...grant, level },
+    share.myLevel,
+    readPolicyLimits(context),
+  );
+  const updated = context.registry.setGrants(
+    share,
+    share.grants.map((candidate) => (candidate === grant ? { ...grant, level } : candidate)),
+  ) as Shared;
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
+  return CardService.newActionResponseBuilder()
+    .setNavigation(CardService.newNavigation().popCard().updateCard(labelCardFor(context, updated)))
+    .setNotification(
+      CardService.newNotification().setText(
+        `${MSG.member.saved(who, level)} ${syncNotice(outcome)}`,
+      ),
+    )
+    .build();
+}
+
+function removeMember(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'removeMember', 'unshare');
+  const grant = memberOf(share, event);
+  const who = targetText(grant.target);
+  if (!levelAllows(share.myLevel, grant.level))
+    refuse(context, 'removeMember', share.id, 'level_above_own', MSG.member.aboveYou(who));
+  const updated = context.registry.setGrants(
+    share,
+    share.grants.filter((candidate) => candidate !== grant),
+  ) as Shared;
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
+  const text =
+    outcome.result?.status === 'continue'
+      ? MSG.member.removedBackground(who)
+      : `${MSG.member.removed(who)} ${syncNotice(outcome)}`;
+  return CardService.newActionResponseBuilder()
+    .setNavigation(
+      CardService.newNavigation()
+        .popToNamedCard('label')
+        .updateCard(labelCardFor(context, updated)),
+    )
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
+}
+
+function homeAfter(context: SharingContext, text: string): ActionResponse {
+  const card = buildHomepageCard(loadHomepage(context, { syncDeadline: null, minIntervalMs: 0 }));
   return CardService.newActionResponseBuilder()
     .setNavigation(CardService.newNavigation().popToRoot().updateCard(card))
     .setNotification(CardService.newNotification().setText(text))
     .build();
 }
 
+function leaveLabel(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'leaveLabel', 'read');
+  context.addon.backend.request('post', `/v1/shares/${encodeURIComponent(share.id)}/leave`);
+  return homeAfter(
+    context,
+    `You left “${share.labelName}”. Its copy is removed at the owner’s next sync.`,
+  );
+}
+
+function renameLabel(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'renameLabel', 'rename');
+  const name = formValue(event, LABEL_FORM.rename);
+  if (name === '' || name.length > 200) throw new UserFacingError(MSG.share.nameFirst);
+  const people = context.ownPeople();
+  const group = context.transport.run(people.getContactGroup(share.labelResourceName, 'name'));
+  context.transport.run(
+    people.updateContactGroup(share.labelResourceName, { name, etag: group.etag }, 'name'),
+  );
+  const updated = {
+    ...(context.addon.backend.request('patch', `/v1/shares/${encodeURIComponent(share.id)}`, {
+      labelName: name,
+    }) as VisibleShare),
+    myLevel: share.myLevel,
+  } as Shared;
+  return updateCard(labelCardFor(context, updated), `Renamed to “${name}”.`);
+}
+
+function saveHiddenFields(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(
+    context,
+    requireParameter(event, 'shareId'),
+    'saveHiddenFields',
+    'hideFields',
+  );
+  const chosen = formValues(event, LABEL_FORM.hidden);
+  const hiddenFields = HIDEABLE_FIELDS.filter((field) => chosen.includes(field)) as HideableField[];
+  const updated = {
+    ...(context.addon.backend.request('patch', `/v1/shares/${encodeURIComponent(share.id)}`, {
+      hiddenFields,
+    }) as VisibleShare),
+    myLevel: share.myLevel,
+  } as Shared;
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
+  return updateCard(labelCardFor(context, updated), `Hidden fields saved. ${syncNotice(outcome)}`);
+}
+
+function stopSharing(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'stopSharing', 'deleteLabel');
+  const { myLevel: _myLevel, ...asItWas } = share;
+  markEnding(context.addon.userStore, asItWas);
+  if (share.grants.length > 0) context.registry.setGrants(share, []);
+  const outcome = context.sync.endShare(asItWas, actionDeadline(context));
+  return homeAfter(
+    context,
+    outcome.gone
+      ? `Stopped sharing “${share.labelName}”; the copies are gone.`
+      : `Stopped sharing “${share.labelName}”; the copies are being removed in the background.`,
+  );
+}
+
 function syncLabel(event: AddonEvent): ActionResponse {
   const context = sharingContext();
-  const share = shareFor(context, event, 'syncLabel', 'read');
-  const outcome = context.sync.syncShare(share.id, deadline(context));
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'syncLabel', 'read');
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
   return updateCard(labelCardFor(context, share), syncNotice(outcome));
 }
 
 function confirmSync(event: AddonEvent): ActionResponse {
   const context = sharingContext();
-  const share = shareFor(context, event, 'confirmSync', 'deleteLabel');
-  const outcome = context.sync.syncShare(share.id, deadline(context), true);
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'confirmSync', 'deleteLabel');
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context), true);
   return updateCard(labelCardFor(context, share), syncNotice(outcome));
-}
-
-function syncNow(_event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const synced: ShareSyncOutcome[] = [];
-  const view = loadHomepageView(context, {
-    syncDeadline: deadline(context),
-    minIntervalMs: 0,
-    synced,
-  });
-  const results = synced.flatMap((outcome) => (outcome.result ? [outcome.result] : []));
-  const changed = results.reduce(
-    (sum, result) => sum + result.created + result.updated + result.deleted,
-    0,
-  );
-  const waiting = [...view.mine, ...view.shared].filter(
-    (row) => row.state && row.state.phase !== 'ok',
-  ).length;
-  const summary =
-    waiting > 0
-      ? `${waiting} ${waiting === 1 ? 'label needs' : 'labels need'} attention; see each label's state.`
-      : 'Every label is up to date.';
-  return updateCard(
-    buildHomepageCard(view),
-    `Synced ${results.length} ${results.length === 1 ? 'label' : 'labels'}, ${changed} ${changed === 1 ? 'change' : 'changes'}. ${summary}`,
-  );
-}
-
-/** Renders the homepage after a bounded sync of the labels that are due. */
-export function renderHomepage(): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
-  return buildHomepageCard(
-    loadHomepageView(context, {
-      syncDeadline: context.addon.clock.now() + HOMEPAGE_SYNC_BUDGET_MS,
-      minIntervalMs: HOMEPAGE_MIN_INTERVAL_MS,
-    }),
-  );
 }
 
 /** The time-driven trigger: syncs every label the user takes part in, within a trigger run. */
@@ -356,18 +657,22 @@ export function runSyncTrigger(): void {
   );
 }
 
-/** A trigger run may last 6 minutes; its sync stops starting new calls after this long. */
-export const TRIGGER_SYNC_BUDGET_MS = 5 * 60_000;
-
 /** The sharing feature's card actions by name. */
 export const sharingActions: ActionTable = {
   openLabel,
   showShareForm,
-  createShare,
-  addMembers,
+  addRecipient,
+  removeRecipient,
+  suggestRecipients,
+  createShare: (event) => shareWith(event, 'createShare'),
+  addMembers: (event) => shareWith(event, 'addMembers'),
+  openMember,
+  changeLevel,
   removeMember,
+  leaveLabel,
+  renameLabel,
+  saveHiddenFields,
   stopSharing,
   syncLabel,
   confirmSync,
-  syncNow,
 };

@@ -1,12 +1,14 @@
 /**
- * This file defines the homepage card: the labels the user shares and those shared with them,
- * each with its sync state, "Sync now", and the user's own labels that they may share.
+ * This file defines the homepage card (Gmail, Calendar, Drive): search across shared contacts,
+ * the labels the user shares and those shared with them (owner, level, figures and sync state),
+ * their own labels to share, a new label, and "Sync now".
  */
 import type { Level } from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
+import { count, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';
-import { levelLabel } from './share-form';
 import { describeSyncState } from './sync-state-text';
+import { actionButton, buttons, paragraph, row, section, textField } from './widgets';
 
 /** A shared label as a homepage row. */
 export interface LabelRow {
@@ -14,9 +16,13 @@ export interface LabelRow {
   name: string;
   owner: string;
   myLevel: Level;
-  /** Who it is shared with, e.g. "bob@example.com and 1 group". */
+  /** Who it is shared with, e.g. "bob@example.com and 1 more". */
   audience: string;
   state: ShareSyncState | null;
+  /** Grants of the share (people, groups, domains). */
+  members?: number;
+  /** Contacts in the user's own copy (or master); null when there is none yet. */
+  contacts?: number | null;
 }
 
 /** One of the user's own contact labels, not shared yet. */
@@ -34,92 +40,109 @@ export interface HomepageView {
   now: number;
   /** A line at the top, e.g. when the service could not be reached. */
   notice?: string;
+  /** Show a line when labels need attention (the user's notification setting). */
+  flagAttention?: boolean;
 }
 
 /** Rows shown per list; the rest are counted. */
 export const MAX_ROWS = 40;
 
-function rowWidget(row: LabelRow, topLabel: string, now: number) {
-  return CardService.newDecoratedText()
-    .setTopLabel(topLabel)
-    .setText(row.name)
-    .setBottomLabel(describeSyncState(row.state, now))
-    .setWrapText(true)
-    .setOnClickAction(routerAction('openLabel', { shareId: row.shareId }));
+/** Form field names of the homepage. */
+export const HOME_FORM = { query: 'query', newLabel: 'newLabel' } as const;
+
+function labelRow(view: HomepageView, label: LabelRow, top: string) {
+  const figures =
+    label.members === undefined
+      ? ''
+      : `${MSG.home.figures(label.contacts ?? null, label.members)}\n`;
+  return row(label.name, {
+    top,
+    bottom: `${figures}${describeSyncState(label.state, view.now, label.contacts ?? null)}`,
+    onClick: routerAction('openLabel', { shareId: label.shareId }),
+  });
 }
 
-function addRows(
-  section: GoogleAppsScript.Card_Service.CardSection,
-  rows: LabelRow[],
-  topLabel: (row: LabelRow) => string,
+function listSection(
+  header: string,
+  view: HomepageView,
+  labels: LabelRow[],
+  top: (label: LabelRow) => string,
   empty: string,
-  now: number,
-): GoogleAppsScript.Card_Service.CardSection {
-  if (rows.length === 0) return section.addWidget(CardService.newTextParagraph().setText(empty));
-  for (const row of rows.slice(0, MAX_ROWS)) section.addWidget(rowWidget(row, topLabel(row), now));
-  if (rows.length > MAX_ROWS)
-    section.addWidget(
-      CardService.newTextParagraph().setText(`… and ${rows.length - MAX_ROWS} more.`),
-    );
-  return section;
+) {
+  const built = section(header);
+  if (labels.length === 0) return built.addWidget(paragraph(empty));
+  for (const label of labels.slice(0, MAX_ROWS)) built.addWidget(labelRow(view, label, top(label)));
+  if (labels.length > MAX_ROWS) built.addWidget(paragraph(MSG.home.more(labels.length - MAX_ROWS)));
+  return built;
+}
+
+/** True when a label's state asks the user to do something. */
+export function needsAttention(label: LabelRow): boolean {
+  return label.state?.phase === 'paused' || label.state?.phase === 'failed';
 }
 
 /** Builds the homepage card shown in Gmail, Calendar and Drive. */
 export function buildHomepageCard(view: HomepageView): GoogleAppsScript.Card_Service.Card {
   const card = CardService.newCardBuilder().setHeader(
-    CardService.newCardHeader().setTitle('Shared Contacts'),
+    CardService.newCardHeader().setTitle(MSG.appName),
   );
-  if (view.notice)
-    card.addSection(
-      CardService.newCardSection().addWidget(CardService.newTextParagraph().setText(view.notice)),
-    );
+  const waiting = [...view.mine, ...view.shared].filter(needsAttention).length;
+  const notices = [
+    ...(view.notice ? [view.notice] : []),
+    ...(view.flagAttention && waiting > 0 ? [MSG.home.attention(waiting)] : []),
+  ];
+  if (notices.length > 0) card.addSection(section(null, ...notices.map((text) => paragraph(text))));
   card.addSection(
-    addRows(
-      CardService.newCardSection().setHeader('My shared labels'),
+    section(
+      null,
+      textField(HOME_FORM.query, MSG.home.searchTitle, MSG.home.searchHint),
+      buttons(actionButton(MSG.home.searchButton, 'searchContacts')),
+    ),
+  );
+  card.addSection(
+    listSection(
+      MSG.home.mine,
+      view,
       view.mine,
-      (row) => `Shared with ${row.audience}`,
-      'You have not shared a label yet. Choose one of your labels below.',
-      view.now,
+      (label) => MSG.home.sharedWith(label.audience),
+      MSG.home.noMine,
     ),
   );
   card.addSection(
-    addRows(
-      CardService.newCardSection().setHeader('Shared with me'),
+    listSection(
+      MSG.home.shared,
+      view,
       view.shared,
-      (row) => `From ${row.owner} · ${levelLabel(row.myLevel)}`,
-      'No labels are shared with you yet.',
-      view.now,
+      (label) => MSG.home.from(label.owner, label.myLevel),
+      MSG.home.noShared,
     ),
   );
-  const own = CardService.newCardSection().setHeader('Share one of my labels');
-  if (view.ownLabels.length === 0)
-    own.addWidget(
-      CardService.newTextParagraph().setText(
-        'You have no unshared contact labels. Create one in Google Contacts, then come back.',
-      ),
-    );
+  const own = section(MSG.home.ownLabels);
+  if (view.ownLabels.length === 0) own.addWidget(paragraph(MSG.home.noOwnLabels));
   for (const label of view.ownLabels.slice(0, MAX_ROWS))
     own.addWidget(
-      CardService.newDecoratedText()
-        .setText(label.name)
-        .setBottomLabel(`${label.memberCount} ${label.memberCount === 1 ? 'contact' : 'contacts'}`)
-        .setButton(
-          CardService.newTextButton()
-            .setText('Share')
-            .setOnClickAction(
-              routerAction('showShareForm', { labelResourceName: label.resourceName }),
-            ),
-        ),
+      row(label.name, {
+        bottom: count(label.memberCount, 'contact'),
+        button: actionButton(MSG.home.share, 'showShareForm', {
+          labelResourceName: label.resourceName,
+        }),
+      }),
     );
+  own.addWidget(textField(HOME_FORM.newLabel, MSG.home.createTitle, MSG.home.createHint));
+  own.addWidget(buttons(actionButton(MSG.home.createButton, 'createLabel')));
   card.addSection(own);
   return card
     .setFixedFooter(
       CardService.newFixedFooter()
         .setPrimaryButton(
-          CardService.newTextButton().setText('Sync now').setOnClickAction(routerAction('syncNow')),
+          CardService.newTextButton()
+            .setText(MSG.home.syncNow)
+            .setOnClickAction(routerAction('syncNow')),
         )
         .setSecondaryButton(
-          CardService.newTextButton().setText('About').setOnClickAction(routerAction('showAbout')),
+          CardService.newTextButton()
+            .setText(MSG.home.settings)
+            .setOnClickAction(routerAction('showSettings')),
         ),
     )
     .build();

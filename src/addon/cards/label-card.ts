@@ -1,16 +1,54 @@
 /**
- * This file defines the card of one shared label: its sync state with "Sync now", its members
- * and their levels, and for those who may manage it the share form, removal of members and, for
- * the owner, stopping the share.
+ * This file defines the card of one shared label: its sync state, a page of its contacts with
+ * search and paging, adding a contact, its members and their levels, sharing with more people,
+ * leaving it, and for the owner renaming, hidden fields and stopping the share.
  */
-import type { Level, ShareGrant, ShareTarget } from '../../core/sharing-model';
+import {
+  HIDEABLE_FIELDS,
+  mayPerform,
+  type HideableField,
+  type Level,
+  type ShareGrant,
+  type ShareTarget,
+} from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
+import { LEVEL_NAMES, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';
-import { addShareFormWidgets, levelLabel } from './share-form';
 import { describeSyncState } from './sync-state-text';
+import { actionButton, buttons, paragraph, row, section, textField } from './widgets';
 
 /** The name of the label card in the card stack. */
 export const LABEL_CARD_NAME = 'label';
+
+/** Contacts per page of the label card. */
+export const CONTACTS_PER_PAGE = 20;
+
+/** Form field names of the label card. */
+export const LABEL_FORM = {
+  query: 'labelQuery',
+  givenName: 'givenName',
+  familyName: 'familyName',
+  email: 'email',
+  phone: 'phone',
+  rename: 'labelName',
+  hidden: 'hiddenFields',
+} as const;
+
+/** A contact as a row of the label card. */
+export interface ContactRow {
+  resourceName: string;
+  name: string;
+  detail: string;
+}
+
+/** One page of the label's contacts, as the user's own copy holds them. */
+export interface ContactsPage {
+  rows: ContactRow[];
+  /** 1-based. */
+  page: number;
+  total: number;
+  query: string;
+}
 
 /** What the label card shows. */
 export interface LabelView {
@@ -19,9 +57,14 @@ export interface LabelView {
   owner: string;
   myLevel: Level;
   grants: ShareGrant[];
+  hiddenFields: HideableField[];
   state: ShareSyncState | null;
   /** Levels the user may grant; empty when they may not share. */
   grantable: Level[];
+  /** Null when the user has no copy yet. */
+  contacts: ContactsPage | null;
+  /** True when the user holds the label through their own user grant (so they may leave it). */
+  directGrant: boolean;
   now: number;
 }
 
@@ -30,89 +73,153 @@ export function targetAddress(target: ShareTarget): string {
   return target.kind === 'domain' ? target.domain : target.email;
 }
 
-function targetText(target: ShareTarget): string {
-  if (target.kind === 'group') return `${target.email} (group)`;
-  if (target.kind === 'domain') return `Everyone at ${target.domain}`;
+/** How a target reads on a card. */
+export function targetText(target: ShareTarget): string {
+  if (target.kind === 'group') return MSG.label.group(target.email);
+  if (target.kind === 'domain') return MSG.label.domain(target.domain);
   return target.email;
+}
+
+function contactsSection(view: LabelView, page: ContactsPage) {
+  const built = section(MSG.label.contacts);
+  built.addWidget(textField(LABEL_FORM.query, MSG.label.searchHint, '', page.query));
+  built.addWidget(
+    buttons(actionButton(MSG.home.searchButton, 'openLabel', { shareId: view.shareId })),
+  );
+  if (page.rows.length === 0)
+    built.addWidget(paragraph(page.query ? MSG.label.noMatches(page.query) : MSG.label.noContacts));
+  for (const contact of page.rows)
+    built.addWidget(
+      row(contact.name, {
+        bottom: contact.detail,
+        onClick: routerAction('openContact', {
+          resourceName: contact.resourceName,
+          shareId: view.shareId,
+        }),
+      }),
+    );
+  const pages = Math.max(1, Math.ceil(page.total / CONTACTS_PER_PAGE));
+  if (pages > 1) {
+    built.addWidget(paragraph(MSG.label.page(page.page, pages, page.total)));
+    const paging = CardService.newButtonSet();
+    const at = (target: number) =>
+      routerAction('openLabel', {
+        shareId: view.shareId,
+        page: String(target),
+        ...(page.query ? { query: page.query } : {}),
+        replace: '1',
+      });
+    if (page.page > 1)
+      paging.addButton(
+        CardService.newTextButton()
+          .setText(MSG.label.previous)
+          .setOnClickAction(at(page.page - 1)),
+      );
+    if (page.page < pages)
+      paging.addButton(
+        CardService.newTextButton()
+          .setText(MSG.label.next)
+          .setOnClickAction(at(page.page + 1)),
+      );
+    built.addWidget(paging);
+  }
+  return built;
+}
+
+function membersSection(view: LabelView) {
+  const mayManage = view.grantable.length > 0;
+  const built = section(MSG.label.members, row(view.owner, { bottom: MSG.label.owner }));
+  for (const grant of view.grants) {
+    const canChange = mayManage && view.grantable.includes(grant.level);
+    built.addWidget(
+      row(targetText(grant.target), {
+        bottom: LEVEL_NAMES[grant.level],
+        ...(canChange
+          ? {
+              button: actionButton(MSG.label.change, 'openMember', {
+                shareId: view.shareId,
+                targetKind: grant.target.kind,
+                address: targetAddress(grant.target),
+              }),
+            }
+          : {}),
+      }),
+    );
+  }
+  if (view.grants.length === 0) built.addWidget(paragraph(MSG.label.notShared));
+  if (mayManage)
+    built.addWidget(
+      buttons(actionButton(MSG.label.shareMore, 'showShareForm', { shareId: view.shareId })),
+    );
+  return built;
+}
+
+function ownerSection(view: LabelView) {
+  const hidden = CardService.newSelectionInput()
+    .setType(CardService.SelectionInputType.CHECK_BOX)
+    .setFieldName(LABEL_FORM.hidden)
+    .setTitle(MSG.label.hidden);
+  for (const field of HIDEABLE_FIELDS)
+    hidden.addItem(MSG.fields[field] ?? field, field, view.hiddenFields.includes(field));
+  return section(
+    MSG.label.ownerSection,
+    textField(LABEL_FORM.rename, MSG.label.rename, '', view.name),
+    buttons(actionButton(MSG.label.renameButton, 'renameLabel', { shareId: view.shareId })),
+    hidden,
+    paragraph(MSG.label.hiddenHint),
+    buttons(actionButton(MSG.label.saveHidden, 'saveHiddenFields', { shareId: view.shareId })),
+    paragraph(MSG.label.transferHint),
+    paragraph(MSG.label.stopHint),
+    buttons(actionButton(MSG.label.stopSharing, 'stopSharing', { shareId: view.shareId })),
+  );
 }
 
 /** Builds the label card. */
 export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.Card {
-  const mayManage = view.grantable.length > 0;
-  const sync = CardService.newCardSection()
-    .setHeader('Sync')
-    .addWidget(CardService.newTextParagraph().setText(describeSyncState(view.state, view.now)));
-  const buttons = CardService.newButtonSet().addButton(
-    CardService.newTextButton()
-      .setText('Sync now')
-      .setOnClickAction(routerAction('syncLabel', { shareId: view.shareId })),
+  const sync = section(
+    MSG.label.syncSection,
+    paragraph(describeSyncState(view.state, view.now, view.contacts?.total ?? null)),
+  );
+  const syncButtons = buttons(
+    actionButton(MSG.home.syncNow, 'syncLabel', { shareId: view.shareId }),
   );
   if (view.state?.phase === 'paused' && view.myLevel === 'owner')
-    buttons.addButton(
+    syncButtons.addButton(
       CardService.newTextButton()
-        .setText('Confirm deletions')
+        .setText(MSG.label.confirmDeletions)
         .setOnClickAction(routerAction('confirmSync', { shareId: view.shareId })),
     );
-  sync.addWidget(buttons);
-
-  const members = CardService.newCardSection()
-    .setHeader('Members')
-    .addWidget(CardService.newDecoratedText().setText(view.owner).setBottomLabel('Owner'));
-  for (const grant of view.grants) {
-    const row = CardService.newDecoratedText()
-      .setText(targetText(grant.target))
-      .setBottomLabel(levelLabel(grant.level))
-      .setWrapText(true);
-    if (mayManage && view.grantable.includes(grant.level))
-      row.setButton(
-        CardService.newTextButton()
-          .setText('Remove')
-          .setOnClickAction(
-            routerAction('removeMember', {
-              shareId: view.shareId,
-              targetKind: grant.target.kind,
-              address: targetAddress(grant.target),
-            }),
-          ),
-      );
-    members.addWidget(row);
-  }
-  if (view.grants.length === 0)
-    members.addWidget(CardService.newTextParagraph().setText('Not shared with anyone yet.'));
+  sync.addWidget(syncButtons);
 
   const card = CardService.newCardBuilder()
     .setName(LABEL_CARD_NAME)
     .setHeader(
       CardService.newCardHeader()
         .setTitle(view.name)
-        .setSubtitle(`Owner ${view.owner} · you: ${levelLabel(view.myLevel)}`),
+        .setSubtitle(MSG.label.subtitle(view.owner, view.myLevel, view.contacts?.total ?? null)),
     )
-    .addSection(sync)
-    .addSection(members);
-  if (mayManage)
+    .addSection(sync);
+  if (view.contacts) card.addSection(contactsSection(view, view.contacts));
+  if (view.contacts && mayPerform(view.myLevel, 'addContact'))
     card.addSection(
-      addShareFormWidgets(
-        CardService.newCardSection().setHeader('Share with more people'),
-        view.grantable,
-        routerAction('addMembers', { shareId: view.shareId }),
+      section(
+        MSG.label.addContact,
+        textField(LABEL_FORM.givenName, MSG.label.givenName),
+        textField(LABEL_FORM.familyName, MSG.label.familyName),
+        textField(LABEL_FORM.email, MSG.label.email),
+        textField(LABEL_FORM.phone, MSG.label.phone),
+        buttons(actionButton(MSG.label.add, 'addContact', { shareId: view.shareId })),
       ),
     );
-  if (view.myLevel === 'owner')
+  card.addSection(membersSection(view));
+  if (view.myLevel === 'owner') card.addSection(ownerSection(view));
+  else if (view.directGrant)
     card.addSection(
-      CardService.newCardSection()
-        .setHeader('Stop sharing')
-        .addWidget(
-          CardService.newTextParagraph().setText(
-            'Removes the copies from everyone else’s contacts. Your own label and contacts stay.',
-          ),
-        )
-        .addWidget(
-          CardService.newButtonSet().addButton(
-            CardService.newTextButton()
-              .setText('Stop sharing')
-              .setOnClickAction(routerAction('stopSharing', { shareId: view.shareId })),
-          ),
-        ),
+      section(
+        null,
+        paragraph(MSG.label.leaveHint),
+        buttons(actionButton(MSG.label.leave, 'leaveLabel', { shareId: view.shareId })),
+      ),
     );
   return card.build();
 }

@@ -44,4 +44,11 @@ export interface WorkspaceEmulatorFacade extends ApiHandler {
   /** Signs ID tokens as accounts.google.com; its certs() are what the backend trusts. */
   readonly idTokens: import('./id-token-issuer').IdTokenIssuer;
   readonly clock: VirtualClock;
+  /** Puts a message into a user's mailbox, for GmailApp to read (gmail-messages.ts). */
+  putGmailMessage(owner: string, message: import('./gmail-messages').GmailMessageRecord): void;
+  /** Reads a message with a per-message access token; throws GmailAccessError when refused. */
+  readGmailMessage(
+    accessToken: string,
+    messageId: string,
+  ): import('./gmail-messages').GmailMessageRecord;
 }

@@ -17,6 +17,7 @@ export type {
   WorkspaceEmulatorFacade,
 } from './contract';
 export { PEOPLE_LIMITS } from './people-api';
+export { MESSAGE_SCOPES, type GmailMessageRecord } from './gmail-messages';
 export { DIRECTORY_LIMITS } from './directory-api';
 
 /** Creates an in-memory Workspace emulator, optionally seeded with a generated Workspace. */

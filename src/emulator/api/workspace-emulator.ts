@@ -19,6 +19,7 @@ import {
   notFound,
   unauthenticated,
 } from './google-errors';
+import { GmailMessageStore, readMessageWithGrant, type GmailMessageRecord } from './gmail-messages';
 import { IdTokenIssuer } from './id-token-issuer';
 import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
 import { PEOPLE_LIMITS, peopleRoutes, type PeopleSettings } from './people-api';
@@ -83,6 +84,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     maxContactsPerAccount: PEOPLE_LIMITS.contactsPerAccount,
   };
   private store = new WorkspaceStore();
+  private readonly gmail = new GmailMessageStore();
   private readonly oauth: OAuthState;
   private routes: Route[] = [];
   private readonly control: Route[];
@@ -115,9 +117,20 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     return this.oauth.mint(email, scopes, lifetimeSeconds);
   }
 
+  /** Puts a message into a user's mailbox, for GmailApp to read. */
+  putGmailMessage(owner: string, message: GmailMessageRecord): void {
+    this.gmail.put(owner, message);
+  }
+
+  /** Reads a message with a per-message access token; throws GmailAccessError when refused. */
+  readGmailMessage(accessToken: string, messageId: string): GmailMessageRecord {
+    return readMessageWithGrant(this.gmail, this.oauth.lookup(accessToken), messageId);
+  }
+
   /** Forgets the whole Workspace, tokens, accounts, grants, counters, faults and settings. */
   reset(): void {
     this.store = new WorkspaceStore();
+    this.gmail.clear();
     this.oauth.reset();
     this.traffic.reset();
     this.peopleSettings.syncVisibilityDelayMs = 0;

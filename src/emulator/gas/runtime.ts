@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import type { WorkspaceEmulatorFacade } from '../api/contract';
+import { MESSAGE_SCOPES } from '../api/gmail-messages';
 import type { ScriptResult } from './card-service';
 import {
   CacheStores,
@@ -224,6 +225,17 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
             hostedDomain: domain === 'gmail.com' ? undefined : domain,
           }),
         );
+      },
+      gmailMessage: (accessToken: string, messageId: string) => {
+        if (!MESSAGE_SCOPES.some((scope) => manifest.oauthScopes.includes(scope)))
+          throw new ScriptFacingError(
+            'GmailApp.getMessageById needs a gmail.addons.current.message scope in the manifest.',
+          );
+        try {
+          return instant(api.readGmailMessage(accessToken, messageId));
+        } catch (error) {
+          throw new ScriptFacingError(error instanceof Error ? error.message : String(error));
+        }
       },
       triggerCreate: (spec: Omit<TriggerRecord, 'id' | 'user' | 'eventType'>) =>
         instant(state.triggers.create(exec().user, spec)),

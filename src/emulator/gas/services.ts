@@ -1,7 +1,8 @@
 /**
  * This file defines the Apps Script service fakes that live in the script's worker and reach the
  * host's shared state through synchronous calls: PropertiesService, CacheService, LockService,
- * Session, ScriptApp, UrlFetchApp (with HTTPResponse), Logger and console.
+ * Session, ScriptApp, UrlFetchApp (with HTTPResponse), GmailApp (the open message's headers, read
+ * with the event's per-message token), Logger and console.
  */
 import { format } from 'node:util';
 import type { Provides } from './card-service';
@@ -417,6 +418,64 @@ function createScriptApp(host: HostCall, scriptId: string) {
   });
 }
 
+/** A message's headers as the host returns them (src/emulator/api/gmail-messages.ts). */
+interface MessageHeaders {
+  id: string;
+  threadId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  date: number;
+}
+
+/** GmailMessage: the header getters an add-on with the message metadata scope may use. */
+class GmailMessageFake {
+  constructor(private readonly headers: MessageHeaders) {}
+  getId(): string {
+    return this.headers.id;
+  }
+  getFrom(): string {
+    return this.headers.from;
+  }
+  getTo(): string {
+    return this.headers.to.join(', ');
+  }
+  getCc(): string {
+    return this.headers.cc.join(', ');
+  }
+  getSubject(): string {
+    return this.headers.subject;
+  }
+  getDate(): Date {
+    return new Date(this.headers.date);
+  }
+  toString(): string {
+    return 'GmailMessage';
+  }
+}
+
+/**
+ * GmailApp as a Gmail add-on with only `gmail.addons.current.message.*` scopes sees it: the
+ * event's per-message token must be set first, then getMessageById reads that message.
+ */
+function createGmailApp(host: HostCall) {
+  let messageToken: string | undefined;
+  return Object.freeze({
+    setCurrentMessageAccessToken(accessToken: unknown): void {
+      if (typeof accessToken !== 'string' || accessToken === '')
+        throw scriptException('Invalid argument: accessToken');
+      messageToken = accessToken;
+    },
+    getMessageById(id: unknown): GmailMessageFake {
+      if (typeof id !== 'string' || id === '') throw scriptException('Invalid argument: id');
+      if (messageToken === undefined)
+        throw scriptException('Access denied: : Missing access token for per message scope');
+      return new GmailMessageFake(host('gmailMessage', messageToken, id) as MessageHeaders);
+    },
+  });
+}
+
 function createSession(identity: ExecutionIdentity) {
   const user = Object.freeze({ getEmail: () => identity.user, toString: () => identity.user });
   return Object.freeze({
@@ -485,6 +544,7 @@ export function createServiceGlobals(
     Session: createSession(identity),
     ScriptApp: createScriptApp(host, scriptId),
     UrlFetchApp: createUrlFetchApp(host),
+    GmailApp: createGmailApp(host),
     ...createLogging(logs),
   };
 }

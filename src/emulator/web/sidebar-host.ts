@@ -58,6 +58,7 @@ const surfaceSchema = z.object({
   user: z.string().email(),
   host: z.enum(['homepage', 'message', 'compose', 'calendar', 'drive']),
   sender: z.string().email().optional(),
+  senderName: z.string().max(100).optional(),
   recipients: z.array(z.string().email()).max(100).optional(),
   locale: z.string().max(20).optional(),
   timeZone: z.string().max(60).optional(),
@@ -118,6 +119,15 @@ export async function startSidebarHost(options: SidebarHostOptions): Promise<Sid
         if (!trigger) throw new BadRequest('The manifest has no Gmail contextual trigger.');
         const sender = surface.sender ?? context.senders[0] ?? surface.user;
         const messageId = `msg-${Buffer.from(sender).toString('hex').slice(0, 16)}`;
+        api.putGmailMessage(surface.user, {
+          id: messageId,
+          threadId: messageId,
+          from: surface.senderName ? `${surface.senderName} <${sender}>` : sender,
+          to: [surface.user],
+          cc: surface.recipients ?? [],
+          subject: `A message from ${surface.senderName ?? sender}`,
+          date: api.clock.now(),
+        });
         const accessToken = api.mintAccessToken(surface.user, [MESSAGE_SCOPE]);
         return {
           functionName: trigger,

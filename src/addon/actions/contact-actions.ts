@@ -1,0 +1,518 @@
+/**
+ * This file defines the card actions about single contacts: the contact card (every synced field,
+ * the shared labels it is in, editing within the user's level), adding a contact to a label from
+ * the label card or from an open message's headers, the Gmail contextual card, and the compose
+ * action that inserts a label's addresses into the draft.
+ */
+import { linkKey } from '../../core/contact-model';
+import { levelAllows, mayPerform, type Level } from '../../core/sharing-model';
+import { GoogleApiError } from '../../google/google-error';
+import type { Person } from '../../google/people-client';
+import { describeAudience } from '../cards/audience';
+import {
+  buildChooseContactsCard,
+  buildComposeCard,
+  COMPOSE_FORM,
+  DRAFT_FIELDS,
+  type DraftField,
+} from '../cards/compose-card';
+import { buildContactCard, CONTACT_FORM, type ContactShare } from '../cards/contact-card';
+import { LABEL_FORM } from '../cards/label-card';
+import {
+  buildMessageContextCard,
+  MESSAGE_FORM,
+  type MessagePerson,
+} from '../cards/message-context-card';
+import { MSG } from '../messages';
+import type { VisibleShare } from '../sharing/share-registry';
+import { sharingContext, type SharingContext } from '../sharing/sharing-context';
+import {
+  formValue,
+  formValues,
+  notify,
+  pushCard,
+  requireParameter,
+  updateCard,
+  UserFacingError,
+  type ActionTable,
+} from './action-kit';
+import {
+  CONTACT_FIELDS,
+  emailOf,
+  groupMembers,
+  nameOf,
+  readOwnGroups,
+  readPeople,
+  searchContacts,
+  type OwnGroups,
+} from './people-data';
+import { actionDeadline, labelCardFor, shareFor, syncNotice } from './sharing-actions';
+
+type AddonEvent = GoogleAppsScript.Addons.EventObject;
+type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+
+/** At most this many addresses go into a draft at once. */
+export const MAX_DRAFT_ADDRESSES = 500;
+/** At most this many contacts are offered for choosing (a selection input holds 100 items). */
+export const MAX_CHOICES = 100;
+
+const EMAIL = /^[^@\s,;<>]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
+const RESOURCE = /^people\/[A-Za-z0-9_-]+$/;
+
+function valuesOf(field: string, values: unknown[]): string[] {
+  return values
+    .map((value) => {
+      const item = value as Record<string, unknown>;
+      switch (field) {
+        case 'names':
+          return String(
+            item.displayName ?? [item.givenName, item.familyName].filter(Boolean).join(' '),
+          );
+        case 'addresses':
+          return String(
+            item.formattedValue ??
+              [item.streetAddress, item.city, item.country].filter(Boolean).join(', '),
+          );
+        case 'organizations':
+          return [item.name, item.title].filter(Boolean).join(' · ');
+        case 'birthdays':
+        case 'events': {
+          const date = item.date as { year?: number; month?: number; day?: number } | undefined;
+          return date
+            ? [date.year, date.month, date.day].filter(Boolean).join('-')
+            : String(item.text ?? '');
+        }
+        case 'userDefined':
+          return `${String(item.key ?? '')}: ${String(item.value ?? '')}`;
+        case 'relations':
+          return String(item.person ?? '');
+        default:
+          return String(item.value ?? item.url ?? '');
+      }
+    })
+    .filter((text) => text.trim() !== '');
+}
+
+/** The shares whose group (master or copy) in this account holds the person. */
+function sharesOfPerson(
+  context: SharingContext,
+  groups: OwnGroups,
+  shares: VisibleShare[],
+  person: Person,
+): (VisibleShare & { myLevel: Level })[] {
+  const memberships = new Set(
+    (person.memberships ?? []).map(
+      (membership) => membership.contactGroupMembership?.contactGroupResourceName ?? '',
+    ),
+  );
+  return shares.filter((share): share is VisibleShare & { myLevel: Level } => {
+    if (share.myLevel === null) return false;
+    const group = groups.groupOf(share, context.addon.user);
+    return (
+      (typeof group?.resourceName === 'string' && memberships.has(group.resourceName)) ||
+      (person.clientData ?? []).some((entry) => entry.key === linkKey(share.id))
+    );
+  });
+}
+
+function readContact(context: SharingContext, resourceName: string): Person {
+  if (!RESOURCE.test(resourceName)) throw new UserFacingError(MSG.contact.gone);
+  const [person] = readPeople(context, [resourceName], CONTACT_FIELDS);
+  if (!person || person.metadata?.deleted) throw new UserFacingError(MSG.contact.gone);
+  return person;
+}
+
+function contactCard(context: SharingContext, person: Person) {
+  const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
+  const inShares = sharesOfPerson(context, readOwnGroups(context), shares, person);
+  const mayEdit = inShares.some((share) => mayPerform(share.myLevel, 'editContact'));
+  const name = person.names?.[0];
+  const hiddenEverywhere = (field: string) =>
+    inShares.length > 0 &&
+    inShares.every(
+      (share) => share.myLevel !== 'owner' && (share.hiddenFields as string[]).includes(field),
+    );
+  const fields = Object.entries(MSG.fields)
+    .filter(([field]) => !hiddenEverywhere(field))
+    .map(([field, label]) => ({
+      label,
+      values: valuesOf(
+        field,
+        ((person as Record<string, unknown>)[field] as unknown[] | undefined) ?? [],
+      ),
+    }))
+    .filter((entry) => entry.values.length > 0);
+  const sharesShown: ContactShare[] = inShares.map((share) => ({
+    shareId: share.id,
+    name: share.labelName,
+    owner: share.owner,
+    myLevel: share.myLevel,
+    audience: describeAudience(share.grants.map((grant) => grant.target)),
+  }));
+  return buildContactCard({
+    resourceName: person.resourceName ?? '',
+    name: nameOf(person) || emailOf(person),
+    fields,
+    shares: sharesShown,
+    form: mayEdit
+      ? {
+          givenName: name?.givenName ?? '',
+          familyName: name?.familyName ?? '',
+          email: emailOf(person),
+          phone: person.phoneNumbers?.[0]?.value ?? '',
+          organization: person.organizations?.[0]?.name ?? '',
+          notes: person.biographies?.[0]?.value ?? '',
+        }
+      : null,
+  });
+}
+
+function openContact(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  return pushCard(
+    contactCard(context, readContact(context, requireParameter(event, 'resourceName'))),
+  );
+}
+
+/** Replaces the first value of a list field, keeping the others. */
+function withFirst<T extends object>(
+  list: T[] | undefined,
+  value: string,
+  make: (value: string) => T,
+): T[] {
+  const rest = (list ?? []).slice(1);
+  return value === '' ? rest : [{ ...(list?.[0] ?? {}), ...make(value) }, ...rest];
+}
+
+function saveContact(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const person = readContact(context, requireParameter(event, 'resourceName'));
+  const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
+  const inShares = sharesOfPerson(context, readOwnGroups(context), shares, person);
+  const editable = inShares.filter((share) => mayPerform(share.myLevel, 'editContact'));
+  if (editable.length === 0) throw new UserFacingError(MSG.contact.viewOnly);
+  const email = formValue(event, CONTACT_FORM.email);
+  if (email !== '' && !EMAIL.test(email))
+    throw new UserFacingError(MSG.contact.emailInvalid(email));
+  const givenName = formValue(event, CONTACT_FORM.givenName);
+  const familyName = formValue(event, CONTACT_FORM.familyName);
+  if (givenName === '' && familyName === '' && email === '')
+    throw new UserFacingError(MSG.contact.nameRequired);
+  const update: Person = {
+    etag: person.etag,
+    names: [{ givenName, familyName }],
+    emailAddresses: withFirst(person.emailAddresses, email, (value) => ({ value })),
+    phoneNumbers: withFirst(person.phoneNumbers, formValue(event, CONTACT_FORM.phone), (value) => ({
+      value,
+    })),
+    organizations: withFirst(
+      person.organizations,
+      formValue(event, CONTACT_FORM.organization),
+      (name) => ({ name }),
+    ),
+    biographies: withFirst(person.biographies, formValue(event, CONTACT_FORM.notes), (value) => ({
+      value,
+      contentType: 'TEXT_PLAIN',
+    })),
+  };
+  try {
+    context.transport.run(
+      context
+        .ownPeople()
+        .updateContact(person.resourceName ?? '', update, [
+          'names',
+          'emailAddresses',
+          'phoneNumbers',
+          'organizations',
+          'biographies',
+        ]),
+    );
+  } catch (error) {
+    if (
+      error instanceof GoogleApiError &&
+      error.httpStatus === 400 &&
+      error.status === 'FAILED_PRECONDITION'
+    )
+      throw new UserFacingError(MSG.contact.stale);
+    throw error;
+  }
+  const deadline = actionDeadline(context);
+  const notices = editable.map((share) => syncNotice(context.sync.syncShare(share.id, deadline)));
+  const saved = readContact(context, person.resourceName ?? '');
+  return updateCard(
+    contactCard(context, saved),
+    MSG.contact.saved(nameOf(saved) || email, notices[0] ?? ''),
+  );
+}
+
+/**
+ * Puts a person into the user's group of a share (master or copy): an existing contact with that
+ * e-mail joins the group, otherwise a new contact is created in it; then the share syncs.
+ */
+function addToShare(
+  context: SharingContext,
+  shareId: string,
+  action: string,
+  person: { givenName: string; familyName: string; email: string; phone: string },
+): { label: string; notice: string; already: boolean } {
+  const share = shareFor(context, shareId, action, 'addContact');
+  const group = readOwnGroups(context).groupOf(share, context.addon.user);
+  if (!group?.resourceName) throw new UserFacingError(MSG.sync.never);
+  const people = context.ownPeople();
+  const [found = []] = person.email
+    ? searchContacts(context, [person.email], 'emailAddresses,memberships')
+    : [[]];
+  const existing = found.find((candidate) =>
+    (candidate.emailAddresses ?? []).some(
+      (address) => (address.value ?? '').toLowerCase() === person.email.toLowerCase(),
+    ),
+  );
+  if (existing?.resourceName) {
+    const inGroup = (existing.memberships ?? []).some(
+      (membership) =>
+        membership.contactGroupMembership?.contactGroupResourceName === group.resourceName,
+    );
+    if (inGroup) return { label: share.labelName, notice: '', already: true };
+    context.transport.run(people.modifyMembers(group.resourceName, [existing.resourceName], []));
+  } else {
+    context.transport.run(
+      people.createContact({
+        names: [{ givenName: person.givenName, familyName: person.familyName }],
+        ...(person.email ? { emailAddresses: [{ value: person.email }] } : {}),
+        ...(person.phone ? { phoneNumbers: [{ value: person.phone }] } : {}),
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group.resourceName } }],
+      }),
+    );
+  }
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
+  return { label: share.labelName, notice: syncNotice(outcome), already: false };
+}
+
+function addContact(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const shareId = requireParameter(event, 'shareId');
+  const person = {
+    givenName: formValue(event, LABEL_FORM.givenName),
+    familyName: formValue(event, LABEL_FORM.familyName),
+    email: formValue(event, LABEL_FORM.email).toLowerCase(),
+    phone: formValue(event, LABEL_FORM.phone),
+  };
+  if (person.email !== '' && !EMAIL.test(person.email))
+    throw new UserFacingError(MSG.contact.emailInvalid(person.email));
+  if (person.givenName === '' && person.familyName === '' && person.email === '')
+    throw new UserFacingError(MSG.contact.nameRequired);
+  const name = [person.givenName, person.familyName].filter(Boolean).join(' ') || person.email;
+  const added = addToShare(context, shareId, 'addContact', person);
+  const share = shareFor(context, shareId, 'addContact', 'read');
+  return updateCard(
+    labelCardFor(context, share),
+    added.already
+      ? MSG.contact.alreadyIn(name, added.label)
+      : MSG.contact.added(name, added.label, added.notice),
+  );
+}
+
+/** One address of a header: "Ann Lee <ann@x.example>" or "ann@x.example". */
+export function parseAddresses(header: string): { name: string; email: string }[] {
+  const found: { name: string; email: string }[] = [];
+  for (const part of header.match(/(?:"[^"]*"|[^,])+/g) ?? []) {
+    const text = part.trim();
+    if (text === '') continue;
+    const angle = /^(.*)<([^<>]+)>\s*$/.exec(text);
+    const email = (angle ? (angle[2] as string) : text).trim().toLowerCase();
+    const name = angle ? (angle[1] as string).trim().replace(/^"|"$/g, '') : '';
+    if (EMAIL.test(email)) found.push({ name, email });
+  }
+  return found;
+}
+
+function splitName(name: string): { givenName: string; familyName: string } {
+  const parts = name.trim().split(/\s+/);
+  if (parts.length < 2) return { givenName: name.trim(), familyName: '' };
+  return { givenName: parts.slice(0, -1).join(' '), familyName: parts[parts.length - 1] as string };
+}
+
+function readOpenMessage(event: AddonEvent): { from: string; to: string; cc: string } {
+  const gmail = (event as { gmail?: { messageId?: string; accessToken?: string } }).gmail;
+  if (!gmail?.messageId || !gmail.accessToken) throw new UserFacingError(MSG.message.unreadable);
+  GmailApp.setCurrentMessageAccessToken(gmail.accessToken);
+  const message = GmailApp.getMessageById(gmail.messageId);
+  return { from: message.getFrom(), to: message.getTo(), cc: message.getCc() };
+}
+
+/** The contextual card of the open message. */
+export function renderMessageCard(event: AddonEvent): GoogleAppsScript.Card_Service.Card {
+  const context = sharingContext();
+  const headers = readOpenMessage(event);
+  const me = context.addon.user.toLowerCase();
+  const seen = new Set<string>([me]);
+  const listed: { name: string; email: string; role: MessagePerson['role'] }[] = [];
+  for (const [role, header] of [
+    ['from', headers.from],
+    ['to', headers.to],
+    ['cc', headers.cc],
+  ] as const)
+    for (const address of parseAddresses(header))
+      if (!seen.has(address.email)) {
+        seen.add(address.email);
+        listed.push({ ...address, role });
+      }
+  const people = listed.slice(0, 20);
+  const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
+  const groups = readOwnGroups(context);
+  const results = searchContacts(
+    context,
+    people.map((person) => person.email),
+    'names,emailAddresses,memberships,clientData',
+  );
+  const rows: MessagePerson[] = people.map((person, index) => {
+    const match = (results[index] ?? []).find((candidate) =>
+      (candidate.emailAddresses ?? []).some(
+        (address) => (address.value ?? '').toLowerCase() === person.email,
+      ),
+    );
+    return {
+      name: person.name || (match ? nameOf(match) : ''),
+      email: person.email,
+      role: person.role,
+      resourceName: match?.resourceName ?? null,
+      labels: match
+        ? sharesOfPerson(context, groups, shares, match).map((share) => share.labelName)
+        : [],
+    };
+  });
+  return buildMessageContextCard({
+    people: rows,
+    targets: shares
+      .filter((share) => share.myLevel !== null && levelAllows(share.myLevel, 'contribute'))
+      .filter((share) => groups.groupOf(share, context.addon.user) !== null)
+      .map((share) => ({ shareId: share.id, name: share.labelName })),
+  });
+}
+
+function addPersonToLabel(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const shareId = formValue(event, MESSAGE_FORM.label);
+  if (shareId === '') throw new UserFacingError(MSG.message.noLabels);
+  const email = requireParameter(event, 'email').toLowerCase();
+  if (!EMAIL.test(email)) throw new UserFacingError(MSG.contact.emailInvalid(email));
+  const name = (event.commonEventObject.parameters?.name ?? '').slice(0, 200);
+  const added = addToShare(context, shareId, 'addPersonToLabel', {
+    ...splitName(name),
+    email,
+    phone: '',
+  });
+  const who = name || email;
+  return updateCard(
+    renderMessageCard(event),
+    added.already
+      ? MSG.contact.alreadyIn(who, added.label)
+      : MSG.contact.added(who, added.label, added.notice),
+  );
+}
+
+/** The compose card: the user's shared labels that they hold a group of. */
+export function renderComposeCard(): GoogleAppsScript.Card_Service.Card {
+  const context = sharingContext();
+  const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
+  const groups = readOwnGroups(context);
+  return buildComposeCard(
+    shares.flatMap((share) => {
+      const group = groups.groupOf(share, context.addon.user);
+      return group
+        ? [{ shareId: share.id, name: share.labelName, contacts: group.memberCount ?? 0 }]
+        : [];
+    }),
+  );
+}
+
+/** The label's contacts with an e-mail address, from the user's own group of it. */
+function labelAddresses(context: SharingContext, shareId: string, action: string) {
+  const share = shareFor(context, shareId, action, 'read');
+  const group = readOwnGroups(context).groupOf(share, context.addon.user);
+  if (!group?.resourceName) throw new UserFacingError(MSG.sync.never);
+  const people = readPeople(
+    context,
+    groupMembers(context, group.resourceName),
+    'names,emailAddresses',
+  );
+  const contacts = people
+    .map((person) => ({ name: nameOf(person), email: emailOf(person).toLowerCase() }))
+    .filter((contact) => EMAIL.test(contact.email))
+    .sort((a, b) => (a.name || a.email).localeCompare(b.name || b.email));
+  return { share, contacts };
+}
+
+function draftField(event: AddonEvent): DraftField {
+  const field = formValue(event, COMPOSE_FORM.field) || 'to';
+  if (!(DRAFT_FIELDS as readonly string[]).includes(field))
+    throw new UserFacingError(MSG.staleButton);
+  return field as DraftField;
+}
+
+function draftUpdate(field: DraftField, emails: string[]): ActionResponse {
+  const builder = CardService.newUpdateDraftActionResponseBuilder();
+  if (field === 'to')
+    builder.setUpdateDraftToRecipientsAction(
+      CardService.newUpdateDraftToRecipientsAction().addUpdateToRecipients(emails),
+    );
+  else if (field === 'cc')
+    builder.setUpdateDraftCcRecipientsAction(
+      CardService.newUpdateDraftCcRecipientsAction().addUpdateCcRecipients(emails),
+    );
+  else
+    builder.setUpdateDraftBccRecipientsAction(
+      CardService.newUpdateDraftBccRecipientsAction().addUpdateBccRecipients(emails),
+    );
+  return builder.build() as unknown as ActionResponse;
+}
+
+function insertLabel(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const shareId = formValue(event, COMPOSE_FORM.label);
+  if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
+  const { share, contacts } = labelAddresses(context, shareId, 'insertLabel');
+  if (contacts.length === 0) return notify(MSG.compose.noAddresses(share.labelName));
+  return draftUpdate(
+    draftField(event),
+    contacts.slice(0, MAX_DRAFT_ADDRESSES).map((contact) => contact.email),
+  );
+}
+
+function chooseContacts(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const shareId = formValue(event, COMPOSE_FORM.label);
+  if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
+  const { share, contacts } = labelAddresses(context, shareId, 'chooseContacts');
+  if (contacts.length === 0) return notify(MSG.compose.noAddresses(share.labelName));
+  return pushCard(
+    buildChooseContactsCard(
+      share.id,
+      share.labelName,
+      contacts.slice(0, MAX_CHOICES),
+      contacts.length > MAX_CHOICES,
+    ),
+  );
+}
+
+function insertChosen(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const { contacts } = labelAddresses(context, requireParameter(event, 'shareId'), 'insertChosen');
+  const allowed = new Set(contacts.map((contact) => contact.email));
+  const chosen = formValues(event, COMPOSE_FORM.chosen).filter((email) =>
+    allowed.has(email.toLowerCase()),
+  );
+  if (chosen.length === 0) throw new UserFacingError(MSG.compose.noneChosen);
+  return draftUpdate(draftField(event), chosen);
+}
+
+/** Contact, message and compose actions by name. */
+export const contactActions: ActionTable = {
+  openContact,
+  saveContact,
+  addContact,
+  addPersonToLabel,
+  insertLabel,
+  chooseContacts,
+  insertChosen,
+};

@@ -1,0 +1,47 @@
+/** This file defines the card of one member of a shared label: change their level, or remove them. */
+import type { Level, ShareTarget } from '../../core/sharing-model';
+import { LEVEL_NAMES, MSG } from '../messages';
+import { targetAddress, targetText } from './label-card';
+import { actionButton, buttons, dropdown, section } from './widgets';
+
+/** Form field of the member card. */
+export const MEMBER_FORM = { level: 'memberLevel' } as const;
+
+/** What the member card shows. */
+export interface MemberView {
+  shareId: string;
+  labelName: string;
+  target: ShareTarget;
+  level: Level;
+  grantable: Level[];
+}
+
+/** Builds the member card. */
+export function buildMemberCard(view: MemberView): GoogleAppsScript.Card_Service.Card {
+  const parameters = {
+    shareId: view.shareId,
+    targetKind: view.target.kind,
+    address: targetAddress(view.target),
+  };
+  return CardService.newCardBuilder()
+    .setName('member')
+    .setHeader(
+      CardService.newCardHeader().setTitle(targetText(view.target)).setSubtitle(view.labelName),
+    )
+    .addSection(
+      section(
+        null,
+        dropdown(
+          MEMBER_FORM.level,
+          MSG.member.level,
+          view.grantable.map((level) => [level, LEVEL_NAMES[level]]),
+          view.level,
+        ),
+        buttons(
+          actionButton(MSG.member.save, 'changeLevel', parameters, true),
+          actionButton(MSG.member.remove, 'removeMember', parameters),
+        ),
+      ),
+    )
+    .build();
+}

@@ -1,0 +1,45 @@
+/** This file defines the Settings card (a universal action): sync on open, notifications, about and privacy. */
+import { MSG } from '../messages';
+import { actionButton, buttons, paragraph, section } from './widgets';
+
+/** Form field names of the settings card. */
+export const SETTINGS_FORM = { syncOnOpen: 'syncOnOpen', notify: 'notify' } as const;
+
+/** The user's settings. */
+export interface UserSettings {
+  syncOnOpen: boolean;
+  notify: boolean;
+}
+
+function toggle(name: string, label: string, on: boolean) {
+  return CardService.newDecoratedText()
+    .setText(label)
+    .setWrapText(true)
+    .setSwitchControl(CardService.newSwitch().setFieldName(name).setValue('on').setSelected(on));
+}
+
+/** Builds the settings card. */
+export function buildSettingsCard(settings: UserSettings): GoogleAppsScript.Card_Service.Card {
+  return CardService.newCardBuilder()
+    .setName('settings')
+    .setHeader(CardService.newCardHeader().setTitle(MSG.settings.title))
+    .addSection(
+      section(
+        null,
+        toggle(SETTINGS_FORM.syncOnOpen, MSG.settings.syncOnOpen, settings.syncOnOpen),
+        toggle(SETTINGS_FORM.notify, MSG.settings.notify, settings.notify),
+        buttons(actionButton(MSG.settings.save, 'saveSettings', {}, true)),
+      ),
+    )
+    .addSection(
+      section(
+        MSG.settings.privacyTitle,
+        paragraph(MSG.settings.privacy),
+        buttons(
+          actionButton(MSG.settings.about, 'showAbout'),
+          actionButton(MSG.settings.admin, 'openAdmin'),
+        ),
+      ),
+    )
+    .build();
+}

@@ -1,0 +1,169 @@
+/**
+ * This file defines the share dialog: recipients picked with directory suggestions, a level for
+ * each, a preview of what will happen, and the domain policy's limits shown before they bite.
+ * The recipients chosen so far travel in the card's action parameters (`recipients`), which
+ * the share action validates again.
+ */
+import type { Level, ShareGrant } from '../../core/sharing-model';
+import { routerAction } from '../actions/action-kit';
+import { LEVEL_NAMES, MSG } from '../messages';
+import { targetText } from './label-card';
+import { actionButton, buttons, dropdown, paragraph, row, section } from './widgets';
+
+/** The name of the share dialog in the card stack. */
+export const SHARE_DIALOG_NAME = 'share';
+
+/** Form field names of the share dialog. */
+export const SHARE_FORM = { recipients: 'recipients', kind: 'targetKind', level: 'level' } as const;
+
+/** What the dialog shares: a new label of the user's (`labelResourceName`) or an existing share. */
+export type ShareSubject = { labelResourceName: string } | { shareId: string };
+
+/** The policy limits the dialog shows. */
+export interface PolicyLimits {
+  domain: string;
+  maxLevel: Level;
+  externalSharing: boolean;
+  allowedExternalDomains: string[];
+  adminsOnly: boolean;
+}
+
+/** What the share dialog shows. */
+export interface ShareDialogView {
+  subject: ShareSubject;
+  labelName: string;
+  contactCount: number;
+  recipients: ShareGrant[];
+  /** Levels the user may grant under the policy. */
+  levels: Level[];
+  policy: PolicyLimits | null;
+}
+
+/** Encodes recipients for an action parameter: `kind|address|level` joined by `;`. */
+export function encodeRecipients(grants: ShareGrant[]): string {
+  return grants
+    .map(
+      (grant) =>
+        `${grant.target.kind}|${grant.target.kind === 'domain' ? grant.target.domain : grant.target.email}|${grant.level}`,
+    )
+    .join(';');
+}
+
+function subjectParameters(subject: ShareSubject): Record<string, string> {
+  return 'shareId' in subject
+    ? { shareId: subject.shareId }
+    : { labelResourceName: subject.labelResourceName };
+}
+
+/** The policy in one sentence. */
+export function describePolicy(policy: PolicyLimits): string {
+  const external = !policy.externalSharing
+    ? MSG.share.policyInside(policy.domain)
+    : policy.allowedExternalDomains.length > 0
+      ? MSG.share.policyOutsideOnly(policy.allowedExternalDomains)
+      : MSG.share.policyOutside;
+  return MSG.share.policy(policy.maxLevel, external);
+}
+
+/** The preview sentence: how many contacts go to how many people. */
+export function describePreview(contactCount: number, recipients: ShareGrant[]): string {
+  const of = (kind: string) => recipients.filter((grant) => grant.target.kind === kind).length;
+  return MSG.share.preview(contactCount, of('user'), of('group'), of('domain'));
+}
+
+/** Builds the share dialog. */
+export function buildShareDialog(view: ShareDialogView): GoogleAppsScript.Card_Service.Card {
+  const base = {
+    ...subjectParameters(view.subject),
+    recipients: encodeRecipients(view.recipients),
+  };
+  const intro = section(null, paragraph(MSG.share.intro));
+  if (view.policy) {
+    intro.addWidget(paragraph(describePolicy(view.policy)));
+    if (view.policy.adminsOnly) intro.addWidget(paragraph(MSG.share.policyAdminsOnly));
+  }
+  const picker = section(
+    MSG.share.recipient,
+    CardService.newTextInput()
+      .setFieldName(SHARE_FORM.recipients)
+      .setTitle(MSG.share.recipient)
+      .setHint(MSG.share.recipientHint)
+      .setSuggestionsAction(routerAction('suggestRecipients')),
+    dropdown(SHARE_FORM.kind, MSG.share.kind, [
+      ['user', MSG.share.kinds.user],
+      ['group', MSG.share.kinds.group],
+      ['domain', MSG.share.kinds.domain],
+    ]),
+    dropdown(
+      SHARE_FORM.level,
+      MSG.share.level,
+      view.levels.map((level) => [level, LEVEL_NAMES[level]]),
+    ),
+    buttons(actionButton(MSG.share.add, 'addRecipient', base)),
+  );
+  const chosen = section(MSG.share.recipients);
+  if (view.recipients.length === 0) chosen.addWidget(paragraph(MSG.share.noRecipients));
+  view.recipients.forEach((grant, index) =>
+    chosen.addWidget(
+      row(targetText(grant.target), {
+        bottom: LEVEL_NAMES[grant.level],
+        button: actionButton(MSG.share.remove, 'removeRecipient', {
+          ...base,
+          index: String(index),
+        }),
+      }),
+    ),
+  );
+  if (view.recipients.length > 0)
+    chosen.addWidget(paragraph(describePreview(view.contactCount, view.recipients)));
+  return CardService.newCardBuilder()
+    .setName(SHARE_DIALOG_NAME)
+    .setHeader(CardService.newCardHeader().setTitle(MSG.share.title(view.labelName)))
+    .addSection(intro)
+    .addSection(picker)
+    .addSection(chosen)
+    .setFixedFooter(
+      CardService.newFixedFooter().setPrimaryButton(
+        CardService.newTextButton()
+          .setText(MSG.share.share)
+          .setOnClickAction(
+            routerAction('shareId' in view.subject ? 'addMembers' : 'createShare', base),
+          ),
+      ),
+    )
+    .build();
+}
+
+/** The suggestion text of a group, from which the dialog reads the kind back. */
+export function groupSuggestion(name: string, email: string): string {
+  return `${name} (${MSG.share.group}) <${email}>`;
+}
+
+/** The suggestion text of a person. */
+export function personSuggestion(name: string, email: string): string {
+  return name ? `${name} <${email}>` : email;
+}
+
+/** Splits what was typed into recipients: by commas (and spaces when no name is given). */
+export function splitRecipientText(text: string): string[] {
+  return text
+    .split(text.includes('<') ? /[,;\n]+(?![^<]*>)/ : /[\s,;]+/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/** Reads a typed or suggested recipient: the address and, when the text says so, the kind. */
+export function parseRecipientText(text: string): {
+  address: string;
+  kind?: 'user' | 'group' | 'domain';
+} {
+  const trimmed = text.trim();
+  const everyone = MSG.share.everyoneAt('');
+  if (trimmed.startsWith(everyone))
+    return { address: trimmed.slice(everyone.length).trim().toLowerCase(), kind: 'domain' };
+  const angle = /<([^<>]+)>\s*$/.exec(trimmed);
+  const address = (angle ? (angle[1] as string) : trimmed).trim().toLowerCase();
+  if (angle && trimmed.includes(`(${MSG.share.group})`)) return { address, kind: 'group' };
+  if (angle) return { address, kind: 'user' };
+  return { address };
+}

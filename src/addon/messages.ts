@@ -1,0 +1,328 @@
+/**
+ * This file holds every text the add-on shows its users, in one place so that it can be
+ * translated: English first. Texts are short sentences; those that report a problem also say
+ * what to do. Functions build the texts that carry names and numbers.
+ */
+import type { Level } from '../core/sharing-model';
+
+/** "1 contact", "1,240 contacts". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** A list in prose: "a", "a and b", "a, b and 2 more". */
+export function listOf(items: string[], max = 3): string {
+  if (items.length === 0) return '';
+  if (items.length === 1) return items[0] as string;
+  if (items.length <= max) return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return `${items.slice(0, max - 1).join(', ')} and ${items.length - max + 1} more`;
+}
+
+/** The names of the permission levels. */
+export const LEVEL_NAMES: Record<Level, string> = {
+  view: 'View',
+  edit: 'Edit contacts',
+  contribute: 'Add and remove contacts',
+  manage: 'Manage sharing',
+  owner: 'Owner',
+};
+
+/** Every user-facing text. */
+export const MSG = {
+  appName: 'Shared Contacts',
+  genericFailure: 'Shared Contacts could not do that. Try again in a minute.',
+  pageFailure: 'Shared Contacts could not show this page. Try again in a minute.',
+  somethingWrong: 'Something went wrong',
+  staleButton: 'This button no longer works. Reopen Shared Contacts and try again.',
+  serviceUnreachable: (reason: string) =>
+    `Shared Contacts could not reach its service${reason}. Your contacts are not affected; try again in a minute.`,
+
+  home: {
+    searchTitle: 'Search shared contacts',
+    searchHint: 'Name, e-mail or phone',
+    searchButton: 'Search',
+    mine: 'My shared labels',
+    shared: 'Shared with me',
+    noMine: 'You have not shared a label yet. Share one of your labels below.',
+    noShared: 'No labels are shared with you yet.',
+    ownLabels: 'Share one of my labels',
+    noOwnLabels: 'You have no unshared labels. Create one below.',
+    share: 'Share',
+    createTitle: 'New label',
+    createHint: 'e.g. Key customers',
+    createButton: 'Create label',
+    syncNow: 'Sync now',
+    settings: 'Settings',
+    more: (n: number) => `… and ${n} more.`,
+    sharedWith: (audience: string) => `Shared with ${audience}`,
+    from: (owner: string, level: Level) => `From ${owner} · ${LEVEL_NAMES[level]}`,
+    figures: (contacts: number | null, members: number) =>
+      `${contacts === null ? 'contacts not copied yet' : count(contacts, 'contact')} · ${count(members, 'member')}`,
+    attention: (n: number) =>
+      `${count(n, 'label needs', 'labels need')} your attention; open ${n === 1 ? 'it' : 'them'} below.`,
+    syncOff: 'Sync on open is off (Settings); press Sync now to sync.',
+  },
+
+  sync: {
+    never: 'Not synced yet: it syncs when you open Shared Contacts or press Sync now.',
+    ok: (when: string) => `Up to date · synced ${when}`,
+    running: (when: string, copied: number | null) =>
+      `Sync in progress${copied === null ? '' : `: ${count(copied, 'contact')} so far`} (last step ${when})`,
+    paused: 'Paused',
+    failed: (when: string) => `Sync failed ${when}`,
+    ending: (when: string) => `Stopping sharing (last step ${when})`,
+    justNow: 'just now',
+    minutesAgo: (n: number) => `${n} min ago`,
+    hoursAgo: (n: number) => `${n} h ago`,
+    daysAgo: (n: number) => `${n} days ago`,
+    upToDate: 'Already up to date.',
+    done: (created: number, updated: number, deleted: number) =>
+      `Synced: ${created} copied, ${updated} updated, ${deleted} removed.`,
+    continues:
+      'Synced part of it; the rest continues automatically within the hour, or press Sync now.',
+    pausedNotice: (n: number) =>
+      `Paused: this sync would delete ${count(n, 'contact')}; the owner must confirm.`,
+    failedNotice: (problem: string) => `The sync failed: ${problem}. Nothing was lost.`,
+    gone: 'This label is no longer shared with you.',
+    summary: (labels: number, changes: number, waiting: number) =>
+      `Synced ${count(labels, 'label')}, ${count(changes, 'change')}. ${
+        waiting > 0
+          ? `${count(waiting, 'label needs', 'labels need')} attention; see each label's state.`
+          : 'Every label is up to date.'
+      }`,
+  },
+
+  label: {
+    subtitle: (owner: string, level: Level, contacts: number | null) =>
+      `Owner ${owner} · you: ${LEVEL_NAMES[level]}${contacts === null ? '' : ` · ${count(contacts, 'contact')}`}`,
+    syncSection: 'Sync',
+    confirmDeletions: 'Confirm deletions',
+    contacts: 'Contacts',
+    noContacts: 'No contacts in this label yet.',
+    noMatches: (query: string) => `No contact matches “${query}”.`,
+    searchHint: 'Search this label',
+    page: (page: number, pages: number, total: number) =>
+      `Page ${page} of ${pages} · ${count(total, 'contact')}`,
+    previous: 'Previous',
+    next: 'Next',
+    addContact: 'Add a contact',
+    givenName: 'First name',
+    familyName: 'Last name',
+    email: 'E-mail',
+    phone: 'Phone',
+    add: 'Add',
+    members: 'Members',
+    owner: 'Owner',
+    notShared: 'Not shared with anyone yet.',
+    group: (email: string) => `${email} (group)`,
+    domain: (domain: string) => `Everyone at ${domain}`,
+    change: 'Change',
+    shareMore: 'Share with more people',
+    leave: 'Leave this label',
+    leaveHint: 'Its copy is removed from your contacts. The owner can share it with you again.',
+    ownerSection: 'Owner settings',
+    rename: 'New name',
+    renameButton: 'Rename',
+    hidden: 'Hidden from others',
+    hiddenHint: 'Fields left out of everyone else’s copies.',
+    saveHidden: 'Save hidden fields',
+    stopSharing: 'Stop sharing',
+    stopHint: 'Removes the copies from everyone else’s contacts. Your own label and contacts stay.',
+    transferHint:
+      'To hand this label over, share it with the new owner at “Manage sharing”; ownership transfer is not available yet.',
+  },
+
+  fields: {
+    phoneNumbers: 'Phone numbers',
+    addresses: 'Addresses',
+    birthdays: 'Birthdays',
+    biographies: 'Notes',
+    organizations: 'Organisations',
+    urls: 'Websites',
+    userDefined: 'Custom fields',
+    names: 'Name',
+    nicknames: 'Nicknames',
+    emailAddresses: 'E-mail addresses',
+    relations: 'Relations',
+    events: 'Dates',
+  } as Record<string, string>,
+
+  member: {
+    title: (name: string) => name,
+    level: 'Level',
+    save: 'Save level',
+    remove: 'Remove from label',
+    saved: (who: string, level: Level) => `${who} now has “${LEVEL_NAMES[level]}”.`,
+    removed: (who: string) => `Removed ${who}.`,
+    removedBackground: (who: string) =>
+      `Removed ${who}. Their copies are removed in the background.`,
+    notMember: (who: string, label: string) => `${who} is not a member of “${label}”.`,
+    aboveYou: (who: string) => `You may not change ${who}: their level is above yours.`,
+  },
+
+  share: {
+    title: (name: string) => `Share “${name}”`,
+    intro: 'Each person gets a copy of the label in their Google Contacts, kept in sync.',
+    recipient: 'Add people, groups or a domain',
+    recipientHint: 'Start typing a name, e-mail or group',
+    kind: 'This is',
+    kinds: { user: 'A person', group: 'A Google Group', domain: 'Everyone in a domain' },
+    level: 'They may',
+    add: 'Add',
+    recipients: 'Recipients',
+    noRecipients: 'Nobody added yet.',
+    remove: 'Remove',
+    share: 'Share',
+    preview: (contacts: number, people: number, groups: number, domains: number) => {
+      const parts = [
+        ...(people > 0 ? [count(people, 'person', 'people')] : []),
+        ...(groups > 0 ? [`everyone in ${count(groups, 'group')}`] : []),
+        ...(domains > 0 ? [`everyone in ${count(domains, 'domain')}`] : []),
+      ];
+      return `${count(contacts, 'contact')} will be copied to ${listOf(parts)}.`;
+    },
+    policy: (maxLevel: Level, external: string) =>
+      `Your domain allows sharing up to “${LEVEL_NAMES[maxLevel]}”, ${external}.`,
+    policyInside: (domain: string) => `only inside ${domain}`,
+    policyOutside: 'also outside your domain',
+    policyOutsideOnly: (domains: string[]) => `outside your domain only with ${listOf(domains)}`,
+    policyAdminsOnly: 'Only admins may share new labels in your domain.',
+    addFirst: 'Add at least one recipient first.',
+    tooMany: (max: number) => `You can add at most ${max} recipients at a time.`,
+    notAddress: (what: string) => `Not an e-mail address: ${what}.`,
+    notDomain: (what: string) => `Not a domain name: ${what}.`,
+    external: (domain: string) =>
+      `Your domain’s policy does not allow sharing with ${domain}. Ask your admin.`,
+    aboveMax: (level: Level) =>
+      `Your domain’s policy allows sharing up to “${LEVEL_NAMES[level]}”.`,
+    aboveOwn: (level: Level) => `You may share up to “${LEVEL_NAMES[level]}”.`,
+    alreadyShared: (name: string) => `“${name}” is shared already; open it from the homepage.`,
+    shared: (name: string, notice: string) => `Shared “${name}”. ${notice}`,
+    added: (n: number, notice: string) => `Added ${count(n, 'recipient')}. ${notice}`,
+    chooseLevel: 'Choose what they may do with the label.',
+    group: 'group',
+    everyoneAt: (domain: string) => `Everyone at ${domain}`,
+    notOwnLabel: 'That label is not one of your own contact labels.',
+    created: (name: string) =>
+      `Created the label “${name}”. Add contacts in Google Contacts, then share it.`,
+    nameFirst: 'Type a name for the new label first.',
+    nameTaken: (name: string) => `You already have a label called “${name}”.`,
+  },
+
+  contact: {
+    title: 'Contact',
+    unnamed: '(no name)',
+    where: 'Shared in',
+    nowhere: 'Not in a shared label.',
+    edit: 'Edit',
+    save: 'Save',
+    viewOnly: 'You may only view this contact.',
+    saved: (name: string, notice: string) => `Saved ${name}. ${notice}`,
+    gone: 'This contact no longer exists. Reopen the label.',
+    stale: 'Someone changed this contact meanwhile. Reopen it and try again.',
+    emailInvalid: (value: string) => `Not an e-mail address: ${value}.`,
+    nameRequired: 'A contact needs a name or an e-mail address.',
+    added: (name: string, label: string, notice: string) =>
+      `Added ${name} to “${label}”. ${notice}`,
+    alreadyIn: (name: string, label: string) => `${name} is in “${label}” already.`,
+    mayNotAdd: (label: string) =>
+      `You may not add contacts to “${label}”: ask its owner for “Add and remove contacts”.`,
+    open: 'Open',
+    searchResults: (query: string) => `Results for “${query}”`,
+    noResults: (query: string) => `No shared contact matches “${query}”.`,
+    typeSomething: 'Type a name, e-mail or phone to search.',
+  },
+
+  message: {
+    title: 'People on this message',
+    you: 'You',
+    inLabels: (labels: string[]) => `In ${listOf(labels)}`,
+    notInLabels: 'Not in a shared label',
+    addTo: 'Add to label',
+    add: 'Add',
+    noLabels: 'You have no shared label you may add contacts to.',
+    unreadable: 'Shared Contacts could not read this message. Reopen it and try again.',
+    nobody: 'Nobody else is on this message.',
+  },
+
+  compose: {
+    title: 'Insert a shared label',
+    label: 'Label',
+    field: 'Add to',
+    to: 'To',
+    cc: 'Cc',
+    bcc: 'Bcc',
+    insert: 'Insert addresses',
+    choose: 'Choose contacts…',
+    pick: 'Contacts',
+    insertChosen: 'Insert chosen',
+    noLabels: 'No shared labels yet. Share a label or ask a colleague to share one with you.',
+    noAddresses: (label: string) => `No contact in “${label}” has an e-mail address.`,
+    noneChosen: 'Choose at least one contact.',
+    capped: (n: number) => `Only the first ${n} addresses were inserted.`,
+    inserted: (n: number) => `Inserted ${count(n, 'address', 'addresses')}.`,
+    moreThanShown: (n: number) => `Showing the first ${n} contacts with an e-mail address.`,
+  },
+
+  settings: {
+    title: 'Settings',
+    syncOnOpen: 'Sync when I open Shared Contacts',
+    notify: 'Tell me when a label needs my attention',
+    save: 'Save settings',
+    saved: 'Settings saved.',
+    privacyTitle: 'About and privacy',
+    privacy:
+      'Contacts stay in Google Contacts: each person’s copy lives in their own account. Our service ' +
+      'keeps only who shares which label with whom, your domain’s policy and an audit trail. ' +
+      'Nothing is sold or used for advertising.',
+    about: 'About and feedback',
+    admin: 'Domain admin',
+  },
+
+  admin: {
+    title: 'Domain admin',
+    onlyAdmins: 'Only your domain’s admins can open this page.',
+    checks: 'Setting up',
+    backendOk: 'Our service is reachable.',
+    delegationOk: 'Domain-wide delegation is granted with every scope we need.',
+    delegationMissing: (scopes: string[], serviceAccount: string) =>
+      `Domain-wide delegation is missing ${listOf(scopes)}. In the Admin console, open Security › API controls › Domain-wide delegation and add the client of ${serviceAccount} with those scopes.`,
+    installUnknown: (users: number) =>
+      `Whether the add-on is installed for the whole domain cannot be checked from here. ${count(users, 'person', 'people')} used it in the last 30 days. To check: Admin console › Apps › Google Workspace Marketplace apps.`,
+    directoryAdminMissing:
+      'Save the policy below once, so that group members can be read in your name.',
+    chainOk: (n: number) => `Audit trail intact (${count(n, 'event')}).`,
+    chainBroken: (seq: number) =>
+      `The audit trail is broken at event ${seq}. Contact support with this number.`,
+    policy: 'Domain policy',
+    whoMayShare: 'Who may share labels',
+    everyone: 'Everyone',
+    admins: 'Admins only',
+    maxLevel: 'Highest level people may grant',
+    external: 'Allow sharing outside the domain',
+    allowedDomains: 'Only with these domains',
+    allowedDomainsHint: 'Comma-separated; empty means any domain',
+    supportAccess: 'Vendor support access',
+    supportAllowed: 'Allowed (always audited)',
+    supportApproval: 'Needs an admin’s approval',
+    supportDisabled: 'Disabled',
+    save: 'Save policy',
+    saved: 'Policy saved.',
+    badDomain: (value: string) => `Not a domain name: ${value}.`,
+    everyoneLabels: 'Labels for everyone',
+    everyoneHint:
+      'Labels shared with the whole domain or a group reach new employees at the next hourly sync.',
+    noEveryoneLabels:
+      'None yet. Share a label with “Everyone in a domain” or a group to create one.',
+    shares: 'All shared labels',
+    noShares: 'No shared labels in your domain yet.',
+    alerts: 'Alerts',
+    noAlerts: 'No open alerts.',
+    audit: 'Recent activity',
+    noAudit: 'No activity yet.',
+    export: 'Export audit trail (CSV)',
+    exportTitle: 'Audit trail export',
+    exportHint: (rows: number, truncated: boolean) =>
+      `${count(rows, 'event')}${truncated ? ' (the oldest first; narrow the range for more)' : ''}. Select all and copy into a .csv file.`,
+  },
+};

@@ -94,7 +94,8 @@ export interface ContactsGateway {
   /**
    * Lists each account's contacts: all of them when `syncToken` is null (with a sync token
    * requested), or the changes since it. With a `deadline` (epoch ms), no further page is asked
-   * for once it has passed: such a listing comes back as a failure with reason DEADLINE_REACHED.
+   * for once it has passed: such a listing comes back as a failure with reason DEADLINE_REACHED;
+   * and no back-off waits past it: the call fails with the error it was backing off from.
    */
   listContacts(
     requests: (AccountRef & { syncToken: string | null })[],

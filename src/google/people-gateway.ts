@@ -108,7 +108,7 @@ export class PeopleContactsGateway implements ContactsGateway {
     const calls = requests.map((request) =>
       this.listing(request.token, request.syncToken, deadline),
     );
-    return this.transport.runAll(calls).map((settled): ListingOutcome => {
+    return this.transport.runAll(calls, deadline).map((settled): ListingOutcome => {
       if (!settled.ok) return failureOf(settled);
       if (settled.value === null)
         return {

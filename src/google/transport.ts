@@ -49,6 +49,8 @@ interface Running<T> {
   attempt: number;
   notBefore: number;
   done: Settled<T> | null;
+  /** The transient error the call is backing off from. */
+  lastError: GoogleApiError | null;
 }
 
 /** Runs API calls over the HttpClient port. */
@@ -80,15 +82,17 @@ export class GoogleTransport {
 
   /**
    * Runs calls side by side: each round sends the next request of every call that is ready in one
-   * `fetchAll`, and waits only when every pending call is backing off.
+   * `fetchAll`, and waits only when every pending call is backing off. A call whose next attempt
+   * would come after `deadline` (epoch ms) is not waited for: it fails with its last error.
    */
-  runAll<T>(calls: ApiCall<T>[]): Settled<T>[] {
+  runAll<T>(calls: ApiCall<T>[], deadline = Number.POSITIVE_INFINITY): Settled<T>[] {
     const running: Running<T>[] = calls.map((call) => ({
       call,
       pending: null,
       attempt: 0,
       notBefore: 0,
       done: null,
+      lastError: null,
     }));
     for (const entry of running) this.advance(entry, () => entry.call.next());
     for (;;) {
@@ -98,6 +102,15 @@ export class GoogleTransport {
       const ready = waiting.filter((entry) => entry.notBefore <= now);
       if (ready.length === 0) {
         const next = Math.min(...waiting.map((entry) => entry.notBefore));
+        if (next > deadline) {
+          for (const entry of waiting) {
+            const error = entry.lastError;
+            if (entry.notBefore <= deadline || !error) continue;
+            entry.attempt = 0;
+            this.advance(entry, () => entry.call.throw(error));
+          }
+          continue;
+        }
         this.deps.sleeper.sleep(next - now);
         continue;
       }
@@ -131,6 +144,7 @@ export class GoogleTransport {
         (0.5 + this.random() / 2);
       const asked = response ? retryAfterMs(response, this.deps.clock.now()) : null;
       entry.attempt++;
+      entry.lastError = error;
       this.retries++;
       entry.notBefore = this.deps.clock.now() + Math.max(backoff, asked ?? 0);
       return;

@@ -10,4 +10,6 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   testTimeout: 60000,
+  // Fails a full run unless every control of docs/security.md has a passing proof (see its header).
+  reporters: ['default', '<rootDir>/test/security/control-matrix-reporter.js'],
 };

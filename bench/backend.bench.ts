@@ -6,6 +6,7 @@
  */
 import { auditEvent, type Harness, startHarness } from '../test/backend/harness';
 import { startEmulatedHarness } from '../test/backend/emulated';
+import { ALL_RULES } from '../src/backend/rules';
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -59,7 +60,7 @@ async function anomalyLatency(h: Harness): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
     const actor = `actor${i % 1000}@seed.example`;
     const started = performance.now();
-    await rules.evaluate(db, actor, 'seed.example', { distinctUsers: true, counts: true }, now);
+    await rules.evaluate(db, actor, 'seed.example', ALL_RULES, now);
     samples.push(performance.now() - started);
   }
   console.log(

@@ -1,7 +1,8 @@
 /**
  * This file defines the audit log: appending batches of events to a tenant's hash chain
  * (`hash = SHA-256(prev_hash ‖ canonical event)`), idempotently by event id; verifying a chain
- * and reporting its first broken link; and querying events. The database itself rejects UPDATE,
+ * and reporting its first broken link; and querying events. A single server-written event is
+ * appended in one statement that the database hashes itself. The database rejects UPDATE,
  * DELETE and TRUNCATE on the events (migrations/001_init.sql).
  */
 import { createHash } from 'node:crypto';
@@ -96,25 +97,37 @@ function contentDigest(actor: string, event: AuditEventInput): string {
   );
 }
 
+/**
+ * The canonical form of a stored event's content split around its sequence number:
+ * `prefix + seq + suffix` is what the chain hashes after the previous hash. The split lets the
+ * database hash an event whose sequence number it assigns itself (`appendServerEvent`).
+ */
+function chainParts(event: Omit<StoredEvent, 'seq' | 'prevHash' | 'hash'>): {
+  prefix: string;
+  suffix: string;
+} {
+  const rest = [
+    event.id,
+    event.type,
+    event.actor,
+    event.target,
+    event.shareId,
+    event.outcome,
+    event.detail,
+    event.occurredAt,
+    event.receivedAt,
+    event.origin,
+  ];
+  return {
+    prefix: `[${canonicalJson(event.tenant)},`,
+    suffix: `,${rest.map(canonicalJson).join(',')}]`,
+  };
+}
+
 /** The chain hash of a stored event given the previous hash. */
 export function chainHash(prevHash: string, event: Omit<StoredEvent, 'prevHash' | 'hash'>): string {
-  return sha256(
-    prevHash +
-      canonicalJson([
-        event.tenant,
-        event.seq,
-        event.id,
-        event.type,
-        event.actor,
-        event.target,
-        event.shareId,
-        event.outcome,
-        event.detail,
-        event.occurredAt,
-        event.receivedAt,
-        event.origin,
-      ]),
-  );
+  const { prefix, suffix } = chainParts(event);
+  return sha256(`${prevHash}${prefix}${canonicalJson(event.seq)}${suffix}`);
 }
 
 const CONTACT_FIELD_KEYS = new Set(
@@ -261,15 +274,7 @@ export class AuditLog {
     digests: Map<string, string>,
     sent: number,
   ): Promise<AppendResult> {
-    await tx.query(
-      'INSERT INTO audit_heads (tenant, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant) DO NOTHING',
-      [context.tenant, GENESIS_HASH],
-    );
-    const [head] = await tx.query<{ seq: string; hash: string }>(
-      'SELECT seq::text AS seq, hash FROM audit_heads WHERE tenant = $1 FOR UPDATE',
-      [context.tenant],
-    );
-    if (!head) throw new Error(`audit head of ${context.tenant} vanished`);
+    const head = await this.lockHead(tx, context.tenant);
     const existing = await tx.query<{ event_id: string; content_digest: string }>(
       'SELECT event_id, content_digest FROM audit_events WHERE tenant = $1 AND event_id = ANY($2::text[])',
       [context.tenant, events.map((event) => event.id)],
@@ -305,13 +310,16 @@ export class AuditLog {
       fresh.push({ ...base, prevHash, hash });
       prevHash = hash;
     }
-    if (fresh.length > 0) {
+    const last = fresh[fresh.length - 1];
+    if (last) {
       const column = <K extends keyof StoredEvent>(key: K) => fresh.map((event) => event[key]);
       await tx.query(
-        `INSERT INTO audit_events (tenant, seq, event_id, type, actor, target, share_id, outcome, detail,
-           occurred_at, received_at, origin, content_digest, prev_hash, hash)
-         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])`,
+        `WITH appended AS (
+           INSERT INTO audit_events (tenant, seq, event_id, type, actor, target, share_id, outcome, detail,
+             occurred_at, received_at, origin, content_digest, prev_hash, hash)
+           SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]))
+         UPDATE audit_heads SET seq = $16, prev_hash = $17, hash = $18 WHERE tenant = $1`,
         [
           context.tenant,
           column('seq'),
@@ -328,15 +336,93 @@ export class AuditLog {
           fresh.map((event) => digests.get(event.id)),
           column('prevHash'),
           column('hash'),
+          last.seq,
+          last.prevHash,
+          last.hash,
         ],
       );
-      await tx.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant = $1', [
-        context.tenant,
-        seq,
-        prevHash,
-      ]);
     }
     return { accepted: fresh.length, duplicates: sent - fresh.length, stored: fresh };
+  }
+
+  /** Locks the tenant's chain head for this transaction, creating it at the genesis hash. */
+  private async lockHead(tx: Sql, tenant: string): Promise<{ seq: string; hash: string }> {
+    const select = () =>
+      tx.query<{ seq: string; hash: string }>(
+        'SELECT seq::text AS seq, hash FROM audit_heads WHERE tenant = $1 FOR UPDATE',
+        [tenant],
+      );
+    const [head] = await select();
+    if (head) return head;
+    await tx.query(
+      'INSERT INTO audit_heads (tenant, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant) DO NOTHING',
+      [tenant, GENESIS_HASH],
+    );
+    const [created] = await select();
+    if (!created) throw new Error(`audit head of ${tenant} vanished`);
+    return created;
+  }
+
+  /**
+   * Appends one server-written event (its id chosen by the server, so never a retry) in a single
+   * statement: the head row is created or advanced under its row lock, the event hashed by the
+   * database from the locked head, and stored. Being one statement it is atomic by itself, so
+   * `sql` may be the database or a transaction; concurrent appends to the tenant queue on the
+   * head's row lock as `append` does, so the chain stays linear.
+   */
+  async appendServerEvent(
+    sql: Sql,
+    context: AppendContext,
+    event: AuditEventInput,
+  ): Promise<StoredEvent> {
+    const content = {
+      tenant: context.tenant,
+      id: event.id,
+      type: event.type,
+      actor: context.actor,
+      target: event.target ?? null,
+      shareId: event.shareId ?? null,
+      outcome: event.outcome,
+      detail: JSON.parse(canonicalJson(event.detail ?? {})) as StoredEvent['detail'],
+      occurredAt: event.occurredAt,
+      receivedAt: context.receivedAt,
+      origin: context.origin,
+    };
+    const { prefix, suffix } = chainParts(content);
+    // hash = SHA-256(prev_hash ‖ prefix ‖ seq ‖ suffix), the same bytes chainHash hashes.
+    const [row] = await sql.query<{ seq: string; prev_hash: string; hash: string }>(
+      `WITH head AS (
+         INSERT INTO audit_heads AS h (tenant, seq, prev_hash, hash)
+         VALUES ($1, 1, $2::text,
+           encode(sha256(convert_to($2::text, 'UTF8') || $3::bytea || convert_to('1', 'UTF8') || $4::bytea), 'hex'))
+         ON CONFLICT (tenant) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash,
+           hash = encode(sha256(convert_to(h.hash, 'UTF8') || $3::bytea || convert_to((h.seq + 1)::text, 'UTF8') || $4::bytea), 'hex')
+         RETURNING seq, prev_hash, hash)
+       INSERT INTO audit_events (tenant, seq, event_id, type, actor, target, share_id, outcome, detail,
+         occurred_at, received_at, origin, content_digest, prev_hash, hash)
+       SELECT $1, head.seq, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, head.prev_hash, head.hash
+       FROM head
+       RETURNING seq::text AS seq, prev_hash, hash`,
+      [
+        context.tenant,
+        GENESIS_HASH,
+        Buffer.from(prefix, 'utf8'),
+        Buffer.from(suffix, 'utf8'),
+        content.id,
+        content.type,
+        content.actor,
+        content.target,
+        content.shareId,
+        content.outcome,
+        canonicalJson(content.detail),
+        content.occurredAt,
+        content.receivedAt,
+        content.origin,
+        contentDigest(context.actor, event),
+      ],
+    );
+    if (!row) throw new Error(`the audit event ${event.id} of ${context.tenant} was not stored`);
+    return { ...content, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
   }
 
   /** Walks a tenant's chain in order and reports the first changed, removed or reordered row. */

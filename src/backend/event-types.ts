@@ -1,6 +1,7 @@
 /**
- * This file names the audit event types the backend writes and the anomaly rules look for.
- * Add-on and backend use them alike; support access events start with `support.access.`.
+ * This file names the audit event types the backend writes and the anomaly rules look for, and
+ * the families of types that only the backend may write. Support access events start with
+ * `support.access.`.
  */
 export const EVENT = {
   shareCreated: 'share.created',
@@ -22,3 +23,23 @@ export const SUPPORT_ACCESS_PREFIX = 'support.access.';
 
 /** Event types counted by the mass-revocation rule. */
 export const REVOCATION_TYPES: readonly string[] = [EVENT.shareRevoked, EVENT.contactDeleted];
+
+/**
+ * Families of event types the backend alone writes: share and policy changes, delegated tokens,
+ * alerts, admin actions and everything of support access (second factor, sessions, accesses).
+ * They feed the anomaly rules and the access-transparency view, so clients may not send them to
+ * /v1/events; every event the backend writes belongs to one of them (BackendServices.record).
+ */
+export const BACKEND_ONLY_PREFIXES: readonly string[] = [
+  'share.',
+  'policy.',
+  'delegated_token.',
+  'alert.',
+  'admin.',
+  'support.',
+];
+
+/** True for an event type that only the backend writes. */
+export function isBackendOnlyType(type: string): boolean {
+  return BACKEND_ONLY_PREFIXES.some((prefix) => type.startsWith(prefix));
+}

@@ -14,7 +14,7 @@ import {
 } from '../core/sharing-model';
 import { rejectSensitive } from './audit-log';
 import type { Caller } from './auth';
-import { EVENT } from './event-types';
+import { BACKEND_ONLY_PREFIXES, EVENT, isBackendOnlyType } from './event-types';
 import { HttpError, badRequest, conflict, forbidden, notFound } from './errors';
 import { route, type Route } from './http';
 import * as schema from './schemas';
@@ -24,9 +24,6 @@ import { requireOpenSupportSession } from './support-sessions';
 import { buildSupportRoutes } from './support-routes';
 import { buildSidebarRoutes } from './sidebar-routes';
 import type { TenantPolicy } from './schemas';
-
-/** Event types only the backend writes; clients may not send them. */
-const RESERVED_PREFIXES = ['share.', 'policy.', 'delegated_token.', 'alert.'];
 
 function caller(context: { caller: Caller | null }): Caller {
   if (!context.caller) throw new Error('route declared auth but has no caller');
@@ -96,16 +93,14 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     error: HttpError,
   ): Promise<never> => {
     if (who.tenant) {
-      const stored = await db.transaction((tx) =>
-        services.record(tx, who.tenant as string, who.email, origin, [
-          {
-            type: EVENT.shareDenied,
-            shareId: shareId.slice(0, 200),
-            outcome: 'denied',
-            detail: { reason: error.code },
-          },
-        ]),
-      );
+      const stored = await services.record(db, who.tenant, who.email, origin, [
+        {
+          type: EVENT.shareDenied,
+          shareId: shareId.slice(0, 200),
+          outcome: 'denied',
+          detail: { reason: error.code },
+        },
+      ]);
       await services.afterEvents(stored);
     }
     throw error;
@@ -146,7 +141,8 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     route({
       method: 'POST',
       path: '/v1/events',
-      summary: 'Ingests a batch of audit events (≤ 500 events, ≤ 1 MB), idempotent by event id.',
+      summary:
+        'Ingests a batch of audit events (≤ 500 events, ≤ 1 MB), idempotent by event id. Types the backend alone writes (share., policy., delegated_token., alert., admin., support.) are refused.',
       auth: true,
       body: schema.ingestBody,
       handle: async (context) => {
@@ -159,9 +155,9 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
             `a batch may hold at most ${schema.MAX_BATCH_BYTES} bytes`,
           );
         context.body.events.forEach((event, index) => {
-          if (RESERVED_PREFIXES.some((prefix) => event.type.startsWith(prefix)))
+          if (isBackendOnlyType(event.type))
             throw badRequest(
-              `events[${index}].type: "${event.type}" is written by the backend only`,
+              `events[${index}].type: "${event.type}" is written by the backend only (types starting with ${BACKEND_ONLY_PREFIXES.join(', ')}); nothing of this batch was stored`,
               'reserved_event_type',
             );
         });
@@ -498,17 +494,15 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         let tenant = domainOf(target);
         let formerParticipant = false;
         const deny = async (error: HttpError): Promise<never> => {
-          const stored = await db.transaction((tx) =>
-            services.record(tx, tenant, who.email, context.origin, [
-              {
-                type: EVENT.tokenDenied,
-                target,
-                shareId,
-                outcome: error.status === 403 || error.status === 404 ? 'denied' : 'failure',
-                detail: { purpose: purpose.kind, scopes: scopes.join(' '), reason: error.code },
-              },
-            ]),
-          );
+          const stored = await services.record(db, tenant, who.email, context.origin, [
+            {
+              type: EVENT.tokenDenied,
+              target,
+              shareId,
+              outcome: error.status === 403 || error.status === 404 ? 'denied' : 'failure',
+              detail: { purpose: purpose.kind, scopes: scopes.join(' '), reason: error.code },
+            },
+          ]);
           await services.afterEvents(stored);
           throw error;
         };
@@ -571,22 +565,20 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
           if (error instanceof HttpError) await deny(error);
           throw error;
         }
-        const stored = await db.transaction((tx) =>
-          services.record(tx, tenant, who.email, context.origin, [
-            {
-              type: EVENT.tokenIssued,
-              target,
-              shareId,
-              outcome: 'success',
-              detail: {
-                purpose: purpose.kind,
-                scopes: scopes.join(' '),
-                cached: token.cached,
-                ...(formerParticipant ? { formerParticipant: true } : {}),
-              },
+        const stored = await services.record(db, tenant, who.email, context.origin, [
+          {
+            type: EVENT.tokenIssued,
+            target,
+            shareId,
+            outcome: 'success',
+            detail: {
+              purpose: purpose.kind,
+              scopes: scopes.join(' '),
+              cached: token.cached,
+              ...(formerParticipant ? { formerParticipant: true } : {}),
             },
-          ]),
-        );
+          },
+        ]);
         await services.afterEvents(stored);
         return {
           body: {

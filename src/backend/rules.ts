@@ -30,10 +30,20 @@ export const RULES = {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Which windowed rules to evaluate for an actor. */
-interface Wanted {
+export interface Wanted {
   distinctUsers: boolean;
-  counts: boolean;
+  otpFailures: boolean;
+  revocations: boolean;
+  tokenVolume: boolean;
 }
+
+/** Every windowed rule (the scheduled scan). */
+export const ALL_RULES: Readonly<Wanted> = {
+  distinctUsers: true,
+  otpFailures: true,
+  revocations: true,
+  tokenVolume: true,
+};
 
 /** Evaluates the rules against the audit log. */
 export class RuleEngine {
@@ -48,18 +58,21 @@ export class RuleEngine {
     const wanted = new Map<string, Wanted & { tenant: string }>();
     for (const event of events) {
       const access = event.type.startsWith(SUPPORT_ACCESS_PREFIX);
-      const counted =
-        event.type === EVENT.otpVerify ||
-        event.type === EVENT.tokenIssued ||
-        REVOCATION_TYPES.includes(event.type);
-      if (!access && !counted) continue;
+      const otp = event.type === EVENT.otpVerify;
+      const revocation = REVOCATION_TYPES.includes(event.type);
+      const token = event.type === EVENT.tokenIssued;
+      if (!access && !otp && !revocation && !token) continue;
       const entry = wanted.get(event.actor) ?? {
         tenant: event.tenant,
         distinctUsers: false,
-        counts: false,
+        otpFailures: false,
+        revocations: false,
+        tokenVolume: false,
       };
       entry.distinctUsers ||= access;
-      entry.counts ||= counted;
+      entry.otpFailures ||= otp;
+      entry.revocations ||= revocation;
+      entry.tokenVolume ||= token;
       wanted.set(event.actor, entry);
       if (access && event.outcome === 'success') {
         const sessionId =
@@ -93,9 +106,7 @@ export class RuleEngine {
     );
     const hits: RuleHit[] = [];
     for (const { actor, tenant } of actors)
-      hits.push(
-        ...(await this.evaluate(sql, actor, tenant, { distinctUsers: true, counts: true }, now)),
-      );
+      hits.push(...(await this.evaluate(sql, actor, tenant, ALL_RULES, now)));
     return hits;
   }
 
@@ -135,14 +146,25 @@ export class RuleEngine {
           summary: `opened ${row.users} distinct users of ${row.domain} within ${t.distinctUsersWindowSeconds} s`,
         });
     }
-    if (wanted.counts) {
+    const counted = [
+      ...(wanted.otpFailures ? [EVENT.otpVerify] : []),
+      ...(wanted.revocations ? REVOCATION_TYPES : []),
+      ...(wanted.tokenVolume ? [EVENT.tokenIssued] : []),
+    ];
+    if (counted.length > 0) {
+      const windows = [
+        wanted.otpFailures ? t.otpFailuresWindowSeconds : 0,
+        wanted.revocations ? t.massRevocationsWindowSeconds : 0,
+        wanted.tokenVolume ? t.tokenVolumeWindowSeconds : 0,
+      ];
       const since = (seconds: number) => iso(now - seconds * 1000);
+      // Only the wanted types are read, through the (actor, type, received_at) index.
       const [row] = await sql.query<{ otp: number; revocations: number; tokens: number }>(
         `SELECT
            count(*) FILTER (WHERE type = $2 AND outcome = 'failure' AND received_at >= $3)::int AS otp,
            count(*) FILTER (WHERE type = ANY($4::text[]) AND outcome = 'success' AND received_at >= $5)::int AS revocations,
            count(*) FILTER (WHERE type = $6 AND received_at >= $7)::int AS tokens
-         FROM audit_events WHERE actor = $1 AND received_at >= $8`,
+         FROM audit_events WHERE actor = $1 AND type = ANY($9::text[]) AND received_at >= $8`,
         [
           actor,
           EVENT.otpVerify,
@@ -151,30 +173,25 @@ export class RuleEngine {
           since(t.massRevocationsWindowSeconds),
           EVENT.tokenIssued,
           since(t.tokenVolumeWindowSeconds),
-          since(
-            Math.max(
-              t.otpFailuresWindowSeconds,
-              t.massRevocationsWindowSeconds,
-              t.tokenVolumeWindowSeconds,
-            ),
-          ),
+          since(Math.max(...windows)),
+          counted,
         ],
       );
-      if (row && row.otp >= t.otpFailures)
+      if (wanted.otpFailures && row && row.otp >= t.otpFailures)
         hits.push({
           tenant,
           actor,
           rule: RULES.otpFailures,
           summary: `${row.otp} failed second-factor checks`,
         });
-      if (row && row.revocations >= t.massRevocations)
+      if (wanted.revocations && row && row.revocations >= t.massRevocations)
         hits.push({
           tenant,
           actor,
           rule: RULES.massRevocation,
           summary: `${row.revocations} revocations or deletions`,
         });
-      if (row && row.tokens >= t.tokenVolume)
+      if (wanted.tokenVolume && row && row.tokens >= t.tokenVolume)
         hits.push({
           tenant,
           actor,

@@ -8,7 +8,7 @@ import { AuditLog, type StoredEvent } from './audit-log';
 import type { Caller } from './auth';
 import type { BackendConfig } from './config';
 import type { Database, Sql } from './db';
-import { EVENT } from './event-types';
+import { EVENT, isBackendOnlyType } from './event-types';
 import { forbidden } from './errors';
 import type { DelegatedTokenMinter, Directory, Signer } from './google-access';
 import type { Logger } from './logger';
@@ -65,7 +65,11 @@ export class BackendServices {
     return caller.tenant === domain && (await this.directory.isAdmin(caller.email));
   }
 
-  /** Records server-written events in the tenant's chain, inside the given transaction. */
+  /**
+   * Records server-written events in the tenant's chain. Several events need `sql` to be a
+   * transaction; a single event is one atomic statement, so `sql` may then be the database itself.
+   * Every type must be backend-only (event-types.ts), so that no client can send a look-alike.
+   */
   async record(
     sql: Sql,
     tenant: string,
@@ -73,13 +77,16 @@ export class BackendServices {
     origin: string,
     events: ServerEvent[],
   ): Promise<StoredEvent[]> {
+    for (const event of events)
+      if (!isBackendOnlyType(event.type))
+        throw new Error(`"${event.type}" is not a backend-only event type; see event-types.ts`);
     const at = this.nowIso();
-    const result = await this.audit.append(
-      { tenant, actor, origin, receivedAt: at },
-      events.map((event) => ({ ...event, id: randomUUID(), occurredAt: at })),
-      sql,
-    );
-    return result.stored;
+    const context = { tenant, actor, origin, receivedAt: at };
+    const inputs = events.map((event) => ({ ...event, id: randomUUID(), occurredAt: at }));
+    const [only] = inputs;
+    if (only && inputs.length === 1)
+      return [await this.audit.appendServerEvent(sql, context, only)];
+    return (await this.audit.append(context, inputs, sql)).stored;
   }
 
   /** Runs the rules for newly stored events and raises alerts; a failure is logged, not thrown. */

@@ -1,13 +1,22 @@
 /**
- * This file tests the anomaly rules and alerts on PGlite and PostgreSQL: distinct users opened
- * within the window (and not outside it), support access without a session, failed second-factor
+ * This file tests the anomaly rules and alerts on PGlite and PostgreSQL, driven through the paths
+ * that really write the events (support sessions, second-factor checks, share revocations; the
+ * backend's own recorder where no endpoint can produce the event): distinct users opened within
+ * the window (and not outside it), support access without an open session, failed second-factor
  * bursts, mass revocation, the scheduled scan, the open → justified → resolved lifecycle, the
- * block on support tokens, and the Chat webhook notification retried without blocking ingest.
+ * block on support access, and the Chat webhook notification retried without blocking ingest.
+ * Clients cannot drive the rules with forged events: /v1/events refuses backend-only types.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DATABASES, auditEvent } from './harness';
-import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+import {
+  AGENT,
+  AGENT2,
+  MANAGER,
+  startSupportHarness,
+  type SupportHarness,
+} from './support/support-harness';
 
 interface Webhook {
   url: string;
@@ -57,29 +66,29 @@ async function startWebhook(): Promise<Webhook> {
   };
 }
 
+const SLOW = 'slow@vendor.example';
+const LATE = 'late@vendor.example';
+const OTP_AGENT = 'otp@vendor.example';
+
 describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
-  let h: EmulatedHarness;
+  let h: SupportHarness;
   let webhook: Webhook;
-  const clock = { now: Date.now() };
   beforeAll(async () => {
     webhook = await startWebhook();
-    h = await startEmulatedHarness(
-      kind,
-      {
-        alertWebhookUrl: webhook.url,
-        rules: {
-          distinctUsers: 3,
-          distinctUsersWindowSeconds: 600,
-          otpFailures: 5,
-          otpFailuresWindowSeconds: 600,
-          massRevocations: 3,
-          massRevocationsWindowSeconds: 600,
-          tokenVolume: 1000,
-          tokenVolumeWindowSeconds: 600,
-        },
+    h = await startSupportHarness(kind, {
+      alertWebhookUrl: webhook.url,
+      supportAgents: [AGENT, AGENT2, SLOW, LATE, OTP_AGENT],
+      rules: {
+        distinctUsers: 3,
+        distinctUsersWindowSeconds: 600,
+        otpFailures: 5,
+        otpFailuresWindowSeconds: 600,
+        massRevocations: 3,
+        massRevocationsWindowSeconds: 600,
+        tokenVolume: 5,
+        tokenVolumeWindowSeconds: 600,
       },
-      { clock: () => clock.now },
-    );
+    });
   });
   afterAll(async () => {
     webhook.release();
@@ -87,16 +96,18 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
     await webhook.close();
   });
 
-  const manager = () => h.token('security@vendor.example', { hostedDomain: 'vendor.example' });
-  const open = (actor: string, target: string) =>
-    h.request('POST', '/v1/events', {
-      token: h.token(actor),
-      body: {
-        events: [
-          auditEvent({ type: 'support.access.open_user', target, detail: { ticket: 'T-1' } }),
-        ],
-      },
+  const manager = () => h.token(MANAGER);
+  /** Opens a support session for a user, as the agent does in the support card. */
+  const open = async (agent: string, targetUser: string) => {
+    const response = await h.openSession(agent, {
+      tenant: targetUser.slice(targetUser.indexOf('@') + 1),
+      targetUser,
+      ticket: 'T-1',
+      justification: 'The customer asked us to look at a label',
     });
+    expect(response.status).toBe(201);
+    return response.body as { id: string; blockedByAlert: boolean };
+  };
   const alertsOf = async (actor: string) =>
     (await h.request('GET', `/v1/alerts?actor=${actor}`, { token: manager() })).body.alerts as {
       id: string;
@@ -105,39 +116,71 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
       tenant: string;
     }[];
 
-  it('raises an alert when one actor opens 3 distinct users of a domain within 10 minutes', async () => {
-    const actor = 'agent@vendor.example';
-    await open(actor, 'u1@acme.example');
-    await open(actor, 'u2@acme.example');
-    await open(actor, 'u2@acme.example');
-    expect((await alertsOf(actor)).map((a) => a.rule)).not.toContain('support_distinct_users');
-    clock.now += 5 * 60_000;
-    const third = await open(actor, 'u3@acme.example');
-    expect(third.status).toBe(200);
-    const alerts = await alertsOf(actor);
-    expect(alerts).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          rule: 'support_distinct_users',
-          status: 'open',
-          tenant: 'acme.example',
-        }),
-        expect.objectContaining({ rule: 'support_without_session', status: 'open' }),
-      ]),
+  it('raises an alert when one agent opens sessions for 3 distinct users of a domain within 10 minutes', async () => {
+    await h.enrolAndVerify(AGENT);
+    expect((await open(AGENT, 'u1@acme.example')).blockedByAlert).toBe(false);
+    await open(AGENT, 'u2@acme.example');
+    await open(AGENT, 'u2@acme.example');
+    expect(await alertsOf(AGENT)).toEqual([]);
+    h.now += 5 * 60_000;
+    const third = await open(AGENT, 'u3@acme.example');
+    expect(third.blockedByAlert).toBe(true);
+    // Every access was inside an open session: only the distinct-users rule fires.
+    expect(await alertsOf(AGENT)).toEqual([
+      expect.objectContaining({
+        rule: 'support_distinct_users',
+        status: 'open',
+        tenant: 'acme.example',
+      }),
+    ]);
+    expect((await h.supportToken(AGENT, third.id, 'u3@acme.example')).body.error.code).toBe(
+      'blocked_by_alert',
     );
     const raised = await h.request('GET', '/v1/events?tenant=acme.example&type=alert.raised', {
       token: manager(),
     });
-    expect(raised.body.events.map((e: { target: string }) => e.target)).toContain(actor);
+    expect(raised.body.events.map((e: { target: string }) => e.target)).toContain(AGENT);
   });
 
   it('does not count users opened outside the window', async () => {
-    const actor = 'slow@vendor.example';
+    await h.enrolAndVerify(SLOW);
     for (const user of ['a', 'b', 'c']) {
-      await open(actor, `${user}@acme.example`);
-      clock.now += 6 * 60_000;
+      expect((await open(SLOW, `${user}@acme.example`)).blockedByAlert).toBe(false);
+      h.now += 6 * 60_000;
     }
-    expect((await alertsOf(actor)).map((a) => a.rule)).not.toContain('support_distinct_users');
+    expect(await alertsOf(SLOW)).toEqual([]);
+  });
+
+  it('raises an alert for a support access recorded outside an open session', async () => {
+    await h.enrolAndVerify(LATE);
+    const session = await open(LATE, 'dave@acme.example');
+    const close = await h.request('POST', `/v1/support/sessions/${session.id}/close`, {
+      token: h.token(LATE),
+      body: {},
+    });
+    expect(close.body.status).toBe('closed');
+    expect(await alertsOf(LATE)).toEqual([]);
+    // No endpoint records an access once its session has ended, so the access is recorded as the
+    // support endpoints record accesses: through the backend's recorder, then the rules.
+    const services = h.server.backend.services;
+    const stored = await services.record(services.db, 'acme.example', LATE, 'test', [
+      {
+        type: 'support.access.shares',
+        target: 'dave@acme.example',
+        outcome: 'success',
+        detail: { sessionId: session.id, shares: 0 },
+      },
+    ]);
+    expect((await services.afterEvents(stored)).map((alert) => alert.rule)).toEqual([
+      'support_without_session',
+    ]);
+    expect(await alertsOf(LATE)).toEqual([
+      expect.objectContaining({
+        rule: 'support_without_session',
+        status: 'open',
+        tenant: 'acme.example',
+      }),
+    ]);
   });
 
   it('notifies the webhook with retries, without holding up ingest', async () => {
@@ -150,22 +193,16 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
     expect(message.text).not.toContain('T-1');
   });
 
-  it('moves an alert open → justified → resolved, blocking support tokens until resolved', async () => {
-    const actor = 'agent2@vendor.example';
-    const agentToken = () => h.token(actor);
-    await open(actor, 'x@globex.example');
-    const [alert] = await alertsOf(actor);
-    expect(alert?.status).toBe('open');
+  it('moves an alert open → justified → resolved, blocking support access until resolved', async () => {
+    await h.enrolAndVerify(AGENT2);
+    const first = await open(AGENT2, 'alice@acme.example');
+    await open(AGENT2, 'bob@acme.example');
+    expect((await open(AGENT2, 'carol@acme.example')).blockedByAlert).toBe(true);
+    const [alert, ...others] = await alertsOf(AGENT2);
+    expect(others).toEqual([]);
+    expect(alert).toMatchObject({ rule: 'support_distinct_users', status: 'open' });
     const path = `/v1/alerts/${alert?.id}`;
-    const supportToken = () =>
-      h.request('POST', '/v1/delegated-tokens', {
-        token: agentToken(),
-        body: {
-          targetUser: 'x@globex.example',
-          scopes: ['https://www.googleapis.com/auth/contacts.readonly'],
-          purpose: { kind: 'support', sessionId: 's-1' },
-        },
-      });
+    const supportToken = () => h.supportToken(AGENT2, first.id, 'alice@acme.example');
     expect((await supportToken()).body.error.code).toBe('blocked_by_alert');
     expect(
       (await h.request('POST', `${path}/resolve`, { token: manager(), body: { resolution: 'ok' } }))
@@ -180,7 +217,7 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
       ).status,
     ).toBe(404);
     const justified = await h.request('POST', `${path}/justify`, {
-      token: agentToken(),
+      token: h.token(AGENT2),
       body: { justification: 'Ticket T-9: customer asked us to check their label' },
     });
     expect(justified.body).toMatchObject({
@@ -190,7 +227,7 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
     expect(
       (
         await h.request('POST', `${path}/justify`, {
-          token: agentToken(),
+          token: h.token(AGENT2),
           body: { justification: 'again' },
         })
       ).status,
@@ -199,7 +236,7 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
     expect(
       (
         await h.request('POST', `${path}/resolve`, {
-          token: agentToken(),
+          token: h.token(AGENT2),
           body: { resolution: 'mine' },
         })
       ).status,
@@ -208,55 +245,67 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
       token: manager(),
       body: { resolution: 'Checked with the customer' },
     });
-    expect(resolved.body).toMatchObject({
-      status: 'resolved',
-      resolvedBy: 'security@vendor.example',
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: MANAGER });
+    const resumed = await supportToken();
+    expect(resumed.body.error).toBeUndefined();
+    expect(resumed.body.accessToken).toEqual(expect.any(String));
+    expect(await alertsOf(AGENT2)).toEqual([expect.objectContaining({ status: 'resolved' })]);
+    const trail = await h.request('GET', '/v1/events?tenant=acme.example&pageSize=500', {
+      token: manager(),
     });
-    expect((await supportToken()).body.error.code).toBe('no_support_session');
-    const trail = await h.request('GET', '/v1/events?tenant=globex.example', { token: manager() });
     expect(trail.body.events.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining([
         'alert.raised',
         'alert.justified',
         'alert.resolved',
         'delegated_token.denied',
+        'delegated_token.issued',
       ]),
     );
   });
 
   it('shows an actor their own alerts only', async () => {
-    const own = await h.request('GET', '/v1/alerts', { token: h.token('agent@vendor.example') });
+    const own = await h.request('GET', '/v1/alerts', { token: h.token(AGENT) });
     expect(own.status).toBe(200);
     expect(own.body.alerts.length).toBeGreaterThan(0);
-    expect(
-      own.body.alerts.every((a: { actor: string }) => a.actor === 'agent@vendor.example'),
-    ).toBe(true);
+    expect(own.body.alerts.every((a: { actor: string }) => a.actor === AGENT)).toBe(true);
     expect(
       (await h.request('GET', '/v1/alerts', { token: h.token('nobody@acme.example') })).body.alerts,
     ).toEqual([]);
   });
 
   it('raises an alert on a burst of failed second-factor checks, and the scan re-raises it', async () => {
-    const actor = 'otp@vendor.example';
-    const failures = Array.from({ length: 5 }, () =>
-      auditEvent({ type: 'support.otp.verify', outcome: 'failure', target: actor }),
-    );
-    expect(
-      (await h.request('POST', '/v1/events', { token: h.token(actor), body: { events: failures } }))
-        .body.alertsRaised,
-    ).toBe(1);
-    const [alert] = await alertsOf(actor);
+    const { secret } = await h.enrolAndVerify(OTP_AGENT);
+    h.now += 60_000;
+    const otpAlerts = async () =>
+      (await alertsOf(OTP_AGENT)).filter((a) => a.rule === 'otp_failures' && a.status === 'open');
+    let failures = 0;
+    while (failures < 5) {
+      const valid = [-30, 0, 30].map((offset) => h.code(secret, offset));
+      let wrong = 0;
+      while (valid.includes(String(wrong).padStart(6, '0'))) wrong += 1;
+      const answer = await h.verify(OTP_AGENT, String(wrong).padStart(6, '0'));
+      if (answer.status === 429) {
+        h.now += (Number(answer.headers.get('retry-after')) + 1) * 1000;
+        continue;
+      }
+      expect(answer.body.error.code).toBe('otp_wrong');
+      failures += 1;
+      expect(await otpAlerts()).toHaveLength(failures < 5 ? 0 : 1);
+    }
+    const [alert] = await otpAlerts();
     await h.request('POST', `/v1/alerts/${alert?.id}/justify`, {
-      token: h.token(actor),
+      token: h.token(OTP_AGENT),
       body: { justification: 'typo' },
     });
     await h.request('POST', `/v1/alerts/${alert?.id}/resolve`, {
       token: manager(),
       body: { resolution: 'fine' },
     });
-    expect((await h.request('POST', '/v1/scan', { token: h.token(actor), body: {} })).status).toBe(
-      403,
-    );
+    expect(await otpAlerts()).toEqual([]);
+    expect(
+      (await h.request('POST', '/v1/scan', { token: h.token(OTP_AGENT), body: {} })).status,
+    ).toBe(403);
     const scheduler = h.issuer.mint({
       email: 'scheduler@vendor-project.iam.gserviceaccount.com',
       audience: h.config.authAudiences[0] ?? '',
@@ -264,9 +313,7 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
     const scan = await h.request('POST', '/v1/scan', { token: scheduler, body: {} });
     expect(scan.status).toBe(200);
     expect(scan.body.alertsRaised).toBeGreaterThanOrEqual(1);
-    expect(
-      (await alertsOf(actor)).filter((a) => a.rule === 'otp_failures' && a.status === 'open'),
-    ).toHaveLength(1);
+    expect(await otpAlerts()).toHaveLength(1);
   });
 
   it('raises an alert on mass revocation', async () => {
@@ -282,5 +329,65 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
       ).toBe(200);
     }
     expect((await alertsOf(owner)).map((a) => a.rule)).toEqual(['mass_revocation']);
+  });
+
+  it('raises an alert on an unusual volume of delegated tokens, counting only issued tokens', async () => {
+    const owner = 'alice@acme.example';
+    const share = await h.request('POST', '/v1/shares', {
+      token: h.token(owner),
+      body: {
+        labelResourceName: 'contactGroups/heavy',
+        labelName: 'Heavy',
+        grants: [{ target: { kind: 'user', email: 'bob@acme.example' }, level: 'view' }],
+      },
+    });
+    const sync = (targetUser: string) =>
+      h.request('POST', '/v1/delegated-tokens', {
+        token: h.token(owner),
+        body: {
+          targetUser,
+          scopes: ['https://www.googleapis.com/auth/contacts'],
+          purpose: { kind: 'sync', shareId: share.body.id },
+        },
+      });
+    // Many other events of the same actor and refused requests do not count as issued tokens.
+    await h.request('POST', '/v1/events', {
+      token: h.token(owner),
+      body: { events: Array.from({ length: 50 }, () => auditEvent({ type: 'contact.updated' })) },
+    });
+    for (let i = 0; i < 3; i += 1)
+      expect((await sync('zed@globex.example')).body.error.code).toBe('target_not_participant');
+    for (let i = 1; i <= 5; i += 1) {
+      expect((await sync(i % 2 ? owner : 'bob@acme.example')).status).toBe(200);
+      expect((await alertsOf(owner)).map((a) => a.rule)).toEqual(i < 5 ? [] : ['token_volume']);
+    }
+    h.now += 11 * 60_000;
+    expect((await sync(owner)).status).toBe(200);
+    expect(await alertsOf(owner)).toHaveLength(1);
+  });
+
+  it('cannot be driven by clients sending backend-only events to /v1/events', async () => {
+    const forger = 'forger@acme.example';
+    const forged = [
+      ...['u7', 'u8', 'u9'].map((user) =>
+        auditEvent({ type: 'support.access.session_opened', target: `${user}@acme.example` }),
+      ),
+      ...Array.from({ length: 5 }, () =>
+        auditEvent({ type: 'support.otp.verify', outcome: 'failure', target: forger }),
+      ),
+      ...Array.from({ length: 3 }, () => auditEvent({ type: 'share.revoked', shareId: 's' })),
+    ];
+    for (const event of forged) {
+      const answer = await h.request('POST', '/v1/events', {
+        token: h.token(forger),
+        body: { events: [auditEvent(), event] },
+      });
+      expect([answer.status, answer.body.error.code]).toEqual([400, 'reserved_event_type']);
+    }
+    const stored = await h.request('GET', `/v1/events?tenant=acme.example&actor=${forger}`, {
+      token: manager(),
+    });
+    expect(stored.body.events).toEqual([]);
+    expect(await alertsOf(forger)).toEqual([]);
   });
 });

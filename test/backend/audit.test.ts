@@ -105,10 +105,39 @@ describe.each(DATABASES)('audit log on %s', (kind) => {
     ).not.toContain(event.id);
   });
 
-  it('rejects event types that only the backend writes', async () => {
-    const response = await ingest([auditEvent({ type: 'alert.resolved' })]);
+  it.each([
+    'alert.resolved',
+    'share.revoked',
+    'share.denied',
+    'policy.changed',
+    'delegated_token.issued',
+    'delegated_token.denied',
+    'support.access.session_opened',
+    'support.access.open_user',
+    'support.otp.verify',
+    'support.session.approved',
+    'support.denied',
+    'admin.audit_exported',
+  ])('refuses the backend-only event type %s, storing nothing of the batch', async (type) => {
+    const innocent = auditEvent();
+    const forged = auditEvent({ type });
+    const response = await ingest([innocent, forged]);
     expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe('reserved_event_type');
+    expect(response.body.error).toEqual({
+      code: 'reserved_event_type',
+      message: expect.stringContaining(`events[1].type: "${type}" is written by the backend only`),
+    });
+    const ids = (await query('tenant=acme.example&pageSize=500')).body.events.map(
+      (e: { id: string }) => e.id,
+    );
+    expect(ids).not.toContain(innocent.id);
+    expect(ids).not.toContain(forged.id);
+  });
+
+  it('accepts the event types clients write, including look-alikes of reserved families', async () => {
+    const types = ['contact.deleted', 'sync.completed', 'sharing.action_denied', 'supported.x'];
+    const response = await ingest(types.map((type) => auditEvent({ type })));
+    expect(response.body).toMatchObject({ accepted: types.length });
   });
 
   it('stores SQL metacharacters and control characters verbatim', async () => {
@@ -180,6 +209,96 @@ describe.each(DATABASES)('audit log on %s', (kind) => {
     expect(
       (await h.request('GET', '/v1/audit/verify?tenant=globex.example', { token: alice() })).status,
     ).toBe(403);
+  });
+
+  it('keeps one linear chain when server-written events and client batches append concurrently', async () => {
+    const tenant = 'race.example';
+    const services = h.server.backend.services;
+    const odd = `'; -- \\ " \u0001\t😀 ü ${'ß'.repeat(3)}`;
+    const serverEvent = (i: number) => ({
+      type: 'share.denied',
+      shareId: `${odd}-${i}`,
+      outcome: 'denied' as const,
+      detail: { reason: odd, n: i, flag: i % 2 === 0 },
+    });
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        if (i % 3 === 0) {
+          const answer = await ingest([auditEvent(), auditEvent()], h.token(`writer@${tenant}`));
+          expect(answer.body).toMatchObject({ accepted: 2 });
+        } else if (i % 3 === 1) {
+          await services.record(services.db, tenant, `svc${i}@vendor.example`, 'test', [
+            serverEvent(i),
+          ]);
+        } else {
+          // Two single events and a pair in one transaction: each joins the same chain in order.
+          await services.db.transaction(async (tx) => {
+            await services.record(tx, tenant, 'svc@vendor.example', 'test', [serverEvent(i)]);
+            await services.record(tx, tenant, 'svc@vendor.example', 'test', [
+              serverEvent(i + 100),
+              serverEvent(i + 200),
+            ]);
+          });
+        }
+      }),
+    );
+    const verified = await h.request('GET', `/v1/audit/verify?tenant=${tenant}`, {
+      token: manager(),
+    });
+    expect(verified.body).toEqual({ tenant, ok: true, checked: 10 * 2 + 10 + 10 * 3 });
+    const rows = await sql(
+      'SELECT seq::int AS seq FROM audit_events WHERE tenant = $1 ORDER BY seq',
+      [tenant],
+    );
+    expect(rows.map((row) => (row as { seq: number }).seq)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
+    const stored = await h.request(
+      'GET',
+      `/v1/events?tenant=${tenant}&type=share.denied&actor=svc1@vendor.example`,
+      { token: manager() },
+    );
+    expect(stored.body.events).toEqual([
+      expect.objectContaining({ shareId: `${odd}-1`, detail: { reason: odd, n: 1, flag: false } }),
+    ]);
+  });
+
+  it('records only backend-only types as server-written events', async () => {
+    const services = h.server.backend.services;
+    await expect(
+      services.record(services.db, 'strict.example', 'svc@vendor.example', 'test', [
+        { type: 'contact.updated', outcome: 'success' },
+      ]),
+    ).rejects.toThrow('"contact.updated" is not a backend-only event type');
+    expect((await query('tenant=strict.example')).body.events).toEqual([]);
+  });
+
+  it('stores nothing of a server-written event whose transaction fails', async () => {
+    const tenant = 'rollback.example';
+    const services = h.server.backend.services;
+    await services.record(services.db, tenant, 'svc@vendor.example', 'test', [
+      { type: 'share.denied', outcome: 'denied' },
+    ]);
+    await expect(
+      services.db.transaction(async (tx) => {
+        await services.record(tx, tenant, 'svc@vendor.example', 'test', [
+          { type: 'share.denied', outcome: 'denied', detail: { lost: true } },
+        ]);
+        throw new Error('the change this event records failed');
+      }),
+    ).rejects.toThrow('the change this event records failed');
+    await services.record(services.db, tenant, 'svc@vendor.example', 'test', [
+      { type: 'share.denied', outcome: 'denied' },
+    ]);
+    const verified = await h.request('GET', `/v1/audit/verify?tenant=${tenant}`, {
+      token: manager(),
+    });
+    expect(verified.body).toEqual({ tenant, ok: true, checked: 2 });
+    const events = (await query(`tenant=${tenant}`)).body.events;
+    expect(events.map((e: { seq: number; detail: unknown }) => [e.seq, e.detail])).toEqual([
+      [1, {}],
+      [2, {}],
+    ]);
   });
 
   describe('chain verification', () => {

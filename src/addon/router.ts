@@ -99,14 +99,8 @@ const ACTIONS: ActionTable = {
 /** The message a user sees for a failure: theirs when it is meant for them, a generic one otherwise. */
 function failureMessage(error: unknown, generic = MSG.genericFailure): string {
   if (error instanceof UserFacingError) return error.message;
-  if (error instanceof BackendError && error.status < 500) return capitalise(error.message);
+  if (error instanceof BackendError && error.status < 500) return error.message;
   return generic;
-}
-
-/** The backend's messages start in lower case; a notification starts with a capital and ends with a stop. */
-function capitalise(text: string): string {
-  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 /** Dispatches a card action by its `action` parameter; failures become a notification. */

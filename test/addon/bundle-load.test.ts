@@ -69,6 +69,21 @@ describe('the built bundle, loaded as Apps Script loads it', () => {
   beforeAll(() => {
     api.addCustomer('acme.example');
     api.addUser(user, {});
+    api.putGmailMessage(user, {
+      id: 'msg-1',
+      threadId: 'msg-1',
+      from: 'Bob <bob@acme.example>',
+      to: [user],
+      cc: [],
+      subject: 'Hello',
+      date: api.clock.now(),
+    });
+    events.onGmailMessage = gmailMessageEvent({
+      messageId: 'msg-1',
+      accessToken: api.mintAccessToken(user, [
+        'https://www.googleapis.com/auth/gmail.addons.current.message.metadata',
+      ]),
+    });
     runtime = createAppsScriptRuntime({ api });
   });
   afterAll(() => runtime.close());

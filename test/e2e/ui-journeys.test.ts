@@ -383,7 +383,7 @@ describe('the sidebar journeys', () => {
     );
     const groupOnly = await act(CAROL, { action: 'leaveLabel', shareId });
     expect(groupOnly.notification).toBe(
-      'You have this label through a group or your domain; ask its owner to remove you.',
+      'you have this label through a group or your domain; ask its owner to remove you',
     );
     await act(ALICE, { action: 'syncLabel', shareId });
     expect(

@@ -6,6 +6,16 @@ type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 type Card = GoogleAppsScript.Card_Service.Card;
 
+/** When this execution started: the bundle's top level runs once per execution. */
+const EXECUTION_STARTED_AT = Date.now();
+/** Apps Script stops a card action after 30 s. */
+const CARD_ACTION_LIMIT_MS = 30_000;
+
+/** How long this card action may still run before Apps Script stops it. */
+export function actionTimeLeft(): number {
+  return CARD_ACTION_LIMIT_MS - (Date.now() - EXECUTION_STARTED_AT);
+}
+
 /** A card action handler: parses the event, calls core or the backend, renders. */
 export type ActionHandler = (event: AddonEvent) => ActionResponse;
 

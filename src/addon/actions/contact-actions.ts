@@ -23,6 +23,7 @@ import {
   MESSAGE_FORM,
   type MessagePerson,
 } from '../cards/message-context-card';
+import { buildMessageCard } from '../cards/message-card';
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
 import { sharingContext, type SharingContext } from '../sharing/sharing-context';
@@ -46,7 +47,13 @@ import {
   searchContacts,
   type OwnGroups,
 } from './people-data';
-import { actionDeadline, labelCardFor, shareFor, syncNotice } from './sharing-actions';
+import {
+  actionDeadline,
+  labelCardFor,
+  shareFor,
+  syncNotice,
+  visibleShares,
+} from './sharing-actions';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
@@ -358,7 +365,7 @@ export function renderMessageCard(event: AddonEvent): GoogleAppsScript.Card_Serv
         listed.push({ ...address, role });
       }
   const people = listed.slice(0, 20);
-  const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
+  const { shares, notice } = visibleShares(context);
   const groups = readOwnGroups(context);
   const results = searchContacts(
     context,
@@ -382,6 +389,7 @@ export function renderMessageCard(event: AddonEvent): GoogleAppsScript.Card_Serv
     };
   });
   return buildMessageContextCard({
+    ...(notice ? { notice } : {}),
     people: rows,
     targets: shares
       .filter((share) => share.myLevel !== null && levelAllows(share.myLevel, 'contribute'))
@@ -414,7 +422,8 @@ function addPersonToLabel(event: AddonEvent): ActionResponse {
 /** The compose card: the user's shared labels that they hold a group of. */
 export function renderComposeCard(): GoogleAppsScript.Card_Service.Card {
   const context = sharingContext();
-  const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
+  const { shares, notice } = visibleShares(context);
+  if (notice) return buildMessageCard(MSG.compose.title, notice);
   const groups = readOwnGroups(context);
   return buildComposeCard(
     shares.flatMap((share) => {

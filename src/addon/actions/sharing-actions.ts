@@ -33,6 +33,7 @@ import {
   type ShareSubject,
 } from '../cards/share-dialog-card';
 import { grantableLevels } from '../cards/share-form';
+import { BackendError } from '../backend-client';
 import { MSG } from '../messages';
 import { findShareableLabel } from '../sharing/own-labels';
 import type { VisibleShare } from '../sharing/share-registry';
@@ -45,6 +46,7 @@ import {
 import { BackendAuditSink } from '../sharing/sync-adapters';
 import { markEnding, readSyncState } from '../sharing/sync-state';
 import {
+  actionTimeLeft,
   formValue,
   formValues,
   pushCard,
@@ -112,6 +114,23 @@ export function shareFor(
   return share as Shared;
 }
 
+/**
+ * The shares the user takes part in (theirs first), or none and the notice to show when our
+ * service cannot be reached: cards that only look shares up stay usable without it.
+ */
+export function visibleShares(context: SharingContext): {
+  shares: VisibleShare[];
+  notice?: string;
+} {
+  try {
+    return { shares: [...context.registry.mine(), ...context.registry.sharedWithMe()] };
+  } catch (error) {
+    console.warn('the share registry could not be read', error);
+    const reason = error instanceof BackendError ? ` (${error.message})` : '';
+    return { shares: [], notice: MSG.serviceUnreachable(reason) };
+  }
+}
+
 /** The tenant policy's limits for the caller, or null when it cannot be read. */
 export function readPolicyLimits(context: SharingContext): PolicyLimits | null {
   const domain = domainOf(context.addon.user);
@@ -137,14 +156,23 @@ export function readPolicyLimits(context: SharingContext): PolicyLimits | null {
   }
 }
 
-/** The label card of a share, with a page of the contacts of the user's own copy. */
+/** Reading a page of contacts takes three calls; with less time left the card goes without. */
+const CONTACTS_PAGE_MIN_MS = 5_000;
+
+/**
+ * The label card of a share, with a page of the contacts of the user's own copy (left out when
+ * the action has too little time left, e.g. after a long sync).
+ */
 export function labelCardFor(
   context: SharingContext,
   share: Shared,
   page = 1,
   search = '',
 ): GoogleAppsScript.Card_Service.Card {
-  const group = readOwnGroups(context).groupOf(share, context.addon.user);
+  const group =
+    actionTimeLeft() > CONTACTS_PAGE_MIN_MS
+      ? readOwnGroups(context).groupOf(share, context.addon.user)
+      : null;
   const user = context.addon.user.toLowerCase();
   return buildLabelCard({
     shareId: share.id,

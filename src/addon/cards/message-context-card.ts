@@ -24,6 +24,8 @@ export interface MessagePerson {
 /** What the message card shows. */
 export interface MessageView {
   people: MessagePerson[];
+  /** A line at the top, e.g. when the service could not be reached. */
+  notice?: string;
   /** Shared labels the user may add contacts to. */
   targets: { shareId: string; name: string }[];
 }
@@ -31,6 +33,7 @@ export interface MessageView {
 /** Builds the contextual card for an open message. */
 export function buildMessageContextCard(view: MessageView): GoogleAppsScript.Card_Service.Card {
   const people = section(null);
+  if (view.notice) people.addWidget(paragraph(view.notice));
   if (view.targets.length > 0)
     people.addWidget(
       dropdown(
@@ -63,6 +66,7 @@ export function buildMessageContextCard(view: MessageView): GoogleAppsScript.Car
     .setName('message')
     .setHeader(CardService.newCardHeader().setTitle(MSG.message.title))
     .addSection(people);
-  if (view.targets.length === 0) card.addSection(section(null, paragraph(MSG.message.noLabels)));
+  if (view.targets.length === 0 && !view.notice)
+    card.addSection(section(null, paragraph(MSG.message.noLabels)));
   return card.build();
 }

@@ -531,7 +531,10 @@ function apply(answer, opening) {
     }
     if (action.notification) notify(action.notification.text);
     if (action.link) openLink(action.link);
-    if (json.renderActions.hostAppAction) notify('The draft was updated.');
+    if (json.renderActions.hostAppAction) {
+      applyDraftUpdate(json.renderActions.hostAppAction);
+      notify('The draft was updated.');
+    }
   } else {
     notify(`The add-on returned ${type}, which the sidebar cannot show.`);
   }
@@ -584,6 +587,19 @@ function runUniversal(index) {
   return perform({ kind: 'universal', surface: state.surface, index }, false);
 }
 
+/** Shows the recipients an UpdateDraftActionResponse added in the compose pane, as Gmail does. */
+function applyDraftUpdate(hostAppAction) {
+  const markup = (hostAppAction.gmailAction || {}).updateDraftActionMarkup || {};
+  const draft = state.draft || (state.draft = { to: [], cc: [], bcc: [] });
+  for (const field of ['to', 'cc', 'bcc']) {
+    const key = `update${field[0].toUpperCase()}${field.slice(1)}Recipients`;
+    const list = (markup[key] || {})[`${field}Recipients`] || [];
+    for (const entry of list)
+      if (!draft[field].includes(entry.email)) draft[field].push(entry.email);
+  }
+  renderPane(state.surface);
+}
+
 function renderPane(surface) {
   const pane = $('pane');
   const name = (email) => email.split('@')[0].replace(/[._]/g, ' ');
@@ -605,7 +621,16 @@ function renderPane(surface) {
     pane.replaceChildren(
       element('h1', { text: 'New message' }),
       element('div', { className: 'compose' }, [
-        element('div', { text: `To: ${(surface.recipients || []).join(', ')}` }),
+        element('div', {
+          text: `To: ${(surface.recipients || []).concat((state.draft || {}).to || []).join(', ')}`,
+        }),
+        ...['cc', 'bcc']
+          .filter((field) => ((state.draft || {})[field] || []).length > 0)
+          .map((field) =>
+            element('div', {
+              text: `${field === 'cc' ? 'Cc' : 'Bcc'}: ${state.draft[field].join(', ')}`,
+            }),
+          ),
         element('div', { text: 'Subject:' }),
         element('div', { text: ' ' }),
       ]),
@@ -640,6 +665,7 @@ function renderPane(surface) {
 }
 
 function openSurface() {
+  state.draft = undefined;
   const recipients = $('recipients')
     .value.split(',')
     .map((value) => value.trim())

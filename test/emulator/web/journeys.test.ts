@@ -1,0 +1,192 @@
+/**
+ * Browser tests of the sidebar's main journeys, on the whole local stack that `npm start` runs
+ * (emulator with the demo Workspace, backend on PGlite, runtime, sidebar host) in Debian's
+ * Chromium driven by playwright-core: share a label from the homepage, add the sender of an open
+ * message to that label, insert the label's addresses into a draft, and change the domain
+ * policy in the admin card. Screenshots go to test-results/journey-*.png.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { ClockSleeper } from '../../../src/core/memory-adapters';
+import { EmulatorHttpClient } from '../../../src/emulator/api';
+import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import { PeopleClient } from '../../../src/google/people-client';
+import { GoogleTransport } from '../../../src/google/transport';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '../../../test-results');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
+
+describe('the sidebar journeys in Chromium', () => {
+  let browser: Browser;
+  let stack: LocalStack;
+  let page: Page;
+  let admin: string;
+  let owner: string;
+  let colleague: string;
+  let sender: string;
+
+  const sidebar = () => page.getByRole('complementary', { name: 'Add-on sidebar' });
+  const title = () => sidebar().getByRole('heading', { level: 2 }).first();
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `journey-${name}.png`), fullPage: true });
+  const field = (name: string) => sidebar().locator(`[data-field="${name}"]`).first();
+
+  async function open(
+    user: string,
+    host: string,
+    extra: (p: Page) => Promise<void> = async () => undefined,
+  ) {
+    await page.goto(`${stack.sidebarUrl}?user=${encodeURIComponent(user)}&host=${host}`);
+    await page.locator('#dev-summary', { hasText: 'ms script' }).waitFor();
+    await waitIdle();
+    await extra(page);
+    await waitIdle();
+  }
+
+  async function waitIdle(): Promise<void> {
+    await page.locator('body:not([aria-busy])').waitFor();
+    await page.locator('#progress').waitFor({ state: 'hidden' });
+  }
+
+  async function click(locator: Locator): Promise<void> {
+    await locator.click();
+    await waitIdle();
+  }
+
+  async function status(expected: RegExp): Promise<void> {
+    await eventually(async () => (await page.getByRole('status').textContent()) ?? '').toMatch(
+      expected,
+    );
+  }
+
+  /** Polls `read` until `check` passes (the sidebar updates asynchronously), then asserts once more. */
+  function eventually<T>(read: () => Promise<T>) {
+    const settle = async (check: (value: T) => void) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const value = await read();
+        try {
+          check(value);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await page.waitForTimeout(100);
+        }
+      }
+    };
+    return {
+      toBe: (expected: T) => settle((value) => expect(value).toBe(expected)),
+      toContain: (expected: string) => settle((value) => expect(value).toContain(expected)),
+      toMatch: (expected: RegExp) => settle((value) => expect(value).toMatch(expected)),
+    };
+  }
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    stack = await startLocalStack();
+    admin = stack.users[0] as string;
+    const domain = admin.split('@')[1] as string;
+    const sameDomain = stack.users.filter((user) => user !== admin && user.endsWith(`@${domain}`));
+    [owner, colleague, sender] = sameDomain as [string, string, string];
+    const transport = new GoogleTransport({
+      http: new EmulatorHttpClient(stack.emulator, {}),
+      clock: stack.emulator.clock,
+      sleeper: new ClockSleeper(stack.emulator.clock),
+    });
+    const people = new PeopleClient(
+      stack.emulator.mintAccessToken(owner, ['https://www.googleapis.com/auth/contacts']),
+    );
+    const group = transport.run(people.createContactGroup({ name: 'Key clients' }));
+    transport.run(
+      people.batchCreateContacts(
+        Array.from({ length: 12 }, (_, index) => ({
+          names: [{ givenName: `Client${index}`, familyName: 'Major' }],
+          emailAddresses: [{ value: `client${index}@clients.example` }],
+          memberships: [
+            { contactGroupMembership: { contactGroupResourceName: group.resourceName ?? '' } },
+          ],
+        })),
+      ),
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('shares a label from the homepage with a colleague at a chosen level', async () => {
+    await open(owner, 'homepage');
+    await eventually(async () => title().textContent()).toBe('Shared Contacts');
+    await shot('homepage');
+    const row = sidebar().locator('.widget', { hasText: 'Key clients' }).first();
+    await click(row.getByRole('button', { name: 'Share' }));
+    await eventually(async () => title().textContent()).toBe('Share “Key clients”');
+    await field('recipients').fill(colleague);
+    await field('level').selectOption('edit');
+    await click(sidebar().getByRole('button', { name: 'Add', exact: true }));
+    await eventually(async () => (await sidebar().textContent()) ?? '').toContain(
+      '12 contacts will be copied to 1 person.',
+    );
+    await shot('share-dialog');
+    await click(page.getByRole('button', { name: 'Share', exact: true }).last());
+    await status(/^Shared “Key clients”\. Synced: 12 copied/);
+    await eventually(async () => title().textContent()).toBe('Key clients');
+    await shot('label-card');
+  });
+
+  it('adds the sender of an open message to the label in two clicks', async () => {
+    await open(owner, 'message', async (p) => {
+      await p.locator('#sender').selectOption(sender);
+    });
+    await waitIdle();
+    await eventually(async () => title().textContent()).toBe('People on this message');
+    await shot('message');
+    const senderRow = sidebar().locator('.widget', { hasText: sender }).first();
+    await eventually(async () => senderRow.textContent()).toContain('Not in a shared label');
+    await field('targetLabel').selectOption({ label: 'Key clients' });
+    await click(senderRow.getByRole('button', { name: 'Add' }));
+    await status(/^Added .+ to “Key clients”\./);
+    await eventually(async () => senderRow.textContent()).toContain('In Key clients');
+    await shot('message-added');
+  });
+
+  it("inserts the label's addresses into the draft's Cc", async () => {
+    await open(owner, 'compose');
+    await eventually(async () => title().textContent()).toBe('Insert a shared label');
+    await sidebar().getByRole('radio', { name: 'Cc', exact: true }).check();
+    await click(sidebar().getByRole('button', { name: 'Insert addresses' }));
+    await status(/The draft was updated/);
+    await eventually(async () => (await page.locator('#pane').textContent()) ?? '').toContain(
+      'Cc: client0@clients.example',
+    );
+    expect((await page.locator('#pane').textContent()) ?? '').toContain(sender);
+    await shot('compose-inserted');
+  });
+
+  it('changes the domain policy in the admin card', async () => {
+    await open(admin, 'homepage');
+    await click(page.getByRole('button', { name: 'Settings' }).last());
+    await eventually(async () => title().textContent()).toBe('Settings');
+    await click(sidebar().getByRole('button', { name: 'Domain admin' }));
+    await eventually(async () => title().textContent()).toBe('Domain admin');
+    await eventually(async () => (await sidebar().textContent()) ?? '').toContain(
+      'Domain-wide delegation is granted with every scope we need.',
+    );
+    await field('maxLevel').selectOption('view');
+    await click(sidebar().getByRole('button', { name: 'Save policy' }));
+    await status(/^Policy saved\.$/);
+    await shot('admin-policy');
+    await open(owner, 'homepage');
+    const row = sidebar().locator('.widget', { hasText: 'Key clients' }).first();
+    await click(row);
+    await click(sidebar().getByRole('button', { name: 'Share with more people' }));
+    await eventually(async () => (await sidebar().textContent()) ?? '').toContain(
+      'Your domain allows sharing up to “View”',
+    );
+    await shot('share-dialog-policy');
+  });
+});

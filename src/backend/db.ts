@@ -1,8 +1,10 @@
 /**
  * This file defines the backend's database access: one small interface over PostgreSQL (`pg`) and
  * PGlite, with transactions, and the migration runner that applies migrations/*.sql at start
- * under an advisory lock, so that instances starting together apply each migration once.
+ * under an advisory lock, so that instances starting together apply each migration once. On
+ * PostgreSQL every statement is prepared once per connection.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Pool, type PoolClient } from 'pg';
@@ -51,8 +53,20 @@ function isUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * True when a connection's prepared statement no longer fits its table (a migration changed the
+ * columns a `SELECT *` returns): that connection must be dropped so the statement is prepared anew.
+ */
+function isStalePlan(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === '0A000' &&
+    /cached plan must not change result type/.test(error.message)
+  );
+}
+
 function wrap(error: unknown): never {
-  if (isUnavailable(error)) throw new DatabaseUnavailableError(error);
+  if (isUnavailable(error) || isStalePlan(error)) throw new DatabaseUnavailableError(error);
   throw error;
 }
 
@@ -60,15 +74,48 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * A prepared-statement name for an SQL text: each connection parses and plans a text once and
+ * then only binds values. Names come from a digest of the text, so one name never means two
+ * texts; the texts are few, since no SQL is built from values (test/security/sql-parameterised).
+ */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `s_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 class PostgresDatabase implements Database {
   readonly kind = 'postgres';
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly maxConnections: number,
+  ) {}
 
+  /** Runs one statement on a pooled connection; a connection with a stale plan is replaced. */
   async query<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
-    try {
-      return (await this.pool.query(text, params)).rows as Row[];
-    } catch (error) {
-      return wrap(error);
+    for (let attempt = 0; ; attempt += 1) {
+      let client: PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        return wrap(error);
+      }
+      let broken = false;
+      try {
+        return (await client.query({ name: statementName(text), text, values: params }))
+          .rows as Row[];
+      } catch (error) {
+        broken = isUnavailable(error) || isStalePlan(error);
+        if (!isStalePlan(error) || attempt >= this.maxConnections) return wrap(error);
+      } finally {
+        client.release(broken);
+      }
     }
   }
 
@@ -89,7 +136,7 @@ class PostgresDatabase implements Database {
     }
     const tx: Sql = {
       query: async <Row>(text: string, params: unknown[] = []) =>
-        (await client.query(text, params)).rows as Row[],
+        (await client.query({ name: statementName(text), text, values: params })).rows as Row[],
       exec: async (script: string) => {
         await client.query(script);
       },
@@ -101,8 +148,8 @@ class PostgresDatabase implements Database {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      broken = isUnavailable(error);
-      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+      broken = isUnavailable(error) || isStalePlan(error);
+      if (!isUnavailable(error)) await client.query('ROLLBACK').catch(() => undefined);
       return wrap(error);
     } finally {
       client.release(broken);
@@ -143,6 +190,8 @@ class PgliteDatabase implements Database {
   }
 }
 
+const POOL_SIZE = 10;
+
 /** Where the database is: a PostgreSQL URL and schema, or PGlite (in memory or in a folder). */
 export interface DatabaseLocation {
   databaseUrl?: string;
@@ -160,11 +209,11 @@ export async function openDatabase(
     const pool = new Pool({
       connectionString: location.databaseUrl,
       options: `-c search_path=${quoteIdentifier(location.databaseSchema)}`,
-      max: 10,
+      max: POOL_SIZE,
       connectionTimeoutMillis: 5000,
     });
     pool.on('error', onError);
-    database = new PostgresDatabase(pool);
+    database = new PostgresDatabase(pool, POOL_SIZE);
   } else {
     const pglite = new PGlite(location.pgliteDir);
     await pglite.waitReady;

@@ -55,23 +55,33 @@ describe('the Gmail sidebar host in Chromium', () => {
     await page.goto(`${stack.sidebarUrl}?user=${encodeURIComponent(user)}`);
     await expectText(cardTitle(), 'Shared Contacts');
     expect(await page.locator('#user').inputValue()).toBe(user);
-    expect(await sidebar().getByText('Share contact labels with colleagues').count()).toBe(1);
+    expect(await sidebar().getByText('My shared labels', { exact: false }).count()).toBeGreaterThan(
+      0,
+    );
     expect(await page.locator('#dev-summary').textContent()).toMatch(/onHomepage: \d+ ms script/);
     await shot(page, 'sidebar-homepage');
   });
 
-  it('pushes the About card and goes back', async () => {
-    await sidebar().getByRole('button', { name: 'About Shared Contacts' }).click();
+  /** Opens the About card: Settings (homepage footer) → About and feedback. */
+  async function openAbout(): Promise<void> {
+    await sidebar().getByRole('button', { name: 'Settings', exact: true }).click();
+    await expectText(cardTitle(), 'Settings');
+    await sidebar().getByRole('button', { name: 'About and feedback' }).click();
     await expectText(cardTitle(), 'About Shared Contacts');
+  }
+
+  it('pushes the About card and goes back', async () => {
+    await openAbout();
     await shot(page, 'sidebar-about');
+    await sidebar().getByRole('button', { name: 'Back', exact: true }).click();
+    await expectText(cardTitle(), 'Settings');
     await sidebar().getByRole('button', { name: 'Back', exact: true }).click();
     await expectText(cardTitle(), 'Shared Contacts');
     expect(await sidebar().getByRole('button', { name: 'Back', exact: true }).count()).toBe(0);
   });
 
   it('submits the feedback form: refuses it empty, then sends it and pops the card', async () => {
-    await sidebar().getByRole('button', { name: 'About Shared Contacts' }).click();
-    await expectText(cardTitle(), 'About Shared Contacts');
+    await openAbout();
     await sidebar().getByRole('button', { name: 'Send feedback' }).click();
     await expectText(page.getByRole('status'), 'Write your feedback first.');
     expect(await cardTitle().textContent()).toBe('About Shared Contacts');
@@ -79,7 +89,7 @@ describe('the Gmail sidebar host in Chromium', () => {
     await shot(page, 'sidebar-feedback-form');
     await sidebar().getByRole('button', { name: 'Send feedback' }).click();
     await expectText(page.getByRole('status'), 'Thanks, your feedback was sent.');
-    await expectText(cardTitle(), 'Shared Contacts');
+    await expectText(cardTitle(), 'Settings');
     expect(await page.locator('#dev-logs').textContent()).toContain('Please add a dark theme.');
     await shot(page, 'sidebar-feedback-sent');
   });

@@ -4,8 +4,10 @@
  * and the delegated-token broker's latency with a warm cache. Goals: ≥ 5,000 events/s on
  * PostgreSQL, p99 ≤ 20 ms for the checks, p99 ≤ 10 ms for the broker.
  */
+import { Agent, request } from 'node:http';
 import { auditEvent, type Harness, startHarness } from '../test/backend/harness';
 import { startEmulatedHarness } from '../test/backend/emulated';
+import { DEFAULT_RULES } from '../src/backend/config';
 import { ALL_RULES } from '../src/backend/rules';
 
 function percentile(samples: number[], p: number): number {
@@ -69,7 +71,12 @@ async function anomalyLatency(h: Harness): Promise<void> {
 }
 
 async function brokerLatency(kind: 'pglite' | 'postgres'): Promise<void> {
-  const h = await startEmulatedHarness(kind, { rateLimitPerMinute: 1_000_000 });
+  // The token-volume threshold sits above the sample count: this measures the normal path, not
+  // the raising of a token-volume alert.
+  const h = await startEmulatedHarness(kind, {
+    rateLimitPerMinute: 1_000_000,
+    rules: { ...DEFAULT_RULES, tokenVolume: 1_000_000 },
+  });
   try {
     const share = await h.request('POST', '/v1/shares', {
       token: h.token('alice@acme.example'),
@@ -80,21 +87,60 @@ async function brokerLatency(kind: 'pglite' | 'postgres'): Promise<void> {
       },
     });
     const token = h.token('alice@acme.example');
-    const body = {
+    const payload = JSON.stringify({
       targetUser: 'bob@acme.example',
       scopes: ['https://www.googleapis.com/auth/contacts'],
       purpose: { kind: 'sync', shareId: share.body.id },
-    };
-    await h.request('POST', '/v1/delegated-tokens', { token, body });
+    });
+    // One kept-alive connection, as a caller reusing its connection; node:http rather than fetch,
+    // whose heavier client work would run on the backend's own event loop in this process.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const { hostname, port } = new URL(h.url);
+    const post = () =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const sent = request(
+          {
+            agent,
+            host: hostname,
+            port,
+            path: '/v1/delegated-tokens',
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+          },
+        );
+        sent.on('error', reject);
+        sent.end(payload);
+      });
+    for (let i = 0; i < 50; i += 1) await post();
+    const logged = h.logger.entries.length;
     const samples: number[] = [];
-    for (let i = 0; i < 500; i += 1) {
+    for (let i = 0; i < 1000; i += 1) {
       const started = performance.now();
-      const response = await h.request('POST', '/v1/delegated-tokens', { token, body });
+      const response = await post();
       samples.push(performance.now() - started);
       if (response.status !== 200) throw new Error(`broker failed: ${response.text}`);
     }
+    agent.destroy();
+    const handled = h.logger.entries
+      .slice(logged)
+      .map((entry) => (entry.httpRequest as { latency: string }).latency)
+      .map((latency) => parseFloat(latency) * 1000);
     console.log(
-      `  broker, warm cache, ${kind} (HTTP round trip incl. ID-token check, registry, audit write): p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))} (goal p99 ≤ 10 ms)`,
+      `  broker, warm cache, ${kind} (HTTP round trip on a kept-alive connection incl. ID-token check, registry, audit write, rules): p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))} (goal p99 ≤ 10 ms); in the handler: p50 ${ms(percentile(handled, 50))}, p99 ${ms(percentile(handled, 99))}`,
     );
   } finally {
     await h.close();

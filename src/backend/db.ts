@@ -2,7 +2,7 @@
  * This file defines the backend's database access: one small interface over PostgreSQL (`pg`) and
  * PGlite, with transactions, and the migration runner that applies migrations/*.sql at start
  * under an advisory lock, so that instances starting together apply each migration once. On
- * PostgreSQL every statement is prepared once per connection.
+ * PostgreSQL every statement is parsed once per connection.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -77,9 +77,10 @@ function quoteIdentifier(name: string): string {
 const statementNames = new Map<string, string>();
 
 /**
- * A prepared-statement name for an SQL text: each connection parses and plans a text once and
- * then only binds values. Names come from a digest of the text, so one name never means two
- * texts; the texts are few, since no SQL is built from values (test/security/sql-parameterised).
+ * A prepared-statement name for an SQL text: each connection parses a text once and then only
+ * binds values (plans are still made for each execution's values: plan_cache_mode is
+ * force_custom_plan). Names come from a digest of the text, so one name never means two texts;
+ * the texts are few, since no SQL is built from values (test/security/sql-parameterised).
  */
 function statementName(text: string): string {
   let name = statementNames.get(text);
@@ -208,7 +209,7 @@ export async function openDatabase(
   if (location.databaseUrl) {
     const pool = new Pool({
       connectionString: location.databaseUrl,
-      options: `-c search_path=${quoteIdentifier(location.databaseSchema)}`,
+      options: `-c search_path=${quoteIdentifier(location.databaseSchema)} -c plan_cache_mode=force_custom_plan`,
       max: POOL_SIZE,
       connectionTimeoutMillis: 5000,
     });

@@ -201,7 +201,8 @@ interface Linked {
  * `contribute`+ recipient when the master did not change since the last sync, and is re-created
  * otherwise; a field edited since the copy's base is taken from `edit`+ recipients, the later edit
  * winning against the master and other recipients, and reverted for `view` recipients; contacts a
- * recipient put into the copy group become new masters (`contribute`+) or leave the group again.
+ * recipient put into the copy group become new masters (`contribute`+), copied to every other
+ * recipient in the same sync, or leave the group again.
  */
 export function planShareSync(input: PlanInput): SyncPlan {
   const { share, masterChanged } = input;
@@ -265,6 +266,8 @@ export function planShareSync(input: PlanInput): SyncPlan {
   }
   const sides: Side[] = [];
   const gone = new Set<string>();
+  /** Contacts that recipients added, becoming masters in this sync: everyone else gets a copy. */
+  const contributions: { account: string; fields: FieldValues; link: CopyLink }[] = [];
 
   const dropCopy = (side: Side, linked: Linked): void => {
     if (!linked.link.merged) side.plan.deletes.push(linked.contact.resourceName);
@@ -326,18 +329,15 @@ export function planShareSync(input: PlanInput): SyncPlan {
                 ],
               },
             });
-            recipientPlan.writes.push({
-              contact,
-              fields: {},
-              mask: [],
-              link: {
-                shareId: share.id,
-                sourceOwner: share.owner,
-                sourceResourceName: ref,
-                merged: false,
-                base: baseOf(contact.fields, visibleSet),
-              },
-            });
+            const link: CopyLink = {
+              shareId: share.id,
+              sourceOwner: share.owner,
+              sourceResourceName: ref,
+              merged: false,
+              base: baseOf(contact.fields, visibleSet),
+            };
+            recipientPlan.writes.push({ contact, fields: {}, mask: [], link });
+            contributions.push({ account: state.account, fields: contact.fields, link });
           } else {
             revert(state.account, contact.resourceName, 'add');
             recipientPlan.writes.push({
@@ -389,6 +389,31 @@ export function planShareSync(input: PlanInput): SyncPlan {
     }
   }
   const active = sides.filter((side) => side.state.level !== null);
+
+  /**
+   * Gives a recipient its copy of a master it has none of: its own contact for the same person
+   * (matched by e-mail or phone, each used once) is merged, or else a copy is created.
+   */
+  const copyInto = (side: Side, desired: FieldValues, link: CopyLink): void => {
+    let existing: ContactSnapshot | undefined;
+    for (const key of matchKeys(desired)) {
+      existing = side.pool
+        .get(key)
+        ?.find((candidate) => !side.used.has(candidate) && samePerson(desired, candidate.fields));
+      if (existing) break;
+    }
+    if (existing) {
+      side.used.add(existing);
+      plan.merges++;
+      side.plan.writes.push({
+        contact: existing,
+        fields: desired,
+        mask: visible,
+        link: { ...link, merged: true },
+        membership: 'add',
+      });
+    } else side.plan.writes.push({ contact: null, fields: desired, mask: visible, link });
+  };
 
   for (const [name, master] of masters) {
     const masterHashes = hashesOf(master);
@@ -543,25 +568,15 @@ export function planShareSync(input: PlanInput): SyncPlan {
       }
       if (side.state.joined && unchangedMaster && !levelAllows(level, 'contribute'))
         revert(side.state.account, name, 'remove');
-      let existing: ContactSnapshot | undefined;
-      for (const key of matchKeys(desired)) {
-        existing = side.pool
-          .get(key)
-          ?.find((candidate) => !side.used.has(candidate) && samePerson(desired, candidate.fields));
-        if (existing) break;
-      }
-      if (existing) {
-        side.used.add(existing);
-        plan.merges++;
-        side.plan.writes.push({
-          contact: existing,
-          fields: desired,
-          mask: visible,
-          link: { ...link, merged: true },
-          membership: 'add',
-        });
-      } else side.plan.writes.push({ contact: null, fields: desired, mask: visible, link });
+      copyInto(side, desired, link);
     }
+  }
+  // A contact a recipient added reaches everyone in the sync that makes it a master, so that a
+  // completed sync leaves every copy with all of the master's contacts.
+  for (const contribution of contributions) {
+    const desired = pick(contribution.fields, visible);
+    for (const side of active)
+      if (side.state.account !== contribution.account) copyInto(side, desired, contribution.link);
   }
   plan.labelDeletions += gone.size;
   plan.labelSize += gone.size;

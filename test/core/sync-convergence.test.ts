@@ -1,9 +1,10 @@
 /**
  * This file holds the convergence property of the sync engine (fast-check), run on the Workspace
- * API emulator: random edits, additions and deletions by participants at their levels, syncs by
- * random participants cut into slices at random deadlines, and injected 429/500 faults all settle,
- * after a quiet round of syncs, into one state that keeps every contact no one with the right
- * deleted.
+ * API emulator: random edits, additions and deletions by participants at their levels, among
+ * people who look alike (shared e-mail addresses and phone numbers), syncs by random participants
+ * cut into slices at random deadlines, and injected 429/500 faults all settle, after a quiet round
+ * of syncs, into one state that keeps every contact no one with the right deleted; and every sync
+ * that completes leaves each copy with exactly the master's contacts.
  */
 import fc from 'fast-check';
 import { normalizeFields, readLink, type FieldValues } from '../../src/core/contact-model';
@@ -130,16 +131,31 @@ interface Ledger {
   lastEdits: Map<string, { value: string | null; author: string }>;
 }
 
+/** The identity a person carries in `userDefined`, which no step edits. */
 function identityOf(fields: FieldValues): string {
-  return String((fields.emailAddresses?.[0] as { value?: string } | undefined)?.value ?? '');
+  return String((fields.userDefined?.[0] as { value?: string } | undefined)?.value ?? '');
 }
 
+/**
+ * A new person. Distinct people look alike, as they do in real address books: some share a
+ * family e-mail address, some have none, and half share a switchboard number written two ways.
+ * Each must still keep a copy of its own.
+ */
 function personFor(identity: string, serial: number): Person {
+  const email =
+    serial % 4 === 3 ? null : serial % 3 === 0 ? `family${serial % 2}@client.test` : identity;
+  const phone =
+    serial % 2 === 0
+      ? `+1 555 ${String(200000 + serial)}`
+      : serial % 4 === 1
+        ? '+1 555 300 0000'
+        : '(555) 300-0000';
   return {
     names: [{ givenName: `Person ${serial}`, familyName: identity.split('@')[0] }],
-    emailAddresses: [{ value: identity }],
-    phoneNumbers: [{ value: `+1 555 ${String(200000 + serial)}` }],
+    ...(email === null ? {} : { emailAddresses: [{ value: email }] }),
+    phoneNumbers: [{ value: phone }],
     organizations: [{ name: `Org ${serial}` }],
+    userDefined: [{ key: 'identity', value: identity }],
   };
 }
 
@@ -200,7 +216,7 @@ class Runner {
     for (const own of scenario.preexisting) {
       const user = PARTICIPANTS[own.who] as string;
       const target = masters[own.pick % Math.max(1, masters.length)];
-      if (target) this.createOwn(user, identityOf(target as FieldValues));
+      if (target) this.createOwn(user, target as FieldValues);
     }
   }
 
@@ -209,12 +225,16 @@ class Runner {
     return personFor(`${tag}${this.serial}@client.test`, this.serial);
   }
 
-  private createOwn(user: string, identity: string): void {
+  /** A recipient's own contact for the same person as `master`: its e-mail, or else its phone. */
+  private createOwn(user: string, master: FieldValues): void {
     this.serial++;
+    const email = master.emailAddresses?.[0] as { value?: string } | undefined;
+    const phone = master.phoneNumbers?.[0] as { value?: string } | undefined;
     this.world.run(
       this.world.people(user).createContact({
         names: [{ givenName: `Own ${this.serial}` }],
-        emailAddresses: [{ value: identity }],
+        ...(email ? { emailAddresses: [{ value: email.value }] } : {}),
+        ...(!email && phone ? { phoneNumbers: [{ value: phone.value }] } : {}),
       }),
     );
   }
@@ -261,6 +281,11 @@ class Runner {
             allowMassDeletion: current.confirm,
           });
           this.record(user, result);
+          // A completed pass leaves every copy level with the master, not only the next one.
+          if (result.status === 'done' && result.problems.length === 0) {
+            world.emulator.traffic.clearFaults();
+            this.expectCopiesLevel();
+          }
         } finally {
           world.emulator.traffic.clearFaults();
         }
@@ -286,7 +311,7 @@ class Runner {
       case 'own': {
         const user = PARTICIPANTS[current.who] as string;
         const master = this.labelOf(OWNER)[current.pick % 50];
-        if (user !== OWNER && master) this.createOwn(user, identityOf(master.fields));
+        if (user !== OWNER && master) this.createOwn(user, master.fields);
         return;
       }
       case 'remove': {
@@ -366,8 +391,6 @@ class Runner {
 
   /** Checks the end state. */
   check(): void {
-    const { world } = this;
-    const share = world.share;
     const label = this.labelOf(OWNER);
     const identities = label.map((contact) => identityOf(contact.fields));
     expect(new Set(identities).size).toBe(identities.length);
@@ -388,6 +411,18 @@ class Runner {
             held: expect.stringMatching(written(last)),
           });
       }
+    this.expectCopiesLevel();
+  }
+
+  /**
+   * Checks that every recipient's copy of the label holds exactly the master's contacts: one copy
+   * per master, linked to it, with its visible fields; and that no one else holds a copy.
+   */
+  expectCopiesLevel(): void {
+    const { world } = this;
+    const share = world.share;
+    const label = this.labelOf(OWNER);
+    const identities = label.map((contact) => identityOf(contact.fields));
     const byName = new Map(label.map((contact) => [contact.resourceName, contact]));
     const visibleOf = (fields: FieldValues): FieldValues => {
       const copy: FieldValues = { ...fields };

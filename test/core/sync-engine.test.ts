@@ -303,6 +303,64 @@ describe('sync engine on the emulator', () => {
     expect(labelOf(world, 'bob@example.com')).toHaveLength(2);
   });
 
+  it('gives every copy all of the master’s contacts when a sync completes, contributions included', () => {
+    const world = createSyncWorld(1);
+    world.share.grants = [
+      { target: { kind: 'user', email: 'bob@example.com' }, level: 'contribute' },
+      { target: { kind: 'group', email: 'sales@example.com' }, level: 'view' },
+      { target: { kind: 'user', email: 'r0@example.com' }, level: 'edit' },
+    ];
+    world.share.hiddenFields = ['phoneNumbers'];
+    world.addMasters([samplePerson(1), samplePerson(2)]);
+    expect(
+      world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    // bob adds two people to his copy; carol already has one of them in her own contacts.
+    const group = world.copyGroupOf('bob@example.com')!;
+    for (const index of [3, 4])
+      world.run(
+        world.people('bob@example.com').createContact({
+          ...samplePerson(index, 'added'),
+          memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+        }),
+      );
+    world.run(
+      world.people('carol@example.com').createContact({
+        names: [{ givenName: 'Carol’s own' }],
+        emailAddresses: [{ value: 'added3@client.test' }],
+      }),
+    );
+    const result = world.engine('bob@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result).toEqual(expect.objectContaining({ status: 'done', merged: 1, problems: [] }));
+
+    const masters = labelOf(world, 'alice@example.com');
+    expect(masters).toHaveLength(4);
+    for (const user of ['bob@example.com', 'carol@example.com', 'r0@example.com']) {
+      const copies = labelOf(world, user);
+      expect({
+        user,
+        sources: copies
+          .map((copy) => readLink(copy.clientData, 'share-1')?.sourceResourceName)
+          .sort(),
+      }).toEqual({
+        user,
+        sources: masters.map((master) => master.resourceName).sort(),
+      });
+      for (const copy of copies) {
+        const master = masters.find(
+          (candidate) =>
+            candidate.resourceName === readLink(copy.clientData, 'share-1')?.sourceResourceName,
+        )!;
+        expect(copy.fields.names).toEqual(master.fields.names);
+        expect(copy.fields.emailAddresses).toEqual(master.fields.emailAddresses);
+      }
+    }
+    // The hidden phone numbers reach no one who did not write them.
+    for (const user of ['carol@example.com', 'r0@example.com'])
+      expect(labelOf(world, user).filter((copy) => copy.fields.phoneNumbers)).toEqual([]);
+    expect(world.contactsOf('carol@example.com')).toHaveLength(4);
+  });
+
   it('takes a contact out of the label when a contributor removes it from the copy group', () => {
     const world = createSyncWorld();
     world.share.grants = [

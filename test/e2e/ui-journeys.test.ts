@@ -330,16 +330,23 @@ describe('the sidebar journeys', () => {
       }
     ).renderActions.hostAppAction.gmailAction.updateDraftActionMarkup;
     const emails = markup.updateBccRecipients.bccRecipients.map((entry) => entry.email);
-    const group = stack.groupsOf(BOB).get('Customers');
-    const inCopy = stack
-      .contactsOf(BOB)
-      .filter((person) =>
-        (person.memberships ?? []).some(
-          (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-        ),
-      )
-      .map((person) => person.emailAddresses?.[0]?.value ?? '');
-    expect([...emails].sort()).toEqual([...inCopy].sort());
+    const addressesIn = (user: string) => {
+      const group = stack.groupsOf(user).get('Customers');
+      return stack
+        .contactsOf(user)
+        .filter((person) =>
+          (person.memberships ?? []).some(
+            (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
+          ),
+        )
+        .map((person) => person.emailAddresses?.[0]?.value ?? '')
+        .sort();
+    };
+    const inMaster = addressesIn(ALICE);
+    expect(inMaster).toHaveLength(47);
+    expect(addressesIn(BOB)).toEqual(inMaster);
+    expect(addressesIn(CAROL)).toEqual(inMaster);
+    expect([...emails].sort()).toEqual(inMaster);
     expect(emails).toContain('dora@buyer.example');
     expect(emails).toContain('nina@new.example');
     const choose = await act(

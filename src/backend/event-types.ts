@@ -8,6 +8,7 @@ export const EVENT = {
   shareUpdated: 'share.updated',
   shareRevoked: 'share.revoked',
   shareDenied: 'share.denied',
+  shareReachedAccountsListed: 'share.reached_accounts_listed',
   policyChanged: 'policy.changed',
   tokenIssued: 'delegated_token.issued',
   tokenDenied: 'delegated_token.denied',

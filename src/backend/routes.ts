@@ -23,6 +23,7 @@ import { alerts, normaliseGrants, policies, shares, type Alert } from './stores'
 import { requireOpenSupportSession } from './support-sessions';
 import { buildSupportRoutes } from './support-routes';
 import { buildSidebarRoutes } from './sidebar-routes';
+import { buildReachedAccountsRoutes } from './reached-accounts-route';
 import type { TenantPolicy } from './schemas';
 
 function caller(context: { caller: Caller | null }): Caller {
@@ -515,20 +516,32 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
           if (!share) throw notFound(`no share ${purpose.shareId}`);
           tenant = share.domain;
           const callerLevel = await levelOn(services, share, who.email);
-          if (callerLevel === null) throw notFound(`no share ${purpose.shareId}`);
-          if (!mayPerform(callerLevel, purpose.operation))
+          const self = target === who.email.toLowerCase();
+          // A former participant may still reach their own account, to remove the share's copies.
+          const formerSelf =
+            callerLevel === null && self && (await shares.wasSyncedFor(db, share, target));
+          if (callerLevel === null && !formerSelf) throw notFound(`no share ${purpose.shareId}`);
+          if (callerLevel !== null && !mayPerform(callerLevel, purpose.operation))
             await deny(
               forbidden(
                 `"${purpose.operation}" needs more than your level "${callerLevel}"`,
                 'insufficient_level',
               ),
             );
-          // A former participant (one that got a sync token for this share before) may still be
-          // reached, so that the copies the share brought there can be removed.
+          // A former participant (one the share reached before) may still be reached, so that
+          // the copies the share brought there can be removed: by the owner, a manage
+          // participant or the former participant themselves, no one else.
           if ((await levelOn(services, share, target)) === null) {
             if (!(await shares.wasSyncedFor(db, share, target)))
               await deny(
                 forbidden('the target user takes no part in this share', 'target_not_participant'),
+              );
+            if (!self && (callerLevel === null || !levelAllows(callerLevel, 'manage')))
+              await deny(
+                forbidden(
+                  'only the owner or a manage participant may reach a former participant',
+                  'target_not_participant',
+                ),
               );
             formerParticipant = true;
           }
@@ -702,5 +715,6 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     }),
     ...buildSupportRoutes(services),
     ...buildSidebarRoutes(services),
+    ...buildReachedAccountsRoutes(services),
   ];
 }

@@ -148,17 +148,49 @@ export const shares = {
     return rows.map(shareFromRow);
   },
 
+  /** A share, revoked or not, with the time it was revoked (null while it is live). */
+  async getWithRevocation(
+    sql: Sql,
+    id: string,
+  ): Promise<{ share: Share; revokedAt: string | null } | null> {
+    const [row] = await sql.query<ShareRow & { revoked_at: string | null }>(
+      'SELECT * FROM shares WHERE id = $1',
+      [id],
+    );
+    return row ? { share: shareFromRow(row), revokedAt: row.revoked_at } : null;
+  },
+
   /**
-   * True when a sync token for `account` was issued for this share: the account took part in it
-   * once, so its copies may need removing after it left.
+   * True when the share reached `account` before: a sync token for it was issued for this share,
+   * or it synced the share itself (a `sync.*` event of its own). Its copies may then need
+   * removing after it left.
    */
   async wasSyncedFor(sql: Sql, share: Share, account: string): Promise<boolean> {
     const rows = await sql.query(
-      `SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND target = $3
-       AND type = 'delegated_token.issued' AND outcome = 'success' LIMIT 1`,
+      `(SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND target = $3
+        AND type = 'delegated_token.issued' AND outcome = 'success' LIMIT 1)
+       UNION ALL
+       (SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND actor = $3
+        AND type LIKE 'sync.%' LIMIT 1)`,
       [share.domain, share.id, account],
     );
     return rows.length > 0;
+  },
+
+  /**
+   * The accounts the share reached through syncs, lower-case: targets of the sync tokens issued
+   * for it and participants who synced it with their own token.
+   */
+  async syncedAccounts(sql: Sql, share: Share): Promise<string[]> {
+    const rows = await sql.query<{ account: string }>(
+      `SELECT DISTINCT lower(target) AS account FROM audit_events WHERE tenant = $1 AND share_id = $2
+        AND type = 'delegated_token.issued' AND outcome = 'success' AND target IS NOT NULL
+       UNION
+       SELECT DISTINCT lower(actor) AS account FROM audit_events WHERE tenant = $1 AND share_id = $2
+        AND type LIKE 'sync.%'`,
+      [share.domain, share.id],
+    );
+    return rows.map((row) => row.account);
   },
 
   /** Shares with a grant to the user, to one of their groups or to their domain. */

@@ -1,0 +1,118 @@
+/**
+ * This file defines GET /v1/shares/{id}/reached-accounts: every account a share reached (sync
+ * tokens issued for it, participants who synced it themselves, current group and domain members),
+ * which the owner's stop-sharing cleans. It keeps answering once the grants are emptied and for a
+ * while after the share is revoked.
+ */
+import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
+import type { Caller } from './auth';
+import { EVENT } from './event-types';
+import { HttpError, forbidden, notFound } from './errors';
+import { route, type Route } from './http';
+import type { BackendServices } from './services';
+import { shares } from './stores';
+
+/** How long after its revocation a share's reached accounts may still be read. */
+export const REACHED_ACCOUNTS_AFTER_REVOCATION_MS = 7 * 86_400_000;
+
+function caller(context: { caller: Caller | null }): Caller {
+  if (!context.caller) throw new Error('route declared auth but has no caller');
+  return context.caller;
+}
+
+/** The users behind the share's group and domain grants (the members expansion), lower-case. */
+async function currentMembers(services: BackendServices, share: Share): Promise<string[]> {
+  const members: string[] = [];
+  for (const grant of share.grants) {
+    const target = grant.target;
+    if (target.kind === 'group')
+      members.push(...(await services.directory.membersOfGroup(target.email)));
+    else if (target.kind === 'domain')
+      members.push(...(await services.directory.usersOfDomain(target.domain)));
+  }
+  return members.map((member) => member.toLowerCase());
+}
+
+/** Returns the reached-accounts route, to be added to buildRoutes' list. */
+export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
+  const { db } = services;
+
+  /** Records the refusal in the caller's tenant chain, then throws it. */
+  const refuse = async (
+    who: Caller,
+    origin: string,
+    shareId: string,
+    error: HttpError,
+  ): Promise<never> => {
+    if (who.tenant) {
+      const stored = await services.record(db, who.tenant, who.email, origin, [
+        {
+          type: EVENT.shareDenied,
+          shareId: shareId.slice(0, 200),
+          outcome: 'denied',
+          detail: { reason: error.code, operation: 'reached_accounts' },
+        },
+      ]);
+      await services.afterEvents(stored);
+    }
+    throw error;
+  };
+
+  return [
+    route({
+      method: 'GET',
+      path: '/v1/shares/{id}/reached-accounts',
+      summary:
+        "The accounts a share reached, which ending it must clean (its owner, manage participants, the domain's admins; also for 7 days after revocation); audited.",
+      auth: true,
+      handle: async (context) => {
+        const who = caller(context);
+        const id = context.params.id ?? '';
+        const found = await shares.getWithRevocation(db, id);
+        const expired =
+          found?.revokedAt != null &&
+          services.clock() - Date.parse(found.revokedAt) > REACHED_ACCOUNTS_AFTER_REVOCATION_MS;
+        if (!found || expired) return refuse(who, context.origin, id, notFound(`no share ${id}`));
+        const { share } = found;
+        const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
+        const level: Level | null = effectiveLevel(
+          share,
+          who.email,
+          needsGroups ? await services.directory.groupsOf(who.email) : [],
+        );
+        const admin = await services.isAdminOf(who, share.domain);
+        if (level === null && !admin)
+          return refuse(who, context.origin, id, notFound(`no share ${id}`));
+        if (level !== 'owner' && level !== 'manage' && !admin)
+          return refuse(
+            who,
+            context.origin,
+            id,
+            forbidden(
+              "only the share's owner, its manage participants and the domain's admins may list the accounts it reached",
+              'insufficient_level',
+            ),
+          );
+        const owner = share.owner.toLowerCase();
+        const accounts = [
+          ...new Set([
+            ...(await shares.syncedAccounts(db, share)),
+            ...(await currentMembers(services, share)),
+          ]),
+        ]
+          .filter((account) => account !== owner)
+          .sort();
+        const stored = await services.record(db, share.domain, who.email, context.origin, [
+          {
+            type: EVENT.shareReachedAccountsListed,
+            shareId: id,
+            outcome: 'success',
+            detail: { accounts: accounts.length, revoked: found.revokedAt !== null },
+          },
+        ]);
+        await services.afterEvents(stored);
+        return { body: { accounts } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,197 @@
+/**
+ * This file tests GET /v1/shares/{id}/reached-accounts against the Workspace API emulator on both
+ * databases: the accounts a share reached (sync tokens issued, participants' own syncs, group
+ * members), still answered once the grants are emptied and for a while after revocation; the
+ * refusals (non-participant, view/edit/contribute, another tenant), all audited; and the broker's
+ * rule that only the owner, a manage participant or the user themselves reach a former participant.
+ */
+import { REACHED_ACCOUNTS_AFTER_REVOCATION_MS } from '../../src/backend/reached-accounts-route';
+import { DATABASES, auditEvent } from './harness';
+import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+
+const CONTACTS = 'https://www.googleapis.com/auth/contacts';
+const ALICE = 'alice@acme.example';
+const BOB = 'bob@acme.example';
+const CAROL = 'carol@acme.example';
+const DAVE = 'dave@acme.example';
+const ERIN = 'erin@acme.example';
+const FRANK = 'frank@acme.example';
+const GINA = 'gina@acme.example';
+const ADMIN = 'admin@acme.example';
+const ZED = 'zed@globex.example';
+
+describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
+  let h: EmulatedHarness;
+  let shareId: string;
+  const clock = { now: Date.now() };
+
+  beforeAll(async () => {
+    h = await startEmulatedHarness(kind, {}, { clock: () => clock.now });
+    for (const name of ['erin', 'frank', 'gina']) h.emulator.addUser(`${name}@acme.example`);
+    await h.request('PUT', '/v1/tenants/acme.example/policy', {
+      token: h.token(ADMIN),
+      body: {
+        externalSharing: false,
+        allowedExternalDomains: [],
+        whoMayShare: 'everyone',
+        maxLevel: 'manage',
+        supportAccess: 'allowed',
+      },
+    });
+    const created = await h.request('POST', '/v1/shares', {
+      token: h.token(ALICE),
+      body: {
+        labelResourceName: 'contactGroups/customers',
+        labelName: 'Customers',
+        grants: [
+          { target: { kind: 'user', email: BOB }, level: 'manage' },
+          { target: { kind: 'user', email: DAVE }, level: 'view' },
+          { target: { kind: 'user', email: ERIN }, level: 'contribute' },
+          { target: { kind: 'user', email: GINA }, level: 'edit' },
+          { target: { kind: 'group', email: 'team@acme.example' }, level: 'edit' },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    shareId = created.body.id;
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const reached = (user: string) =>
+    h.request('GET', `/v1/shares/${shareId}/reached-accounts`, { token: h.token(user) });
+  const tokenFor = (caller: string, targetUser: string) =>
+    h.request('POST', '/v1/delegated-tokens', {
+      token: h.token(caller),
+      body: { targetUser, scopes: [CONTACTS], purpose: { kind: 'sync', shareId } },
+    });
+  const events = async (type: string) =>
+    (
+      await h.request('GET', `/v1/events?type=${type}&pageSize=500`, {
+        token: h.token(ADMIN),
+      })
+    ).body.events as {
+      actor: string;
+      target?: string;
+      shareId?: string;
+      outcome: string;
+      detail: Record<string, unknown>;
+    }[];
+  const syncedItself = async (user: string) => {
+    const posted = await h.request('POST', '/v1/events', {
+      token: h.token(user),
+      body: { events: [auditEvent({ type: 'sync.done', shareId, target: ALICE })] },
+    });
+    expect(posted.status).toBe(200);
+  };
+
+  it('unites issued tokens, own syncs and group members, without the owner', async () => {
+    // Bob's sync reached Gina; Erin synced her own account; the owner synced too.
+    expect((await tokenFor(BOB, GINA)).status).toBe(200);
+    await syncedItself(ERIN);
+    await syncedItself(ALICE);
+    const answer = await reached(ALICE);
+    expect(answer.status).toBe(200);
+    // carol is the team group's member; bob and dave (user grants) were never reached.
+    expect(answer.body).toEqual({ accounts: [CAROL, ERIN, GINA] });
+    expect((await reached(BOB)).body).toEqual(answer.body);
+    expect((await reached(ADMIN)).body).toEqual(answer.body);
+    const listed = await events('share.reached_accounts_listed');
+    expect(listed.map((event) => [event.actor, event.shareId, event.outcome])).toEqual([
+      [ALICE, shareId, 'success'],
+      [BOB, shareId, 'success'],
+      [ADMIN, shareId, 'success'],
+    ]);
+    expect(listed[0]?.detail).toEqual({ accounts: 3, revoked: false });
+  });
+
+  it('refuses view, edit and contribute participants, outsiders and other tenants, audited', async () => {
+    for (const user of [DAVE, GINA, ERIN, CAROL]) {
+      const answer = await reached(user);
+      expect(answer.status).toBe(403);
+      expect(answer.body.error.code).toBe('insufficient_level');
+    }
+    for (const user of [FRANK, ZED]) {
+      const answer = await reached(user);
+      expect(answer.status).toBe(404);
+      expect(JSON.stringify(answer.body)).not.toContain(CAROL);
+    }
+    const denied = (await events('share.denied')).filter(
+      (event) => event.detail.operation === 'reached_accounts',
+    );
+    expect(denied.map((event) => [event.actor, event.detail.reason])).toEqual([
+      [DAVE, 'insufficient_level'],
+      [GINA, 'insufficient_level'],
+      [ERIN, 'insufficient_level'],
+      [CAROL, 'insufficient_level'],
+      [FRANK, 'not_found'],
+    ]);
+    // Zed's refusal went to globex's chain, which acme's admin does not see.
+    expect(denied.some((event) => event.actor === ZED)).toBe(false);
+  });
+
+  it('lets only the owner, a manage participant or the user reach a former participant', async () => {
+    const patched = await h.request('PATCH', `/v1/shares/${shareId}`, {
+      token: h.token(ALICE),
+      body: {
+        grants: [
+          { target: { kind: 'user', email: BOB }, level: 'manage' },
+          { target: { kind: 'user', email: DAVE }, level: 'view' },
+          { target: { kind: 'user', email: ERIN }, level: 'contribute' },
+        ],
+      },
+    });
+    expect(patched.status).toBe(200);
+    // Gina left: a token was issued for her before; Erin keeps her level.
+    for (const user of [DAVE, ERIN]) {
+      const refused = await tokenFor(user, GINA);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('target_not_participant');
+    }
+    expect((await tokenFor(ALICE, GINA)).status).toBe(200);
+    expect((await tokenFor(BOB, GINA)).status).toBe(200);
+    expect((await tokenFor(GINA, GINA)).status).toBe(200);
+    // Someone the share never reached stays out of everyone's reach.
+    expect((await tokenFor(ALICE, FRANK)).status).toBe(403);
+    const denied = (await events('delegated_token.denied')).filter(
+      (event) => event.target === GINA,
+    );
+    expect(denied.map((event) => [event.actor, event.outcome, event.detail.reason])).toEqual([
+      [DAVE, 'denied', 'target_not_participant'],
+      [ERIN, 'denied', 'target_not_participant'],
+    ]);
+    const issued = (await events('delegated_token.issued')).filter(
+      (event) => event.target === GINA,
+    );
+    expect(issued.map((event) => [event.actor, event.detail.formerParticipant])).toEqual([
+      [BOB, undefined],
+      [ALICE, true],
+      [BOB, true],
+      [GINA, true],
+    ]);
+  });
+
+  it('still answers once the grants are emptied and for a while after revocation', async () => {
+    const emptied = await h.request('PATCH', `/v1/shares/${shareId}`, {
+      token: h.token(ALICE),
+      body: { grants: [] },
+    });
+    expect(emptied.status).toBe(200);
+    expect((await reached(ALICE)).body).toEqual({ accounts: [ERIN, GINA] });
+    // Erin synced her own account only: the owner may reach her to clean it.
+    expect((await tokenFor(ALICE, ERIN)).status).toBe(200);
+    const revoked = await h.request('DELETE', `/v1/shares/${shareId}`, { token: h.token(ALICE) });
+    expect(revoked.status).toBe(200);
+    clock.now += REACHED_ACCOUNTS_AFTER_REVOCATION_MS - 60_000;
+    const after = await reached(ALICE);
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual({ accounts: [ERIN, GINA] });
+    expect((await reached(BOB)).status).toBe(404);
+    clock.now += 120_000;
+    expect((await reached(ALICE)).status).toBe(404);
+    clock.now -= REACHED_ACCOUNTS_AFTER_REVOCATION_MS + 60_000;
+    const listed = await events('share.reached_accounts_listed');
+    expect(listed.at(-1)?.detail).toEqual({ accounts: 2, revoked: true });
+  });
+});

@@ -12,6 +12,13 @@ import {
   type ContactSnapshot,
 } from './contact-model';
 import { checkListing } from './listing-guard';
+import {
+  pendingTransferKey,
+  linkRewrites,
+  planFormerMasters,
+  relinkToCurrentMasters,
+  type PendingTransfer,
+} from './ownership-transfer';
 import { resolveParticipants, type Participant } from './participants';
 import type { AuditSink, Clock, KeyValueStore, TokenProvider } from './ports';
 import type { Level, Share } from './sharing-model';
@@ -111,6 +118,11 @@ export interface ShareCheckpoint {
    */
   listMs?: number;
   paused: { deletions: number; labelSize: number } | null;
+  /**
+   * The owner whose account `masterToken` lists. A checkpoint of another owner (the share's
+   * ownership was transferred since), or naming none, starts a fresh pass.
+   */
+  owner?: string;
 }
 
 /** The state of one recipient account, under `sc:<shareId>:<account>`. */
@@ -192,9 +204,137 @@ export class SyncEngine {
     const owner = share.owner.toLowerCase();
     for (const participant of participants)
       if (participant.account !== owner) levels.set(participant.account, participant.level);
-    const checkpoint = this.checkpoint(shareId);
+    const pending = this.deps.store.get(pendingTransferKey(shareId));
+    if (pending !== null && owner !== actor) {
+      const adopted = this.adoptFormerMasters(
+        share,
+        JSON.parse(pending) as PendingTransfer,
+        options,
+      );
+      if (adopted.status !== 'done') return adopted;
+    }
+    const checkpoint = this.ownerCheckpoint(shareId, owner);
     for (const account of checkpoint.accounts) if (!levels.has(account)) levels.set(account, null);
     return this.runPass(share, levels, checkpoint, options);
+  }
+
+  /**
+   * The share's checkpoint when it belongs to the current owner; otherwise (ownership was
+   * transferred, or it predates transfers) a fresh one that keeps the recipients to clean up, less
+   * the owner.
+   */
+  private ownerCheckpoint(shareId: string, owner: string): ShareCheckpoint {
+    const checkpoint = this.checkpoint(shareId);
+    if (
+      checkpoint.owner === owner ||
+      (checkpoint.owner === undefined && checkpoint.masterToken === null)
+    )
+      return checkpoint;
+    this.deps.store.delete(accountKey(shareId, owner));
+    return {
+      v: 1,
+      accounts: checkpoint.accounts.filter((account) => account !== owner),
+      masterToken: null,
+      slices: 0,
+      paused: null,
+    };
+  }
+
+  /**
+   * Turns the acting user's former masters of a share whose ownership they transferred into
+   * copies of the new owner's masters (ownership-transfer.ts): a copy group is made (or found
+   * again), the former label's contacts move into it linked to the new owner's copies of them,
+   * and the former label is deleted. Re-running it after an interruption finishes the work; until
+   * it is done, the pending record in the store makes every sync of the share finish it first.
+   */
+  adoptFormerMasters(share: Share, pending: PendingTransfer, options: SyncOptions): SyncResult {
+    const shareId = share.id;
+    const actor = this.deps.actor.toLowerCase();
+    this.deps.store.set(pendingTransferKey(shareId), JSON.stringify(pending));
+    const failed = (problem: string): SyncResult =>
+      this.finish(shareId, share, this.result(shareId, 'failed', 1, [problem]));
+    const outOfTime = (): SyncResult =>
+      this.finish(shareId, share, { ...this.result(shareId, 'continue', 1), outOfTime: true });
+    const own: AccountRef = { account: actor, token: this.deps.tokens.ownToken() };
+    const owner = share.owner.toLowerCase();
+    let ownerRef: AccountRef;
+    try {
+      ownerRef = { account: owner, token: this.tokenFor(owner, shareId) };
+    } catch (error) {
+      return failed(`No access to the new owner's contacts: ${String(error)}`);
+    }
+    const [groups] = this.deps.contacts.listGroups([own]);
+    if (!groups?.ok)
+      return failed(`Listing your labels failed: ${groups?.failure.message ?? 'no answer'}`);
+    const key = linkKey(shareId);
+    let copyGroup = groups.groups.find((group) =>
+      group.clientData.some((entry) => entry.key === key),
+    )?.resourceName;
+    const formerExists = groups.groups.some((group) => group.resourceName === pending.formerLabel);
+    if (copyGroup === undefined) {
+      const [created] = this.deps.contacts.write([
+        {
+          ...own,
+          write: {
+            kind: 'createGroup',
+            name: share.labelName,
+            clientData: [{ key, value: `v1|${owner}|${share.labelResourceName}` }],
+          },
+        },
+      ]);
+      if (!created?.ok || !created.resourceNames[0])
+        return failed(
+          `Creating the label in your contacts failed: ${created && !created.ok ? created.failure.message : 'no answer'}`,
+        );
+      copyGroup = created.resourceNames[0];
+    }
+    if (formerExists) {
+      const listings = this.deps.contacts.listContacts(
+        [
+          { ...own, syncToken: null },
+          { ...ownerRef, syncToken: null },
+        ],
+        options.deadline,
+      );
+      if (listings.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
+        return outOfTime();
+      const [mine, theirs] = listings.map((outcome) =>
+        outcome.ok ? checkListing(outcome.pages, true) : null,
+      );
+      if (!mine?.ok || !theirs?.ok)
+        return failed(
+          "Listing your contacts and the new owner's failed; nothing was changed, and the next sync tries again.",
+        );
+      const updates = planFormerMasters(
+        share,
+        pending.formerOwner,
+        pending.formerLabel,
+        copyGroup,
+        mine.contacts,
+        theirs.contacts,
+      );
+      for (let index = 0; index < updates.length; index += 200) {
+        if (this.deps.clock.now() >= options.deadline) return outOfTime();
+        const [outcome] = this.deps.contacts.write([
+          { ...own, write: { kind: 'updateContacts', updates: updates.slice(index, index + 200) } },
+        ]);
+        if (!outcome?.ok)
+          return failed(
+            `Moving your contacts into the shared label failed: ${outcome?.failure.message ?? 'no answer'}`,
+          );
+      }
+      const [deleted] = this.deps.contacts.write([
+        { ...own, write: { kind: 'deleteGroup', resourceName: pending.formerLabel } },
+      ]);
+      if (!deleted?.ok)
+        return failed(
+          `Removing your former label failed: ${deleted?.failure.message ?? 'no answer'}`,
+        );
+    }
+    this.deps.store.delete(pendingTransferKey(shareId));
+    this.deps.store.delete(shareKey(shareId));
+    this.saveAccountState(shareId, actor, { t: null, g: copyGroup, j: false });
+    return this.finish(shareId, share, this.result(shareId, 'done', 1));
   }
 
   /**
@@ -537,6 +677,15 @@ export class SyncEngine {
 
     // Copy groups, in parallel, before planning: a group that turns out to exist already (made by
     // another participant's sync) holds contacts that the plan must see as in the group.
+    this.findCopyGroups(
+      shareId,
+      recipients.filter(
+        (account) =>
+          levels.get(account) !== null && (states.get(account) as AccountCheckpoint).g === null,
+      ),
+      refs,
+      states,
+    );
     const needGroups = recipients.filter(
       (account) =>
         levels.get(account) !== null && (states.get(account) as AccountCheckpoint).g === null,
@@ -570,6 +719,12 @@ export class SyncEngine {
       });
     }
 
+    const relinked = relinkToCurrentMasters(
+      share,
+      contactsOf.get(owner) ?? [],
+      new Map(recipients.map((account) => [account, contactsOf.get(account) ?? []])),
+    );
+    for (const [account, contacts] of relinked.contacts) contactsOf.set(account, contacts);
     const recipientStates: RecipientState[] = recipients.map((account) => {
       const state = states.get(account) as AccountCheckpoint;
       return {
@@ -647,7 +802,10 @@ export class SyncEngine {
     for (const recipient of mastersWritten ? plan.recipients : []) {
       const group = (states.get(recipient.account) as AccountCheckpoint).g;
       if (recipient.needsGroup) continue;
-      queues.set(recipient.account, recipientWrites(recipient, shareId, group, created));
+      queues.set(recipient.account, [
+        ...recipientWrites(recipient, shareId, group, created),
+        ...linkRewrites(recipient, relinked.changed.get(recipient.account) ?? []),
+      ]);
     }
     for (;;) {
       const round = [...queues].filter(([, queue]) => queue.length > 0);
@@ -705,9 +863,35 @@ export class SyncEngine {
       paused: null,
       listedAt,
       listMs: checkpoint.listMs,
+      owner,
     };
     this.deps.store.set(shareKey(shareId), JSON.stringify(next));
     return this.finish(shareId, share, base);
+  }
+
+  /**
+   * Finds the copy groups that accounts without a known one already hold (made by another
+   * participant's sync, or by a former owner's transfer under another name), so that none is made
+   * twice. An account whose groups cannot be listed is left to `createGroup`.
+   */
+  private findCopyGroups(
+    shareId: string,
+    accounts: string[],
+    refs: Map<string, AccountRef>,
+    states: Map<string, AccountCheckpoint>,
+  ): void {
+    if (accounts.length === 0) return;
+    const key = linkKey(shareId);
+    const outcomes = this.deps.contacts.listGroups(
+      accounts.map((account) => refs.get(account) as AccountRef),
+    );
+    accounts.forEach((account, index) => {
+      const outcome = outcomes[index];
+      const found = outcome?.ok
+        ? outcome.groups.find((group) => group.clientData.some((entry) => entry.key === key))
+        : undefined;
+      if (found) (states.get(account) as AccountCheckpoint).g = found.resourceName;
+    });
   }
 
   /** Ends a slice that ran out of time: the pass continues in the next slice. */

@@ -7,6 +7,7 @@ export const EVENT = {
   shareCreated: 'share.created',
   shareUpdated: 'share.updated',
   shareRevoked: 'share.revoked',
+  shareOwnershipTransferred: 'share.ownership_transferred',
   shareDenied: 'share.denied',
   shareReachedAccountsListed: 'share.reached_accounts_listed',
   policyChanged: 'policy.changed',

@@ -107,6 +107,78 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     throw error;
   };
 
+  /**
+   * Transfers a share's ownership to one of its users (PATCH /v1/shares/{id} with owner and
+   * labelResourceName): owner only, to a user of the share's domain holding a user grant; the
+   * former owner keeps a `manage` grant. Refusals are audited.
+   */
+  const transferOwnership = async (
+    who: Caller,
+    origin: string,
+    current: Share,
+    level: Level | null,
+    newOwnerAddress: string,
+    labelResourceName: string,
+  ): Promise<{ body: Share | null }> => {
+    const newOwner = newOwnerAddress.toLowerCase();
+    if (level === null || !mayPerform(level, 'transferOwnership'))
+      return refuse(
+        who,
+        origin,
+        current.id,
+        forbidden('only the owner may transfer ownership of a share', 'insufficient_level'),
+      );
+    if (domainOf(newOwner) !== current.domain.toLowerCase())
+      return refuse(
+        who,
+        origin,
+        current.id,
+        forbidden(
+          `ownership may pass only to a user of ${current.domain}, not to ${newOwner}`,
+          'transfer_other_domain',
+        ),
+      );
+    const isUserGrant = (grant: ShareGrant): boolean =>
+      grant.target.kind === 'user' && grant.target.email.toLowerCase() === newOwner;
+    if (newOwner === current.owner.toLowerCase() || !current.grants.some(isUserGrant))
+      return refuse(
+        who,
+        origin,
+        current.id,
+        forbidden(
+          `${newOwner} is not a member of this share in their own name; share the label with them first`,
+          'transfer_not_participant',
+        ),
+      );
+    const stored = await db.transaction(async (tx) => {
+      const locked = await shares.get(tx, current.id, true);
+      if (!locked || locked.updatedAt !== current.updatedAt)
+        throw conflict('the share changed meanwhile; read it again and retry', 'stale_share');
+      const next: Share = {
+        ...locked,
+        owner: newOwner,
+        labelResourceName,
+        grants: [
+          { target: { kind: 'user', email: locked.owner.toLowerCase() }, level: 'manage' },
+          ...locked.grants.filter((grant) => !isUserGrant(grant)),
+        ],
+        updatedAt: services.nowIso(),
+      };
+      await shares.transfer(tx, next);
+      return services.record(tx, current.domain, who.email, origin, [
+        {
+          type: EVENT.shareOwnershipTransferred,
+          shareId: current.id,
+          target: newOwner,
+          outcome: 'success',
+          detail: { formerOwner: locked.owner.toLowerCase() },
+        },
+      ]);
+    });
+    await services.afterEvents(stored);
+    return { body: await shares.get(db, current.id) };
+  };
+
   const visibleShare = async (
     who: Caller,
     id: string,
@@ -341,6 +413,15 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
             context.origin,
             id,
             forbidden('only participants may change a share', 'insufficient_level'),
+          );
+        if (context.body.owner !== undefined)
+          return transferOwnership(
+            who,
+            context.origin,
+            current,
+            level,
+            context.body.owner,
+            context.body.labelResourceName ?? '',
           );
         const changed = Object.keys(context.body).sort();
         if (

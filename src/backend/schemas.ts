@@ -59,10 +59,21 @@ export const updateShareBody = z
     labelName: text(200, 1).optional(),
     grants: z.array(grantSchema).max(500).optional(),
     hiddenFields: hiddenFieldsSchema.optional(),
+    /** A transfer of ownership: the new owner, and their copy group, which becomes the label. */
+    owner: emailSchema.optional(),
+    labelResourceName: text(200)
+      .regex(/^contactGroups\/\S+$/, 'must be contactGroups/<id>')
+      .optional(),
   })
   .refine(
     (body) => Object.keys(body).length > 0,
-    'name at least one of labelName, grants, hiddenFields',
+    'name at least one of labelName, grants, hiddenFields, owner',
+  )
+  .refine(
+    (body) =>
+      (body.owner === undefined) === (body.labelResourceName === undefined) &&
+      (body.owner === undefined || Object.keys(body).length === 2),
+    'a transfer names owner and labelResourceName, and nothing else',
   );
 
 export const listSharesQuery = z.strictObject({

@@ -128,6 +128,20 @@ export const shares = {
     );
   },
 
+  /** Records a transfer of ownership: the new owner, their label and the grants that follow. */
+  async transfer(sql: Sql, share: Share): Promise<void> {
+    await sql.query(
+      'UPDATE shares SET owner = $2, label_resource_name = $3, grants = $4, updated_at = $5 WHERE id = $1',
+      [
+        share.id,
+        share.owner,
+        share.labelResourceName,
+        JSON.stringify(share.grants),
+        share.updatedAt,
+      ],
+    );
+  },
+
   async revoke(sql: Sql, id: string, at: string): Promise<void> {
     await sql.query('UPDATE shares SET revoked_at = $2 WHERE id = $1', [id, at]);
   },

@@ -21,7 +21,7 @@ import {
 } from './ownership-transfer';
 import { resolveParticipants, type Participant } from './participants';
 import type { AuditSink, Clock, KeyValueStore, TokenProvider } from './ports';
-import type { Level, Share } from './sharing-model';
+import { levelAllows, type Level, type Share } from './sharing-model';
 import {
   countPlannedWrites,
   exceedsDeletionGuard,
@@ -214,7 +214,14 @@ export class SyncEngine {
       if (adopted.status !== 'done') return adopted;
     }
     const checkpoint = this.ownerCheckpoint(shareId, owner);
-    for (const account of checkpoint.accounts) if (!levels.has(account)) levels.set(account, null);
+    // Only the owner and manage participants may reach departed participants (the broker refuses
+    // others): below that, they are forgotten here and cleaned by them or by their own user.
+    const actorLevel = participants.find((participant) => participant.account === actor)?.level;
+    const cleansDeparted = actorLevel !== undefined && levelAllows(actorLevel, 'manage');
+    for (const account of checkpoint.accounts)
+      if (levels.has(account)) continue;
+      else if (cleansDeparted) levels.set(account, null);
+      else this.deps.store.delete(accountKey(shareId, account));
     return this.runPass(share, levels, checkpoint, options);
   }
 
@@ -340,17 +347,21 @@ export class SyncEngine {
   /**
    * Runs one slice of ending a share: removes from every recipient's account what the share
    * brought there (copies and the copy group; merged pre-existing contacts stay, unlinked).
-   * `share` is the share as it was; call again while it returns `continue`.
+   * `share` is the share as it was; `reached` names further accounts the share reached (through
+   * other participants' syncs), cleaned as well. Call again while it returns `continue`.
    */
-  endShare(share: Share, options: SyncOptions): SyncResult {
+  endShare(share: Share, options: SyncOptions, reached: readonly string[] = []): SyncResult {
     const resolved = this.participantsOf(share);
     if (!resolved.ok)
       return this.finish(share.id, share, this.result(share.id, 'failed', 0, [resolved.problem]));
     const checkpoint = this.checkpoint(share.id);
+    const owner = share.owner.toLowerCase();
     const levels = new Map<string, Level | null>();
     for (const participant of resolved.participants)
-      if (participant.account !== share.owner.toLowerCase()) levels.set(participant.account, null);
+      if (participant.account !== owner) levels.set(participant.account, null);
     for (const account of checkpoint.accounts) levels.set(account, null);
+    for (const account of reached)
+      if (account.toLowerCase() !== owner) levels.set(account.toLowerCase(), null);
     const result = this.runPass(share, levels, checkpoint, options);
     if (result.status === 'done' || result.status === 'unchanged') {
       for (const account of levels.keys()) this.deps.store.delete(accountKey(share.id, account));
@@ -676,13 +687,11 @@ export class SyncEngine {
     }
 
     // Copy groups, in parallel, before planning: a group that turns out to exist already (made by
-    // another participant's sync) holds contacts that the plan must see as in the group.
+    // another participant's sync) holds contacts that the plan must see as in the group, and a
+    // departed account's group (made by someone else's sync) must be found to be deleted.
     this.findCopyGroups(
       shareId,
-      recipients.filter(
-        (account) =>
-          levels.get(account) !== null && (states.get(account) as AccountCheckpoint).g === null,
-      ),
+      recipients.filter((account) => (states.get(account) as AccountCheckpoint).g === null),
       refs,
       states,
     );

@@ -68,6 +68,23 @@ export class ShareRegistry {
     return members;
   }
 
+  /**
+   * The accounts a share reached (sync tokens issued for it, participants who synced it, current
+   * group and domain members), which ending it must clean; the owner's and manage participants'
+   * to read, also for a while after it was revoked. Empty when the registry no longer knows it.
+   */
+  reachedAccounts(shareId: string): string[] {
+    try {
+      return this.backend.request<{ accounts: string[] }>(
+        'get',
+        `/v1/shares/${encodeURIComponent(shareId)}/reached-accounts`,
+      ).accounts;
+    } catch (error) {
+      if (error instanceof BackendError && error.status === 404) return [];
+      throw error;
+    }
+  }
+
   /** Registers a share of one of the caller's labels. */
   create(input: {
     labelResourceName: string;

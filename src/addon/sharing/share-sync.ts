@@ -126,19 +126,7 @@ export class ShareSync {
   }
 
   private busy(shareId: string): ShareSyncOutcome {
-    const result: SyncResult = {
-      shareId,
-      status: 'continue',
-      slice: 0,
-      created: 0,
-      updated: 0,
-      deleted: 0,
-      merged: 0,
-      conflicts: [],
-      reverts: [],
-      pendingDeletions: 0,
-      problems: [SYNC_IN_PROGRESS],
-    };
+    const result = emptyResult(shareId, 'continue', SYNC_IN_PROGRESS);
     return {
       shareId,
       result,
@@ -182,9 +170,9 @@ export class ShareSync {
 
   /**
    * Runs slices of ending a share (the share as it was), holding the user's lock: removes the
-   * copies it brought into every account this user synced or it named, then revokes it in the
-   * registry. Accounts that only other participants' syncs reached clean themselves up
-   * (`removeLeftovers`) when their users next open Shared Contacts or their hourly sync runs.
+   * copies it brought into every account it reached (this user's syncs, its grants, and the
+   * accounts the registry says other participants' syncs reached), then revokes it in the
+   * registry. When the registry cannot say, nothing is removed and the ending is retried.
    */
   endShare(share: Share, deadline: number): ShareSyncOutcome {
     return this.locked(deadline, () => this.endShareLocked(share, deadline)) ?? this.busy(share.id);
@@ -201,8 +189,22 @@ export class ShareSync {
         ),
       })),
     );
+    let reached: string[];
+    try {
+      reached = this.deps.registry.reachedAccounts(share.id);
+    } catch (error) {
+      console.error(`reading the accounts share ${share.id} reached failed`, error);
+      const result = emptyResult(
+        share.id,
+        'failed',
+        'Our service could not say which accounts hold copies. Nothing was removed yet; the next sync tries again.',
+      );
+      const state = stateFromResult(result, this.deps.clock.now(), true);
+      writeSyncState(this.deps.store, share.id, state);
+      return { shareId: share.id, result, state, gone: false };
+    }
     let result: SyncResult;
-    do result = engine.endShare(share, { deadline });
+    do result = engine.endShare(share, { deadline }, reached);
     while (this.again(result, deadline));
     if (result.status === 'done' || result.status === 'unchanged') {
       this.deps.registry.revoke(share.id);
@@ -339,4 +341,21 @@ export class ShareSync {
   private hasTime(deadline: number): boolean {
     return deadline - this.deps.clock.now() >= MIN_SLICE_MS;
   }
+}
+
+/** A result of a slice that did nothing, with one problem for the user. */
+function emptyResult(shareId: string, status: SyncResult['status'], problem: string): SyncResult {
+  return {
+    shareId,
+    status,
+    slice: 0,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    merged: 0,
+    conflicts: [],
+    reverts: [],
+    pendingDeletions: 0,
+    problems: [problem],
+  };
 }

@@ -129,7 +129,7 @@ export const MSG = {
     stopSharing: 'Stop sharing',
     stopHint: 'Removes the copies from everyone else’s contacts. Your own label and contacts stay.',
     transferHint:
-      'To hand this label over, share it with the new owner at “Manage sharing”; ownership transfer is not available yet.',
+      'To hand this label over, open a person among the members and choose “Make owner”. You keep “Manage”.',
   },
 
   fields: {
@@ -158,6 +158,22 @@ export const MSG = {
       `Removed ${who}. Their copies are removed in the background.`,
     notMember: (who: string, label: string) => `${who} is not a member of “${label}”.`,
     aboveYou: (who: string) => `You may not change ${who}: their level is above yours.`,
+    makeOwner: 'Make owner',
+    makeOwnerHint:
+      'Hands the label over: their copy becomes the label everyone’s copies follow, and you keep “Manage”.',
+  },
+
+  transfer: {
+    notPerson: (who: string) =>
+      `Ownership can pass only to a person who is a member of the label in their own name, and ${who} is not. Share the label with them first.`,
+    otherDomain: (who: string, domain: string) =>
+      `Ownership can pass only to someone in ${domain}; ${who} is outside it.`,
+    noCopy: (who: string) =>
+      `${who} has no copy of the label yet, so it cannot become theirs. Try again after their next sync.`,
+    done: (label: string, who: string) =>
+      `“${label}” now belongs to ${who}. You keep “Manage”, and your contacts are now a copy of theirs.`,
+    background: (label: string, who: string) =>
+      `“${label}” now belongs to ${who}. Your contacts become a copy of theirs in the background.`,
   },
 
   share: {

@@ -903,6 +903,24 @@ export class SyncEngine {
     });
   }
 
+  /**
+   * The resource name of the group that holds a share's copy in a participant's account, or null
+   * when it holds none (or its labels cannot be listed): the label that becomes the master when
+   * ownership passes to them.
+   */
+  copyGroupOf(shareId: string, account: string): string | null {
+    const target = account.toLowerCase();
+    const [groups] = this.deps.contacts.listGroups([
+      { account: target, token: this.tokenFor(target, shareId) },
+    ]);
+    if (!groups?.ok) return null;
+    const key = linkKey(shareId);
+    return (
+      groups.groups.find((group) => group.clientData.some((entry) => entry.key === key))
+        ?.resourceName ?? null
+    );
+  }
+
   /** Ends a slice that ran out of time: the pass continues in the next slice. */
   private pauseSlice(
     share: Share,

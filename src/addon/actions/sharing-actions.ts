@@ -522,6 +522,7 @@ function openMember(event: AddonEvent): ActionResponse {
       target: grant.target,
       level: grant.level,
       grantable: grantableLevels(share.myLevel, policy?.maxLevel ?? 'manage'),
+      mayMakeOwner: mayPerform(share.myLevel, 'transferOwnership') && grant.target.kind === 'user',
     }),
   );
 }
@@ -656,6 +657,56 @@ function stopSharing(event: AddonEvent): ActionResponse {
   );
 }
 
+/**
+ * Hands a label over to one of its person members (DESIGN.md §4): their copy becomes the label,
+ * the caller keeps "manage" and their contacts become copies; other members' copies follow at
+ * their next sync. Refusals (not the owner, not a person member, another domain) are audited.
+ */
+function transferOwnership(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(
+    context,
+    requireParameter(event, 'shareId'),
+    'transferOwnership',
+    'transferOwnership',
+  );
+  const address = requireParameter(event, 'address').toLowerCase();
+  if (domainOf(address) !== share.domain.toLowerCase())
+    refuse(
+      context,
+      'transferOwnership',
+      share.id,
+      'transfer_other_domain',
+      MSG.transfer.otherDomain(address, share.domain),
+    );
+  const member = share.grants.some(
+    (grant) => grant.target.kind === 'user' && grant.target.email.toLowerCase() === address,
+  );
+  if (!member || address === share.owner.toLowerCase())
+    refuse(
+      context,
+      'transferOwnership',
+      share.id,
+      'transfer_not_participant',
+      MSG.transfer.notPerson(address),
+    );
+  const { myLevel: _myLevel, ...asItWas } = share;
+  const outcome = context.sync.transferOwnership(
+    asItWas,
+    address,
+    actionDeadline(context),
+    (label) => context.registry.transferOwnership(share, address, label),
+  );
+  if (outcome === 'noCopy') throw new UserFacingError(MSG.transfer.noCopy(address));
+  const done = outcome.result?.status === 'done' || outcome.result?.status === 'unchanged';
+  return homeAfter(
+    context,
+    done
+      ? MSG.transfer.done(share.labelName, address)
+      : MSG.transfer.background(share.labelName, address),
+  );
+}
+
 function syncLabel(event: AddonEvent): ActionResponse {
   const context = sharingContext();
   const share = shareFor(context, requireParameter(event, 'shareId'), 'syncLabel', 'read');
@@ -701,6 +752,7 @@ export const sharingActions: ActionTable = {
   renameLabel,
   saveHiddenFields,
   stopSharing,
+  transferOwnership,
   syncLabel,
   confirmSync,
 };

@@ -1,8 +1,11 @@
-/** This file defines the card of one member of a shared label: change their level, or remove them. */
+/**
+ * This file defines the card of one member of a shared label: change their level, remove them,
+ * or (for the owner, and a person member) make them the owner.
+ */
 import type { Level, ShareTarget } from '../../core/sharing-model';
 import { LEVEL_NAMES, MSG } from '../messages';
 import { targetAddress, targetText } from './label-card';
-import { actionButton, buttons, dropdown, section } from './widgets';
+import { actionButton, buttons, dropdown, paragraph, section } from './widgets';
 
 /** Form field of the member card. */
 export const MEMBER_FORM = { level: 'memberLevel' } as const;
@@ -14,6 +17,8 @@ export interface MemberView {
   target: ShareTarget;
   level: Level;
   grantable: Level[];
+  /** True when the viewer may hand the label over to this member. */
+  mayMakeOwner?: boolean;
 }
 
 /** Builds the member card. */
@@ -23,7 +28,7 @@ export function buildMemberCard(view: MemberView): GoogleAppsScript.Card_Service
     targetKind: view.target.kind,
     address: targetAddress(view.target),
   };
-  return CardService.newCardBuilder()
+  const card = CardService.newCardBuilder()
     .setName('member')
     .setHeader(
       CardService.newCardHeader().setTitle(targetText(view.target)).setSubtitle(view.labelName),
@@ -42,6 +47,14 @@ export function buildMemberCard(view: MemberView): GoogleAppsScript.Card_Service
           actionButton(MSG.member.remove, 'removeMember', parameters),
         ),
       ),
-    )
-    .build();
+    );
+  if (view.mayMakeOwner)
+    card.addSection(
+      section(
+        null,
+        paragraph(MSG.member.makeOwnerHint),
+        buttons(actionButton(MSG.member.makeOwner, 'transferOwnership', parameters)),
+      ),
+    );
+  return card.build();
 }

@@ -113,6 +113,20 @@ export class ShareRegistry {
     this.expansions.delete(shareId);
   }
 
+  /**
+   * Transfers a share's ownership to a user member, whose copy group `labelResourceName` becomes
+   * the label; the caller keeps `manage`. The backend refuses anyone but the owner.
+   */
+  transferOwnership(share: VisibleShare, newOwner: string, labelResourceName: string): Share {
+    const updated = this.backend.request<Share>(
+      'patch',
+      `/v1/shares/${encodeURIComponent(share.id)}`,
+      { owner: newOwner, labelResourceName },
+    );
+    this.expansions.delete(share.id);
+    return this.remember({ ...updated, myLevel: 'manage' });
+  }
+
   private remember(share: VisibleShare, id = share.id): VisibleShare {
     this.read.set(id, share);
     return share;

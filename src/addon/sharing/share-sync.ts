@@ -338,6 +338,44 @@ export class ShareSync {
     return outcomes;
   }
 
+  /**
+   * Transfers a share's ownership to `newOwner`, holding the user's lock: finds the new owner's
+   * copy of the label (syncing once when they hold none yet), has `register` record the transfer
+   * with it in the registry, then turns this user's former masters into copies and syncs the
+   * share under its new owner. 'noCopy' when the new owner still holds no copy; nothing changed.
+   */
+  transferOwnership(
+    share: Share,
+    newOwner: string,
+    deadline: number,
+    register: (label: string) => Share,
+  ): ShareSyncOutcome | 'noCopy' {
+    const work = (): ShareSyncOutcome | 'noCopy' => {
+      const engine = this.engine(
+        new ShareMembersDirectory(() => this.deps.registry.members(share.id)),
+      );
+      let label = engine.copyGroupOf(share.id, newOwner);
+      if (label === null) {
+        engine.syncShare(share.id, { deadline });
+        label = engine.copyGroupOf(share.id, newOwner);
+      }
+      if (label === null) return 'noCopy';
+      const after = register(label);
+      let result = engine.adoptFormerMasters(
+        after,
+        { formerOwner: share.owner, formerLabel: share.labelResourceName },
+        { deadline },
+      );
+      if (result.status === 'done')
+        do result = engine.syncShare(share.id, { deadline });
+        while (this.again(result, deadline));
+      const state = stateFromResult(result, this.deps.clock.now());
+      writeSyncState(this.deps.store, share.id, state);
+      return { shareId: share.id, result, state, gone: false };
+    };
+    return this.locked(deadline, work) ?? this.busy(share.id);
+  }
+
   private hasTime(deadline: number): boolean {
     return deadline - this.deps.clock.now() >= MIN_SLICE_MS;
   }

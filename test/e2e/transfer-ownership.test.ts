@@ -1,0 +1,202 @@
+/**
+ * End to end through the real bundle in the Apps Script runtime, with the API emulator and the
+ * backend on PGlite: alice shares "Customers" with bob (manage) and carol (view) and hands it over
+ * to bob; bob's copy becomes the label, alice keeps a copy at "manage", carol's copy follows bob's
+ * masters, bob's edit reaches alice and carol, and nothing is duplicated or lost. Transfers by a
+ * non-owner, to a non-member or to another domain's user are refused with a notification and
+ * audited.
+ */
+import { linkKey } from '../../src/core/contact-model';
+import type { Person } from '../../src/google/people-client';
+import { makeLabel, startE2eStack, type E2eStack } from './stack';
+
+const ALICE = 'alice@acme.example';
+const BOB = 'bob@acme.example';
+const CAROL = 'carol@acme.example';
+const DAVE = 'dave@acme.example';
+const ADMIN = 'admin@acme.example';
+const SIZE = 12;
+
+describe('transferring ownership of a shared label end to end', () => {
+  let stack: E2eStack;
+  let labelResourceName: string;
+  let shareId: string;
+
+  /** The user's contacts in the group that is the share's label (owner) or its copy. */
+  const labelOf = (user: string, label: string | null): Person[] => {
+    const group =
+      label ??
+      stack
+        .people(user, (client) => client.listAllContactGroups('name,clientData'))
+        .find((found) => found.clientData?.some((entry) => entry.key === linkKey(shareId)))
+        ?.resourceName;
+    return stack
+      .contactsOf(user)
+      .filter((person) =>
+        (person.memberships ?? []).some(
+          (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
+        ),
+      );
+  };
+  const emails = (people: Person[]) =>
+    people.map((person) => person.emailAddresses?.[0]?.value ?? '').sort();
+  const linkOf = (person: Person) =>
+    person.clientData?.find((entry) => entry.key === linkKey(shareId))?.value?.split('|') ?? [];
+
+  beforeAll(async () => {
+    stack = await startE2eStack();
+    const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
+      externalSharing: true,
+      allowedExternalDomains: ['globex.example'],
+      whoMayShare: 'everyone',
+      maxLevel: 'manage',
+      supportAccess: 'allowed',
+    });
+    expect(policy.status).toBe(200);
+    labelResourceName = makeLabel(stack, ALICE, 'Customers', SIZE, 't');
+    const shared = await stack.act(
+      ALICE,
+      { action: 'createShare', labelResourceName },
+      { targetKind: ['user'], recipients: [BOB], level: ['manage'] },
+    );
+    expect(shared.run.error).toBeUndefined();
+    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    const added = await stack.act(
+      ALICE,
+      { action: 'addMembers', shareId },
+      { targetKind: ['user'], recipients: [CAROL], level: ['view'] },
+    );
+    expect(added.run.error).toBeUndefined();
+    expect(labelOf(BOB, null)).toHaveLength(SIZE);
+    expect(labelOf(CAROL, null)).toHaveLength(SIZE);
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('offers "Make owner" to the owner on a person member, not to others', async () => {
+    const asOwner = await stack.act(ALICE, {
+      action: 'openMember',
+      shareId,
+      targetKind: 'user',
+      address: BOB,
+    });
+    expect(JSON.stringify(asOwner.card)).toContain('Make owner');
+    const asManager = await stack.act(BOB, {
+      action: 'openMember',
+      shareId,
+      targetKind: 'user',
+      address: CAROL,
+    });
+    expect(asManager.run.error).toBeUndefined();
+    expect(JSON.stringify(asManager.card)).not.toContain('Make owner');
+  });
+
+  it('refuses a non-owner, a non-member and another domain’s user, and audits each', async () => {
+    const byCarol = await stack.act(CAROL, {
+      action: 'transferOwnership',
+      shareId,
+      address: CAROL,
+    });
+    expect(byCarol.notification).toBe('You may not do that on “Customers”: your level is “view”.');
+    const toDave = await stack.act(ALICE, { action: 'transferOwnership', shareId, address: DAVE });
+    expect(toDave.notification).toContain(`${DAVE} is not`);
+    const outside = await stack.act(ALICE, {
+      action: 'transferOwnership',
+      shareId,
+      address: 'zed@globex.example',
+    });
+    expect(outside.notification).toBe(
+      'Ownership can pass only to someone in acme.example; zed@globex.example is outside it.',
+    );
+    const denied = await stack.api(ADMIN, 'GET', '/v1/events?type=sharing.action_denied');
+    const reasons = (
+      denied.body.events as { shareId?: string; detail?: { action?: string; reason?: string } }[]
+    )
+      .filter((event) => event.shareId === shareId && event.detail?.action === 'transferOwnership')
+      .map((event) => event.detail?.reason)
+      .sort();
+    expect(reasons).toEqual([
+      'insufficient_level',
+      'transfer_not_participant',
+      'transfer_other_domain',
+    ]);
+    // The backend refuses too, whatever a client sends.
+    const direct = await stack.api(CAROL, 'PATCH', `/v1/shares/${shareId}`, {
+      owner: CAROL,
+      labelResourceName: 'contactGroups/x',
+    });
+    expect(direct.status).toBe(403);
+    expect((await stack.api(ALICE, 'GET', `/v1/shares/${shareId}`)).body.owner).toBe(ALICE);
+  });
+
+  it('hands the label to bob: his copy is the label, alice and carol hold copies of it', async () => {
+    const before = emails(labelOf(ALICE, labelResourceName));
+    const transferred = await stack.act(ALICE, {
+      action: 'transferOwnership',
+      shareId,
+      address: BOB,
+    });
+    expect(transferred.run.error).toBeUndefined();
+    expect(transferred.notification).toBe(
+      `“Customers” now belongs to ${BOB}. You keep “Manage”, and your contacts are now a copy of theirs.`,
+    );
+    const share = (await stack.api(BOB, 'GET', `/v1/shares/${shareId}`)).body;
+    expect(share).toMatchObject({ owner: BOB, myLevel: 'owner' });
+    expect((await stack.api(ALICE, 'GET', `/v1/shares/${shareId}`)).body.myLevel).toBe('manage');
+    const transfers = await stack.api(ADMIN, 'GET', '/v1/events?type=share.ownership_transferred');
+    expect(
+      transfers.body.events.some(
+        (event: { shareId: string; target?: string }) =>
+          event.shareId === shareId && event.target === BOB,
+      ),
+    ).toBe(true);
+
+    const carolSync = await stack.act(CAROL, { action: 'syncNow' });
+    expect(carolSync.run.error).toBeUndefined();
+
+    const masters = labelOf(BOB, share.labelResourceName);
+    expect(emails(masters)).toEqual(before);
+    const masterNames = new Set(masters.map((person) => person.resourceName));
+    for (const user of [ALICE, CAROL]) {
+      const copies = labelOf(user, null);
+      expect(emails(copies)).toEqual(before);
+      for (const copy of copies) {
+        const [, owner, source] = linkOf(copy);
+        expect(owner).toBe(BOB);
+        expect(masterNames.has(source)).toBe(true);
+      }
+    }
+    for (const user of [ALICE, BOB, CAROL]) expect(stack.contactsOf(user)).toHaveLength(SIZE);
+    expect(
+      stack
+        .people(ALICE, (client) => client.listAllContactGroups('name'))
+        .some((group) => group.resourceName === labelResourceName),
+    ).toBe(false);
+  });
+
+  it("bob's edit, now the owner's, reaches alice and carol; nothing is duplicated", async () => {
+    const share = (await stack.api(BOB, 'GET', `/v1/shares/${shareId}`)).body;
+    const master = labelOf(BOB, share.labelResourceName).find(
+      (person) => person.emailAddresses?.[0]?.value === 't3@customers.example',
+    ) as Person;
+    stack.people(BOB, (client) =>
+      client.updateContact(
+        master.resourceName ?? '',
+        { etag: master.etag, phoneNumbers: [{ value: '+1 555 0303' }] },
+        ['phoneNumbers'],
+      ),
+    );
+    const synced = await stack.act(BOB, { action: 'syncNow' });
+    expect(synced.run.error).toBeUndefined();
+    for (const user of [ALICE, CAROL]) {
+      const copy = labelOf(user, null).find(
+        (person) => person.emailAddresses?.[0]?.value === 't3@customers.example',
+      );
+      expect(copy?.phoneNumbers?.[0]?.value).toBe('+1 555 0303');
+      expect(stack.contactsOf(user)).toHaveLength(SIZE);
+    }
+    const home = await stack.home(ALICE);
+    expect(JSON.stringify(home.card)).toContain(`From ${BOB}`);
+  });
+});

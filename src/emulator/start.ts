@@ -9,24 +9,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startBackendServer } from '../backend/app';
-import { defaultConfig } from '../backend/config';
-import { LocalKeySigner } from '../backend/google-access';
 import { createWorkspaceEmulator, type SeedSpec, type WorkspaceEmulator } from './api';
 import { startEmulatorServer } from './api/server';
 import { createAppsScriptRuntime, type RuntimeAddonConfig } from './gas/runtime';
+import { startLocalBackend } from './local-backend';
 import { startSidebarHost } from './web/sidebar-host';
 
 const ROOT = path.join(__dirname, '../..');
-const SERVICE_ACCOUNT = 'shared-contacts-broker@local-project.iam.gserviceaccount.com';
-const DELEGATED_SCOPES = [
-  'https://www.googleapis.com/auth/contacts',
-  'https://www.googleapis.com/auth/contacts.readonly',
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.readonly',
-];
 
 /** The demo Workspace `npm start` generates: two customers, a few users each. */
 export const DEMO_SEED: SeedSpec = {
@@ -69,22 +59,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(() => emulatorServer.close());
     let backendBaseUrl: string | undefined;
     if (options.backend ?? true) {
-      const certsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shared-contacts-certs-'));
-      const certsFile = path.join(certsDir, 'certs.json');
-      fs.writeFileSync(certsFile, JSON.stringify(emulator.idTokens.certs()));
-      closers.push(async () => fs.rmSync(certsDir, { recursive: true, force: true }));
-      const signer = new LocalKeySigner(SERVICE_ACCOUNT);
-      const base = emulatorServer.baseUrl;
-      const backend = await startBackendServer({
-        config: defaultConfig({
-          authAudiences: [addonConfig.oauthClientId],
-          authCertsFile: certsFile,
-          serviceAccountEmail: SERVICE_ACCOUNT,
-          googleTokenUrl: `${base}/token`,
-          iamCredentialsUrl: base,
-          adminDirectoryUrl: base,
-        }),
-        signer,
+      const backend = await startLocalBackend({
+        emulator,
+        emulatorBaseUrl: emulatorServer.baseUrl,
+        audience: addonConfig.oauthClientId,
+        delegatedDomains: summary.customers.map((customer) => customer.primaryDomain),
         logger: {
           log: (severity, message, fields) => {
             if (severity === 'WARNING' || severity === 'ERROR') {
@@ -95,14 +74,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       closers.push(() => backend.close());
       backendBaseUrl = backend.url;
-      const clientId = emulator.registerServiceAccountKey(
-        SERVICE_ACCOUNT,
-        signer.publicKeyPem,
-        signer.keyId,
-      );
-      for (const customer of summary.customers) {
-        emulator.grantDomainWideDelegation(customer.primaryDomain, clientId, DELEGATED_SCOPES);
-      }
     }
     const runtime = createAppsScriptRuntime({ api: emulator, addonConfig, backendBaseUrl });
     closers.push(() => runtime.close());

@@ -6,11 +6,8 @@
  * Contacts).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startBackendServer, type BackendServer } from '../../src/backend/app';
-import { defaultConfig } from '../../src/backend/config';
-import { LocalKeySigner } from '../../src/backend/google-access';
+import type { BackendServer } from '../../src/backend/app';
 import { ClockSleeper } from '../../src/core/memory-adapters';
 import {
   createWorkspaceEmulator,
@@ -18,6 +15,7 @@ import {
   type WorkspaceEmulator,
 } from '../../src/emulator/api';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/api/server';
+import { startLocalBackend } from '../../src/emulator/local-backend';
 import { cardActionEvent, homepageEvent } from '../../src/emulator/gas/events';
 import {
   createAppsScriptRuntime,
@@ -30,13 +28,6 @@ import { LISTING_PERSON_FIELDS } from '../../src/google/people-gateway';
 import { GoogleTransport, type ApiCall } from '../../src/google/transport';
 
 const ROOT = path.join(__dirname, '../..');
-const SERVICE_ACCOUNT = 'shared-contacts-broker@e2e-project.iam.gserviceaccount.com';
-const DELEGATED_SCOPES = [
-  'https://www.googleapis.com/auth/contacts',
-  'https://www.googleapis.com/auth/contacts.readonly',
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.readonly',
-];
 const CONTACTS_SCOPE = ['https://www.googleapis.com/auth/contacts'];
 
 /** The People API's operations, as the emulator counts them. */
@@ -147,34 +138,15 @@ export async function startE2eStack(): Promise<E2eStack> {
   const closers: (() => Promise<void>)[] = [];
   const emulatorServer: EmulatorServer = await startEmulatorServer(emulator);
   closers.push(() => emulatorServer.close());
-  const certsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-certs-'));
-  const certsFile = path.join(certsDir, 'certs.json');
-  fs.writeFileSync(certsFile, JSON.stringify(emulator.idTokens.certs()));
-  closers.push(async () => fs.rmSync(certsDir, { recursive: true, force: true }));
-  const signer = new LocalKeySigner(SERVICE_ACCOUNT);
-  const base = emulatorServer.baseUrl;
-  const backend = await startBackendServer({
-    config: defaultConfig({
-      authAudiences: [addonConfig.oauthClientId],
-      authCertsFile: certsFile,
-      serviceAccountEmail: SERVICE_ACCOUNT,
-      securityManagers: [SECURITY_MANAGER],
-      googleTokenUrl: `${base}/token`,
-      iamCredentialsUrl: base,
-      adminDirectoryUrl: base,
-      rateLimitPerMinute: 100_000,
-    }),
-    signer,
+  const backend = await startLocalBackend({
+    emulator,
+    emulatorBaseUrl: emulatorServer.baseUrl,
+    audience: addonConfig.oauthClientId,
+    delegatedDomains: ['acme.example', 'globex.example'],
+    config: { securityManagers: [SECURITY_MANAGER], rateLimitPerMinute: 100_000 },
     logger: { log: () => undefined },
   });
   closers.push(() => backend.close());
-  const clientId = emulator.registerServiceAccountKey(
-    SERVICE_ACCOUNT,
-    signer.publicKeyPem,
-    signer.keyId,
-  );
-  for (const domain of ['acme.example', 'globex.example'])
-    emulator.grantDomainWideDelegation(domain, clientId, DELEGATED_SCOPES);
   const runtime = createAppsScriptRuntime({
     api: emulator,
     addonConfig,

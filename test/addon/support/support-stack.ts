@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createWorkspaceEmulator, type WorkspaceEmulator } from '../../../src/emulator/api';
 import { startEmulatorServer, type EmulatorServer } from '../../../src/emulator/api/server';
+import { startLocalBackend } from '../../../src/emulator/local-backend';
 import { cardActionEvent, homepageEvent, type FormValue } from '../../../src/emulator/gas/events';
 import {
   createAppsScriptRuntime,
@@ -15,23 +16,14 @@ import {
   type ExecutionResult,
   type RuntimeAddonConfig,
 } from '../../../src/emulator/gas/runtime';
-import { LocalKeySigner } from '../../../src/backend/google-access';
-import { startBackendServer, type BackendServer } from '../../../src/backend/app';
-import { defaultConfig } from '../../../src/backend/config';
+import type { BackendServer } from '../../../src/backend/app';
 import { memoryLogger } from '../../../src/backend/logger';
 import { freshKeyRing } from '../../backend/support/support-harness';
-import { requestJson, writeCerts, type JsonResponse } from '../../backend/harness';
+import { requestJson, type JsonResponse } from '../../backend/harness';
 
 const ROOT = path.join(__dirname, '../../..');
-const SERVICE_ACCOUNT = 'support-test-broker@test-project.iam.gserviceaccount.com';
 const API_AUDIENCE = 'support-tests.apps.googleusercontent.com';
 const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
-const DELEGATED_SCOPES = [
-  CONTACTS_SCOPE,
-  'https://www.googleapis.com/auth/contacts.readonly',
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.readonly',
-];
 
 export const AGENT = 'agent@vendor.example';
 export const MANAGER = 'security@vendor.example';
@@ -124,30 +116,20 @@ export async function startSupportStack(): Promise<SupportStack> {
   emulator.addCustomer('vendor.example');
   for (const staff of [AGENT, MANAGER]) emulator.addUser(staff);
   const emulatorServer: EmulatorServer = await startEmulatorServer(emulator);
-  const base = emulatorServer.baseUrl;
-  const signer = new LocalKeySigner(SERVICE_ACCOUNT);
-  const backend = await startBackendServer({
-    config: defaultConfig({
+  const backend = await startLocalBackend({
+    emulator,
+    emulatorBaseUrl: emulatorServer.baseUrl,
+    audience: addonConfig.oauthClientId,
+    delegatedDomains: ['acme.example'],
+    config: {
       authAudiences: [addonConfig.oauthClientId, API_AUDIENCE],
-      authCertsFile: writeCerts(emulator.idTokens.certs()),
       securityManagers: [MANAGER],
       supportAgents: [AGENT],
-      serviceAccountEmail: SERVICE_ACCOUNT,
-      googleTokenUrl: `${base}/token`,
-      iamCredentialsUrl: base,
-      adminDirectoryUrl: base,
       otpEncryptionKeys: freshKeyRing(),
       rateLimitPerMinute: 100_000,
-    }),
-    signer,
+    },
     logger: memoryLogger(),
   });
-  const clientId = emulator.registerServiceAccountKey(
-    SERVICE_ACCOUNT,
-    signer.publicKeyPem,
-    signer.keyId,
-  );
-  emulator.grantDomainWideDelegation('acme.example', clientId, DELEGATED_SCOPES);
   const runtime = createAppsScriptRuntime({
     api: emulator,
     addonConfig,

@@ -8,6 +8,7 @@ import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
 import type { Caller } from './auth';
 import { EVENT } from './event-types';
 import { HttpError, forbidden, notFound } from './errors';
+import { refuseShareRequest } from './share-refusal';
 import { route, type Route } from './http';
 import type { BackendServices } from './services';
 import { shares } from './stores';
@@ -37,26 +38,9 @@ async function currentMembers(services: BackendServices, share: Share): Promise<
 export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
-  /** Records the refusal in the caller's tenant chain, then throws it. */
-  const refuse = async (
-    who: Caller,
-    origin: string,
-    shareId: string,
-    error: HttpError,
-  ): Promise<never> => {
-    if (who.tenant) {
-      const stored = await services.record(db, who.tenant, who.email, origin, [
-        {
-          type: EVENT.shareDenied,
-          shareId: shareId.slice(0, 200),
-          outcome: 'denied',
-          detail: { reason: error.code, operation: 'reached_accounts' },
-        },
-      ]);
-      await services.afterEvents(stored);
-    }
-    throw error;
-  };
+  /** Records a refused share request in the caller's tenant chain, then throws the refusal. */
+  const refuse = (who: Caller, origin: string, shareId: string, error: HttpError): Promise<never> =>
+    refuseShareRequest(services, who, origin, shareId, error, 'reached_accounts');
 
   return [
     route({

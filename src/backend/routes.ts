@@ -16,6 +16,7 @@ import { rejectSensitive } from './audit-log';
 import type { Caller } from './auth';
 import { BACKEND_ONLY_PREFIXES, EVENT, isBackendOnlyType } from './event-types';
 import { HttpError, badRequest, conflict, forbidden, notFound } from './errors';
+import { refuseShareRequest } from './share-refusal';
 import { route, type Route } from './http';
 import * as schema from './schemas';
 import type { BackendServices } from './services';
@@ -87,25 +88,8 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
   };
 
   /** Records a refused share request in the caller's tenant chain, then throws the refusal. */
-  const refuse = async (
-    who: Caller,
-    origin: string,
-    shareId: string,
-    error: HttpError,
-  ): Promise<never> => {
-    if (who.tenant) {
-      const stored = await services.record(db, who.tenant, who.email, origin, [
-        {
-          type: EVENT.shareDenied,
-          shareId: shareId.slice(0, 200),
-          outcome: 'denied',
-          detail: { reason: error.code },
-        },
-      ]);
-      await services.afterEvents(stored);
-    }
-    throw error;
-  };
+  const refuse = (who: Caller, origin: string, shareId: string, error: HttpError): Promise<never> =>
+    refuseShareRequest(services, who, origin, shareId, error);
 
   /**
    * Transfers a share's ownership to one of its users (PATCH /v1/shares/{id} with owner and

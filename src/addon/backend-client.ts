@@ -4,6 +4,7 @@
  * Feature modules add typed calls on top of `request`.
  */
 import type { HttpClient } from '../core/ports';
+import type { BackendEndpoint } from '../google/share-gateway-client';
 
 /** A refusal or failure of the backend, with the message to show and the backend's error code. */
 export class BackendError extends Error {
@@ -24,6 +25,11 @@ export class BackendClient {
     private readonly baseUrl: string,
     private readonly identityToken: () => string,
   ) {}
+
+  /** Where the backend is and how to authenticate to it, for calls run by the Google transport. */
+  get endpoint(): BackendEndpoint {
+    return { baseUrl: this.baseUrl, identityToken: this.identityToken };
+  }
 
   /** Sends one request and returns the parsed JSON body; throws BackendError on a non-2xx answer. */
   request<T>(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown): T {

@@ -129,7 +129,7 @@ export const MSG = {
     stopSharing: 'Stop sharing',
     stopHint: 'Removes the copies from everyone else’s contacts. Your own label and contacts stay.',
     transferHint:
-      'To hand this label over, open a person among the members and choose “Make owner”. You keep “Manage”.',
+      'To hand this label over, open a person among the members and choose “Make owner”: it becomes theirs when they accept. You keep “Manage”.',
   },
 
   fields: {
@@ -160,7 +160,7 @@ export const MSG = {
     aboveYou: (who: string) => `You may not change ${who}: their level is above yours.`,
     makeOwner: 'Make owner',
     makeOwnerHint:
-      'Hands the label over: their copy becomes the label everyone’s copies follow, and you keep “Manage”.',
+      'Offers them the label: once they accept in their sidebar, their copy becomes the label everyone’s copies follow, and you keep “Manage”.',
   },
 
   transfer: {
@@ -168,12 +168,24 @@ export const MSG = {
       `Ownership can pass only to a person who is a member of the label in their own name, and ${who} is not. Share the label with them first.`,
     otherDomain: (who: string, domain: string) =>
       `Ownership can pass only to someone in ${domain}; ${who} is outside it.`,
-    noCopy: (who: string) =>
-      `${who} has no copy of the label yet, so it cannot become theirs. Try again after their next sync.`,
-    done: (label: string, who: string) =>
-      `“${label}” now belongs to ${who}. You keep “Manage”, and your contacts are now a copy of theirs.`,
-    background: (label: string, who: string) =>
-      `“${label}” now belongs to ${who}. Your contacts become a copy of theirs in the background.`,
+    offered: (label: string, who: string) =>
+      `You offered “${label}” to ${who}. It becomes theirs when they accept it in their sidebar; you keep “Manage”.`,
+    pending: (who: string) => `Offered to ${who}: waiting for them to accept.`,
+    withdraw: 'Withdraw the offer',
+    withdrawn: (label: string) => `You withdrew the offer of “${label}”.`,
+    offerToYou: (owner: string) =>
+      `${owner} offers you this label. If you accept, your copy becomes the label everyone’s copies follow, and ${owner} keeps “Manage”.`,
+    accept: 'Accept ownership',
+    decline: 'Decline',
+    declined: (label: string) => `You declined “${label}”. It stays with its owner.`,
+    notOffered: 'This label was not offered to you, or the offer was withdrawn.',
+    noCopy:
+      'You have no copy of this label yet, so it cannot become yours. Use Sync now, then accept again.',
+    accepted: (label: string) =>
+      `“${label}” is now yours: everyone’s copies follow your label. Its former owner keeps “Manage”.`,
+    acceptedBackground: (label: string) =>
+      `“${label}” is now yours. Everyone’s copies follow your label from their next sync.`,
+    homeOffered: 'offered to you: open it to accept',
   },
 
   share: {

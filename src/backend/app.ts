@@ -165,7 +165,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     let body: unknown;
     let bodyBytes = 0;
     if (route.body) {
-      const raw = await readBody(request, config.maxBodyBytes);
+      const raw = await readBody(request, route.maxBodyBytes ?? config.maxBodyBytes);
       bodyBytes = raw.length;
       body = validate(route.body, parseJsonBody(request.headers['content-type'], raw), 'body');
     }

@@ -14,7 +14,7 @@ export interface RuleThresholds {
   /** This many revocations or deletions by one actor within the window. */
   massRevocations: number;
   massRevocationsWindowSeconds: number;
-  /** This many delegated tokens issued to one actor within the window. */
+  /** One actor reaching this many distinct accounts through the share gateway within the window. */
   tokenVolume: number;
   tokenVolumeWindowSeconds: number;
 }
@@ -42,8 +42,8 @@ export interface BackendConfig {
   googleTokenUrl: string;
   iamCredentialsUrl: string;
   adminDirectoryUrl: string;
-  /** Scopes the broker may grant. */
-  allowedScopes: string[];
+  /** The People API's base URL (the share gateway's calls in other users' accounts). */
+  peopleApiUrl: string;
   /** Seconds before expiry at which a cached delegated token is no longer handed out. */
   tokenRefreshMarginSeconds: number;
   /** Seconds an admin check (Directory users.get) is cached. */
@@ -68,11 +68,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-const DEFAULT_SCOPES = [
-  'https://www.googleapis.com/auth/contacts',
-  'https://www.googleapis.com/auth/contacts.readonly',
-];
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -119,7 +114,7 @@ export function defaultConfig(overrides: Partial<BackendConfig> = {}): BackendCo
     googleTokenUrl: 'https://oauth2.googleapis.com/token',
     iamCredentialsUrl: 'https://iamcredentials.googleapis.com',
     adminDirectoryUrl: 'https://admin.googleapis.com',
-    allowedScopes: DEFAULT_SCOPES,
+    peopleApiUrl: 'https://people.googleapis.com',
     tokenRefreshMarginSeconds: 120,
     adminCacheSeconds: 300,
     rules: DEFAULT_RULES,
@@ -152,7 +147,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConf
     googleTokenUrl: env.GOOGLE_TOKEN_URL || base.googleTokenUrl,
     iamCredentialsUrl: env.IAM_CREDENTIALS_URL || base.iamCredentialsUrl,
     adminDirectoryUrl: env.ADMIN_DIRECTORY_URL || base.adminDirectoryUrl,
-    allowedScopes: env.ALLOWED_SCOPES ? list(env.ALLOWED_SCOPES) : base.allowedScopes,
+    peopleApiUrl: env.PEOPLE_API_URL || base.peopleApiUrl,
     tokenRefreshMarginSeconds: positiveInt(env, 'TOKEN_REFRESH_MARGIN_SECONDS', 120),
     adminCacheSeconds: positiveInt(env, 'ADMIN_CACHE_SECONDS', 300),
     rules: {

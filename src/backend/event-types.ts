@@ -7,12 +7,17 @@ export const EVENT = {
   shareCreated: 'share.created',
   shareUpdated: 'share.updated',
   shareRevoked: 'share.revoked',
+  shareOwnershipOffered: 'share.ownership_offered',
+  shareOwnershipOfferEnded: 'share.ownership_offer_ended',
   shareOwnershipTransferred: 'share.ownership_transferred',
+  shareOwnershipAdopted: 'share.ownership_adopted',
   shareDenied: 'share.denied',
   shareReachedAccountsListed: 'share.reached_accounts_listed',
   policyChanged: 'policy.changed',
   tokenIssued: 'delegated_token.issued',
   tokenDenied: 'delegated_token.denied',
+  gatewayCall: 'gateway.call',
+  gatewayDenied: 'gateway.denied',
   alertRaised: 'alert.raised',
   alertJustified: 'alert.justified',
   alertResolved: 'alert.resolved',
@@ -27,8 +32,8 @@ export const SUPPORT_ACCESS_PREFIX = 'support.access.';
 export const REVOCATION_TYPES: readonly string[] = [EVENT.shareRevoked, EVENT.contactDeleted];
 
 /**
- * Families of event types the backend alone writes: share and policy changes, delegated tokens,
- * alerts, admin actions and everything of support access (second factor, sessions, accesses).
+ * Families of event types the backend alone writes: share and policy changes, delegated tokens
+ * (refused since the share gateway), the gateway's calls and refusals, alerts, admin actions and everything of support access (second factor, sessions, accesses).
  * They feed the anomaly rules and the access-transparency view, so clients may not send them to
  * /v1/events; every event the backend writes belongs to one of them (BackendServices.record).
  */
@@ -36,6 +41,7 @@ export const BACKEND_ONLY_PREFIXES: readonly string[] = [
   'share.',
   'policy.',
   'delegated_token.',
+  'gateway.',
   'alert.',
   'admin.',
   'support.',

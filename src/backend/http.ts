@@ -36,6 +36,8 @@ export interface Route {
   auth: boolean;
   body?: z.ZodType;
   query?: z.ZodType;
+  /** The largest body this route takes, when it differs from the configured one. */
+  maxBodyBytes?: number;
   handle(context: RequestContext<unknown, unknown>): Promise<Reply>;
 }
 
@@ -50,6 +52,7 @@ export function route<
   auth: boolean;
   body?: B;
   query?: Q;
+  maxBodyBytes?: number;
   handle(context: RequestContext<z.output<B>, z.output<Q>>): Promise<Reply>;
 }): Route {
   return definition as unknown as Route;

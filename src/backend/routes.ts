@@ -21,10 +21,11 @@ import { route, type Route } from './http';
 import * as schema from './schemas';
 import type { BackendServices } from './services';
 import { alerts, normaliseGrants, policies, shares, type Alert } from './stores';
-import { requireOpenSupportSession } from './support-sessions';
 import { buildSupportRoutes } from './support-routes';
 import { buildSidebarRoutes } from './sidebar-routes';
 import { buildReachedAccountsRoutes } from './reached-accounts-route';
+import { buildGatewayRoutes } from './gateway/gateway-routes';
+import { buildTransferRoutes } from './share-transfer-routes';
 import type { TenantPolicy } from './schemas';
 
 function caller(context: { caller: Caller | null }): Caller {
@@ -90,78 +91,6 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
   /** Records a refused share request in the caller's tenant chain, then throws the refusal. */
   const refuse = (who: Caller, origin: string, shareId: string, error: HttpError): Promise<never> =>
     refuseShareRequest(services, who, origin, shareId, error);
-
-  /**
-   * Transfers a share's ownership to one of its users (PATCH /v1/shares/{id} with owner and
-   * labelResourceName): owner only, to a user of the share's domain holding a user grant; the
-   * former owner keeps a `manage` grant. Refusals are audited.
-   */
-  const transferOwnership = async (
-    who: Caller,
-    origin: string,
-    current: Share,
-    level: Level | null,
-    newOwnerAddress: string,
-    labelResourceName: string,
-  ): Promise<{ body: Share | null }> => {
-    const newOwner = newOwnerAddress.toLowerCase();
-    if (level === null || !mayPerform(level, 'transferOwnership'))
-      return refuse(
-        who,
-        origin,
-        current.id,
-        forbidden('only the owner may transfer ownership of a share', 'insufficient_level'),
-      );
-    if (domainOf(newOwner) !== current.domain.toLowerCase())
-      return refuse(
-        who,
-        origin,
-        current.id,
-        forbidden(
-          `ownership may pass only to a user of ${current.domain}, not to ${newOwner}`,
-          'transfer_other_domain',
-        ),
-      );
-    const isUserGrant = (grant: ShareGrant): boolean =>
-      grant.target.kind === 'user' && grant.target.email.toLowerCase() === newOwner;
-    if (newOwner === current.owner.toLowerCase() || !current.grants.some(isUserGrant))
-      return refuse(
-        who,
-        origin,
-        current.id,
-        forbidden(
-          `${newOwner} is not a member of this share in their own name; share the label with them first`,
-          'transfer_not_participant',
-        ),
-      );
-    const stored = await db.transaction(async (tx) => {
-      const locked = await shares.get(tx, current.id, true);
-      if (!locked || locked.updatedAt !== current.updatedAt)
-        throw conflict('the share changed meanwhile; read it again and retry', 'stale_share');
-      const next: Share = {
-        ...locked,
-        owner: newOwner,
-        labelResourceName,
-        grants: [
-          { target: { kind: 'user', email: locked.owner.toLowerCase() }, level: 'manage' },
-          ...locked.grants.filter((grant) => !isUserGrant(grant)),
-        ],
-        updatedAt: services.nowIso(),
-      };
-      await shares.transfer(tx, next);
-      return services.record(tx, current.domain, who.email, origin, [
-        {
-          type: EVENT.shareOwnershipTransferred,
-          shareId: current.id,
-          target: newOwner,
-          outcome: 'success',
-          detail: { formerOwner: locked.owner.toLowerCase() },
-        },
-      ]);
-    });
-    await services.afterEvents(stored);
-    return { body: await shares.get(db, current.id) };
-  };
 
   const visibleShare = async (
     who: Caller,
@@ -398,15 +327,6 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
             id,
             forbidden('only participants may change a share', 'insufficient_level'),
           );
-        if (context.body.owner !== undefined)
-          return transferOwnership(
-            who,
-            context.origin,
-            current,
-            level,
-            context.body.owner,
-            context.body.labelResourceName ?? '',
-          );
         const changed = Object.keys(context.body).sort();
         if (
           (context.body.labelName !== undefined || context.body.hiddenFields !== undefined) &&
@@ -547,125 +467,26 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       method: 'POST',
       path: '/v1/delegated-tokens',
       summary:
-        "Issues a short-lived delegated access token for another user's contacts (sync or support).",
+        "Retired: no Google token for another person's account leaves the backend (use the share gateway, /v1/shares/{id}/gateway/...). Every request is refused with 410 and audited.",
       auth: true,
-      body: schema.tokenRequestBody,
       handle: async (context) => {
         const who = caller(context);
-        const request = context.body;
-        const target = request.targetUser.toLowerCase();
-        const scopes = [...new Set(request.scopes)].sort();
-        const purpose = request.purpose;
-        const shareId = purpose.kind === 'sync' ? purpose.shareId : undefined;
-        let tenant = domainOf(target);
-        let formerParticipant = false;
-        const deny = async (error: HttpError): Promise<never> => {
-          const stored = await services.record(db, tenant, who.email, context.origin, [
+        const error = new HttpError(
+          410,
+          'tokens_not_issued',
+          "the backend no longer hands out tokens for other people's accounts; the add-on reads and writes them through the share gateway",
+        );
+        if (who.tenant) {
+          const stored = await services.record(db, who.tenant, who.email, context.origin, [
             {
               type: EVENT.tokenDenied,
-              target,
-              shareId,
-              outcome: error.status === 403 || error.status === 404 ? 'denied' : 'failure',
-              detail: { purpose: purpose.kind, scopes: scopes.join(' '), reason: error.code },
+              outcome: 'denied',
+              detail: { reason: error.code },
             },
           ]);
           await services.afterEvents(stored);
-          throw error;
-        };
-        const disallowed = scopes.filter((scope) => !services.config.allowedScopes.includes(scope));
-        if (disallowed.length > 0)
-          throw forbidden(`scopes not allowed: ${disallowed.join(' ')}`, 'scope_not_allowed');
-        if (purpose.kind === 'sync') {
-          services.tenantOf(who);
-          const share = await shares.get(db, purpose.shareId);
-          if (!share) throw notFound(`no share ${purpose.shareId}`);
-          tenant = share.domain;
-          const callerLevel = await levelOn(services, share, who.email);
-          const self = target === who.email.toLowerCase();
-          // A former participant may still reach their own account, to remove the share's copies.
-          const formerSelf =
-            callerLevel === null && self && (await shares.wasSyncedFor(db, share, target));
-          if (callerLevel === null && !formerSelf) throw notFound(`no share ${purpose.shareId}`);
-          if (callerLevel !== null && !mayPerform(callerLevel, purpose.operation))
-            await deny(
-              forbidden(
-                `"${purpose.operation}" needs more than your level "${callerLevel}"`,
-                'insufficient_level',
-              ),
-            );
-          // A former participant (one the share reached before) may still be reached, so that
-          // the copies the share brought there can be removed: by the owner, a manage
-          // participant or the former participant themselves, no one else.
-          if ((await levelOn(services, share, target)) === null) {
-            if (!(await shares.wasSyncedFor(db, share, target)))
-              await deny(
-                forbidden('the target user takes no part in this share', 'target_not_participant'),
-              );
-            if (!self && (callerLevel === null || !levelAllows(callerLevel, 'manage')))
-              await deny(
-                forbidden(
-                  'only the owner or a manage participant may reach a former participant',
-                  'target_not_participant',
-                ),
-              );
-            formerParticipant = true;
-          }
-        } else {
-          if (!who.isSupportAgent)
-            throw forbidden(
-              'only vendor support agents may ask for support tokens',
-              'not_support_agent',
-            );
-          if (await alerts.blocks(db, who.email))
-            await deny(
-              forbidden(
-                'an unresolved alert blocks your support access; justify it first',
-                'blocked_by_alert',
-              ),
-            );
-          try {
-            await requireOpenSupportSession(
-              services.sessions,
-              who.email,
-              purpose.sessionId,
-              target,
-              scopes,
-            );
-          } catch (error) {
-            if (error instanceof HttpError) await deny(error);
-            throw error;
-          }
         }
-        let token;
-        try {
-          token = await services.minter.tokenFor(target, scopes);
-        } catch (error) {
-          if (error instanceof HttpError) await deny(error);
-          throw error;
-        }
-        const stored = await services.record(db, tenant, who.email, context.origin, [
-          {
-            type: EVENT.tokenIssued,
-            target,
-            shareId,
-            outcome: 'success',
-            detail: {
-              purpose: purpose.kind,
-              scopes: scopes.join(' '),
-              cached: token.cached,
-              ...(formerParticipant ? { formerParticipant: true } : {}),
-            },
-          },
-        ]);
-        await services.afterEvents(stored);
-        return {
-          body: {
-            accessToken: token.accessToken,
-            tokenType: 'Bearer',
-            expiresAt: new Date(token.expiresAt).toISOString(),
-            scopes,
-          },
-        };
+        throw error;
       },
     }),
 
@@ -781,5 +602,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     ...buildSupportRoutes(services),
     ...buildSidebarRoutes(services),
     ...buildReachedAccountsRoutes(services),
+    ...buildGatewayRoutes(services),
+    ...buildTransferRoutes(services),
   ];
 }

@@ -1,8 +1,9 @@
 /**
  * This file defines the anomaly rules of DESIGN.md §7 over the audit log: one actor opening many
  * distinct users of one domain, support access outside an open session, bursts of failed second-
- * factor checks, mass revocation or deletion, and unusual volumes of delegated tokens. Rules run
- * on ingest (for the actors and event types of the new events) and on a schedule (/v1/scan).
+ * factor checks, mass revocation or deletion, and one actor reaching unusually many accounts
+ * through the share gateway. Rules run on ingest (for the actors and event types of the new
+ * events) and on a schedule (/v1/scan).
  */
 import { domainOf } from '../core/sharing-model';
 import type { StoredEvent } from './audit-log';
@@ -60,7 +61,7 @@ export class RuleEngine {
       const access = event.type.startsWith(SUPPORT_ACCESS_PREFIX);
       const otp = event.type === EVENT.otpVerify;
       const revocation = REVOCATION_TYPES.includes(event.type);
-      const token = event.type === EVENT.tokenIssued;
+      const token = event.type === EVENT.gatewayCall && event.outcome === 'success';
       if (!access && !otp && !revocation && !token) continue;
       const entry = wanted.get(event.actor) ?? {
         tenant: event.tenant,
@@ -149,7 +150,7 @@ export class RuleEngine {
     const counted = [
       ...(wanted.otpFailures ? [EVENT.otpVerify] : []),
       ...(wanted.revocations ? REVOCATION_TYPES : []),
-      ...(wanted.tokenVolume ? [EVENT.tokenIssued] : []),
+      ...(wanted.tokenVolume ? [EVENT.gatewayCall] : []),
     ];
     if (counted.length > 0) {
       const windows = [
@@ -163,7 +164,7 @@ export class RuleEngine {
         `SELECT
            count(*) FILTER (WHERE type = $2 AND outcome = 'failure' AND received_at >= $3)::int AS otp,
            count(*) FILTER (WHERE type = ANY($4::text[]) AND outcome = 'success' AND received_at >= $5)::int AS revocations,
-           count(*) FILTER (WHERE type = $6 AND received_at >= $7)::int AS tokens
+           count(DISTINCT target) FILTER (WHERE type = $6 AND outcome = 'success' AND received_at >= $7)::int AS tokens
          FROM audit_events WHERE actor = $1 AND type = ANY($9::text[]) AND received_at >= $8`,
         [
           actor,
@@ -171,7 +172,7 @@ export class RuleEngine {
           since(t.otpFailuresWindowSeconds),
           REVOCATION_TYPES,
           since(t.massRevocationsWindowSeconds),
-          EVENT.tokenIssued,
+          EVENT.gatewayCall,
           since(t.tokenVolumeWindowSeconds),
           since(Math.max(...windows)),
           counted,
@@ -196,7 +197,7 @@ export class RuleEngine {
           tenant,
           actor,
           rule: RULES.tokenVolume,
-          summary: `${row.tokens} delegated tokens issued`,
+          summary: `reached ${row.tokens} distinct accounts through the share gateway`,
         });
     }
     return hits;

@@ -3,7 +3,8 @@
  * same schemas validate requests and generate GET /openapi.json.
  */
 import { z } from 'zod';
-import { ACTION_LEVEL, HIDEABLE_FIELDS, LEVELS } from '../core/sharing-model';
+import { isUserGroupName } from '../core/footprint';
+import { HIDEABLE_FIELDS, LEVELS } from '../core/sharing-model';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -47,8 +48,14 @@ const hiddenFieldsSchema = z
   .max(HIDEABLE_FIELDS.length)
   .refine((fields) => new Set(fields).size === fields.length, 'must not repeat a field');
 
+/** A user's own label: `contactGroups/<id>`, never a system group (footprint.ts). */
+export const labelSchema = text(200).refine(
+  isUserGroupName,
+  'must be one of your own labels (contactGroups/<id>), not a system group such as myContacts',
+);
+
 export const createShareBody = z.strictObject({
-  labelResourceName: text(200).regex(/^contactGroups\/\S+$/, 'must be contactGroups/<id>'),
+  labelResourceName: labelSchema,
   labelName: text(200, 1),
   grants: z.array(grantSchema).max(500).default([]),
   hiddenFields: hiddenFieldsSchema.default([]),
@@ -59,22 +66,16 @@ export const updateShareBody = z
     labelName: text(200, 1).optional(),
     grants: z.array(grantSchema).max(500).optional(),
     hiddenFields: hiddenFieldsSchema.optional(),
-    /** A transfer of ownership: the new owner, and their copy group, which becomes the label. */
-    owner: emailSchema.optional(),
-    labelResourceName: text(200)
-      .regex(/^contactGroups\/\S+$/, 'must be contactGroups/<id>')
-      .optional(),
   })
   .refine(
     (body) => Object.keys(body).length > 0,
-    'name at least one of labelName, grants, hiddenFields, owner',
-  )
-  .refine(
-    (body) =>
-      (body.owner === undefined) === (body.labelResourceName === undefined) &&
-      (body.owner === undefined || Object.keys(body).length === 2),
-    'a transfer names owner and labelResourceName, and nothing else',
+    'name at least one of labelName, grants, hiddenFields',
   );
+
+/** An offer of a share's ownership to one of its person members. */
+export const offerTransferBody = z.strictObject({ to: emailSchema });
+/** The new owner accepts, naming the label of theirs that becomes the share's. */
+export const acceptTransferBody = z.strictObject({ labelResourceName: labelSchema });
 
 export const listSharesQuery = z.strictObject({
   view: z.enum(['mine', 'sharedWithMe', 'domain']).default('mine'),
@@ -132,25 +133,6 @@ export const eventsQuery = z.strictObject({
 });
 
 export const verifyQuery = z.strictObject({ tenant: domainSchema.optional() });
-
-export const SHARE_ACTIONS = Object.keys(ACTION_LEVEL) as [
-  keyof typeof ACTION_LEVEL,
-  ...(keyof typeof ACTION_LEVEL)[],
-];
-
-export const tokenRequestBody = z.strictObject({
-  targetUser: emailSchema,
-  scopes: z.array(text(200, 1)).min(1).max(10),
-  purpose: z.discriminatedUnion('kind', [
-    z.strictObject({
-      kind: z.literal('sync'),
-      shareId: text(200, 1),
-      operation: z.enum(SHARE_ACTIONS).default('read'),
-    }),
-    z.strictObject({ kind: z.literal('support'), sessionId: text(200, 1) }),
-  ]),
-});
-export type TokenRequest = z.infer<typeof tokenRequestBody>;
 
 export const alertsQuery = z.strictObject({
   status: z.enum(['open', 'justified', 'resolved']).optional(),

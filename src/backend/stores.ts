@@ -55,6 +55,9 @@ interface ShareRow {
   hidden_fields: HideableField[];
   created_at: string;
   updated_at: string;
+  offered_to: string | null;
+  former_owner: string | null;
+  former_label: string | null;
 }
 
 function shareFromRow(row: ShareRow): Share {
@@ -68,6 +71,9 @@ function shareFromRow(row: ShareRow): Share {
     hiddenFields: row.hidden_fields,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    offeredTo: row.offered_to ?? null,
+    formerOwner: row.former_owner ?? null,
+    formerLabel: row.former_label ?? null,
   };
 }
 
@@ -128,18 +134,40 @@ export const shares = {
     );
   },
 
-  /** Records a transfer of ownership: the new owner, their label and the grants that follow. */
+  /**
+   * Records a transfer of ownership: the new owner, their label and the grants that follow, the
+   * former owner and label (until their account has adopted the change), and no offer.
+   */
   async transfer(sql: Sql, share: Share): Promise<void> {
     await sql.query(
-      'UPDATE shares SET owner = $2, label_resource_name = $3, grants = $4, updated_at = $5 WHERE id = $1',
+      `UPDATE shares SET owner = $2, label_resource_name = $3, grants = $4, updated_at = $5,
+         offered_to = NULL, former_owner = $6, former_label = $7 WHERE id = $1`,
       [
         share.id,
         share.owner,
         share.labelResourceName,
         JSON.stringify(share.grants),
         share.updatedAt,
+        share.formerOwner ?? null,
+        share.formerLabel ?? null,
       ],
     );
+  },
+
+  /** Offers the share's ownership to a user, or withdraws the offer (null). */
+  async offer(sql: Sql, id: string, to: string | null, at: string): Promise<void> {
+    await sql.query('UPDATE shares SET offered_to = $2, updated_at = $3 WHERE id = $1', [
+      id,
+      to,
+      at,
+    ]);
+  },
+
+  /** The former owner's account adopted the transfer: the former owner and label are forgotten. */
+  async adopted(sql: Sql, id: string): Promise<void> {
+    await sql.query('UPDATE shares SET former_owner = NULL, former_label = NULL WHERE id = $1', [
+      id,
+    ]);
   },
 
   async revoke(sql: Sql, id: string, at: string): Promise<void> {
@@ -175,13 +203,15 @@ export const shares = {
   },
 
   /**
-   * True when the share reached `account` before: a sync token for it was issued for this share,
-   * or it synced the share itself (a `sync.*` event of its own). Its copies may then need
-   * removing after it left.
+   * True when the share reached `account` before: the share gateway wrote there for it (or, before
+   * the gateway, a sync token was issued for it), or it synced the share itself (a `sync.*` event
+   * of its own). Its copies may then need removing after it left.
    */
   async wasSyncedFor(sql: Sql, share: Share, account: string): Promise<boolean> {
     const rows = await sql.query(
-      `(SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND target = $3
+      `(SELECT 1 FROM share_accounts WHERE share_id = $2 AND account = $3 LIMIT 1)
+       UNION ALL
+       (SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND target = $3
         AND type = 'delegated_token.issued' AND outcome = 'success' LIMIT 1)
        UNION ALL
        (SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND actor = $3
@@ -192,12 +222,14 @@ export const shares = {
   },
 
   /**
-   * The accounts the share reached through syncs, lower-case: targets of the sync tokens issued
-   * for it and participants who synced it with their own token.
+   * The accounts the share reached through syncs, lower-case: those the share gateway wrote to
+   * (and targets of sync tokens issued before it), and participants who synced it themselves.
    */
   async syncedAccounts(sql: Sql, share: Share): Promise<string[]> {
     const rows = await sql.query<{ account: string }>(
-      `SELECT DISTINCT lower(target) AS account FROM audit_events WHERE tenant = $1 AND share_id = $2
+      `SELECT account FROM share_accounts WHERE share_id = $2
+       UNION
+       SELECT DISTINCT lower(target) AS account FROM audit_events WHERE tenant = $1 AND share_id = $2
         AND type = 'delegated_token.issued' AND outcome = 'success' AND target IS NOT NULL
        UNION
        SELECT DISTINCT lower(actor) AS account FROM audit_events WHERE tenant = $1 AND share_id = $2

@@ -4,7 +4,10 @@
  * (open, approve or refuse, close, the user's shares, repairs) and access transparency for the
  * tenant's admins. Every step and every refusal is an audit event that feeds the anomaly rules.
  */
-import { domainOf, effectiveLevel } from '../core/sharing-model';
+import { domainOf, effectiveLevel, type Level, type Share } from '../core/sharing-model';
+import { GoogleApiError } from '../google/google-error';
+import { PeopleClient } from '../google/people-client';
+import type { ApiCall } from '../google/transport';
 import type { Caller } from './auth';
 import type { Sql } from './db';
 import { HttpError, conflict, forbidden, notFound } from './errors';
@@ -12,7 +15,10 @@ import { route, type Route } from './http';
 import { emptyBody } from './schemas';
 import type { BackendServices, ServerEvent } from './services';
 import { alerts, policies, shares } from './stores';
+import { CONTACTS_SCOPE } from './gateway/gateway-routes';
+import { runGoogleCall } from './gateway/google-runner';
 import { renderQrCodeDataUrl } from './support/qr-code';
+import { readLabelContacts, readLabelStates, repairCopyGroup } from './support/support-browse';
 import { backupCodesLeft, describeRefusal } from './support/second-factor';
 import {
   enrolAgent,
@@ -46,6 +52,8 @@ export const SUPPORT_EVENT = {
   sessionRefused: 'support.session.refused',
   sessionClosed: 'support.session.closed',
   sharesRead: 'support.access.shares',
+  labelsRead: 'support.access.labels',
+  contactsRead: 'support.access.contacts',
   repair: 'support.access.repair',
 } as const;
 
@@ -185,6 +193,59 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
     )
       throw notFound(`no support session ${id}`);
     return session;
+  };
+
+  /** The shares a user takes part in: owned, and granted to them (with their level). */
+  const sharesOfUser = async (user: string): Promise<(Share & { myLevel: Level | null })[]> => {
+    const groups = await services.directory.groupsOf(user);
+    const owned = await shares.ownedBy(db, user);
+    const granted = (await shares.grantedTo(db, user, groups))
+      .map((share) => ({ ...share, myLevel: effectiveLevel(share, user, groups) }))
+      .filter((share) => share.myLevel !== null && share.owner !== user);
+    return [...owned.map((share) => ({ ...share, myLevel: 'owner' as Level })), ...granted];
+  };
+
+  /** One of the session user's shares, or an audited refusal: no other label may be named. */
+  const sessionShare = async (
+    who: Caller,
+    session: SupportSessionRecord,
+    shareId: string,
+    origin: string,
+  ): Promise<Share> => {
+    const share = (await sharesOfUser(session.targetUser)).find(
+      (candidate) => candidate.id === shareId,
+    );
+    if (!share)
+      return refuse(
+        who,
+        origin,
+        'use_share',
+        notFound(`${session.targetUser} takes no part in a share ${shareId}`),
+        { tenant: session.tenant, target: session.targetUser },
+      );
+    return share;
+  };
+
+  /** Runs calls in a customer user's account with a delegated token that stays in the backend. */
+  const inAccount = async <T>(
+    user: string,
+    call: (client: PeopleClient) => ApiCall<T>,
+  ): Promise<T> => {
+    const token = await services.minter.tokenFor(user, [CONTACTS_SCOPE]);
+    try {
+      return await runGoogleCall(
+        call(new PeopleClient(token.accessToken)),
+        services.config.peopleApiUrl,
+      );
+    } catch (error) {
+      if (error instanceof GoogleApiError)
+        throw new HttpError(
+          502,
+          'upstream_error',
+          `Google answered ${error.httpStatus} ${error.status} in ${error.operation}`,
+        );
+      throw error;
+    }
   };
 
   const maxMinutesOf = async (tenant: string): Promise<number> =>
@@ -736,31 +797,77 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         await requireAgent(who, context.origin, 'read_shares');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
-        const groups = await services.directory.groupsOf(user);
-        const owned = await shares.ownedBy(db, user);
-        const granted = (await shares.grantedTo(db, user, groups))
-          .map((share) => ({ ...share, myLevel: effectiveLevel(share, user, groups) }))
-          .filter((share) => share.myLevel !== null && share.owner !== user);
+        const found = await sharesOfUser(user);
         await audit(session.tenant, who.email, context.origin, [
           {
             type: SUPPORT_EVENT.sharesRead,
             target: user,
             outcome: 'success',
-            detail: { sessionId: session.id, shares: owned.length + granted.length },
+            detail: { sessionId: session.id, shares: found.length },
           },
         ]);
-        return {
-          body: {
-            user,
-            shares: [...owned.map((share) => ({ ...share, myLevel: 'owner' })), ...granted],
+        return { body: { user, shares: found } };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/support/sessions/{id}/labels',
+      summary:
+        "The state of each shared label in the session user's account (its label or copy group, member and linked counts), read by the backend within the shares' footprints; audited.",
+      auth: true,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireAgent(who, context.origin, 'read_labels');
+        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        const user = session.targetUser;
+        const found = await sharesOfUser(user);
+        const labels = await inAccount(user, (client) => readLabelStates(client, user, found));
+        await audit(session.tenant, who.email, context.origin, [
+          {
+            type: SUPPORT_EVENT.labelsRead,
+            target: user,
+            outcome: 'success',
+            detail: { sessionId: session.id, shares: found.length },
           },
-        };
+        ]);
+        return { body: { user, labels } };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/support/sessions/{id}/shares/{shareId}/contacts',
+      summary:
+        "Names and addresses of the contacts of one of the session user's shared labels (its footprint in their account, at most 50), read by the backend; audited.",
+      auth: true,
+      handle: async (context) => {
+        const who = callerOf(context);
+        await requireAgent(who, context.origin, 'read_contacts');
+        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        const share = await sessionShare(
+          who,
+          session,
+          context.params.shareId ?? '',
+          context.origin,
+        );
+        const user = session.targetUser;
+        const read = await inAccount(user, (client) => readLabelContacts(client, user, share));
+        await audit(session.tenant, who.email, context.origin, [
+          {
+            type: SUPPORT_EVENT.contactsRead,
+            target: user,
+            shareId: share.id,
+            outcome: 'success',
+            detail: { sessionId: session.id, contacts: read.contacts.length },
+          },
+        ]);
+        return { body: { labelName: share.labelName, ...read } };
       },
     }),
     route({
       method: 'POST',
       path: '/v1/support/sessions/{id}/repairs',
-      summary: 'Records a repair made in a session with a repair scope (counts only); audited.',
+      summary:
+        "Repairs one of the session user's shared labels in a session with a repair scope: the contacts linked to the share are put back into its copy group, by the backend; audited.",
       auth: true,
       body: schema.repairBody,
       handle: async (context) => {
@@ -775,16 +882,38 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             forbidden('this support session is read-only', 'support_read_only'),
             { tenant: session.tenant, target: session.targetUser },
           );
+        const share = await sessionShare(who, session, context.body.shareId, context.origin);
+        const user = session.targetUser;
+        let relinked: number | null;
+        try {
+          relinked = await inAccount(user, (client) => repairCopyGroup(client, user, share));
+        } catch (error) {
+          await audit(session.tenant, who.email, context.origin, [
+            {
+              type: SUPPORT_EVENT.repair,
+              target: user,
+              shareId: share.id,
+              outcome: 'failure',
+              detail: { sessionId: session.id, relinked: 0 },
+            },
+          ]);
+          throw error;
+        }
+        if (relinked === null)
+          throw conflict(
+            'the user has no copy of this label yet: their next sync makes it',
+            'no_copy_group',
+          );
         await audit(session.tenant, who.email, context.origin, [
           {
             type: SUPPORT_EVENT.repair,
-            target: session.targetUser,
-            shareId: context.body.shareId,
-            outcome: context.body.outcome,
-            detail: { sessionId: session.id, relinked: context.body.relinked },
+            target: user,
+            shareId: share.id,
+            outcome: 'success',
+            detail: { sessionId: session.id, relinked },
           },
         ]);
-        return { status: 201, body: { recorded: true } };
+        return { status: 201, body: { relinked } };
       },
     }),
 

@@ -34,11 +34,7 @@ export const resetFactorBody = z.strictObject({
   reason: text(2000, 1).regex(/\S/, 'must not be blank'),
 });
 
-export const repairBody = z.strictObject({
-  shareId: text(200, 1),
-  /** What the repair did, in counts: no contact data. */
-  relinked: z.number().int().min(0).max(100_000),
-  outcome: z.enum(['success', 'failure']),
-});
+/** A repair names one of the session user's shares; the backend does it. */
+export const repairBody = z.strictObject({ shareId: text(200, 1) });
 
 export const transparencyQuery = z.strictObject({ tenant: domainSchema.optional() });

@@ -1,11 +1,9 @@
 /**
  * This file holds the hooks through which support access (DESIGN.md §1, §7) plugs into the
- * backend's broker and rules: looking up an agent's open support session (from the database:
- * open, not expired, its tenant not having disabled support access) and checking a token request
- * against it (its user, and write scopes only with a repair scope).
+ * backend's rules: looking up an agent's open support session (from the database: open, not
+ * expired, its tenant not having disabled support access).
  */
 import type { Sql } from './db';
-import { forbidden } from './errors';
 import { policies } from './stores';
 
 /** An open support session: an agent looking into one customer user, with a ticket. */
@@ -64,32 +62,4 @@ export class DatabaseSupportSessions implements SupportSessions {
       repair: row.repair,
     };
   }
-}
-
-/** True for scopes that only read (`….readonly`). */
-export function isReadOnlyScope(scope: string): boolean {
-  return scope.endsWith('.readonly');
-}
-
-/**
- * Checks that a support token may be issued: the agent has an open session for this target, and
- * asks for write scopes only when the session has a repair scope. Throws a 403 HttpError otherwise.
- */
-export async function requireOpenSupportSession(
-  sessions: SupportSessions,
-  agent: string,
-  sessionId: string,
-  targetUser: string,
-  scopes: readonly string[] = [],
-): Promise<SupportSession> {
-  const session = await sessions.openSession(agent, sessionId);
-  if (!session || session.targetUser.toLowerCase() !== targetUser.toLowerCase())
-    throw forbidden('no open support session for this user', 'no_support_session');
-  const writes = scopes.filter((scope) => !isReadOnlyScope(scope));
-  if (!session.repair && writes.length > 0)
-    throw forbidden(
-      `this support session is read-only; open one with a repair scope to use ${writes.join(' ')}`,
-      'support_read_only',
-    );
-  return session;
 }

@@ -213,6 +213,44 @@ export function linkKey(shareId: string): string {
   return LINK_PREFIX + shareId;
 }
 
+/**
+ * The clientData key on a master created from a recipient's contact, naming that contact, so that
+ * a slice cut between the two writes links the contact instead of creating the master twice.
+ */
+export function originKey(shareId: string): string {
+  return `${linkKey(shareId)}:from`;
+}
+
+/**
+ * The link a copy group carries in `clientData` (DESIGN.md §3): the share's owner and label when
+ * it was made, so that the group can be found and its share named without any other store.
+ */
+export interface GroupLink {
+  shareId: string;
+  sourceOwner: string;
+  labelResourceName: string;
+}
+
+/** Encodes a copy group's link as one clientData entry. */
+export function encodeGroupLink(link: GroupLink): ClientDataEntry {
+  return {
+    key: linkKey(link.shareId),
+    value: ['v1', link.sourceOwner, link.labelResourceName].join('|'),
+  };
+}
+
+/** Reads a share's link from a group's clientData; null when absent or not understood. */
+export function readGroupLink(
+  clientData: readonly ClientDataEntry[],
+  shareId: string,
+): GroupLink | null {
+  const entry = clientData.find((item) => item.key === linkKey(shareId));
+  if (!entry) return null;
+  const [version, sourceOwner, labelResourceName] = entry.value.split('|');
+  if (version !== 'v1' || sourceOwner === undefined || labelResourceName === undefined) return null;
+  return { shareId, sourceOwner, labelResourceName };
+}
+
 /** Encodes a link as one clientData entry. */
 export function encodeLink(link: CopyLink): ClientDataEntry {
   return {
@@ -253,7 +291,7 @@ export function withLink(
 /** Phone numbers shorter than this (extensions, short codes) identify no one. */
 const MIN_PHONE_DIGITS = 7;
 /** A phone key compares this many final digits; candidates are then confirmed by `samePhone`. */
-const PHONE_KEY_DIGITS = 7;
+export const PHONE_KEY_LENGTH = 7;
 
 /** A phone number reduced for matching: its digits, and whether they start with a country code. */
 export interface NormalizedPhone {
@@ -314,7 +352,7 @@ function phonesOf(fields: FieldValues): NormalizedPhone[] {
  */
 export function matchKeys(fields: FieldValues): string[] {
   const keys = emailsOf(fields).map((email) => 'e:' + email);
-  for (const phone of phonesOf(fields)) keys.push('p:' + phone.digits.slice(-PHONE_KEY_DIGITS));
+  for (const phone of phonesOf(fields)) keys.push('p:' + phone.digits.slice(-PHONE_KEY_LENGTH));
   return keys;
 }
 

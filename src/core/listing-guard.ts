@@ -12,13 +12,14 @@ export type CheckedListing =
 /**
  * Checks that a `connections.list` listing is whole: pages chain to a last page that carries the
  * sync token, no resource name repeats, and a full listing holds as many people as `totalPeople`
- * says. Returns the contacts (deleted ones only for incremental listings) and the new sync token.
+ * says (counting those the share gateway left out). Returns the contacts (deleted ones only for incremental listings) and the new sync token.
  */
 export function checkListing(pages: readonly ListingPage[], full: boolean): CheckedListing {
   if (pages.length === 0) return { ok: false, problem: 'no page came back' };
   const seen = new Set<string>();
   const contacts: ContactSnapshot[] = [];
   let total: number | null = null;
+  let omitted = 0;
   for (let index = 0; index < pages.length; index++) {
     const page = pages[index] as ListingPage;
     const last = index === pages.length - 1;
@@ -29,6 +30,7 @@ export function checkListing(pages: readonly ListingPage[], full: boolean): Chec
         return { ok: false, problem: 'the total changed between pages' };
       total = page.totalPeople;
     }
+    omitted += page.omitted;
     for (const contact of page.contacts) {
       if (seen.has(contact.resourceName))
         return { ok: false, problem: `${contact.resourceName} came back twice` };
@@ -41,7 +43,10 @@ export function checkListing(pages: readonly ListingPage[], full: boolean): Chec
   const last = pages[pages.length - 1] as ListingPage;
   if (last.nextPageToken) return { ok: false, problem: 'the listing stopped before its last page' };
   if (!last.nextSyncToken) return { ok: false, problem: 'the last page carried no sync token' };
-  if (full && total !== null && total !== contacts.length)
-    return { ok: false, problem: `the listing held ${contacts.length} of ${total} contacts` };
+  if (full && total !== null && total !== contacts.length + omitted)
+    return {
+      ok: false,
+      problem: `the listing held ${contacts.length + omitted} of ${total} contacts`,
+    };
   return { ok: true, contacts, syncToken: last.nextSyncToken };
 }

@@ -77,4 +77,10 @@ export class MemoryShareDirectory implements ShareDirectory {
     this.calls++;
     return this.shares.get(shareId) ?? null;
   }
+
+  transferAdopted(shareId: string): void {
+    this.calls++;
+    const share = this.shares.get(shareId);
+    if (share) this.shares.set(shareId, { ...share, formerOwner: null, formerLabel: null });
+  }
 }

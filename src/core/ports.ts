@@ -39,16 +39,6 @@ export interface Clock {
   now(): number;
 }
 
-/** Why a token is asked for another user: to sync a named share, or within a support session. */
-export type TokenPurpose =
-  { kind: 'sync'; shareId: string } | { kind: 'support'; sessionId: string };
-
-/** Gives OAuth access tokens: the acting user's own, or a delegated one from the backend broker. */
-export interface TokenProvider {
-  ownToken(): string;
-  delegatedToken(targetUser: string, scopes: string[], purpose: TokenPurpose): string;
-}
-
 /** An audit event as the add-on reports it; the backend adds tenant, caller and receive time. */
 export interface AuditEvent {
   id: string;

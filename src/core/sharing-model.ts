@@ -44,6 +44,14 @@ export interface Share {
   hiddenFields: HideableField[];
   createdAt: string;
   updatedAt: string;
+  /** A transfer of ownership the owner offered to this person member, until they accept. */
+  offeredTo?: string | null;
+  /**
+   * After a transfer, the former owner and label, until the former owner's own sync has turned
+   * its former masters into copies (ownership-transfer.ts).
+   */
+  formerOwner?: string | null;
+  formerLabel?: string | null;
 }
 
 /** What an action needs, by the lowest level that allows it. */

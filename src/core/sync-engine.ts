@@ -4,14 +4,23 @@
  * key-value store, and reports each outcome to the audit sink (DESIGN.md §5).
  */
 import {
+  encodeGroupLink,
   fingerprint,
   linkKey,
+  readGroupLink,
   readLink,
   SYNCED_FIELDS,
   visibleFields,
   type ContactSnapshot,
 } from './contact-model';
+import {
+  footprintAllows,
+  matchDescriptor,
+  type AccountRole,
+  type MatchDescriptor,
+} from './footprint';
 import { checkListing } from './listing-guard';
+import { permittedPlan } from './plan-permissions';
 import {
   pendingTransferKey,
   linkRewrites,
@@ -20,8 +29,8 @@ import {
   type PendingTransfer,
 } from './ownership-transfer';
 import { resolveParticipants, type Participant } from './participants';
-import type { AuditSink, Clock, KeyValueStore, TokenProvider } from './ports';
-import { levelAllows, type Level, type Share } from './sharing-model';
+import type { AuditSink, Clock, KeyValueStore } from './ports';
+import type { Level, Share } from './sharing-model';
 import {
   countPlannedWrites,
   exceedsDeletionGuard,
@@ -34,15 +43,16 @@ import {
 } from './sync-planner';
 import {
   DEADLINE_REACHED,
+  type AccountAccess,
   type AccountRef,
   type AccountWrite,
+  type CallFailure,
   type ContactsGateway,
+  type ListingOutcome,
+  type ListingRequest,
   type GroupDirectory,
   type ShareDirectory,
 } from './sync-ports';
-
-/** The OAuth scope that delegated sync tokens are asked for. */
-export const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
 
 /** What the engine needs from its host. */
 export interface SyncEngineDeps {
@@ -51,7 +61,8 @@ export interface SyncEngineDeps {
   contacts: ContactsGateway;
   shares: ShareDirectory;
   directory: GroupDirectory;
-  tokens: TokenProvider;
+  /** The acting user's own OAuth token: other accounts are reached through the share gateway. */
+  ownToken(): string;
   /** The acting user's store (user properties): checkpoints and sync tokens. */
   store: KeyValueStore;
   audit: AuditSink;
@@ -172,9 +183,11 @@ export class SyncEngine {
     this.deps.store.set(accountKey(shareId, account), JSON.stringify(state));
   }
 
-  private tokenFor(account: string, shareId: string): string {
-    if (account === this.deps.actor.toLowerCase()) return this.deps.tokens.ownToken();
-    return this.deps.tokens.delegatedToken(account, [CONTACTS_SCOPE], { kind: 'sync', shareId });
+  /** The acting user's own account directly; any other through the share gateway (DESIGN.md §6). */
+  private accessFor(account: string, shareId: string): AccountAccess {
+    if (account === this.deps.actor.toLowerCase())
+      return { kind: 'direct', token: this.deps.ownToken() };
+    return { kind: 'gateway', shareId };
   }
 
   /**
@@ -200,29 +213,43 @@ export class SyncEngine {
         share,
         this.result(shareId, 'failed', 0, [`${actor} does not take part in this share.`]),
       );
-    const levels = new Map<string, Level | null>();
     const owner = share.owner.toLowerCase();
+    const actorLevel = participants.find((participant) => participant.account === actor)
+      ?.level as Level;
+    // The pass covers the accounts the actor's level lets the gateway read: the master always,
+    // other participants' copies from `edit` up (footprint.ts); below that, only their own copy.
+    const readsCopies = footprintAllows(actorLevel, 'copy', 'read');
+    // A former owner's account is left alone until its own sync has adopted the transfer.
+    const formerOwner = share.formerOwner?.toLowerCase() ?? null;
+    const levels = new Map<string, Level | null>();
     for (const participant of participants)
-      if (participant.account !== owner) levels.set(participant.account, participant.level);
-    const pending = this.deps.store.get(pendingTransferKey(shareId));
+      if (
+        participant.account !== owner &&
+        (participant.account === actor || (readsCopies && participant.account !== formerOwner))
+      )
+        levels.set(participant.account, participant.level);
+    const stored = this.deps.store.get(pendingTransferKey(shareId));
+    const pending: PendingTransfer | null =
+      stored !== null
+        ? (JSON.parse(stored) as PendingTransfer)
+        : formerOwner === actor && share.formerLabel
+          ? { formerOwner, formerLabel: share.formerLabel }
+          : null;
     if (pending !== null && owner !== actor) {
-      const adopted = this.adoptFormerMasters(
-        share,
-        JSON.parse(pending) as PendingTransfer,
-        options,
-      );
+      const adopted = this.adoptFormerMasters(share, pending, options);
       if (adopted.status !== 'done') return adopted;
+      if (formerOwner === actor) this.deps.shares.transferAdopted(shareId);
     }
     const checkpoint = this.ownerCheckpoint(shareId, owner);
-    // Only the owner and manage participants may reach departed participants (the broker refuses
+    // Only the owner and manage participants may reach departed participants (the gateway refuses
     // others): below that, they are forgotten here and cleaned by them or by their own user.
-    const actorLevel = participants.find((participant) => participant.account === actor)?.level;
-    const cleansDeparted = actorLevel !== undefined && levelAllows(actorLevel, 'manage');
+    const cleansDeparted = footprintAllows(actorLevel, 'former', 'read');
     for (const account of checkpoint.accounts)
       if (levels.has(account)) continue;
-      else if (cleansDeparted) levels.set(account, null);
+      else if (cleansDeparted && !participants.some((p) => p.account === account))
+        levels.set(account, null);
       else this.deps.store.delete(accountKey(shareId, account));
-    return this.runPass(share, levels, checkpoint, options);
+    return this.runPass(share, levels, checkpoint, options, actorLevel);
   }
 
   /**
@@ -262,14 +289,9 @@ export class SyncEngine {
       this.finish(shareId, share, this.result(shareId, 'failed', 1, [problem]));
     const outOfTime = (): SyncResult =>
       this.finish(shareId, share, { ...this.result(shareId, 'continue', 1), outOfTime: true });
-    const own: AccountRef = { account: actor, token: this.deps.tokens.ownToken() };
+    const own: AccountRef = { account: actor, access: this.accessFor(actor, shareId) };
     const owner = share.owner.toLowerCase();
-    let ownerRef: AccountRef;
-    try {
-      ownerRef = { account: owner, token: this.tokenFor(owner, shareId) };
-    } catch (error) {
-      return failed(`No access to the new owner's contacts: ${String(error)}`);
-    }
+    const ownerRef: AccountRef = { account: owner, access: this.accessFor(owner, shareId) };
     const [groups] = this.deps.contacts.listGroups([own]);
     if (!groups?.ok)
       return failed(`Listing your labels failed: ${groups?.failure.message ?? 'no answer'}`);
@@ -285,7 +307,7 @@ export class SyncEngine {
           write: {
             kind: 'createGroup',
             name: share.labelName,
-            clientData: [{ key, value: `v1|${owner}|${share.labelResourceName}` }],
+            clientData: [copyGroupLink(share)],
           },
         },
       ]);
@@ -362,7 +384,17 @@ export class SyncEngine {
     for (const account of checkpoint.accounts) levels.set(account, null);
     for (const account of reached)
       if (account.toLowerCase() !== owner) levels.set(account.toLowerCase(), null);
-    const result = this.runPass(share, levels, checkpoint, options);
+    const actorLevel =
+      resolved.participants.find(
+        (participant) => participant.account === this.deps.actor.toLowerCase(),
+      )?.level ?? null;
+    if (actorLevel !== 'owner')
+      return this.finish(
+        share.id,
+        share,
+        this.result(share.id, 'failed', 0, ['Only the owner ends a share.']),
+      );
+    const result = this.runPass(share, levels, checkpoint, options, actorLevel);
     if (result.status === 'done' || result.status === 'unchanged') {
       for (const account of levels.keys()) this.deps.store.delete(accountKey(share.id, account));
       this.deps.store.delete(shareKey(share.id));
@@ -380,7 +412,7 @@ export class SyncEngine {
    */
   removeOwnCopies(shareId: string, options: SyncOptions): SyncResult {
     const account = this.deps.actor.toLowerCase();
-    const ref: AccountRef = { account, token: this.deps.tokens.ownToken() };
+    const ref: AccountRef = { account, access: { kind: 'direct', token: this.deps.ownToken() } };
     const failed = (problem: string): SyncResult =>
       this.finish(shareId, null, this.result(shareId, 'failed', 1, [problem]));
     const [groups] = this.deps.contacts.listGroups([ref]);
@@ -405,14 +437,12 @@ export class SyncEngine {
     const checked = checkListing(listing.pages, true);
     if (!checked.ok) return failed(`Listing your contacts was refused: ${checked.problem}`);
     const group = copyGroups[0] ?? null;
-    const [, sourceOwner = '', labelResourceName = ''] = (
-      group?.clientData.find((entry) => entry.key === key)?.value ?? ''
-    ).split('|');
+    const groupLink = group ? readGroupLink(group.clientData, shareId) : null;
     const share: Share = {
       id: shareId,
       domain: '',
-      owner: sourceOwner,
-      labelResourceName,
+      owner: groupLink?.sourceOwner ?? '',
+      labelResourceName: groupLink?.labelResourceName ?? '',
       labelName: group?.name ?? '',
       grants: [],
       hiddenFields: [],
@@ -532,6 +562,7 @@ export class SyncEngine {
     levels: Map<string, Level | null>,
     checkpoint: ShareCheckpoint,
     options: SyncOptions,
+    actorLevel: Level,
   ): SyncResult {
     const shareId = share.id;
     const slice = checkpoint.slices + 1;
@@ -541,23 +572,25 @@ export class SyncEngine {
     };
     const owner = share.owner.toLowerCase();
     const refs = new Map<string, AccountRef>();
-    const problems: string[] = [];
-    for (const account of [owner, ...levels.keys()]) {
-      try {
-        refs.set(account, { account, token: this.tokenFor(account, shareId) });
-      } catch (error) {
-        if (account === owner) return fail(`No access to the owner's contacts: ${String(error)}`);
-        problems.push(`No access to ${account}'s contacts: ${String(error)}`);
-      }
-    }
+    for (const account of [owner, ...levels.keys()])
+      refs.set(account, { account, access: this.accessFor(account, shareId) });
     const masterRef = refs.get(owner) as AccountRef;
-    const recipients = [...levels.keys()].filter((account) => refs.has(account));
+    const problems: string[] = [];
+    /** Accounts the gateway refused: left out of this pass, tried again by the next one. */
+    const unreachable = new Set<string>();
+    const refuse = (account: string, failure: CallFailure): void => {
+      unreachable.add(account);
+      problems.push(`No access to ${account}'s contacts: ${failure.message}`);
+    };
+    let recipients = [...levels.keys()];
     const states = new Map(
       recipients.map((account) => [account, this.accountState(shareId, account)]),
     );
 
     // Check: what changed since the last completed pass (one call per account when nothing did).
     let masterChanged: Set<string> | null = null;
+    /** The changed masters and the actor's changed contacts: people copies may be merged into. */
+    const changedPeople: ContactSnapshot[] = [];
     const fresh =
       checkpoint.slices === 0 &&
       checkpoint.paused === null &&
@@ -587,7 +620,12 @@ export class SyncEngine {
         const account = checkAccounts[index] as string;
         const outcome = outcomes[index];
         if (!outcome || !outcome.ok) {
-          if (outcome && outcome.failure.reason === 'EXPIRED_SYNC_TOKEN') {
+          // An expired token, or a recipient the gateway now refuses: the reconciliation decides.
+          if (
+            outcome &&
+            (outcome.failure.reason === 'EXPIRED_SYNC_TOKEN' ||
+              (account !== owner && isRefusal(outcome.failure)))
+          ) {
             relevant = true;
             continue;
           }
@@ -599,6 +637,8 @@ export class SyncEngine {
         if (!checked.ok)
           return fail(`Listing ${account}'s changes was refused: ${checked.problem}`);
         newTokens.set(account, checked.syncToken);
+        if (account === owner || account === this.deps.actor.toLowerCase())
+          changedPeople.push(...checked.contacts.filter((contact) => !contact.deleted));
         if (account === owner) {
           masterChanged = new Set(checked.contacts.map((contact) => contact.resourceName));
           if (checked.contacts.length > 0) relevant = true;
@@ -636,10 +676,13 @@ export class SyncEngine {
     if (checkpoint.listMs !== undefined && listedAt + checkpoint.listMs > options.deadline)
       return this.pauseSlice(share, checkpoint, levels, slice, problems);
     const listed = [owner, ...recipients];
-    const listings = this.deps.contacts.listContacts(
-      listed.map((account) => ({ ...(refs.get(account) as AccountRef), syncToken: null })),
-      options.deadline,
-    );
+    const asked = new Map<string, Set<string>>();
+    const listings = this.listAll(share, refs, recipients, levels, states, asked, {
+      merges: footprintAllows(actorLevel, 'copy', 'merge'),
+      firstPass: checkpoint.masterToken === null,
+      changedPeople,
+      deadline: options.deadline,
+    });
     checkpoint.listMs = this.deps.clock.now() - listedAt;
     if (listings.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
       return this.pauseSlice(share, checkpoint, levels, slice, problems);
@@ -648,6 +691,10 @@ export class SyncEngine {
     for (let index = 0; index < listed.length; index++) {
       const account = listed[index] as string;
       const outcome = listings[index];
+      if (outcome && !outcome.ok && account !== owner && isRefusal(outcome.failure)) {
+        refuse(account, outcome.failure);
+        continue;
+      }
       if (!outcome || !outcome.ok)
         return fail(
           `Listing ${account}'s contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
@@ -657,6 +704,7 @@ export class SyncEngine {
       contactsOf.set(account, checked.contacts);
       tokensOf.set(account, checked.syncToken);
     }
+    recipients = recipients.filter((account) => !unreachable.has(account));
     const verify = recipients.filter(
       (account) => (states.get(account) as AccountCheckpoint).g !== null,
     );
@@ -667,6 +715,10 @@ export class SyncEngine {
       for (let index = 0; index < verify.length; index++) {
         const account = verify[index] as string;
         const outcome = groups[index];
+        if (outcome && !outcome.ok && isRefusal(outcome.failure)) {
+          refuse(account, outcome.failure);
+          continue;
+        }
         if (!outcome || !outcome.ok)
           return fail(
             `Listing ${account}'s labels failed: ${outcome?.failure.message ?? 'no answer'}`,
@@ -674,6 +726,7 @@ export class SyncEngine {
         const state = states.get(account) as AccountCheckpoint;
         if (!outcome.groups.some((group) => group.resourceName === state.g)) state.g = null;
       }
+      recipients = recipients.filter((account) => !unreachable.has(account));
     }
     if (masterChanged !== null) {
       // Sync listings lag behind writes (FACTS.md), so a master may have changed without showing
@@ -685,6 +738,13 @@ export class SyncEngine {
           if (contact.updateTime === 0 || contact.updateTime >= since - CLOCK_MARGIN_MS)
             masterChanged.add(contact.resourceName);
     }
+
+    // What the actor may do in each other account (the gateway enforces the same table).
+    const roleOf = (account: string): AccountRole =>
+      levels.get(account) === null ? 'former' : 'copy';
+    const may = (account: string, operation: Parameters<typeof footprintAllows>[2]): boolean =>
+      account === this.deps.actor.toLowerCase() ||
+      footprintAllows(actorLevel, roleOf(account), operation);
 
     // Copy groups, in parallel, before planning: a group that turns out to exist already (made by
     // another participant's sync) holds contacts that the plan must see as in the group, and a
@@ -705,27 +765,44 @@ export class SyncEngine {
       refs,
       states,
     );
+    if (footprintAllows(actorLevel, 'copy', 'merge')) {
+      const found = this.findContributedPeople(
+        share,
+        refs,
+        recipients,
+        levels,
+        states,
+        contactsOf,
+        asked,
+        options.deadline,
+      );
+      if (found === DEADLINE_REACHED)
+        return this.pauseSlice(share, checkpoint, levels, slice, problems);
+    }
+    /** Accounts whose share of the plan the actor may not write: left for others to bring level. */
+    const partial = new Set<string>();
     const needGroups = recipients.filter(
       (account) =>
         levels.get(account) !== null && (states.get(account) as AccountCheckpoint).g === null,
     );
+    for (const account of needGroups.filter((account) => !may(account, 'createGroup')))
+      partial.add(account);
+    const makeGroups = needGroups.filter((account) => !partial.has(account));
     const failures: string[] = [];
-    if (needGroups.length > 0) {
+    if (makeGroups.length > 0) {
       if (this.deps.clock.now() >= options.deadline)
         return this.pauseSlice(share, checkpoint, levels, slice, problems);
       const outcomes = this.deps.contacts.write(
-        needGroups.map((account) => ({
+        makeGroups.map((account) => ({
           ...(refs.get(account) as AccountRef),
           write: {
             kind: 'createGroup',
             name: share.labelName,
-            clientData: [
-              { key: `sharedContacts:${shareId}`, value: `v1|${owner}|${share.labelResourceName}` },
-            ],
+            clientData: [copyGroupLink(share)],
           },
         })),
       );
-      needGroups.forEach((account, index) => {
+      makeGroups.forEach((account, index) => {
         const outcome = outcomes[index];
         const state = states.get(account) as AccountCheckpoint;
         if (outcome?.ok && outcome.resourceNames[0]) {
@@ -792,6 +869,13 @@ export class SyncEngine {
         pendingDeletions: plan.labelDeletions,
       });
     }
+    const permitted = permittedPlan(plan, owner, (account, operation) =>
+      account === owner
+        ? owner === this.deps.actor.toLowerCase() ||
+          footprintAllows(actorLevel, 'master', operation)
+        : may(account, operation),
+    );
+    for (const account of permitted.partial) partial.add(account);
 
     const inProgress = (): SyncResult =>
       this.pauseSlice(share, checkpoint, levels, slice, problems, base);
@@ -800,7 +884,7 @@ export class SyncEngine {
     // written with values its master did not take would lose an edit on the next pass.
     const created = new Map<string, string>();
     let mastersWritten = true;
-    for (const { write, refs: names } of masterWrites(plan)) {
+    for (const { write, refs: names } of masterWrites(permitted.plan)) {
       if (this.deps.clock.now() >= options.deadline) return inProgress();
       const [outcome] = this.deps.contacts.write([{ ...masterRef, write }]);
       if (!outcome?.ok) {
@@ -818,12 +902,14 @@ export class SyncEngine {
 
     // Recipients: one write per account per round, in parallel.
     const queues = new Map<string, AccountWrite[]>();
-    for (const recipient of mastersWritten ? plan.recipients : []) {
+    for (const recipient of mastersWritten ? permitted.plan.recipients : []) {
       const group = (states.get(recipient.account) as AccountCheckpoint).g;
       if (recipient.needsGroup) continue;
       queues.set(recipient.account, [
         ...recipientWrites(recipient, shareId, group, created),
-        ...linkRewrites(recipient, relinked.changed.get(recipient.account) ?? []),
+        ...(may(recipient.account, 'updateFields')
+          ? linkRewrites(recipient, relinked.changed.get(recipient.account) ?? [])
+          : []),
       ]);
     }
     for (;;) {
@@ -859,14 +945,18 @@ export class SyncEngine {
         problems: [...problems, ...failures],
       });
     }
-    const unreachable = [...levels.keys()].filter((account) => !refs.has(account));
     for (const account of unreachable) {
       const state = this.accountState(shareId, account);
       this.saveAccountState(shareId, account, { t: null, g: state.g, j: false });
     }
     for (const account of recipients) {
       const state = states.get(account) as AccountCheckpoint;
-      if (levels.get(account) === null) this.deps.store.delete(accountKey(shareId, account));
+      if (levels.get(account) === null && !partial.has(account))
+        this.deps.store.delete(accountKey(shareId, account));
+      else if (partial.has(account))
+        // Not brought level with the master: a later pass must not take its missing copies for
+        // removals, nor its old changes for nothing.
+        this.saveAccountState(shareId, account, { t: null, g: state.g, j: false });
       else
         this.saveAccountState(shareId, account, {
           t: tokensOf.get(account) ?? null,
@@ -876,7 +966,10 @@ export class SyncEngine {
     }
     const next: ShareCheckpoint = {
       v: 1,
-      accounts: [...recipients.filter((account) => levels.get(account) !== null), ...unreachable],
+      accounts: [
+        ...recipients.filter((account) => levels.get(account) !== null || partial.has(account)),
+        ...unreachable,
+      ],
       masterToken: tokensOf.get(owner) ?? null,
       slices: 0,
       paused: null,
@@ -886,6 +979,145 @@ export class SyncEngine {
     };
     this.deps.store.set(shareKey(shareId), JSON.stringify(next));
     return this.finish(shareId, share, base);
+  }
+
+  /**
+   * Lists every account for a reconciliation; the outcomes come back in the order of
+   * `[owner, ...recipients]`. The gateway finds other accounts' own contacts for people a copy may
+   * be merged into only when asked (footprint.ts, MatchIndex): accounts already level with the
+   * master are listed with the owner, asking for the people that changed since the last pass; an
+   * account this actor never brought level needs every master's people, so it is listed once the
+   * master's listing has named them.
+   */
+  private listAll(
+    share: Share,
+    refs: Map<string, AccountRef>,
+    recipients: string[],
+    levels: Map<string, Level | null>,
+    states: Map<string, AccountCheckpoint>,
+    asked: Map<string, Set<string>>,
+    options: {
+      merges: boolean;
+      firstPass: boolean;
+      changedPeople: ContactSnapshot[];
+      deadline: number;
+    },
+  ): ListingOutcome[] {
+    const owner = share.owner.toLowerCase();
+    const actor = this.deps.actor.toLowerCase();
+    const ask = (account: string): boolean =>
+      options.merges &&
+      account !== owner &&
+      (refs.get(account) as AccountRef).access.kind === 'gateway' &&
+      levels.get(account) !== null;
+    const later = recipients.filter(
+      (account) =>
+        ask(account) && (options.firstPass || !(states.get(account) as AccountCheckpoint).j),
+    );
+    const first = [owner, ...recipients.filter((account) => !later.includes(account))];
+    const changed = descriptorsOf(options.changedPeople);
+    const request = (account: string, match: MatchDescriptor[]): ListingRequest => {
+      const ref = refs.get(account) as AccountRef;
+      if (!ask(account) || match.length === 0) return { ...ref, syncToken: null };
+      asked.set(account, new Set(match.map((descriptor) => JSON.stringify(descriptor))));
+      return { ...ref, syncToken: null, match };
+    };
+    const firstOutcomes = this.deps.contacts.listContacts(
+      first.map((account) => request(account, changed)),
+      options.deadline,
+    );
+    const outcomes = new Map(first.map((account, index) => [account, firstOutcomes[index]]));
+    if (later.length > 0) {
+      const people: ContactSnapshot[] = [];
+      const master = outcomes.get(owner);
+      if (master?.ok)
+        for (const page of master.pages)
+          for (const contact of page.contacts)
+            if (contact.memberships.includes(share.labelResourceName)) people.push(contact);
+      const own = outcomes.get(actor);
+      const ownGroup = (states.get(actor) as AccountCheckpoint | undefined)?.g ?? null;
+      if (own?.ok && ownGroup !== null)
+        for (const page of own.pages)
+          for (const contact of page.contacts)
+            if (contact.memberships.includes(ownGroup) && !readLink(contact.clientData, share.id))
+              people.push(contact);
+      const match = descriptorsOf(people);
+      const laterOutcomes =
+        master && !master.ok
+          ? later.map(() => skipped())
+          : this.deps.contacts.listContacts(
+              later.map((account) => request(account, match)),
+              options.deadline,
+            );
+      later.forEach((account, index) => outcomes.set(account, laterOutcomes[index]));
+    }
+    return [owner, ...recipients].map((account) => outcomes.get(account) ?? skipped());
+  }
+
+  /**
+   * Asks the gateway, in each other account, for its own contacts for the people that participants
+   * added to their copy groups (contributions that become masters in this pass), when that account
+   * was not listed with them (`asked`): found contacts join its listing as merge candidates. Costs
+   * a listing of those accounts only when there are such contributions.
+   */
+  private findContributedPeople(
+    share: Share,
+    refs: Map<string, AccountRef>,
+    recipients: string[],
+    levels: Map<string, Level | null>,
+    states: Map<string, AccountCheckpoint>,
+    contactsOf: Map<string, ContactSnapshot[]>,
+    asked: Map<string, Set<string>>,
+    deadline: number,
+  ): typeof DEADLINE_REACHED | null {
+    const contributedBy = new Map<string, ContactSnapshot[]>();
+    for (const account of recipients) {
+      const group = (states.get(account) as AccountCheckpoint).g;
+      if (group === null) continue;
+      const added = (contactsOf.get(account) ?? []).filter(
+        (contact) =>
+          contact.memberships.includes(group) && readLink(contact.clientData, share.id) === null,
+      );
+      if (added.length > 0) contributedBy.set(account, added);
+    }
+    if (contributedBy.size === 0) return null;
+    const targets = recipients.filter(
+      (account) =>
+        (refs.get(account) as AccountRef).access.kind === 'gateway' && levels.get(account) !== null,
+    );
+    const requests = targets
+      .map((account) => ({
+        account,
+        match: descriptorsOf(
+          [...contributedBy]
+            .filter(([contributor]) => contributor !== account)
+            .flatMap(([, contacts]) => contacts),
+        ).filter((descriptor) => !asked.get(account)?.has(JSON.stringify(descriptor))),
+      }))
+      .filter((request) => request.match.length > 0);
+    if (requests.length === 0) return null;
+    const outcomes = this.deps.contacts.listContacts(
+      requests.map((request) => ({
+        ...(refs.get(request.account) as AccountRef),
+        syncToken: null,
+        match: request.match,
+      })),
+      deadline,
+    );
+    for (let index = 0; index < requests.length; index++) {
+      const outcome = outcomes[index];
+      if (!outcome?.ok) {
+        if (outcome?.failure.reason === DEADLINE_REACHED) return DEADLINE_REACHED;
+        continue;
+      }
+      const account = (requests[index] as { account: string }).account;
+      const known = new Set((contactsOf.get(account) ?? []).map((contact) => contact.resourceName));
+      const found = outcome.pages
+        .flatMap((page) => page.contacts)
+        .filter((contact) => !known.has(contact.resourceName));
+      if (found.length > 0) contactsOf.set(account, [...(contactsOf.get(account) ?? []), ...found]);
+    }
+    return null;
   }
 
   /**
@@ -911,24 +1143,6 @@ export class SyncEngine {
         : undefined;
       if (found) (states.get(account) as AccountCheckpoint).g = found.resourceName;
     });
-  }
-
-  /**
-   * The resource name of the group that holds a share's copy in a participant's account, or null
-   * when it holds none (or its labels cannot be listed): the label that becomes the master when
-   * ownership passes to them.
-   */
-  copyGroupOf(shareId: string, account: string): string | null {
-    const target = account.toLowerCase();
-    const [groups] = this.deps.contacts.listGroups([
-      { account: target, token: this.tokenFor(target, shareId) },
-    ]);
-    if (!groups?.ok) return null;
-    const key = linkKey(shareId);
-    return (
-      groups.groups.find((group) => group.clientData.some((entry) => entry.key === key))
-        ?.resourceName ?? null
-    );
   }
 
   /** Ends a slice that ran out of time: the pass continues in the next slice. */
@@ -972,4 +1186,41 @@ export class SyncEngine {
       (field, index) => visible.has(field) && hashes[index] !== link.base[index],
     );
   }
+}
+
+/** The people (addresses and numbers) of contacts, for the gateway to look for. */
+function descriptorsOf(contacts: readonly ContactSnapshot[]): MatchDescriptor[] {
+  const descriptors: MatchDescriptor[] = [];
+  for (const contact of contacts) {
+    const descriptor = matchDescriptor(contact.fields);
+    if (descriptor.emails.length > 0 || descriptor.phones.length > 0) descriptors.push(descriptor);
+  }
+  return descriptors;
+}
+
+/** True when the share gateway refused an account (not a participant, no delegation, level). */
+function isRefusal(failure: CallFailure): boolean {
+  return failure.httpStatus === 401 || failure.httpStatus === 403 || failure.httpStatus === 404;
+}
+
+/** The outcome of a listing not made because the master's failed first. */
+function skipped(): ListingOutcome {
+  return {
+    ok: false,
+    failure: {
+      httpStatus: 0,
+      status: 'ABORTED',
+      reason: 'MASTER_FAILED',
+      message: "The listing was not made: the owner's failed first.",
+    },
+  };
+}
+
+/** The link of a share's copy group. */
+export function copyGroupLink(share: Share): ReturnType<typeof encodeGroupLink> {
+  return encodeGroupLink({
+    shareId: share.id,
+    sourceOwner: share.owner.toLowerCase(),
+    labelResourceName: share.labelResourceName,
+  });
 }

@@ -7,6 +7,7 @@ import {
   fieldHash,
   isMergeCandidate,
   matchKeys,
+  originKey,
   readLink,
   samePerson,
   sameValues,
@@ -19,14 +20,13 @@ import {
   type Fingerprint,
   type SyncedField,
 } from './contact-model';
+import { MY_CONTACTS } from './footprint';
 import { levelAllows, type Level, type Share } from './sharing-model';
 import type { AccountWrite, ContactUpdate, NewContact } from './sync-ports';
 
 /** Batch limits of the People API (FACTS.md). */
 export const MAX_WRITE_BATCH = 200;
 export const MAX_DELETE_BATCH = 500;
-/** The resource name of the group every contact belongs to. */
-export const MY_CONTACTS = 'contactGroups/myContacts';
 
 /** A recipient's account as listed for a sync. */
 export interface RecipientState {
@@ -103,14 +103,6 @@ export interface SyncPlan {
 
 /** A base that matches no value, so that every field counts as changed on that side. */
 const UNKNOWN_BASE: Fingerprint = SYNCED_FIELDS.map(() => '?');
-
-/**
- * The clientData key on a master created from a recipient's contact, naming that contact, so that
- * a slice cut between the two writes links the contact instead of creating the master twice.
- */
-export function originKey(shareId: string): string {
-  return `sharedContacts:${shareId}:from`;
-}
 
 /** The synced fields, bound once: hot loops index it. */
 const FIELDS: readonly SyncedField[] = SYNCED_FIELDS;

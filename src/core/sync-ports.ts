@@ -4,12 +4,30 @@
  * and group and domain membership (the Directory API).
  */
 import type { ClientDataEntry, ContactSnapshot, FieldValues, SyncedField } from './contact-model';
+import type { MatchDescriptor } from './footprint';
 import type { Share } from './sharing-model';
 
-/** An account and the access token to use for it. */
+/**
+ * How an account is reached: the acting user's own with their own token, any other only through
+ * the backend's share gateway, within one share's footprint (DESIGN.md §6).
+ */
+export type AccountAccess =
+  { kind: 'direct'; token: string } | { kind: 'gateway'; shareId: string };
+
+/** An account and how to reach it. */
 export interface AccountRef {
   account: string;
-  token: string;
+  access: AccountAccess;
+}
+
+/** A listing request: all contacts when `syncToken` is null, else the changes since it. */
+export interface ListingRequest extends AccountRef {
+  syncToken: string | null;
+  /**
+   * Through the gateway: people (of the master) whose existing contacts in the account should come
+   * back as merge candidates, reduced to the match (footprint.ts, MatchIndex).
+   */
+  match?: MatchDescriptor[];
 }
 
 /** One page of a `connections.list` listing, as the API returned it. */
@@ -19,6 +37,11 @@ export interface ListingPage {
   nextSyncToken: string | null;
   /** `totalPeople` of the response, when the API sent it. */
   totalPeople: number | null;
+  /**
+   * Contacts of the page that the share gateway left out (outside the footprint): the listing
+   * guard counts them towards `totalPeople`. 0 for a direct listing.
+   */
+  omitted: number;
 }
 
 /** Why a call failed: the HTTP status, Google's status and reason, and its message. */
@@ -97,10 +120,7 @@ export interface ContactsGateway {
    * for once it has passed: such a listing comes back as a failure with reason DEADLINE_REACHED;
    * and no back-off waits past it: the call fails with the error it was backing off from.
    */
-  listContacts(
-    requests: (AccountRef & { syncToken: string | null })[],
-    deadline?: number,
-  ): ListingOutcome[];
+  listContacts(requests: ListingRequest[], deadline?: number): ListingOutcome[];
   /** Lists each account's contact groups with their clientData. */
   listGroups(requests: AccountRef[]): GroupsOutcome[];
   /** Performs one write in each named account. */
@@ -111,6 +131,8 @@ export interface ContactsGateway {
 export interface ShareDirectory {
   /** The share, or null when it no longer exists (or the caller may not see it). */
   getShare(shareId: string): Share | null;
+  /** Reports that the former owner's account adopted a transfer of the share's ownership. */
+  transferAdopted(shareId: string): void;
 }
 
 /** Google Groups and domains, as the Directory API resolves them. */

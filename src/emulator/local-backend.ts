@@ -53,6 +53,7 @@ export async function startLocalBackend(options: LocalBackendOptions): Promise<B
         googleTokenUrl: `${base}/token`,
         iamCredentialsUrl: base,
         adminDirectoryUrl: base,
+        peopleApiUrl: base,
         ...options.config,
       }),
       signer,

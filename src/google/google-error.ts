@@ -1,7 +1,7 @@
 /**
  * This file defines the typed error of Google's REST APIs, read from Google's JSON error body
- * (`error.code`, `status`, `details[].reason`, or the legacy `errors[].reason`), and which
- * answers are worth retrying.
+ * (`error.code`, `status`, `details[].reason`, or the legacy `errors[].reason`) or from our
+ * backend's (`error.code` naming the refusal), and which answers are worth retrying.
  */
 import type { HttpResponse } from '../core/ports';
 import type { CallFailure } from '../core/sync-ports';
@@ -30,11 +30,16 @@ export class GoogleApiError extends Error {
   }
 }
 
+/**
+ * Google's error body, or our backend's (`code` a string naming the refusal; `status` and `reason`
+ * repeat Google's when the share gateway passes a Google failure on).
+ */
 interface ErrorBody {
   error?: {
-    code?: number;
+    code?: number | string;
     message?: string;
     status?: string;
+    reason?: string;
     details?: { '@type'?: string; reason?: string }[];
     errors?: { reason?: string }[];
   };
@@ -52,7 +57,8 @@ export function errorFromResponse(response: HttpResponse, operation: string): Go
   const reason =
     error.details?.find((detail) => detail.reason !== undefined)?.reason ??
     error.errors?.find((item) => item.reason !== undefined)?.reason ??
-    '';
+    (typeof error.reason === 'string' ? error.reason : undefined) ??
+    (typeof error.code === 'string' ? error.code : '');
   return new GoogleApiError(
     response.status,
     error.status ?? `HTTP_${response.status}`,

@@ -1,7 +1,8 @@
 /**
- * This file defines the ContactsGateway of the sync engine over the People API: listings with
- * sync tokens, group look-ups and batched writes, each account's calls in order and the accounts
- * side by side through the transport's fetchAll rounds.
+ * This file defines the ContactsGateway of the sync engine: each account reached through the
+ * People API with a token, or through the backend's share gateway; listings with sync tokens,
+ * group look-ups and batched writes, each account's calls in order and the accounts side by side
+ * through the transport's fetchAll rounds.
  */
 import {
   normalizeFields,
@@ -10,6 +11,7 @@ import {
   type ContactSnapshot,
   type FieldValues,
 } from '../core/contact-model';
+import type { MatchDescriptor } from '../core/footprint';
 import {
   DEADLINE_REACHED,
   type AccountRef,
@@ -19,6 +21,7 @@ import {
   type GroupSnapshot,
   type ListingOutcome,
   type ListingPage,
+  type ListingRequest,
   type WriteOutcome,
 } from '../core/sync-ports';
 import { GoogleApiError } from './google-error';
@@ -63,7 +66,7 @@ export function toSnapshot(person: Person): ContactSnapshot {
   };
 }
 
-function toPerson(
+export function toPerson(
   fields: FieldValues,
   extra: { clientData?: ClientDataEntry[]; memberships?: string[]; etag?: string },
 ): Person {
@@ -78,7 +81,7 @@ function toPerson(
   return person as Person;
 }
 
-function toGroup(group: ContactGroup): GroupSnapshot {
+export function toGroup(group: ContactGroup): GroupSnapshot {
   return {
     resourceName: group.resourceName ?? '',
     name: group.name ?? '',
@@ -97,16 +100,109 @@ function failureOf(settled: Settled<unknown>): {
   return { ok: false, failure: settled.error.toFailure() };
 }
 
-/** A ContactsGateway over the People API. */
-export class PeopleContactsGateway implements ContactsGateway {
-  constructor(private readonly transport: GoogleTransport) {}
+/** The calls that reach one account: one listing, its groups, one write. */
+export interface AccountCalls {
+  /**
+   * Every page of a listing (all contacts, or the changes since `syncToken`); null when the
+   * deadline passed before its end. `match` only counts through the share gateway.
+   */
+  listing(
+    syncToken: string | null,
+    deadline: number,
+    match?: MatchDescriptor[],
+  ): ApiCall<ListingPage[] | null>;
+  groups(): ApiCall<GroupSnapshot[]>;
+  write(write: AccountWrite): ApiCall<string[]>;
+}
 
-  listContacts(
-    requests: (AccountRef & { syncToken: string | null })[],
-    deadline = Number.POSITIVE_INFINITY,
-  ): ListingOutcome[] {
+/**
+ * Lists every page of a listing, asking for the next while the deadline allows; null when it
+ * passed before the last page. `page` makes one request.
+ */
+export function* allPages(
+  now: () => number,
+  deadline: number,
+  page: (pageToken: string | undefined) => ApiCall<ListingPage>,
+): ApiCall<ListingPage[] | null> {
+  const pages: ListingPage[] = [];
+  let pageToken: string | undefined;
+  do {
+    if (pages.length > 0 && now() >= deadline) return null;
+    const next = yield* page(pageToken);
+    pages.push(next);
+    pageToken = next.nextPageToken ?? undefined;
+  } while (pageToken && pages.length < MAX_PAGES);
+  return pages;
+}
+
+/** One page of `people.connections.list` as the engine's ListingPage. */
+export function* connectionsPage(
+  client: PeopleClient,
+  syncToken: string | null,
+  pageToken: string | undefined,
+): ApiCall<ListingPage> {
+  const response = yield* client.listConnections({
+    personFields: LISTING_PERSON_FIELDS,
+    pageSize: PEOPLE_LIMITS.connectionsPage,
+    pageToken,
+    ...(syncToken === null ? { requestSyncToken: true } : { syncToken, requestSyncToken: true }),
+  });
+  return {
+    contacts: (response.connections ?? []).map(toSnapshot),
+    nextPageToken: response.nextPageToken ?? null,
+    nextSyncToken: response.nextSyncToken ?? null,
+    totalPeople: syncToken === null ? (response.totalPeople ?? response.totalItems ?? null) : null,
+    omitted: 0,
+  };
+}
+
+/** The People API with one account's own token. */
+export class PeopleAccountCalls implements AccountCalls {
+  private readonly client: PeopleClient;
+
+  constructor(
+    token: string,
+    private readonly now: () => number,
+  ) {
+    this.client = new PeopleClient(token);
+  }
+
+  listing(syncToken: string | null, deadline: number): ApiCall<ListingPage[] | null> {
+    return allPages(this.now, deadline, (pageToken) =>
+      connectionsPage(this.client, syncToken, pageToken),
+    );
+  }
+
+  *groups(): ApiCall<GroupSnapshot[]> {
+    const groups = yield* this.client.listAllContactGroups('name,clientData,groupType');
+    return groups.map(toGroup);
+  }
+
+  write(write: AccountWrite): ApiCall<string[]> {
+    return performWrite(this.client, write);
+  }
+}
+
+/**
+ * A ContactsGateway that reaches each account as its reference says: the People API directly with
+ * a token, or the backend's share gateway (`gatewayCalls`, DESIGN.md §6). Each account's calls run
+ * in order; the accounts side by side through the transport's fetchAll rounds.
+ */
+export class RoutedContactsGateway implements ContactsGateway {
+  constructor(
+    private readonly transport: GoogleTransport,
+    private readonly gatewayCalls: (shareId: string, account: string) => AccountCalls,
+  ) {}
+
+  private callsFor(ref: AccountRef): AccountCalls {
+    return ref.access.kind === 'direct'
+      ? new PeopleAccountCalls(ref.access.token, () => this.transport.now())
+      : this.gatewayCalls(ref.access.shareId, ref.account);
+  }
+
+  listContacts(requests: ListingRequest[], deadline = Number.POSITIVE_INFINITY): ListingOutcome[] {
     const calls = requests.map((request) =>
-      this.listing(request.token, request.syncToken, deadline),
+      this.callsFor(request).listing(request.syncToken, deadline, request.match),
     );
     return this.transport.runAll(calls, deadline).map((settled): ListingOutcome => {
       if (!settled.ok) return failureOf(settled);
@@ -124,132 +220,96 @@ export class PeopleContactsGateway implements ContactsGateway {
     });
   }
 
-  /** Lists every page; null when the deadline passed before the listing's end. */
-  private *listing(
-    token: string,
-    syncToken: string | null,
-    deadline: number,
-  ): ApiCall<ListingPage[] | null> {
-    const client = new PeopleClient(token);
-    const pages: ListingPage[] = [];
-    let pageToken: string | undefined;
-    do {
-      if (pages.length > 0 && this.transport.now() >= deadline) return null;
-      const response = yield* client.listConnections({
-        personFields: LISTING_PERSON_FIELDS,
-        pageSize: PEOPLE_LIMITS.connectionsPage,
-        pageToken,
-        ...(syncToken === null
-          ? { requestSyncToken: true }
-          : { syncToken, requestSyncToken: true }),
-      });
-      pages.push({
-        contacts: (response.connections ?? []).map(toSnapshot),
-        nextPageToken: response.nextPageToken ?? null,
-        nextSyncToken: response.nextSyncToken ?? null,
-        totalPeople:
-          syncToken === null ? (response.totalPeople ?? response.totalItems ?? null) : null,
-      });
-      pageToken = response.nextPageToken ?? undefined;
-    } while (pageToken && pages.length < MAX_PAGES);
-    return pages;
-  }
-
   listGroups(requests: AccountRef[]): GroupsOutcome[] {
-    const calls = requests.map((request) => this.groups(request.token));
     return this.transport
-      .runAll(calls)
+      .runAll(requests.map((request) => this.callsFor(request).groups()))
       .map((settled) => (settled.ok ? { ok: true, groups: settled.value } : failureOf(settled)));
   }
 
-  private *groups(token: string): ApiCall<GroupSnapshot[]> {
-    const groups = yield* new PeopleClient(token).listAllContactGroups('name,clientData,groupType');
-    return groups.map(toGroup);
-  }
-
   write(requests: (AccountRef & { write: AccountWrite })[]): WriteOutcome[] {
-    const calls = requests.map((request) =>
-      this.perform(new PeopleClient(request.token), request.write),
-    );
     return this.transport
-      .runAll(calls)
+      .runAll(requests.map((request) => this.callsFor(request).write(request.write)))
       .map((settled) =>
         settled.ok ? { ok: true, resourceNames: settled.value } : failureOf(settled),
       );
   }
+}
 
-  private *perform(client: PeopleClient, write: AccountWrite): ApiCall<string[]> {
-    switch (write.kind) {
-      case 'createGroup':
-        return [yield* this.createGroup(client, write.name, write.clientData)];
-      case 'deleteGroup':
-        yield* client.deleteContactGroup(write.resourceName, false);
-        return [];
-      case 'createContacts': {
-        const created = yield* client.batchCreateContacts(
-          write.contacts.map((contact) =>
-            toPerson(contact.fields, {
-              clientData: contact.clientData,
-              memberships: contact.memberships,
-            }),
-          ),
-        );
-        return created.map((person) => person.resourceName ?? '');
+/** Performs one write of the engine in an account through the People API. */
+export function* performWrite(client: PeopleClient, write: AccountWrite): ApiCall<string[]> {
+  switch (write.kind) {
+    case 'createGroup':
+      return [yield* createCopyGroup(client, write.name, write.clientData)];
+    case 'deleteGroup':
+      yield* client.deleteContactGroup(write.resourceName, false);
+      return [];
+    case 'createContacts': {
+      const created = yield* client.batchCreateContacts(
+        write.contacts.map((contact) =>
+          toPerson(contact.fields, {
+            clientData: contact.clientData,
+            memberships: contact.memberships,
+          }),
+        ),
+      );
+      return created.map((person) => person.resourceName ?? '');
+    }
+    case 'updateContacts': {
+      const byMask = new Map<string, Record<string, Person>>();
+      for (const update of write.updates) {
+        const mask = [
+          ...update.mask,
+          ...(update.clientData ? ['clientData'] : []),
+          ...(update.memberships ? ['memberships'] : []),
+        ].join(',');
+        if (mask === '') continue;
+        const group = byMask.get(mask) ?? {};
+        group[update.resourceName] = toPerson(update.fields, {
+          etag: update.etag,
+          clientData: update.clientData,
+          memberships: update.memberships,
+        });
+        byMask.set(mask, group);
       }
-      case 'updateContacts': {
-        const byMask = new Map<string, Record<string, Person>>();
-        for (const update of write.updates) {
-          const mask = [
-            ...update.mask,
-            ...(update.clientData ? ['clientData'] : []),
-            ...(update.memberships ? ['memberships'] : []),
-          ].join(',');
-          if (mask === '') continue;
-          const group = byMask.get(mask) ?? {};
-          group[update.resourceName] = toPerson(update.fields, {
-            etag: update.etag,
-            clientData: update.clientData,
-            memberships: update.memberships,
-          });
-          byMask.set(mask, group);
-        }
-        for (const [mask, contacts] of byMask)
-          yield* client.batchUpdateContacts(contacts, mask.split(','));
-        return write.updates.map((update) => update.resourceName);
-      }
-      case 'deleteContacts':
-        if (write.resourceNames.length > 0) yield* client.batchDeleteContacts(write.resourceNames);
-        return [];
+      for (const [mask, contacts] of byMask)
+        yield* client.batchUpdateContacts(contacts, mask.split(','));
+      return write.updates.map((update) => update.resourceName);
+    }
+    case 'deleteContacts':
+      if (write.resourceNames.length > 0) yield* client.batchDeleteContacts(write.resourceNames);
+      return [];
+  }
+}
+
+/**
+ * Creates a copy group, taking "Name (2)" and so on when the name is taken; finds its own group
+ * again after a lost answer.
+ */
+export function* createCopyGroup(
+  client: PeopleClient,
+  name: string,
+  clientData: ClientDataEntry[],
+): ApiCall<string> {
+  const key = clientData[0]?.key;
+  for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
+    const candidate = attempt === 1 ? name : `${name} (${attempt})`;
+    try {
+      const group = yield* client.createContactGroup({ name: candidate, clientData });
+      return group.resourceName ?? '';
+    } catch (error) {
+      if (!(error instanceof GoogleApiError) || error.httpStatus !== 409) throw error;
+      const groups = yield* client.listAllContactGroups('name,clientData');
+      const ours = groups.find(
+        (group) => key !== undefined && group.clientData?.some((entry) => entry.key === key),
+      );
+      if (ours?.resourceName) return ours.resourceName;
     }
   }
-
-  /** Creates a copy group, taking "Name (2)" and so on when the name is taken; finds its own group again after a lost answer. */
-  private *createGroup(
-    client: PeopleClient,
-    name: string,
-    clientData: ClientDataEntry[],
-  ): ApiCall<string> {
-    const key = clientData[0]?.key;
-    for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
-      const candidate = attempt === 1 ? name : `${name} (${attempt})`;
-      try {
-        const group = yield* client.createContactGroup({ name: candidate, clientData });
-        return group.resourceName ?? '';
-      } catch (error) {
-        if (!(error instanceof GoogleApiError) || error.httpStatus !== 409) throw error;
-        const groups = yield* client.listAllContactGroups('name,clientData');
-        const ours = groups.find(
-          (group) => key !== undefined && group.clientData?.some((entry) => entry.key === key),
-        );
-        if (ours?.resourceName) return ours.resourceName;
-      }
-    }
-    throw new GoogleApiError(
-      409,
-      'ALREADY_EXISTS',
-      'duplicate',
-      `No free name for the label "${name}".`,
-      'people.contactGroups.create',
-    );
-  }
+  throw new GoogleApiError(
+    409,
+    'ALREADY_EXISTS',
+    'duplicate',
+    `No free name for the label "${name}".`,
+    'people.contactGroups.create',
+  );
 }

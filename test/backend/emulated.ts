@@ -54,6 +54,7 @@ export async function startEmulatedHarness(
       googleTokenUrl: `${base}/token`,
       iamCredentialsUrl: base,
       adminDirectoryUrl: base,
+      peopleApiUrl: base,
       ...overrides,
     },
     { ...options, signer },

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { normalizeFields, readLink, type FieldValues } from '../../src/core/contact-model';
-import { originKey } from '../../src/core/sync-planner';
+import { originKey } from '../../src/core/contact-model';
 import type { SyncResult } from '../../src/core/sync-engine';
 import { effectiveLevel, levelAllows, type Level } from '../../src/core/sharing-model';
 import type { Person } from '../../src/google/people-client';
@@ -281,10 +281,15 @@ class Runner {
             allowMassDeletion: current.confirm,
           });
           this.record(user, result);
-          // A completed pass leaves every copy level with the master, not only the next one.
+          // A completed pass leaves every copy it may write level with the master, not only the
+          // next one: all of them from `contribute` up, below that the actor's own (the share
+          // gateway lets lower levels add nothing to other people's contacts).
           if (result.status === 'done' && result.problems.length === 0) {
             world.emulator.traffic.clearFaults();
-            this.expectCopiesLevel();
+            const level = user === OWNER ? 'owner' : this.levelOf(user);
+            this.expectCopiesLevel(
+              level !== null && levelAllows(level, 'contribute') ? RECIPIENTS : [user],
+            );
           }
         } finally {
           world.emulator.traffic.clearFaults();
@@ -415,10 +420,11 @@ class Runner {
   }
 
   /**
-   * Checks that every recipient's copy of the label holds exactly the master's contacts: one copy
-   * per master, linked to it, with its visible fields; and that no one else holds a copy.
+   * Checks that every recipient's copy of the label (of `accounts`) holds exactly the master's
+   * contacts: one copy per master, linked to it, with its visible fields; and that no one else
+   * holds a copy.
    */
-  expectCopiesLevel(): void {
+  expectCopiesLevel(accounts: readonly string[] = RECIPIENTS): void {
     const { world } = this;
     const share = world.share;
     const label = this.labelOf(OWNER);
@@ -430,7 +436,7 @@ class Runner {
       return copy;
     };
 
-    for (const user of RECIPIENTS) {
+    for (const user of accounts.filter((account) => account !== OWNER)) {
       const all = world.contactsOf(user);
       const sources = all
         .map((contact) => readLink(contact.clientData, share.id)?.sourceResourceName)

@@ -32,7 +32,7 @@ function shared(size = 12): { world: SyncWorld; masters: string[] } {
 }
 
 describe('sync engine on the emulator', () => {
-  it('copies the label into every recipient, linked to its source, with delegated tokens', () => {
+  it('copies the label into every recipient, linked to its source, through the share gateway', () => {
     const { world, masters } = shared();
     for (const user of ['bob@example.com', 'carol@example.com']) {
       const copies = labelOf(world, user);
@@ -42,12 +42,12 @@ describe('sync engine on the emulator', () => {
         .sort();
       expect(sources).toEqual([...masters].sort());
     }
-    const delegated = world.tokens('alice@example.com').delegated;
-    expect(delegated.map((entry) => entry.target).sort()).toEqual([
-      'bob@example.com',
-      'carol@example.com',
+    const reached = new Set(world.gateway.log.map((entry) => `${entry.actor}>${entry.account}`));
+    expect([...reached].sort()).toEqual([
+      'alice@example.com>bob@example.com',
+      'alice@example.com>carol@example.com',
     ]);
-    expect(delegated.every((entry) => entry.purpose.kind === 'sync')).toBe(true);
+    expect(world.gateway.refusals).toEqual([]);
     expect(world.audit.events.at(-1)).toEqual(
       expect.objectContaining({ type: 'sync.done', shareId: 'share-1' }),
     );
@@ -205,7 +205,7 @@ describe('sync engine on the emulator', () => {
     let status: string;
     do {
       const result = engine.syncShare(world.share.id, {
-        deadline: world.emulator.clock.now() + 1500,
+        deadline: world.emulator.clock.now() + 2500,
       });
       status = result.status;
       slices++;

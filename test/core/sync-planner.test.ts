@@ -456,6 +456,7 @@ describe('checkListing', () => {
     nextPageToken: next,
     nextSyncToken: sync,
     totalPeople: total,
+    omitted: 0,
   });
 
   it('accepts a whole listing and returns its sync token', () => {
@@ -472,5 +473,23 @@ describe('checkListing', () => {
       false,
     );
     expect(checkListing([], false).ok).toBe(false);
+  });
+
+  it('counts the contacts the share gateway left out towards the total', () => {
+    const filtered = (
+      names: string[],
+      omitted: number,
+      sync: string | null,
+      next: string | null,
+    ) => ({
+      ...page(names, next, sync, 10),
+      omitted,
+    });
+    expect(
+      checkListing([filtered(['a'], 4, null, 'p2'), filtered(['b'], 4, 't', null)], true),
+    ).toEqual({ ok: true, contacts: expect.any(Array), syncToken: 't' });
+    expect(
+      checkListing([filtered(['a'], 4, null, 'p2'), filtered(['b'], 3, 't', null)], true).ok,
+    ).toBe(false);
   });
 });

@@ -9,14 +9,14 @@ import {
   MemoryKeyValueStore,
   MemoryShareDirectory,
 } from '../../src/core/memory-adapters';
-import type { HttpClient, TokenProvider, TokenPurpose } from '../../src/core/ports';
+import type { HttpClient } from '../../src/core/ports';
 import type { Share } from '../../src/core/sharing-model';
 import { SyncEngine } from '../../src/core/sync-engine';
 import { DirectoryGroupResolver } from '../../src/google/directory-client';
 import { PeopleClient, type Person } from '../../src/google/people-client';
 import {
   LISTING_PERSON_FIELDS,
-  PeopleContactsGateway,
+  RoutedContactsGateway,
   toSnapshot,
 } from '../../src/google/people-gateway';
 import { GoogleTransport } from '../../src/google/transport';
@@ -25,28 +25,13 @@ import {
   EmulatorHttpClient,
   type WorkspaceEmulator,
 } from '../../src/emulator/api';
+import { InProcessGateway } from '../fixtures/in-process-gateway';
 
 export const CONTACTS = ['https://www.googleapis.com/auth/contacts'];
 const DIRECTORY = [
   'https://www.googleapis.com/auth/admin.directory.group.member.readonly',
   'https://www.googleapis.com/auth/admin.directory.user.readonly',
 ];
-
-/** A token provider that mints emulator tokens and records every delegated request. */
-export class RecordingTokens implements TokenProvider {
-  readonly delegated: { target: string; purpose: TokenPurpose }[] = [];
-  constructor(
-    private readonly emulator: WorkspaceEmulator,
-    private readonly actor: string,
-  ) {}
-  ownToken(): string {
-    return this.emulator.mintAccessToken(this.actor, CONTACTS);
-  }
-  delegatedToken(target: string, scopes: string[], purpose: TokenPurpose): string {
-    this.delegated.push({ target, purpose });
-    return this.emulator.mintAccessToken(target, scopes);
-  }
-}
 
 export interface SyncWorld {
   emulator: WorkspaceEmulator;
@@ -60,7 +45,8 @@ export interface SyncWorld {
   audit: MemoryAuditSink;
   share: Share;
   engine(actor: string): SyncEngine;
-  tokens(actor: string): RecordingTokens;
+  /** The share gateway every other account is reached through (as in production). */
+  gateway: InProcessGateway;
   people(user: string): PeopleClient;
   run<T>(
     call: Generator<
@@ -143,17 +129,23 @@ export function createSyncWorld(recipients = 0, random: () => number = () => 0.5
   const shares = new MemoryShareDirectory();
   shares.shares.set(share.id, share);
   const audit = new MemoryAuditSink();
-  const gateway = new PeopleContactsGateway(transport);
   const directory = new DirectoryGroupResolver(transport, () =>
     emulator.mintAccessToken('admin@example.com', DIRECTORY),
   );
+  // The backend keeps group memberships for a while; its reads are not the engine's calls.
+  const backendDirectory = new DirectoryGroupResolver(
+    new GoogleTransport({
+      http: new EmulatorHttpClient(emulator, { clock: emulator.clock }),
+      clock: emulator.clock,
+      sleeper: new ClockSleeper(emulator.clock),
+      random,
+    }),
+    () => emulator.mintAccessToken('admin@example.com', DIRECTORY),
+  );
+  const gateway = new InProcessGateway(emulator, shares, backendDirectory, () =>
+    emulator.clock.now(),
+  );
   const stores = new Map<string, MemoryKeyValueStore>();
-  const tokenProviders = new Map<string, RecordingTokens>();
-  const tokens = (actor: string): RecordingTokens => {
-    const existing = tokenProviders.get(actor) ?? new RecordingTokens(emulator, actor);
-    tokenProviders.set(actor, existing);
-    return existing;
-  };
   let ids = 0;
   const world: SyncWorld = {
     emulator,
@@ -164,7 +156,7 @@ export function createSyncWorld(recipients = 0, random: () => number = () => 0.5
     shares,
     audit,
     share,
-    tokens,
+    gateway,
     people,
     run,
     engine(actor) {
@@ -172,10 +164,10 @@ export function createSyncWorld(recipients = 0, random: () => number = () => 0.5
       stores.set(actor, store);
       return new SyncEngine({
         actor,
-        contacts: gateway,
+        contacts: new RoutedContactsGateway(transport, gateway.callsFor(actor)),
         shares,
         directory,
-        tokens: tokens(actor),
+        ownToken: () => emulator.mintAccessToken(actor, CONTACTS),
         store,
         audit,
         clock: emulator.clock,

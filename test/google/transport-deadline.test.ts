@@ -5,7 +5,7 @@
  */
 import { ClockSleeper } from '../../src/core/memory-adapters';
 import { DEADLINE_REACHED } from '../../src/core/sync-ports';
-import { PeopleContactsGateway } from '../../src/google/people-gateway';
+import { RoutedContactsGateway } from '../../src/google/people-gateway';
 import { GoogleTransport } from '../../src/google/transport';
 import { createWorkspaceEmulator, EmulatorHttpClient } from '../../src/emulator/api';
 
@@ -21,10 +21,15 @@ function setup() {
     sleeper: new ClockSleeper(emulator.clock),
     random: () => 0.5,
   });
-  const gateway = new PeopleContactsGateway(transport);
+  const gateway = new RoutedContactsGateway(transport, () => {
+    throw new Error('only the user’s own account is listed here');
+  });
   const ref = {
     account: USER,
-    token: emulator.mintAccessToken(USER, ['https://www.googleapis.com/auth/contacts']),
+    access: {
+      kind: 'direct' as const,
+      token: emulator.mintAccessToken(USER, ['https://www.googleapis.com/auth/contacts']),
+    },
     syncToken: null,
   };
   emulator.injectFault({

@@ -189,6 +189,8 @@ export function labelCardFor(
     directGrant: share.grants.some(
       (grant) => grant.target.kind === 'user' && grant.target.email.toLowerCase() === user,
     ),
+    offeredTo: share.offeredTo ?? null,
+    offeredToMe: share.offeredTo === user,
     now: context.addon.clock.now(),
   });
 }
@@ -658,23 +660,22 @@ function stopSharing(event: AddonEvent): ActionResponse {
 }
 
 /**
- * Hands a label over to one of its person members (DESIGN.md §4): their copy becomes the label,
- * the caller keeps "manage" and their contacts become copies; other members' copies follow at
- * their next sync. Refusals (not the owner, not a person member, another domain) are audited.
+ * Offers a label to one of its person members (DESIGN.md §4): it becomes theirs when they accept
+ * in their own sidebar. Refusals (not the owner, not a person member, another domain) are audited.
  */
-function transferOwnership(event: AddonEvent): ActionResponse {
+function offerOwnership(event: AddonEvent): ActionResponse {
   const context = sharingContext();
   const share = shareFor(
     context,
     requireParameter(event, 'shareId'),
-    'transferOwnership',
+    'offerOwnership',
     'transferOwnership',
   );
   const address = requireParameter(event, 'address').toLowerCase();
   if (domainOf(address) !== share.domain.toLowerCase())
     refuse(
       context,
-      'transferOwnership',
+      'offerOwnership',
       share.id,
       'transfer_other_domain',
       MSG.transfer.otherDomain(address, share.domain),
@@ -685,25 +686,57 @@ function transferOwnership(event: AddonEvent): ActionResponse {
   if (!member || address === share.owner.toLowerCase())
     refuse(
       context,
-      'transferOwnership',
+      'offerOwnership',
       share.id,
       'transfer_not_participant',
       MSG.transfer.notPerson(address),
     );
-  const { myLevel: _myLevel, ...asItWas } = share;
-  const outcome = context.sync.transferOwnership(
-    asItWas,
-    address,
+  const offered = context.registry.offerTransfer(share, address) as Shared;
+  return updateCard(labelCardFor(context, offered), MSG.transfer.offered(share.labelName, address));
+}
+
+/**
+ * Accepts the ownership of a label offered to the user: their copy becomes the label everyone's
+ * copies follow (DESIGN.md §4), and the former owner keeps "manage"; the former owner's own next
+ * sync turns their contacts into copies.
+ */
+function acceptOwnership(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'acceptOwnership', 'read');
+  const me = context.addon.user.toLowerCase();
+  if (share.offeredTo !== me)
+    refuse(context, 'acceptOwnership', share.id, 'not_offered', MSG.transfer.notOffered);
+  const outcome = context.sync.acceptOwnership(
+    share.id,
     actionDeadline(context),
-    (label) => context.registry.transferOwnership(share, address, label),
+    () => readOwnGroups(context).groupOf({ ...share, owner: '' }, me)?.resourceName ?? null,
+    (label) => {
+      context.registry.acceptTransfer(share, label);
+    },
   );
-  if (outcome === 'noCopy') throw new UserFacingError(MSG.transfer.noCopy(address));
+  if (outcome === 'noCopy') throw new UserFacingError(MSG.transfer.noCopy);
   const done = outcome.result?.status === 'done' || outcome.result?.status === 'unchanged';
   return homeAfter(
     context,
     done
-      ? MSG.transfer.done(share.labelName, address)
-      : MSG.transfer.background(share.labelName, address),
+      ? MSG.transfer.accepted(share.labelName)
+      : MSG.transfer.acceptedBackground(share.labelName),
+  );
+}
+
+/** Withdraws an offer of ownership (the owner) or declines it (the member it was offered to). */
+function endTransferOffer(event: AddonEvent): ActionResponse {
+  const context = sharingContext();
+  const share = shareFor(context, requireParameter(event, 'shareId'), 'endTransferOffer', 'read');
+  const me = context.addon.user.toLowerCase();
+  if (share.myLevel !== 'owner' && share.offeredTo !== me)
+    refuse(context, 'endTransferOffer', share.id, 'not_offered', MSG.transfer.notOffered);
+  const after = context.registry.endTransferOffer(share) as Shared;
+  return updateCard(
+    labelCardFor(context, after),
+    share.myLevel === 'owner'
+      ? MSG.transfer.withdrawn(share.labelName)
+      : MSG.transfer.declined(share.labelName),
   );
 }
 
@@ -752,7 +785,9 @@ export const sharingActions: ActionTable = {
   renameLabel,
   saveHiddenFields,
   stopSharing,
-  transferOwnership,
+  offerOwnership,
+  acceptOwnership,
+  endTransferOffer,
   syncLabel,
   confirmSync,
 };

@@ -14,13 +14,7 @@ import {
 } from '../cards/support/support-cards';
 import { buildMessageCard } from '../cards/message-card';
 import { addonContext } from '../context';
-import { readLabelContacts, readLabelStates, resyncCopyGroup } from '../support/support-browse';
-import {
-  READONLY_SCOPE,
-  SupportClient,
-  WRITE_SCOPE,
-  type SupportSessionView,
-} from '../support/support-client';
+import { SupportClient, type SupportSessionView } from '../support/support-client';
 import {
   formValue,
   pushCard,
@@ -62,13 +56,7 @@ function required(event: AddonEvent, name: string, label: string): string {
 }
 
 function sessionCard(session: SupportSessionView): Card {
-  const support = client();
-  const token = support.supportToken(session.id, session.targetUser, [READONLY_SCOPE]);
-  const { shares } = support.sharesOf(session.id);
-  return buildSessionCard(
-    session,
-    readLabelStates(addonContext(), token, session.targetUser, shares),
-  );
+  return buildSessionCard(session, client().labels(session.id).labels);
 }
 
 function openSession(event: AddonEvent) {
@@ -101,20 +89,7 @@ function openSession(event: AddonEvent) {
 function repair(event: AddonEvent) {
   const support = client();
   const session = support.session(requireParameter(event, 'sessionId'));
-  const shareId = requireParameter(event, 'shareId');
-  const share = support.sharesOf(session.id).shares.find((candidate) => candidate.id === shareId);
-  if (!share) throw new UserFacingError('This label is no longer shared with the user.');
-  const token = support.supportToken(session.id, session.targetUser, [WRITE_SCOPE]);
-  let added: number | null;
-  try {
-    added = resyncCopyGroup(addonContext(), token, session.targetUser, share);
-  } catch (error) {
-    support.recordRepair(session.id, { shareId, relinked: 0, outcome: 'failure' });
-    throw error;
-  }
-  if (added === null)
-    throw new UserFacingError('The user has no copy of this label yet: the next sync creates it.');
-  support.recordRepair(session.id, { shareId, relinked: added, outcome: 'success' });
+  const added = support.repair(session.id, requireParameter(event, 'shareId'));
   return updateCard(
     sessionCard(session),
     added === 0 ? 'The label was in step already.' : `Re-synced: ${added} contacts re-linked.`,
@@ -138,15 +113,11 @@ export const supportActions: ActionTable = {
   supportSession: (event) =>
     pushCard(sessionCard(client().session(requireParameter(event, 'sessionId')))),
   supportLabel: (event) => {
-    const support = client();
-    const session = support.session(requireParameter(event, 'sessionId'));
-    const token = support.supportToken(session.id, session.targetUser, [READONLY_SCOPE]);
-    const { contacts, total } = readLabelContacts(
-      addonContext(),
-      token,
-      requireParameter(event, 'group'),
+    const read = client().labelContacts(
+      requireParameter(event, 'sessionId'),
+      requireParameter(event, 'shareId'),
     );
-    return pushCard(buildLabelContactsCard(requireParameter(event, 'label'), contacts, total));
+    return pushCard(buildLabelContactsCard(read.labelName, read.contacts, read.total));
   },
   supportRepair: repair,
   supportCloseSession: (event) => {

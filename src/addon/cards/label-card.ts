@@ -65,6 +65,10 @@ export interface LabelView {
   contacts: ContactsPage | null;
   /** True when the user holds the label through their own user grant (so they may leave it). */
   directGrant: boolean;
+  /** The member the owner offered the label to, while they have not accepted. */
+  offeredTo?: string | null;
+  /** True when the label is offered to the user themselves. */
+  offeredToMe?: boolean;
   now: number;
 }
 
@@ -168,7 +172,14 @@ function ownerSection(view: LabelView) {
     hidden,
     paragraph(MSG.label.hiddenHint),
     buttons(actionButton(MSG.label.saveHidden, 'saveHiddenFields', { shareId: view.shareId })),
-    paragraph(MSG.label.transferHint),
+    ...(view.offeredTo
+      ? [
+          paragraph(MSG.transfer.pending(view.offeredTo)),
+          buttons(
+            actionButton(MSG.transfer.withdraw, 'endTransferOffer', { shareId: view.shareId }),
+          ),
+        ]
+      : [paragraph(MSG.label.transferHint)]),
     paragraph(MSG.label.stopHint),
     buttons(actionButton(MSG.label.stopSharing, 'stopSharing', { shareId: view.shareId })),
   );
@@ -199,6 +210,17 @@ export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.C
         .setSubtitle(MSG.label.subtitle(view.owner, view.myLevel, view.contacts?.total ?? null)),
     )
     .addSection(sync);
+  if (view.offeredToMe)
+    card.addSection(
+      section(
+        null,
+        paragraph(MSG.transfer.offerToYou(view.owner)),
+        buttons(
+          actionButton(MSG.transfer.accept, 'acceptOwnership', { shareId: view.shareId }),
+          actionButton(MSG.transfer.decline, 'endTransferOffer', { shareId: view.shareId }),
+        ),
+      ),
+    );
   if (view.contacts) card.addSection(contactsSection(view, view.contacts));
   if (view.contacts && mayPerform(view.myLevel, 'addContact'))
     card.addSection(

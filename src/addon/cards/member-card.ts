@@ -53,7 +53,7 @@ export function buildMemberCard(view: MemberView): GoogleAppsScript.Card_Service
       section(
         null,
         paragraph(MSG.member.makeOwnerHint),
-        buttons(actionButton(MSG.member.makeOwner, 'transferOwnership', parameters)),
+        buttons(actionButton(MSG.member.makeOwner, 'offerOwnership', parameters)),
       ),
     );
   return card.build();

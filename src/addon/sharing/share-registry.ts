@@ -113,18 +113,54 @@ export class ShareRegistry {
     this.expansions.delete(shareId);
   }
 
-  /**
-   * Transfers a share's ownership to a user member, whose copy group `labelResourceName` becomes
-   * the label; the caller keeps `manage`. The backend refuses anyone but the owner.
-   */
-  transferOwnership(share: VisibleShare, newOwner: string, labelResourceName: string): Share {
+  /** Offers the share's ownership to a person member (the owner only); they accept themselves. */
+  offerTransfer(share: VisibleShare, to: string): VisibleShare {
     const updated = this.backend.request<Share>(
-      'patch',
-      `/v1/shares/${encodeURIComponent(share.id)}`,
-      { owner: newOwner, labelResourceName },
+      'post',
+      `/v1/shares/${encodeURIComponent(share.id)}/transfer`,
+      { to },
+    );
+    return this.remember({ ...updated, myLevel: share.myLevel });
+  }
+
+  /**
+   * Accepts the ownership offered to the caller: `labelResourceName`, a label of their own, becomes
+   * the share's; the former owner keeps `manage`.
+   */
+  acceptTransfer(share: VisibleShare, labelResourceName: string): VisibleShare {
+    const updated = this.backend.request<Share>(
+      'post',
+      `/v1/shares/${encodeURIComponent(share.id)}/transfer/accept`,
+      { labelResourceName },
     );
     this.expansions.delete(share.id);
-    return this.remember({ ...updated, myLevel: 'manage' });
+    return this.remember({ ...updated, myLevel: 'owner' });
+  }
+
+  /** Withdraws (owner) or declines (the member offered to) an offer of ownership. */
+  endTransferOffer(share: VisibleShare): VisibleShare {
+    const updated = this.backend.request<Share>(
+      'delete',
+      `/v1/shares/${encodeURIComponent(share.id)}/transfer`,
+    );
+    return this.remember({ ...updated, myLevel: share.myLevel });
+  }
+
+  /**
+   * Reports that the caller's account, the former owner's, adopted a transfer. A failure is only
+   * logged: the next sync finds nothing left to adopt and reports again.
+   */
+  transferAdopted(shareId: string): void {
+    try {
+      this.backend.request(
+        'post',
+        `/v1/shares/${encodeURIComponent(shareId)}/transfer/adopted`,
+        {},
+      );
+      this.read.delete(shareId);
+    } catch (error) {
+      console.warn('reporting the adoption of a transfer failed; the next sync reports it', error);
+    }
   }
 
   private remember(share: VisibleShare, id = share.id): VisibleShare {

@@ -11,17 +11,12 @@ import type { Clock, ExecutionLock, HttpClient, KeyValueStore, Sleeper } from '.
 import type { Share } from '../../core/sharing-model';
 import { SyncEngine, type SyncResult } from '../../core/sync-engine';
 import { PeopleClient } from '../../google/people-client';
-import { PeopleContactsGateway } from '../../google/people-gateway';
+import { RoutedContactsGateway } from '../../google/people-gateway';
+import { ShareGatewayCalls } from '../../google/share-gateway-client';
 import { GoogleTransport } from '../../google/transport';
 import type { BackendClient } from '../backend-client';
 import type { ShareRegistry, VisibleShare } from './share-registry';
-import {
-  BackendAuditSink,
-  BrokerTokenProvider,
-  RegistryShareDirectory,
-  ShareMembersDirectory,
-  type ExpiringCache,
-} from './sync-adapters';
+import { BackendAuditSink, RegistryShareDirectory, ShareMembersDirectory } from './sync-adapters';
 import {
   endingShares,
   forgetShare,
@@ -38,7 +33,6 @@ export interface ShareSyncDeps {
   backend: BackendClient;
   http: HttpClient;
   store: KeyValueStore;
-  cache: ExpiringCache;
   clock: Clock;
   sleeper: Sleeper;
   /** The user's execution lock (LockService's user lock in Apps Script). */
@@ -76,7 +70,7 @@ export interface ShareSyncOutcome {
 /** Syncs shares for the acting user. One instance per execution. */
 export class ShareSync {
   private readonly transport: GoogleTransport;
-  private readonly tokens: BrokerTokenProvider;
+  private readonly contacts: RoutedContactsGateway;
   private readonly audit: BackendAuditSink;
 
   constructor(private readonly deps: ShareSyncDeps) {
@@ -85,7 +79,12 @@ export class ShareSync {
       clock: deps.clock,
       sleeper: deps.sleeper,
     });
-    this.tokens = new BrokerTokenProvider(deps.backend, deps.ownToken, deps.cache, deps.clock);
+    const endpoint = deps.backend.endpoint;
+    this.contacts = new RoutedContactsGateway(
+      this.transport,
+      (shareId, account) =>
+        new ShareGatewayCalls(endpoint, shareId, account, () => deps.clock.now()),
+    );
     this.audit = new BackendAuditSink(deps.backend, deps.store);
   }
 
@@ -97,10 +96,10 @@ export class ShareSync {
   private engine(membersOf: ShareMembersDirectory): SyncEngine {
     return new SyncEngine({
       actor: this.deps.actor,
-      contacts: new PeopleContactsGateway(this.transport),
+      contacts: this.contacts,
       shares: new RegistryShareDirectory(this.deps.registry),
       directory: membersOf,
-      tokens: this.tokens,
+      ownToken: this.deps.ownToken,
       store: this.deps.store,
       audit: this.audit,
       clock: this.deps.clock,
@@ -339,41 +338,27 @@ export class ShareSync {
   }
 
   /**
-   * Transfers a share's ownership to `newOwner`, holding the user's lock: finds the new owner's
-   * copy of the label (syncing once when they hold none yet), has `register` record the transfer
-   * with it in the registry, then turns this user's former masters into copies and syncs the
-   * share under its new owner. 'noCopy' when the new owner still holds no copy; nothing changed.
+   * Accepts the ownership of a share offered to the user, holding their lock: their copy of the
+   * label (made by a first sync when they hold none yet) becomes the label through `register`, then
+   * the share is synced under its new owner. 'noCopy' when no copy could be made; nothing changed.
    */
-  transferOwnership(
-    share: Share,
-    newOwner: string,
+  acceptOwnership(
+    shareId: string,
     deadline: number,
-    register: (label: string) => Share,
+    copyGroup: () => string | null,
+    register: (label: string) => void,
   ): ShareSyncOutcome | 'noCopy' {
     const work = (): ShareSyncOutcome | 'noCopy' => {
-      const engine = this.engine(
-        new ShareMembersDirectory(() => this.deps.registry.members(share.id)),
-      );
-      let label = engine.copyGroupOf(share.id, newOwner);
+      let label = copyGroup();
       if (label === null) {
-        engine.syncShare(share.id, { deadline });
-        label = engine.copyGroupOf(share.id, newOwner);
+        this.syncShareLocked(shareId, deadline, false);
+        label = copyGroup();
       }
       if (label === null) return 'noCopy';
-      const after = register(label);
-      let result = engine.adoptFormerMasters(
-        after,
-        { formerOwner: share.owner, formerLabel: share.labelResourceName },
-        { deadline },
-      );
-      if (result.status === 'done')
-        do result = engine.syncShare(share.id, { deadline });
-        while (this.again(result, deadline));
-      const state = stateFromResult(result, this.deps.clock.now());
-      writeSyncState(this.deps.store, share.id, state);
-      return { shareId: share.id, result, state, gone: false };
+      register(label);
+      return this.syncShareLocked(shareId, deadline, false);
     };
-    return this.locked(deadline, work) ?? this.busy(share.id);
+    return this.locked(deadline, work) ?? this.busy(shareId);
   }
 
   private hasTime(deadline: number): boolean {

@@ -1,6 +1,6 @@
 /**
  * This file builds, once per execution, what the sharing feature works with: the registry client,
- * the share sync with its Apps Script pieces (OAuth token, user cache, user lock, UUIDs), the user's own
+ * the share sync with its Apps Script pieces (OAuth token, user lock, UUIDs), the user's own
  * People API client, and the hourly sync trigger.
  */
 import type { ExecutionLock } from '../../core/ports';
@@ -9,7 +9,6 @@ import { GoogleTransport } from '../../google/transport';
 import { addonContext, type AddonContext } from '../context';
 import { ShareRegistry } from './share-registry';
 import { ShareSync } from './share-sync';
-import type { ExpiringCache } from './sync-adapters';
 
 /** The entry point the hourly trigger runs (index.ts). */
 export const SYNC_TRIGGER_FUNCTION = 'onSyncTrigger';
@@ -23,25 +22,6 @@ export interface SharingContext {
   /** Runs People API calls with the user's own token. */
   transport: GoogleTransport;
   ownPeople(): PeopleClient;
-}
-
-/** The user's CacheService cache; keys are hashed to stay within its 250 characters. */
-class UserCache implements ExpiringCache {
-  private readonly cache = CacheService.getUserCache();
-
-  private key(key: string): string {
-    return `h:${Utilities.base64EncodeWebSafe(
-      Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, key, Utilities.Charset.UTF_8),
-    )}`;
-  }
-
-  get(key: string): string | null {
-    return this.cache?.get(this.key(key)) ?? null;
-  }
-
-  put(key: string, value: string, seconds: number): void {
-    this.cache?.put(this.key(key), value, seconds);
-  }
 }
 
 /** LockService's user lock: it keeps apart two executions of the same user, and no one else. */
@@ -74,7 +54,6 @@ export function sharingContext(): SharingContext {
       backend: addon.backend,
       http: addon.http,
       store: addon.userStore,
-      cache: new UserCache(),
       clock: addon.clock,
       sleeper: addon.sleeper,
       lock: new UserLock(),

@@ -1,16 +1,9 @@
 /**
  * This file defines the sync engine's ports over the backend: the share directory and the group
- * expansion from the registry, delegated tokens from the broker (/v1/delegated-tokens, kept in
- * the user's cache until shortly before they expire), and the audit sink (/v1/events).
+ * expansion from the registry, and the audit sink (/v1/events). Other people's accounts are
+ * reached through the share gateway (src/google/share-gateway-client.ts), never with their tokens.
  */
-import type {
-  AuditEvent,
-  AuditSink,
-  Clock,
-  KeyValueStore,
-  TokenProvider,
-  TokenPurpose,
-} from '../../core/ports';
+import type { AuditEvent, AuditSink, KeyValueStore } from '../../core/ports';
 import type { Share } from '../../core/sharing-model';
 import type { GroupDirectory, ShareDirectory } from '../../core/sync-ports';
 import type { BackendClient } from '../backend-client';
@@ -25,6 +18,10 @@ export class RegistryShareDirectory implements ShareDirectory {
     if (!share) return null;
     const { myLevel: _myLevel, ...plain } = share;
     return plain;
+  }
+
+  transferAdopted(shareId: string): void {
+    this.registry.transferAdopted(shareId);
   }
 }
 
@@ -45,57 +42,6 @@ export class ShareMembersDirectory implements GroupDirectory {
     const entry = this.members().domains.find((item) => item.domain === domain.toLowerCase());
     if (!entry) throw new Error(`the users of ${domain} are unknown`);
     return entry.users;
-  }
-}
-
-/** A small cache of strings with a lifetime (the user's CacheService cache in Apps Script). */
-export interface ExpiringCache {
-  get(key: string): string | null;
-  put(key: string, value: string, seconds: number): void;
-}
-
-/** Tokens are reused until this long before they expire. */
-const TOKEN_MARGIN_MS = 5 * 60_000;
-/** CacheService keeps values at most 6 hours. */
-const MAX_CACHE_SECONDS = 21_600;
-
-/** Own tokens from ScriptApp; others' from the backend broker, which checks and audits each. */
-export class BrokerTokenProvider implements TokenProvider {
-  private readonly held = new Map<string, { token: string; until: number }>();
-
-  constructor(
-    private readonly backend: BackendClient,
-    private readonly ownOAuthToken: () => string,
-    private readonly cache: ExpiringCache,
-    private readonly clock: Clock,
-  ) {}
-
-  ownToken(): string {
-    return this.ownOAuthToken();
-  }
-
-  delegatedToken(targetUser: string, scopes: string[], purpose: TokenPurpose): string {
-    const about = purpose.kind === 'sync' ? purpose.shareId : purpose.sessionId;
-    const key = `dt:${purpose.kind}:${about}:${targetUser.toLowerCase()}:${[...scopes].sort().join(' ')}`;
-    const now = this.clock.now();
-    const held = this.held.get(key) ?? this.fromCache(key);
-    if (held && held.until > now) return held.token;
-    const answer = this.backend.request<{ accessToken: string; expiresAt: string }>(
-      'post',
-      '/v1/delegated-tokens',
-      { targetUser, scopes, purpose },
-    );
-    const until = Date.parse(answer.expiresAt) - TOKEN_MARGIN_MS;
-    const entry = { token: answer.accessToken, until };
-    this.held.set(key, entry);
-    const seconds = Math.min(MAX_CACHE_SECONDS, Math.floor((until - now) / 1000));
-    if (seconds > 0) this.cache.put(key, JSON.stringify(entry), seconds);
-    return answer.accessToken;
-  }
-
-  private fromCache(key: string): { token: string; until: number } | null {
-    const text = this.cache.get(key);
-    return text ? (JSON.parse(text) as { token: string; until: number }) : null;
   }
 }
 

@@ -75,9 +75,23 @@ export interface AccessView {
   justification?: string;
 }
 
-/** Read-only support scope, and the write scope a repair session may use. */
-export const READONLY_SCOPE = 'https://www.googleapis.com/auth/contacts.readonly';
-export const WRITE_SCOPE = 'https://www.googleapis.com/auth/contacts';
+/** A shared label's state in the session user's account, as the backend reads it. */
+export interface LabelState {
+  shareId: string;
+  labelName: string;
+  owner: string;
+  /** True when the label (owner) or its copy (recipient) exists in the user's account. */
+  found: boolean;
+  memberCount: number;
+  linkedContacts: number;
+  summary: string;
+}
+
+/** A contact of a label, as the support card shows it. */
+export interface ContactLine {
+  name: string;
+  email: string;
+}
 
 /** The support calls of one execution. */
 export class SupportClient {
@@ -124,24 +138,32 @@ export class SupportClient {
     );
   }
 
-  recordRepair(
-    sessionId: string,
-    repair: { shareId: string; relinked: number; outcome: 'success' | 'failure' },
-  ): void {
-    this.backend.request(
-      'post',
-      `/v1/support/sessions/${encodeURIComponent(sessionId)}/repairs`,
-      repair,
+  /** The state of each of the session user's shared labels, read by the backend. */
+  labels(sessionId: string): { user: string; labels: LabelState[] } {
+    return this.backend.request(
+      'get',
+      `/v1/support/sessions/${encodeURIComponent(sessionId)}/labels`,
     );
   }
 
-  /** A delegated token for the session's user from the broker. */
-  supportToken(sessionId: string, targetUser: string, scopes: string[]): string {
-    return this.backend.request<{ accessToken: string }>('post', '/v1/delegated-tokens', {
-      targetUser,
-      scopes,
-      purpose: { kind: 'support', sessionId },
-    }).accessToken;
+  /** Names and addresses of one shared label's contacts in the session user's account. */
+  labelContacts(
+    sessionId: string,
+    shareId: string,
+  ): { labelName: string; contacts: ContactLine[]; total: number } {
+    return this.backend.request(
+      'get',
+      `/v1/support/sessions/${encodeURIComponent(sessionId)}/shares/${encodeURIComponent(shareId)}/contacts`,
+    );
+  }
+
+  /** Repairs a label's copy group in a repair session; returns how many contacts were put back. */
+  repair(sessionId: string, shareId: string): number {
+    return this.backend.request<{ relinked: number }>(
+      'post',
+      `/v1/support/sessions/${encodeURIComponent(sessionId)}/repairs`,
+      { shareId },
+    ).relinked;
   }
 
   justifyAlert(alertId: string, justification: string): AlertView {

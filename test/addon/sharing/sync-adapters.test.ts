@@ -1,20 +1,21 @@
 /**
- * Tests of the sync engine's ports over the backend, in process with stateful fakes: broker
- * tokens reused until shortly before expiry (within and across executions), audit events kept and
+ * Tests of the sync engine's ports over the backend, in process with stateful fakes: another
+ * account read and written only through the share gateway with the user's ID token, audit events kept and
  * re-sent when the backend cannot take them, group expansion that never answers "nobody" for an
  * unknown group, and the state the homepage shows for each kind of sync result.
  */
-import { ManualClock, MemoryKeyValueStore } from '../../../src/core/memory-adapters';
+import { ClockSleeper, ManualClock, MemoryKeyValueStore } from '../../../src/core/memory-adapters';
 import type { AuditEvent, HttpClient, HttpRequest, HttpResponse } from '../../../src/core/ports';
 import type { SyncResult } from '../../../src/core/sync-engine';
-import { BackendClient, BackendError } from '../../../src/addon/backend-client';
+import { BackendClient } from '../../../src/addon/backend-client';
 import {
   BackendAuditSink,
-  BrokerTokenProvider,
   PENDING_AUDIT_KEY,
   ShareMembersDirectory,
-  type ExpiringCache,
 } from '../../../src/addon/sharing/sync-adapters';
+import { RoutedContactsGateway } from '../../../src/google/people-gateway';
+import { ShareGatewayCalls } from '../../../src/google/share-gateway-client';
+import { GoogleTransport } from '../../../src/google/transport';
 import { stateFromResult } from '../../../src/addon/sharing/sync-state';
 
 /** A backend that answers from a handler and keeps every request. */
@@ -30,16 +31,6 @@ class FakeBackend implements HttpClient {
   }
 }
 
-class MapCache implements ExpiringCache {
-  readonly entries = new Map<string, { value: string; seconds: number }>();
-  get(key: string): string | null {
-    return this.entries.get(key)?.value ?? null;
-  }
-  put(key: string, value: string, seconds: number): void {
-    this.entries.set(key, { value, seconds });
-  }
-}
-
 const ok = (body: unknown): HttpResponse => ({
   status: 200,
   headers: {},
@@ -48,66 +39,91 @@ const ok = (body: unknown): HttpResponse => ({
 const client = (http: HttpClient) =>
   new BackendClient(http, 'https://backend.test/', () => 'id-token');
 
-describe('BrokerTokenProvider', () => {
-  it('asks the broker once per target and share, and again shortly before expiry', () => {
-    const clock = new ManualClock();
-    let issued = 0;
-    const http = new FakeBackend(() =>
-      ok({
-        accessToken: `token-${++issued}`,
-        expiresAt: new Date(clock.now() + 3_600_000).toISOString(),
-      }),
-    );
-    const cache = new MapCache();
-    const tokens = new BrokerTokenProvider(client(http), () => 'own', cache, clock);
-    const purpose = { kind: 'sync' as const, shareId: 's1' };
-    expect(tokens.delegatedToken('bob@a.example', ['scope'], purpose)).toBe('token-1');
-    expect(tokens.delegatedToken('BOB@a.example', ['scope'], purpose)).toBe('token-1');
-    expect(tokens.delegatedToken('bob@a.example', ['scope'], { kind: 'sync', shareId: 's2' })).toBe(
-      'token-2',
-    );
-    expect(JSON.parse(http.requests[0]?.payload ?? '')).toEqual({
-      targetUser: 'bob@a.example',
-      scopes: ['scope'],
-      purpose,
+describe('ShareGatewayCalls', () => {
+  const viaBackend = (http: HttpClient, clock = new ManualClock()) => {
+    const transport = new GoogleTransport({
+      http,
+      clock,
+      sleeper: new ClockSleeper(clock),
+      random: () => 0.5,
     });
-    expect(http.requests[0]?.headers).toEqual({ Authorization: 'Bearer id-token' });
-    // A later execution finds the token in the user's cache, kept until 5 minutes before expiry.
-    expect([...cache.entries.values()][0]?.seconds).toBe(3300);
-    const later = new BrokerTokenProvider(client(http), () => 'own', cache, clock);
-    clock.advance(54 * 60_000);
-    expect(later.delegatedToken('bob@a.example', ['scope'], purpose)).toBe('token-1');
-    clock.advance(2 * 60_000);
-    expect(later.delegatedToken('bob@a.example', ['scope'], purpose)).toBe('token-3');
-    expect(later.ownToken()).toBe('own');
+    return {
+      transport,
+      gateway: new RoutedContactsGateway(
+        transport,
+        (shareId, account) =>
+          new ShareGatewayCalls(client(http).endpoint, shareId, account, () => clock.now()),
+      ),
+    };
+  };
+
+  it('reads another account through the backend with the user’s ID token, page by page', () => {
+    const http = new FakeBackend((request) => {
+      const body = JSON.parse(request.payload ?? '{}') as { pageToken?: string };
+      return ok({
+        contacts: [],
+        nextPageToken: body.pageToken ? null : 'p2',
+        nextSyncToken: body.pageToken ? 'sync-1' : null,
+        totalPeople: 5,
+        omitted: body.pageToken ? 3 : 2,
+      });
+    });
+    const [outcome] = viaBackend(http).gateway.listContacts([
+      {
+        account: 'bob@a.example',
+        access: { kind: 'gateway', shareId: 's/1' },
+        syncToken: null,
+        match: [{ emails: ['x@client.test'], phones: [] }],
+      },
+    ]);
+    expect(outcome).toEqual({ ok: true, pages: expect.any(Array) });
+    expect(http.requests.map((request) => request.url)).toEqual([
+      'https://backend.test/v1/shares/s%2F1/gateway/list-contacts',
+      'https://backend.test/v1/shares/s%2F1/gateway/list-contacts',
+    ]);
+    expect(http.requests[0]?.headers).toEqual({ authorization: 'Bearer id-token' });
+    expect(JSON.parse(http.requests[0]?.payload ?? '')).toEqual({
+      account: 'bob@a.example',
+      match: [{ emails: ['x@client.test'], phones: [] }],
+    });
+    expect(JSON.parse(http.requests[1]?.payload ?? '')).toEqual({
+      account: 'bob@a.example',
+      pageToken: 'p2',
+      match: [{ emails: ['x@client.test'], phones: [] }],
+    });
   });
 
-  it('passes the broker refusal on as a BackendError', () => {
-    const http = new FakeBackend(() => ({
+  it('passes a refusal on with its code, and never resends a create whose answer was lost', () => {
+    let answer: HttpResponse | null = {
       status: 403,
       headers: {},
       body: JSON.stringify({
-        error: {
-          code: 'target_not_participant',
-          message: 'the target user takes no part in this share',
-        },
+        error: { code: 'insufficient_level', message: 'your level "view" does not allow it' },
       }),
-    }));
-    const tokens = new BrokerTokenProvider(
-      client(http),
-      () => 'own',
-      new MapCache(),
-      new ManualClock(),
-    );
-    expect(() =>
-      tokens.delegatedToken('eve@a.example', ['scope'], { kind: 'sync', shareId: 's1' }),
-    ).toThrow(
-      new BackendError(
-        403,
-        'target_not_participant',
-        'the target user takes no part in this share',
-      ),
-    );
+    };
+    const http = new FakeBackend(() => {
+      if (answer === null) throw new Error('the connection was lost');
+      return answer;
+    });
+    const { gateway, transport } = viaBackend(http);
+    const [refused] = gateway.listGroups([
+      { account: 'bob@a.example', access: { kind: 'gateway', shareId: 's1' } },
+    ]);
+    expect(refused).toEqual({
+      ok: false,
+      failure: expect.objectContaining({ httpStatus: 403, reason: 'insufficient_level' }),
+    });
+    answer = null;
+    const [failed] = gateway.write([
+      {
+        account: 'bob@a.example',
+        access: { kind: 'gateway', shareId: 's1' },
+        write: { kind: 'createContacts', contacts: [] },
+      },
+    ]);
+    expect(failed?.ok).toBe(false);
+    expect(http.requests).toHaveLength(2);
+    expect(transport.retries).toBe(0);
   });
 });
 

@@ -5,7 +5,7 @@
  * the pending approvals and the access-transparency list. Views take plain data.
  */
 import { routerAction } from '../../actions/action-kit';
-import type { LabelState, ContactLine } from '../../support/support-browse';
+import type { LabelState, ContactLine } from '../../support/support-client';
 import type {
   AccessView,
   Enrolment,
@@ -240,24 +240,20 @@ export function buildSessionCard(session: SupportSessionView, labels: LabelState
   if (labels.length === 0) list.addWidget(paragraph('This user takes part in no shared label.'));
   for (const label of labels) {
     const line = CardService.newDecoratedText()
-      .setTopLabel(html(`${label.share.myLevel} · owner ${label.share.owner}`))
-      .setText(html(label.share.labelName))
+      .setTopLabel(html(`owner ${label.owner}`))
+      .setText(html(label.labelName))
       .setBottomLabel(html(label.summary))
       .setWrapText(true);
-    if (label.groupResourceName)
+    if (label.found)
       line.setButton(
-        button('Contacts', 'supportLabel', {
-          sessionId: session.id,
-          group: label.groupResourceName,
-          label: label.share.labelName.slice(0, 100),
-        }),
+        button('Contacts', 'supportLabel', { sessionId: session.id, shareId: label.shareId }),
       );
     list.addWidget(line);
-    if (session.repair && label.groupResourceName)
+    if (session.repair && label.found)
       list.addWidget(
         buttonRow('Re-sync label', 'supportRepair', {
           sessionId: session.id,
-          shareId: label.share.id,
+          shareId: label.shareId,
         }),
       );
   }

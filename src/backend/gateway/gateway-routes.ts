@@ -1,0 +1,284 @@
+/**
+ * This file defines the share gateway's endpoints (DESIGN.md §6): the add-on reads and writes
+ * another person's account only through them, within one share's footprint and as the caller's
+ * level allows. The delegated tokens stay here. Each call loads the facts (the share, the
+ * caller's level, what the account is to the share), decides, acts through footprint-calls.ts,
+ * and records one audit event; every refusal is recorded too.
+ */
+import { effectiveLevel, type Level, type Share } from '../../core/sharing-model';
+import type { AccountRole } from '../../core/footprint';
+import {
+  FootprintRefusal,
+  listFootprintContacts,
+  listFootprintGroups,
+  writeFootprint,
+  type FootprintFacts,
+  type FootprintOutcome,
+} from '../../google/footprint-calls';
+import { GoogleApiError } from '../../google/google-error';
+import { PeopleClient } from '../../google/people-client';
+import type { ApiCall } from '../../google/transport';
+import type { Caller } from '../auth';
+import { badRequest, forbidden, HttpError, notFound } from '../errors';
+import { EVENT } from '../event-types';
+import { route, type Route } from '../http';
+import type { BackendServices } from '../services';
+import { shares } from '../stores';
+import { shareAccounts } from './gateway-store';
+import { listContactsBody, listGroupsBody, writeBody } from './gateway-schemas';
+import { runGoogleCall } from './google-runner';
+
+/** The only scope the gateway mints: reading and writing contacts. */
+export const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
+
+/** The largest gateway request body: 200 contacts, or the people of a 25,000-contact label. */
+export const GATEWAY_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+function callerOf(context: { caller: Caller | null }): Caller {
+  if (!context.caller) throw new Error('route declared auth but has no caller');
+  return context.caller;
+}
+
+/** The user's level on a share, looking up their groups only when a group grant exists. */
+export async function levelOf(
+  services: BackendServices,
+  share: Share,
+  email: string,
+): Promise<Level | null> {
+  const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
+  return effectiveLevel(share, email, needsGroups ? await services.directory.groupsOf(email) : []);
+}
+
+/** What an account is to a share, or null when the share never reached it and does not now. */
+export async function roleOf(
+  services: BackendServices,
+  share: Share,
+  account: string,
+): Promise<AccountRole | null> {
+  if (account === share.owner.toLowerCase()) return 'master';
+  if ((await levelOf(services, share, account)) !== null) return 'copy';
+  if (await shares.wasSyncedFor(services.db, share, account)) return 'former';
+  return null;
+}
+
+/** Google's failure in the account, answered to the caller with Google's status and reason. */
+function upstreamError(error: GoogleApiError): HttpError {
+  const code = error.reason || error.status.toLowerCase() || 'upstream_error';
+  const message = `Google answered ${error.httpStatus} ${error.status} in ${error.operation}`;
+  if (error.httpStatus === 429 || error.httpStatus === 503)
+    return new HttpError(error.httpStatus, code, message, { 'retry-after': '2' });
+  if (error.httpStatus === 401 || error.httpStatus === 403)
+    return new HttpError(403, code, message);
+  if (error.httpStatus >= 400 && error.httpStatus < 500)
+    return new HttpError(error.httpStatus, code, message);
+  return new HttpError(502, code, message);
+}
+
+/** Returns the share gateway's routes. */
+export function buildGatewayRoutes(services: BackendServices): Route[] {
+  const { db } = services;
+
+  /** Records a refused gateway call in the share's chain (or the caller's), then throws. */
+  const refuse = async (
+    who: Caller,
+    origin: string,
+    tenant: string | null,
+    shareId: string,
+    operation: string,
+    account: string,
+    error: HttpError,
+  ): Promise<never> => {
+    const chain = tenant ?? who.tenant;
+    if (chain) {
+      const stored = await services.record(db, chain, who.email, origin, [
+        {
+          type: EVENT.gatewayDenied,
+          target: account.slice(0, 320),
+          shareId: shareId.slice(0, 200),
+          outcome: 'denied',
+          detail: { operation, reason: error.code },
+        },
+      ]);
+      await services.afterEvents(stored);
+    }
+    throw error;
+  };
+
+  /**
+   * Loads the facts of a call, runs it in the account with a delegated token, remembers what it
+   * learnt of the account, and records the call.
+   */
+  const act = async <T>(
+    context: { caller: Caller | null; params: Record<string, string>; origin: string },
+    operation: string,
+    account: string,
+    run: (client: PeopleClient, facts: FootprintFacts) => ApiCall<FootprintOutcome<T>>,
+    after: (facts: FootprintFacts, outcome: FootprintOutcome<T>) => Promise<void>,
+  ): Promise<T> => {
+    const who = callerOf(context);
+    const shareId = context.params.id ?? '';
+    const target = account.toLowerCase();
+    const share = await shares.get(db, shareId);
+    if (!share)
+      return refuse(
+        who,
+        context.origin,
+        null,
+        shareId,
+        operation,
+        target,
+        notFound(`no share ${shareId}`),
+      );
+    const deny = (error: HttpError): Promise<never> =>
+      refuse(who, context.origin, share.domain, shareId, operation, target, error);
+    const level = await levelOf(services, share, who.email);
+    if (level === null) return deny(notFound(`no share ${shareId}`));
+    if (target === who.email.toLowerCase())
+      return deny(
+        badRequest(
+          'your own contacts are read and written with your own token, not through the gateway',
+          'own_account',
+        ),
+      );
+    const role = await roleOf(services, share, target);
+    if (role === null)
+      return deny(forbidden(`${target} takes no part in this share`, 'target_not_participant'));
+    const facts: FootprintFacts = {
+      share,
+      account: target,
+      role,
+      level,
+      group:
+        role === 'master'
+          ? share.labelResourceName
+          : await shareAccounts.copyGroup(db, share.id, target),
+    };
+    let outcome: FootprintOutcome<T>;
+    try {
+      const token = await services.minter.tokenFor(target, [CONTACTS_SCOPE]);
+      outcome = await runGoogleCall(
+        run(new PeopleClient(token.accessToken), facts),
+        services.config.peopleApiUrl,
+      );
+    } catch (error) {
+      if (error instanceof FootprintRefusal)
+        return deny(
+          new HttpError(error.code === 'insufficient_level' ? 403 : 400, error.code, error.message),
+        );
+      if (error instanceof HttpError && error.status === 403) return deny(error);
+      const failure =
+        error instanceof GoogleApiError
+          ? upstreamError(error)
+          : error instanceof HttpError
+            ? error
+            : null;
+      if (!failure) throw error;
+      const stored = await services.record(db, share.domain, who.email, context.origin, [
+        {
+          type: EVENT.gatewayCall,
+          target,
+          shareId,
+          outcome: 'failure',
+          detail: { operation, role, level, reason: failure.code.slice(0, 100) },
+        },
+      ]);
+      await services.afterEvents(stored);
+      throw failure;
+    }
+    await after(facts, outcome);
+    const stored = await services.record(db, share.domain, who.email, context.origin, [
+      {
+        type: EVENT.gatewayCall,
+        target,
+        shareId,
+        outcome: 'success',
+        detail: { operation, role, level, ...outcome.counts },
+      },
+    ]);
+    await services.afterEvents(stored);
+    return outcome.value;
+  };
+
+  /** Remembers the copy group a call found or made, and that the share reached the account. */
+  const remember = async (
+    facts: FootprintFacts,
+    outcome: FootprintOutcome<unknown>,
+    reached: boolean,
+  ): Promise<void> => {
+    if (facts.role === 'master') return;
+    const found = outcome.group !== null && outcome.group !== facts.group;
+    if (found || reached)
+      await shareAccounts.record(
+        db,
+        facts.share.id,
+        facts.account,
+        outcome.group,
+        services.nowIso(),
+      );
+  };
+
+  return [
+    route({
+      method: 'POST',
+      path: '/v1/shares/{id}/gateway/list-contacts',
+      summary:
+        "The share gateway: one page of another participant's contacts (all, or the changes since a sync token), reduced to the share's footprint: the label's or copy group's contacts and those linked to the share, without hidden fields; with `match`, the account's own contacts for the master's people, reduced to the match (contribute and above). Audited.",
+      auth: true,
+      maxBodyBytes: GATEWAY_MAX_BODY_BYTES,
+      body: listContactsBody,
+      handle: async (context) => {
+        const { account, ...request } = context.body;
+        const body = await act(
+          context,
+          'list-contacts',
+          account,
+          (client, facts) => listFootprintContacts(client, facts, request),
+          (facts, outcome) => remember(facts, outcome, false),
+        );
+        return { body };
+      },
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/shares/{id}/gateway/list-groups',
+      summary:
+        "The share gateway: the groups of another participant's account that belong to the share (the label, or the copy group). Audited.",
+      auth: true,
+      body: listGroupsBody,
+      handle: async (context) => {
+        const body = await act(
+          context,
+          'list-groups',
+          context.body.account,
+          (client, facts) => listFootprintGroups(client, facts),
+          (facts, outcome) => remember(facts, outcome, false),
+        );
+        return { body };
+      },
+    }),
+    route({
+      method: 'POST',
+      path: '/v1/shares/{id}/gateway/write',
+      summary:
+        "The share gateway: one write of the sync engine in another participant's account, within the share's footprint and as the caller's level allows (view: none; edit: fields of masters and copies; contribute: adding and removing contacts, copy groups, merges; manage: cleaning former participants; owner: all). Audited.",
+      auth: true,
+      maxBodyBytes: GATEWAY_MAX_BODY_BYTES,
+      body: writeBody,
+      handle: async (context) => {
+        const { account, write } = context.body;
+        const body = await act(
+          context,
+          `write.${write.kind}`,
+          account,
+          (client, facts) => writeFootprint(client, facts, write),
+          async (facts, outcome) => {
+            if (write.kind === 'deleteGroup')
+              await shareAccounts.forgetGroup(db, facts.share.id, facts.account);
+            else await remember(facts, outcome, true);
+          },
+        );
+        return { body };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,63 @@
+/**
+ * This file reduces a sync plan to what the acting user may write (DESIGN.md §6): each write is
+ * classified as the share gateway classifies it (footprint.ts), and what the actor's level does not
+ * allow is left out, for a participant of a higher level, or the account's own user, to do.
+ */
+import { readLink } from './contact-model';
+import type { FootprintOperation } from './footprint';
+import type { CopyWrite, RecipientPlan, SyncPlan } from './sync-planner';
+import type { ContactUpdate } from './sync-ports';
+
+/** Whether the actor may perform an operation in an account (the owner's, or a recipient's). */
+export type WriteAllowance = (account: string, operation: FootprintOperation) => boolean;
+
+/** The gateway operation a planned write to a recipient's contact is. */
+export function copyWriteOperation(write: CopyWrite): FootprintOperation {
+  if (write.contact === null) return 'createContacts';
+  if (write.link === null || write.membership === 'remove') return 'unlink';
+  if (write.link.merged && readLink(write.contact.clientData, write.link.shareId) === null)
+    return 'merge';
+  return 'updateFields';
+}
+
+/** The gateway operation of a planned update of a master: leaving the label, or its fields. */
+export function masterUpdateOperation(update: ContactUpdate): FootprintOperation {
+  return update.memberships === undefined ? 'updateFields' : 'unlink';
+}
+
+/**
+ * The plan less what the actor may not write, and the recipients' accounts it leaves short of
+ * the master (they must not be taken as level with it).
+ */
+export function permittedPlan(
+  plan: SyncPlan,
+  owner: string,
+  allows: WriteAllowance,
+): { plan: SyncPlan; partial: Set<string> } {
+  const partial = new Set<string>();
+  const recipients = plan.recipients.map((recipient): RecipientPlan => {
+    const account = recipient.account;
+    const writes = recipient.writes.filter((write) => allows(account, copyWriteOperation(write)));
+    const deletes = allows(account, 'deleteContacts') ? recipient.deletes : [];
+    const deleteGroup = recipient.deleteGroup && allows(account, 'deleteGroup');
+    if (
+      writes.length < recipient.writes.length ||
+      deletes.length < recipient.deletes.length ||
+      deleteGroup !== recipient.deleteGroup
+    )
+      partial.add(account);
+    return { ...recipient, writes, deletes, deleteGroup };
+  });
+  return {
+    plan: {
+      ...plan,
+      masterCreates: allows(owner, 'createContacts') ? plan.masterCreates : [],
+      masterUpdates: plan.masterUpdates.filter((update) =>
+        allows(owner, masterUpdateOperation(update)),
+      ),
+      masterDeletes: allows(owner, 'deleteContacts') ? plan.masterDeletes : [],
+      recipients,
+    },
+    partial,
+  };
+}

@@ -209,7 +209,8 @@ export const shares = {
    */
   async wasSyncedFor(sql: Sql, share: Share, account: string): Promise<boolean> {
     const rows = await sql.query(
-      `(SELECT 1 FROM share_accounts WHERE share_id = $2 AND account = $3 LIMIT 1)
+      `(SELECT 1 FROM share_accounts WHERE share_id = $2 AND account = $3
+        AND reached_at IS NOT NULL LIMIT 1)
        UNION ALL
        (SELECT 1 FROM audit_events WHERE tenant = $1 AND share_id = $2 AND target = $3
         AND type = 'delegated_token.issued' AND outcome = 'success' LIMIT 1)
@@ -227,7 +228,7 @@ export const shares = {
    */
   async syncedAccounts(sql: Sql, share: Share): Promise<string[]> {
     const rows = await sql.query<{ account: string }>(
-      `SELECT account FROM share_accounts WHERE share_id = $2
+      `SELECT account FROM share_accounts WHERE share_id = $2 AND reached_at IS NOT NULL
        UNION
        SELECT DISTINCT lower(target) AS account FROM audit_events WHERE tenant = $1 AND share_id = $2
         AND type = 'delegated_token.issued' AND outcome = 'success' AND target IS NOT NULL

@@ -27,6 +27,7 @@ import {
   type MatchDescriptor,
 } from '../core/footprint';
 import type {
+  GatewayListContactsRequest,
   GatewayListContactsResponse,
   GatewayListGroupsResponse,
   GatewayWriteResponse,
@@ -44,6 +45,12 @@ import {
 } from './people-gateway';
 import type { ApiCall } from './transport';
 
+/**
+ * How long the gateway trusts that an account has no copy group after looking: a listing's later
+ * pages do not look again (the account's own sync may make one; the next minute's calls find it).
+ */
+export const GROUP_RECHECK_MS = 60_000;
+
 /** What the gateway knows when it acts in an account for a caller. */
 export interface FootprintFacts {
   share: Pick<Share, 'id' | 'owner' | 'labelResourceName' | 'labelName' | 'hiddenFields'>;
@@ -54,6 +61,8 @@ export interface FootprintFacts {
   level: Level;
   /** The footprint's group: the label (master), or the copy group when known. */
   group: string | null;
+  /** True when the gateway looked for the copy group lately and found none: no need to look again. */
+  noGroupLately?: boolean;
 }
 
 /** A request the gateway refuses: outside the footprint, or beyond the caller's level. */
@@ -67,10 +76,14 @@ export class FootprintRefusal extends Error {
   }
 }
 
-/** A gateway call's answer, the copy group it found or made, and counts for the audit event. */
+/**
+ * A gateway call's answer, the copy group it found or made (`looked`: it looked for one), and
+ * counts for the audit event.
+ */
 export interface FootprintOutcome<T> {
   value: T;
   group: string | null;
+  looked?: boolean;
   counts: Record<string, number>;
 }
 
@@ -83,19 +96,23 @@ export function requireAllowed(facts: FootprintFacts, operation: FootprintOperat
     );
 }
 
-/** The footprint's group: the label, or the account's group carrying the share's link (if any). */
+/**
+ * The footprint's group: the label, or the account's group carrying the share's link (if any);
+ * `looked` when it had to list the account's groups to know.
+ */
 export function* footprintGroup(
   client: PeopleClient,
   facts: FootprintFacts,
-): ApiCall<string | null> {
-  if (facts.role === 'master') return facts.share.labelResourceName;
-  if (facts.group !== null) return facts.group;
+): ApiCall<{ group: string | null; looked: boolean }> {
+  if (facts.role === 'master') return { group: facts.share.labelResourceName, looked: false };
+  if (facts.group !== null || facts.noGroupLately === true)
+    return { group: facts.group, looked: false };
   const groups = yield* client.listAllContactGroups('name,clientData');
   const key = linkKey(facts.share.id);
-  return (
+  const found =
     groups.find((group) => (group.clientData ?? []).some((entry) => entry.key === key))
-      ?.resourceName ?? null
-  );
+      ?.resourceName ?? null;
+  return { group: found, looked: true };
 }
 
 /**
@@ -106,14 +123,22 @@ export function* footprintGroup(
 export function* listFootprintContacts(
   client: PeopleClient,
   facts: FootprintFacts,
-  request: { pageToken?: string; syncToken?: string; match?: MatchDescriptor[] },
+  request: Omit<GatewayListContactsRequest, 'account'>,
 ): ApiCall<FootprintOutcome<GatewayListContactsResponse>> {
   requireAllowed(facts, 'read');
   const match = request.match ?? [];
   if (match.length > 0) requireAllowed(facts, 'merge');
   const index = match.length > 0 ? new MatchIndex(match) : null;
-  const group = yield* footprintGroup(client, facts);
+  // The copy group is looked for only when the page shows that the share reached the account
+  // (a contact carries its link): a first share costs no extra call.
   const page = yield* connectionsPage(client, request.syncToken ?? null, request.pageToken);
+  const reached = page.contacts.some((contact) =>
+    contact.clientData.some((entry) => entry.key === linkKey(facts.share.id)),
+  );
+  const { group, looked } = yield* footprintGroup(client, {
+    ...facts,
+    noGroupLately: facts.noGroupLately === true || !reached,
+  });
   const contacts: ContactSnapshot[] = [];
   let omitted = 0;
   let matched = 0;
@@ -138,6 +163,7 @@ export function* listFootprintContacts(
       omitted,
     },
     group,
+    looked,
     counts: { returned: contacts.length - matched, matched, omitted, asked: match.length },
   };
 }
@@ -162,7 +188,7 @@ export function* listFootprintGroups(
     }));
   const found =
     facts.role === 'master' ? facts.share.labelResourceName : (groups[0]?.resourceName ?? null);
-  return { value: { groups }, group: found, counts: { groups: groups.length } };
+  return { value: { groups }, group: found, looked: true, counts: { groups: groups.length } };
 }
 
 const READ_FIELDS = 'emailAddresses,phoneNumbers,memberships,clientData,metadata';
@@ -337,7 +363,7 @@ export function* writeFootprint(
     }
     case 'createContacts': {
       requireAllowed(facts, 'createContacts');
-      const group = yield* footprintGroup(client, facts);
+      const { group } = yield* footprintGroup(client, { ...facts, noGroupLately: false });
       if (group === null)
         throw new FootprintRefusal(
           'no_copy_group',
@@ -348,7 +374,7 @@ export function* writeFootprint(
       return { value: { resourceNames: names }, group, counts: { written: names.length } };
     }
     case 'updateContacts': {
-      const group = yield* footprintGroup(client, facts);
+      const { group } = yield* footprintGroup(client, { ...facts, noGroupLately: false });
       const current = yield* currentContacts(
         client,
         write.updates.map((update) => update.resourceName),

@@ -53,19 +53,16 @@ export class ShareGatewayCalls implements AccountCalls {
     deadline: number,
     match?: MatchDescriptor[],
   ): ApiCall<ListingPage[] | null> {
-    return allPages(this.now, deadline, (pageToken) => this.page(syncToken, pageToken, match));
+    return allPages(this.now, deadline, (pageToken) =>
+      this.page({
+        ...(pageToken === undefined ? {} : { pageToken }),
+        ...(syncToken === null ? {} : { syncToken }),
+        ...(match === undefined || match.length === 0 ? {} : { match }),
+      }),
+    );
   }
 
-  private *page(
-    syncToken: string | null,
-    pageToken: string | undefined,
-    match: MatchDescriptor[] | undefined,
-  ): ApiCall<ListingPage> {
-    const body: Omit<GatewayListContactsRequest, 'account'> = {
-      ...(pageToken === undefined ? {} : { pageToken }),
-      ...(syncToken === null ? {} : { syncToken }),
-      ...(match === undefined || match.length === 0 ? {} : { match }),
-    };
+  private *page(body: Omit<GatewayListContactsRequest, 'account'>): ApiCall<ListingPage> {
     const page = json<GatewayListContactsResponse>(yield this.request('listContacts', body));
     return {
       contacts: page.contacts,

@@ -205,6 +205,8 @@ describe('sync engine on the emulator', () => {
     let status: string;
     do {
       const result = engine.syncShare(world.share.id, {
+        // A slice lists the master before the recipients it copies into (their merges need its
+        // people), and must still have time to write after that.
         deadline: world.emulator.clock.now() + 2500,
       });
       status = result.status;

@@ -5,6 +5,7 @@
  */
 import {
   ClockSleeper,
+  ManualClock,
   MemoryAuditSink,
   MemoryKeyValueStore,
   MemoryShareDirectory,
@@ -132,12 +133,14 @@ export function createSyncWorld(recipients = 0, random: () => number = () => 0.5
   const directory = new DirectoryGroupResolver(transport, () =>
     emulator.mintAccessToken('admin@example.com', DIRECTORY),
   );
-  // The backend keeps group memberships for a while; its reads are not the engine's calls.
+  // The backend reads group memberships on its own (and keeps them a while): not the engine's
+  // calls, and not on the engine's clock.
+  const backendClock = new ManualClock();
   const backendDirectory = new DirectoryGroupResolver(
     new GoogleTransport({
-      http: new EmulatorHttpClient(emulator, { clock: emulator.clock }),
-      clock: emulator.clock,
-      sleeper: new ClockSleeper(emulator.clock),
+      http: new EmulatorHttpClient(emulator, { clock: backendClock }),
+      clock: backendClock,
+      sleeper: new ClockSleeper(backendClock),
       random,
     }),
     () => emulator.mintAccessToken('admin@example.com', DIRECTORY),

@@ -9,6 +9,7 @@ import { effectiveLevel, type Level, type Share } from '../../core/sharing-model
 import type { AccountRole } from '../../core/footprint';
 import {
   FootprintRefusal,
+  GROUP_RECHECK_MS,
   listFootprintContacts,
   listFootprintGroups,
   writeFootprint,
@@ -143,15 +144,20 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     const role = await roleOf(services, share, target);
     if (role === null)
       return deny(forbidden(`${target} takes no part in this share`, 'target_not_participant'));
+    const known =
+      role === 'master'
+        ? { group: share.labelResourceName, checkedAt: null }
+        : await shareAccounts.copyGroup(db, share.id, target);
     const facts: FootprintFacts = {
       share,
       account: target,
       role,
       level,
-      group:
-        role === 'master'
-          ? share.labelResourceName
-          : await shareAccounts.copyGroup(db, share.id, target),
+      group: known.group,
+      noGroupLately:
+        known.group === null &&
+        known.checkedAt !== null &&
+        services.clock() - Date.parse(known.checkedAt) < GROUP_RECHECK_MS,
     };
     let outcome: FootprintOutcome<T>;
     try {
@@ -199,20 +205,21 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     return outcome.value;
   };
 
-  /** Remembers the copy group a call found or made, and that the share reached the account. */
+  /** Remembers the copy group a call found or made, and that the share wrote to the account. */
   const remember = async (
     facts: FootprintFacts,
     outcome: FootprintOutcome<unknown>,
-    reached: boolean,
+    wrote: boolean,
   ): Promise<void> => {
     if (facts.role === 'master') return;
+    const looked = outcome.looked === true;
     const found = outcome.group !== null && outcome.group !== facts.group;
-    if (found || reached)
+    if (found || looked || wrote)
       await shareAccounts.record(
         db,
         facts.share.id,
         facts.account,
-        outcome.group,
+        { group: outcome.group, looked, wrote },
         services.nowIso(),
       );
   };

@@ -1,44 +1,54 @@
 /**
- * This file defines what the share gateway keeps of the accounts a share reached: the copy group
- * (a resource name) and when the share first reached each account. Identifiers only: no contact
- * data is ever stored.
+ * This file defines what the share gateway keeps of the accounts it acted in for a share: the copy
+ * group (a resource name) and when it last looked for one, and when the share first wrote there.
+ * Identifiers only: no contact data is ever stored.
  */
 import type { Sql } from '../db';
 
+/** What the gateway knows of a share's copy group in an account. */
+export interface KnownGroup {
+  group: string | null;
+  /** When the gateway last looked for it (ISO time), or null. */
+  checkedAt: string | null;
+}
+
 /** Reads and writes `share_accounts`. */
 export const shareAccounts = {
-  /** The copy group the gateway knows for the share in the account, or null. */
-  async copyGroup(sql: Sql, shareId: string, account: string): Promise<string | null> {
-    const [row] = await sql.query<{ copy_group: string | null }>(
-      'SELECT copy_group FROM share_accounts WHERE share_id = $1 AND account = $2',
+  /** The copy group the gateway knows for the share in the account. */
+  async copyGroup(sql: Sql, shareId: string, account: string): Promise<KnownGroup> {
+    const [row] = await sql.query<{ copy_group: string | null; group_checked_at: string | null }>(
+      'SELECT copy_group, group_checked_at FROM share_accounts WHERE share_id = $1 AND account = $2',
       [shareId, account],
     );
-    return row?.copy_group ?? null;
+    return { group: row?.copy_group ?? null, checkedAt: row?.group_checked_at ?? null };
   },
 
   /**
-   * Records that the share reached the account (a write, or a copy group found there), with the
-   * copy group when known; a known group is replaced only by another known one.
+   * Records what a call learnt: the copy group it found or made (or, `looked`, that it looked and
+   * found none), and whether the share wrote to the account (it reached it).
    */
   async record(
     sql: Sql,
     shareId: string,
     account: string,
-    copyGroup: string | null,
+    learnt: { group: string | null; looked: boolean; wrote: boolean },
     at: string,
   ): Promise<void> {
     await sql.query(
-      `INSERT INTO share_accounts (share_id, account, copy_group, reached_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (share_id, account) DO UPDATE
-         SET copy_group = COALESCE(EXCLUDED.copy_group, share_accounts.copy_group)`,
-      [shareId, account, copyGroup, at],
+      `INSERT INTO share_accounts (share_id, account, copy_group, group_checked_at, reached_at)
+       VALUES ($1, $2, $3, CASE WHEN $4::boolean THEN $6 END, CASE WHEN $5::boolean THEN $6 END)
+       ON CONFLICT (share_id, account) DO UPDATE SET
+         copy_group = CASE WHEN $4::boolean OR $3::text IS NOT NULL THEN $3 ELSE share_accounts.copy_group END,
+         group_checked_at = CASE WHEN $4::boolean THEN $6 ELSE share_accounts.group_checked_at END,
+         reached_at = COALESCE(share_accounts.reached_at, CASE WHEN $5::boolean THEN $6 END)`,
+      [shareId, account, learnt.group, learnt.looked, learnt.wrote, at],
     );
   },
 
   /** Forgets a deleted copy group. */
   async forgetGroup(sql: Sql, shareId: string, account: string): Promise<void> {
     await sql.query(
-      'UPDATE share_accounts SET copy_group = NULL WHERE share_id = $1 AND account = $2',
+      'UPDATE share_accounts SET copy_group = NULL, group_checked_at = NULL WHERE share_id = $1 AND account = $2',
       [shareId, account],
     );
   },

@@ -26,7 +26,7 @@ export interface EmulatedHarness extends Harness {
 }
 
 /**
- * Starts the emulator (domains acme.example with admin, alice, bob, carol, dave and group
+ * Starts the emulator (domains acme.example with admin, alice, bob, carol, dave, erin and group
  * team@acme.example holding carol; globex.example with zed, without delegation) and a backend on it.
  */
 export async function startEmulatedHarness(
@@ -39,7 +39,8 @@ export async function startEmulatedHarness(
   const emulator = createWorkspaceEmulator({ startTime: Date.now() });
   emulator.addCustomer('acme.example');
   emulator.addUser('admin@acme.example', { isAdmin: true });
-  for (const name of ['alice', 'bob', 'carol', 'dave']) emulator.addUser(`${name}@acme.example`);
+  for (const name of ['alice', 'bob', 'carol', 'dave', 'erin'])
+    emulator.addUser(`${name}@acme.example`);
   emulator.addGroup('team@acme.example', 'Team');
   emulator.addGroupMember('team@acme.example', 'carol@acme.example');
   emulator.addCustomer('globex.example');

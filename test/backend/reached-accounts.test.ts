@@ -1,15 +1,14 @@
 /**
  * This file tests GET /v1/shares/{id}/reached-accounts against the Workspace API emulator on both
- * databases: the accounts a share reached (sync tokens issued, participants' own syncs, group
- * members), still answered once the grants are emptied and for a while after revocation; the
- * refusals (non-participant, view/edit/contribute, another tenant), all audited; and the broker's
- * rule that only the owner, a manage participant or the user themselves reach a former participant.
+ * databases: the accounts a share reached (the share gateway wrote there, participants' own syncs,
+ * group members), still answered once the grants are emptied and for a while after revocation;
+ * the refusals (non-participant, view/edit/contribute, another tenant), all audited; and the
+ * gateway's rule that only the owner and manage participants reach a former participant.
  */
 import { REACHED_ACCOUNTS_AFTER_REVOCATION_MS } from '../../src/backend/reached-accounts-route';
 import { DATABASES, auditEvent } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
 
-const CONTACTS = 'https://www.googleapis.com/auth/contacts';
 const ALICE = 'alice@acme.example';
 const BOB = 'bob@acme.example';
 const CAROL = 'carol@acme.example';
@@ -27,7 +26,7 @@ describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
 
   beforeAll(async () => {
     h = await startEmulatedHarness(kind, {}, { clock: () => clock.now });
-    for (const name of ['erin', 'frank', 'gina']) h.emulator.addUser(`${name}@acme.example`);
+    for (const name of ['frank', 'gina']) h.emulator.addUser(`${name}@acme.example`);
     await h.request('PUT', '/v1/tenants/acme.example/policy', {
       token: h.token(ADMIN),
       body: {
@@ -61,10 +60,26 @@ describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
 
   const reached = (user: string) =>
     h.request('GET', `/v1/shares/${shareId}/reached-accounts`, { token: h.token(user) });
-  const tokenFor = (caller: string, targetUser: string) =>
-    h.request('POST', '/v1/delegated-tokens', {
+  /** The caller's sync reads the account's share groups through the gateway. */
+  const reach = (caller: string, account: string) =>
+    h.request('POST', `/v1/shares/${shareId}/gateway/list-groups`, {
       token: h.token(caller),
-      body: { targetUser, scopes: [CONTACTS], purpose: { kind: 'sync', shareId } },
+      body: { account },
+    });
+  /** The caller's sync makes the account's copy group through the gateway: the share reached it. */
+  const copyInto = (caller: string, account: string) =>
+    h.request('POST', `/v1/shares/${shareId}/gateway/write`, {
+      token: h.token(caller),
+      body: {
+        account,
+        write: {
+          kind: 'createGroup',
+          name: 'Customers',
+          clientData: [
+            { key: `sharedContacts:${shareId}`, value: `v1|${ALICE}|contactGroups/customers` },
+          ],
+        },
+      },
     });
   const events = async (type: string) =>
     (
@@ -86,9 +101,9 @@ describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
     expect(posted.status).toBe(200);
   };
 
-  it('unites issued tokens, own syncs and group members, without the owner', async () => {
+  it('unites the accounts the gateway wrote to, own syncs and group members, without the owner', async () => {
     // Bob's sync reached Gina; Erin synced her own account; the owner synced too.
-    expect((await tokenFor(BOB, GINA)).status).toBe(200);
+    expect((await copyInto(BOB, GINA)).status).toBe(200);
     await syncedItself(ERIN);
     await syncedItself(ALICE);
     const answer = await reached(ALICE);
@@ -131,7 +146,7 @@ describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
     expect(denied.some((event) => event.actor === ZED)).toBe(false);
   });
 
-  it('lets only the owner, a manage participant or the user reach a former participant', async () => {
+  it('lets only the owner or a manage participant reach a former participant', async () => {
     const patched = await h.request('PATCH', `/v1/shares/${shareId}`, {
       token: h.token(ALICE),
       body: {
@@ -143,32 +158,26 @@ describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
       },
     });
     expect(patched.status).toBe(200);
-    // Gina left: a token was issued for her before; Erin keeps her level.
+    // Gina left: the share wrote to her account before; Erin keeps her level.
     for (const user of [DAVE, ERIN]) {
-      const refused = await tokenFor(user, GINA);
+      const refused = await reach(user, GINA);
       expect(refused.status).toBe(403);
-      expect(refused.body.error.code).toBe('target_not_participant');
+      expect(refused.body.error.code).toBe('insufficient_level');
     }
-    expect((await tokenFor(ALICE, GINA)).status).toBe(200);
-    expect((await tokenFor(BOB, GINA)).status).toBe(200);
-    expect((await tokenFor(GINA, GINA)).status).toBe(200);
+    expect((await reach(ALICE, GINA)).status).toBe(200);
+    expect((await reach(BOB, GINA)).status).toBe(200);
     // Someone the share never reached stays out of everyone's reach.
-    expect((await tokenFor(ALICE, FRANK)).status).toBe(403);
-    const denied = (await events('delegated_token.denied')).filter(
-      (event) => event.target === GINA,
-    );
+    expect((await reach(ALICE, FRANK)).body.error.code).toBe('target_not_participant');
+    const denied = (await events('gateway.denied')).filter((event) => event.target === GINA);
     expect(denied.map((event) => [event.actor, event.outcome, event.detail.reason])).toEqual([
-      [DAVE, 'denied', 'target_not_participant'],
-      [ERIN, 'denied', 'target_not_participant'],
+      [DAVE, 'denied', 'insufficient_level'],
+      [ERIN, 'denied', 'insufficient_level'],
     ]);
-    const issued = (await events('delegated_token.issued')).filter(
-      (event) => event.target === GINA,
-    );
-    expect(issued.map((event) => [event.actor, event.detail.formerParticipant])).toEqual([
-      [BOB, undefined],
-      [ALICE, true],
-      [BOB, true],
-      [GINA, true],
+    const calls = (await events('gateway.call')).filter((event) => event.target === GINA);
+    expect(calls.map((event) => [event.actor, event.detail.role])).toEqual([
+      [BOB, 'copy'],
+      [ALICE, 'former'],
+      [BOB, 'former'],
     ]);
   });
 
@@ -180,7 +189,7 @@ describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
     expect(emptied.status).toBe(200);
     expect((await reached(ALICE)).body).toEqual({ accounts: [ERIN, GINA] });
     // Erin synced her own account only: the owner may reach her to clean it.
-    expect((await tokenFor(ALICE, ERIN)).status).toBe(200);
+    expect((await reach(ALICE, ERIN)).status).toBe(200);
     const revoked = await h.request('DELETE', `/v1/shares/${shareId}`, { token: h.token(ALICE) });
     expect(revoked.status).toBe(200);
     clock.now += REACHED_ACCOUNTS_AFTER_REVOCATION_MS - 60_000;

@@ -1,17 +1,18 @@
 /**
  * This file tests that logs carry no secrets and no contact data: the backend's log entries during
- * a realistic flow (policy, shares, delegated tokens, a refused audit event holding a phone
- * number, support enrolment, codes right, wrong and backup, a session, a support token, alerts),
+ * a realistic flow (policy, shares, contacts read and written through the share gateway, a refused
+ * audit event holding a phone number, support enrolment, codes right, wrong and backup, a session,
+ * the session user's labels and contacts read by the backend, alerts),
  * and the add-on's Apps Script logs while it shares, syncs and is refused a crafted action.
  */
 import { startSupportHarness, type SupportHarness } from '../backend/support/support-harness';
 import { auditEvent } from '../backend/harness';
+import { labelWith, peopleAs } from '../fixtures/emulator-people';
 import { makeLabel, phoneFor, startE2eStack, type E2eStack } from '../e2e/stack';
 
 const ALICE = 'alice@acme.example';
 const BOB = 'bob@acme.example';
 const AGENT = 'agent@vendor.example';
-const READONLY = 'https://www.googleapis.com/auth/contacts.readonly';
 
 /** Shapes of credentials, whatever their value: ID tokens, access tokens, keys, OTP URIs. */
 const SECRET_SHAPES = [
@@ -46,27 +47,51 @@ describe('backend logs during a sharing and support flow', () => {
       return minted;
     };
     await h.setPolicy('acme.example', {});
+    const contactValues = ['+1 555 867 5309', 'Zoë Quintana-Ólafsdóttir', 'zoe.q@customer.example'];
+    sensitive.push(...contactValues);
+    const people = peopleAs(h.emulator);
+    const label = labelWith(people, ALICE, 'Key accounts', [
+      {
+        names: [{ givenName: contactValues[1] }],
+        phoneNumbers: [{ value: contactValues[0] }],
+        emailAddresses: [{ value: contactValues[2] }],
+      },
+    ]);
     const created = await h.request('POST', '/v1/shares', {
       token: token(ALICE),
       body: {
-        labelResourceName: 'contactGroups/4f1e2d',
+        labelResourceName: label,
         labelName: 'Key accounts',
         grants: [{ target: { kind: 'user', email: BOB }, level: 'edit' }],
       },
     });
     expect(created.status).toBe(201);
-    const syncToken = await h.request('POST', '/v1/delegated-tokens', {
-      token: token(ALICE),
+    // Contact data crosses the backend on its way between accounts: it must not stay in its logs.
+    const read = await h.request('POST', `/v1/shares/${created.body.id}/gateway/list-contacts`, {
+      token: token(BOB),
+      body: { account: ALICE },
+    });
+    expect(read.text).toContain(contactValues[2]);
+    const [master] = read.body.contacts as { resourceName: string; etag: string }[];
+    const written = await h.request('POST', `/v1/shares/${created.body.id}/gateway/write`, {
+      token: token(BOB),
       body: {
-        targetUser: BOB,
-        scopes: [READONLY],
-        purpose: { kind: 'sync', shareId: created.body.id, operation: 'read' },
+        account: ALICE,
+        write: {
+          kind: 'updateContacts',
+          updates: [
+            {
+              resourceName: master?.resourceName,
+              etag: master?.etag,
+              fields: { organizations: [{ name: 'Quintana Holdings' }] },
+              mask: ['organizations'],
+            },
+          ],
+        },
       },
     });
-    expect(syncToken.status).toBe(200);
-    sensitive.push(syncToken.body.accessToken);
-    const contactValues = ['+1 555 867 5309', 'Zoë Quintana-Ólafsdóttir', 'zoe.q@customer.example'];
-    sensitive.push(...contactValues);
+    expect(written.status).toBe(200);
+    sensitive.push('Quintana Holdings');
     const refused = await h.request('POST', '/v1/events', {
       token: token(BOB),
       body: {
@@ -103,12 +128,19 @@ describe('backend logs during a sharing and support flow', () => {
       justification: 'Label stopped syncing',
     });
     expect(opened.status).toBe(201);
-    const supportToken = await h.supportToken(AGENT, opened.body.id, ALICE);
-    expect(supportToken.status).toBe(200);
-    sensitive.push(supportToken.body.accessToken);
+    const labels = await h.supportRead(AGENT, opened.body.id);
+    expect(labels.status).toBe(200);
+    const contacts = await h.request(
+      'GET',
+      `/v1/support/sessions/${opened.body.id}/shares/${created.body.id}/contacts`,
+      { token: h.token(AGENT) },
+    );
+    expect(contacts.text).toContain(contactValues[2]);
     expect((await h.verify(AGENT, enrolment.backupCodes[0] ?? '')).status).toBe(200);
     sensitive.push(h.config.otpEncryptionKeys?.split(':')[1] ?? '');
 
+    // Every Google token the backend held for someone's account (the emulator minted them all).
+    sensitive.push(...h.emulator.issuedAccessTokens().map((issued) => issued.token));
     const text = h.logger.entries.map((entry) => JSON.stringify(entry)).join('\n');
     expect(h.logger.entries.length).toBeGreaterThanOrEqual(10);
     expect(h.logger.entries.some((entry) => entry.message === 'alert raised')).toBe(true);

@@ -59,6 +59,11 @@ export class OAuthState {
     return token;
   }
 
+  /** Every access token minted so far and whose it is (tests look for them where none may be). */
+  issued(): { token: string; email: string }[] {
+    return [...this.tokens].map(([token, grant]) => ({ token, email: grant.email }));
+  }
+
   /** Looks a token up: undefined when unknown, 'expired' when past its expiry. */
   lookup(token: string): AccessGrant | 'expired' | undefined {
     const grant = this.tokens.get(token);

@@ -118,6 +118,11 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   }
 
   /** Puts a message into a user's mailbox, for GmailApp to read. */
+  /** Every access token minted so far and whose it is (tests look for them where none may be). */
+  issuedAccessTokens(): { token: string; email: string }[] {
+    return this.oauth.issued();
+  }
+
   putGmailMessage(owner: string, message: GmailMessageRecord): void {
     this.gmail.put(owner, message);
   }

@@ -6,12 +6,13 @@
  * policy length), approval and disabled policies, alerts, refusals of non-agents, and access
  * transparency. Every refusal must be audited and none may yield a token.
  */
+import { encodeGroupLink, encodeLink, SYNCED_FIELDS } from '../../../src/core/contact-model';
+import { contactsOf, labelWith, peopleAs } from '../../fixtures/emulator-people';
 import { DATABASES } from '../harness';
 import {
   ADMIN,
   AGENT,
   AGENT2,
-  CONTACTS,
   MANAGER,
   startSupportHarness,
   type SupportHarness,
@@ -55,6 +56,58 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
     }
   };
 
+  /**
+   * A label of alice's shared with bob, whose copy group holds one of his two copies (the other
+   * dropped out of it), and a private contact of his.
+   */
+  const sharedWithBob = async () => {
+    const people = peopleAs(h.emulator);
+    const label = labelWith(people, 'alice@acme.example', 'Team', [
+      { names: [{ givenName: 'Ann' }] },
+      { names: [{ givenName: 'Ben' }] },
+    ]);
+    const created = await h.request('POST', '/v1/shares', {
+      token: h.token('alice@acme.example'),
+      body: {
+        labelResourceName: label,
+        labelName: 'Team',
+        grants: [{ target: { kind: 'user', email: 'bob@acme.example' }, level: 'view' }],
+      },
+    });
+    const shareId = created.body.id as string;
+    const group = people('bob@acme.example', (client) =>
+      client.createContactGroup({
+        name: 'Team',
+        clientData: [
+          encodeGroupLink({ shareId, sourceOwner: 'alice@acme.example', labelResourceName: label }),
+        ],
+      }),
+    );
+    const copyGroup = group.resourceName ?? '';
+    const link = (source: string) =>
+      encodeLink({
+        shareId,
+        sourceOwner: 'alice@acme.example',
+        sourceResourceName: source,
+        merged: false,
+        base: SYNCED_FIELDS.map(() => ''),
+      });
+    people('bob@acme.example', (client) =>
+      client.createContact({
+        names: [{ givenName: 'Ann' }],
+        clientData: [link('people/a')],
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: copyGroup } }],
+      }),
+    );
+    const outside = people('bob@acme.example', (client) =>
+      client.createContact({ names: [{ givenName: 'Ben' }], clientData: [link('people/b')] }),
+    ).resourceName;
+    people('bob@acme.example', (client) =>
+      client.createContact({ names: [{ givenName: 'Private' }] }),
+    );
+    return { shareId, copyGroup, outside };
+  };
+
   const deniedReasons = async (tenant: string) =>
     (await h.eventTypes(tenant))
       .filter((event) => event.type === 'support.denied')
@@ -81,9 +134,9 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
       expect(answer.status).toBe(403);
       expect(answer.body.error.code).toBe('not_support_agent');
     }
-    const token = await h.supportToken('bob@acme.example', 'any', 'alice@acme.example');
-    expect(token.body.error.code).toBe('not_support_agent');
-    expect(token.body.accessToken).toBeUndefined();
+    const read = await h.supportRead('bob@acme.example', 'any');
+    expect(read.body.error.code).toBe('not_support_agent');
+    expect(read.text).not.toMatch(/accessToken/);
     const reset = await h.request('POST', `/v1/support/factors/${AGENT}/reset`, {
       token: h.token(AGENT),
       body: { reason: 'me' },
@@ -200,20 +253,23 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
       blockedByAlert: false,
     });
     const id = opened.body.id as string;
-    const token = await h.supportToken(AGENT, id, 'alice@acme.example');
-    expect(token.body.error).toBeUndefined();
-    expect(token.body.accessToken).toEqual(expect.any(String));
-    const write = await h.supportToken(AGENT, id, 'alice@acme.example', [CONTACTS]);
-    expect(write.body.error.code).toBe('support_read_only');
-    const otherUser = await h.supportToken(AGENT, id, 'bob@acme.example');
-    expect(otherUser.body.error.code).toBe('no_support_session');
-    const otherTenant = await h.supportToken(AGENT, id, 'zed@globex.example');
-    expect(otherTenant.body.error.code).toBe('no_support_session');
-    const otherAgent = await h.supportToken(AGENT2, id, 'alice@acme.example');
+    const read = await h.supportRead(AGENT, id);
+    expect(read.body).toEqual({ user: 'alice@acme.example', labels: [] });
+    expect(read.text).not.toMatch(/accessToken/);
+    // The session names its user: no other label or user can be named through it.
+    const otherLabel = await h.request(
+      'GET',
+      `/v1/support/sessions/${id}/shares/s-other/contacts`,
+      {
+        token: h.token(AGENT),
+      },
+    );
+    expect([otherLabel.status, otherLabel.body.error.code]).toEqual([404, 'not_found']);
+    const otherAgent = await h.supportRead(AGENT2, id);
     expect(otherAgent.body.error.code).toBe('no_support_session');
     const repair = await h.request('POST', `/v1/support/sessions/${id}/repairs`, {
       token: h.token(AGENT),
-      body: { shareId: 's', relinked: 1, outcome: 'success' },
+      body: { shareId: 's' },
     });
     expect(repair.body.error.code).toBe('support_read_only');
     const shares = await h.request('GET', `/v1/support/sessions/${id}/shares`, {
@@ -222,7 +278,7 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
     expect(shares.body).toEqual({ user: 'alice@acme.example', shares: [] });
     // Expiry: past its 30 minutes the session gives nothing.
     h.now += 31 * 60_000;
-    const expired = await h.supportToken(AGENT, id, 'alice@acme.example');
+    const expired = await h.supportRead(AGENT, id);
     expect(expired.body.error.code).toBe('no_support_session');
     const state = await h.request('GET', `/v1/support/sessions/${id}`, { token: h.token(AGENT) });
     expect(state.body.status).toBe('expired');
@@ -230,40 +286,60 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
       token: h.token(AGENT),
     });
     expect(afterExpiry.body.error.code).toBe('no_support_session');
-    const denied = (await h.eventTypes('acme.example')).filter(
-      (event) => event.type === 'delegated_token.denied',
-    );
-    expect(denied.map((event) => event.detail.reason)).toEqual(
-      expect.arrayContaining(['support_read_only', 'no_support_session']),
-    );
     expect(await deniedReasons('acme.example')).toEqual(
-      expect.arrayContaining(['tenant_mismatch', 'support_read_only', 'no_support_session']),
+      expect.arrayContaining([
+        'tenant_mismatch',
+        'support_read_only',
+        'no_support_session',
+        'not_found',
+      ]),
     );
   });
 
-  it('grants write scopes only to a session with a justified repair scope; closes early', async () => {
+  it('repairs only in a session with a justified repair scope, within the label; closes early', async () => {
     h.now += 60_000;
     expect((await h.verify(AGENT, h.code(agentSecret))).status).toBe(200);
+    const { shareId, copyGroup, outside } = await sharedWithBob();
     const opened = await h.openSession(
       AGENT,
       session('bob@acme.example', { repairJustification: 'Re-link the copies of label Team' }),
     );
     expect(opened.body).toMatchObject({ status: 'open', repair: true, minutes: 60 });
     const id = opened.body.id as string;
-    expect((await h.supportToken(AGENT, id, 'bob@acme.example', [CONTACTS])).status).toBe(200);
+    const labels = await h.supportRead(AGENT, id);
+    expect(labels.body.labels).toEqual([
+      expect.objectContaining({ shareId, found: true, memberCount: 1, linkedContacts: 2 }),
+    ]);
+    const contacts = await h.request(
+      'GET',
+      `/v1/support/sessions/${id}/shares/${shareId}/contacts`,
+      {
+        token: h.token(AGENT),
+      },
+    );
+    expect(contacts.body.total).toBe(2);
+    expect(contacts.text).not.toContain('Private');
     const repair = await h.request('POST', `/v1/support/sessions/${id}/repairs`, {
       token: h.token(AGENT),
-      body: { shareId: 'share-1', relinked: 2, outcome: 'success' },
+      body: { shareId },
     });
-    expect(repair.status).toBe(201);
+    expect([repair.status, repair.body]).toEqual([201, { relinked: 1 }]);
+    const bobs = contactsOf(peopleAs(h.emulator), 'bob@acme.example');
+    const inGroup = bobs.filter((person) =>
+      (person.memberships ?? []).some(
+        (membership) => membership.contactGroupMembership?.contactGroupResourceName === copyGroup,
+      ),
+    );
+    expect(inGroup).toHaveLength(2);
+    expect(inGroup.map((person) => person.resourceName)).toContain(outside);
+    const untouched = bobs.find((person) => person.names?.[0]?.givenName === 'Private');
+    expect(untouched?.memberships).toHaveLength(1);
     const closed = await h.request('POST', `/v1/support/sessions/${id}/close`, {
       token: h.token(AGENT),
       body: {},
     });
     expect(closed.body).toMatchObject({ status: 'closed', closedBy: AGENT });
-    expect((await h.supportToken(AGENT, id, 'bob@acme.example')).body.error.code).toBe(
-      'no_support_session',
-    );
+    expect((await h.supportRead(AGENT, id)).body.error.code).toBe('no_support_session');
   });
 
   it('keeps sessions pending until an admin of the tenant approves or refuses them', async () => {
@@ -274,9 +350,7 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
     const pending = await h.openSession(AGENT, session('carol@acme.example'));
     expect(pending.body).toMatchObject({ status: 'pending', minutes: 15 });
     const id = pending.body.id as string;
-    expect((await h.supportToken(AGENT, id, 'carol@acme.example')).body.error.code).toBe(
-      'no_support_session',
-    );
+    expect((await h.supportRead(AGENT, id)).body.error.code).toBe('no_support_session');
     const list = await h.request('GET', '/v1/support/sessions?tenant=acme.example&status=pending', {
       token: h.token(ADMIN),
     });
@@ -293,7 +367,7 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
       body: {},
     });
     expect(approved.body).toMatchObject({ status: 'open', decidedBy: ADMIN, minutes: 15 });
-    expect((await h.supportToken(AGENT, id, 'carol@acme.example')).status).toBe(200);
+    expect((await h.supportRead(AGENT, id)).status).toBe(200);
     const twice = await h.request('POST', `/v1/support/sessions/${id}/refuse`, {
       token: h.token(ADMIN),
       body: { reason: 'late' },
@@ -308,14 +382,10 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
       status: 'refused',
       decisionReason: 'Not during the audit',
     });
-    expect((await h.supportToken(AGENT, other.body.id, 'dave@acme.example')).body.error.code).toBe(
-      'no_support_session',
-    );
-    // Disabling support access ends the approved session's tokens at once.
+    expect((await h.supportRead(AGENT, other.body.id)).body.error.code).toBe('no_support_session');
+    // Disabling support access ends the approved session's reads at once.
     await h.setPolicy('acme.example', { supportAccess: 'disabled' });
-    expect((await h.supportToken(AGENT, id, 'carol@acme.example')).body.error.code).toBe(
-      'no_support_session',
-    );
+    expect((await h.supportRead(AGENT, id)).body.error.code).toBe('support_disabled');
     const disabled = await h.openSession(AGENT, session('carol@acme.example'));
     expect([disabled.status, disabled.body.error.code]).toEqual([403, 'support_disabled']);
     await h.setPolicy('acme.example', {});
@@ -334,8 +404,7 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
       expect.arrayContaining(['alice@acme.example', 'bob@acme.example', 'carol@acme.example']),
     );
     const issued = view.body.accesses.filter(
-      (a: { type: string; purpose?: string }) =>
-        a.type === 'delegated_token.issued' && a.purpose === 'support',
+      (a: { type: string }) => a.type === 'support.access.labels',
     );
     expect(issued.length).toBeGreaterThanOrEqual(3);
     for (const access of issued)

@@ -9,8 +9,6 @@ import type { BackendConfig } from '../../../src/backend/config';
 import type { DatabaseKind } from '../harness';
 import { startEmulatedHarness, type EmulatedHarness } from '../emulated';
 
-export const READONLY = 'https://www.googleapis.com/auth/contacts.readonly';
-export const CONTACTS = 'https://www.googleapis.com/auth/contacts';
 export const AGENT = 'agent@vendor.example';
 export const AGENT2 = 'agent2@vendor.example';
 export const MANAGER = 'security@vendor.example';
@@ -34,12 +32,8 @@ export interface SupportHarness extends EmulatedHarness {
   /** Sets the tenant's policy as its admin. */
   setPolicy(domain: string, policy: Record<string, unknown>): Promise<void>;
   openSession(agent: string, body: Record<string, unknown>): ReturnType<EmulatedHarness['request']>;
-  supportToken(
-    agent: string,
-    sessionId: string,
-    targetUser: string,
-    scopes?: string[],
-  ): ReturnType<EmulatedHarness['request']>;
+  /** Reads the session user's labels through a session (the backend reads their account). */
+  supportRead(agent: string, sessionId: string): ReturnType<EmulatedHarness['request']>;
   /** Event types of a tenant's chain, read by a security manager. */
   eventTypes(
     tenant: string,
@@ -106,10 +100,9 @@ export async function startSupportHarness(
   };
   h.openSession = (agent, body) =>
     h.request('POST', '/v1/support/sessions', { token: h.token(agent), body });
-  h.supportToken = (agent, sessionId, targetUser, scopes = [READONLY]) =>
-    h.request('POST', '/v1/delegated-tokens', {
+  h.supportRead = (agent, sessionId) =>
+    h.request('GET', `/v1/support/sessions/${encodeURIComponent(sessionId)}/labels`, {
       token: h.token(agent),
-      body: { targetUser, scopes, purpose: { kind: 'support', sessionId } },
     });
   h.eventTypes = async (tenant) =>
     (

@@ -57,9 +57,10 @@ interface Sizes {
 
 /**
  * Each environment's sizes. maxInstances × the backend's pool of 10 connections
- * (src/backend/db.ts) stays well under the tier's default max_connections (100 for 3.75 GB, 200
- * for 7.5 GB: Cloud SQL for PostgreSQL quotas and limits, cloud.google.com/sql/docs/postgres/quotas).
- * Production keeps one instance warm so that a card action never waits for a cold start.
+ * (src/backend/db.ts) stays at or under 100, which the default max_connections of these tiers
+ * allows (Cloud SQL for PostgreSQL quotas and limits, cloud.google.com/sql/docs/postgres/quotas;
+ * the exact defaults per tier are unconfirmed here). Production keeps one instance warm so that a
+ * card action (30 s at most) never waits for a cold start.
  */
 const SIZES: Record<DeployableEnvironment, Sizes> = {
   dev: { sqlTier: 'db-custom-1-3840', sqlAvailability: 'zonal', minInstances: 0, maxInstances: 3 },

@@ -2,13 +2,17 @@
 /**
  * This file builds the Cloud Function: esbuild bundles src/backend/index.ts into
  * build/backend/index.js, copies the SQL migrations beside it, and writes a package.json naming
- * only the runtime dependencies that stay external (native or file-loading packages).
+ * only the runtime dependencies that stay external (native or file-loading packages). It targets
+ * the Node.js of the Cloud Run functions runtime that scripts/deploy-backend.sh deploys on; what it
+ * emits also runs on every Node.js that package.json's engines accepts (tests start it on Node 20).
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
+/** The Node.js major version of the deploy runtime (nodejs24); runtime.test.ts checks they agree. */
+const NODE_MAJOR = 24;
 const out = path.join(root, 'build', 'backend');
 const EXTERNAL = [
   '@google-cloud/functions-framework',
@@ -25,7 +29,7 @@ async function main() {
     outfile: path.join(out, 'index.js'),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: `node${NODE_MAJOR}`,
     format: 'cjs',
     external: [...EXTERNAL, 'pg-native'],
     sourcemap: false,
@@ -48,7 +52,7 @@ async function main() {
     private: true,
     description: 'Shared Contacts companion Cloud Function (built; do not edit).',
     main: 'index.js',
-    engines: { node: '20' },
+    engines: { node: `${NODE_MAJOR}` },
     scripts: { start: 'functions-framework --target=sharedContacts' },
     dependencies,
   };

@@ -1,74 +1,54 @@
 /**
- * This file tests how secrets and environments are deployed: scripts/deploy-backend.sh run for
- * real with stand-ins for `gcloud` and `npm` (which record their arguments; gcloud cannot reach
- * Google here) wires the three production secrets as Secret Manager references and never by
- * value; the environments' configs are apart; the add-on keeps nothing in script properties and
- * cannot mint tokens itself; the staging data set is generated.
+ * This file tests how the backend is deployed and secrets are wired: scripts/deploy-backend.sh run
+ * for real with stand-ins for `gcloud` (a stateful stand-in for the environment's project) and
+ * `npm` (which record their arguments; gcloud cannot reach Google here). It wires the three
+ * production secrets as Secret Manager references and never by value, runs its pre-flight (a
+ * runtime the support schedule has decommissioned, a secret without a value and a service account
+ * that cannot sign each stop it before anything is built or deployed), deploys with
+ * NODE_ENV=production and the environment's instance limits, and connects the function to Cloud
+ * SQL. Also: the environments' configs are apart; the add-on keeps nothing in script properties
+ * and cannot mint tokens itself; the staging data set is generated.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { environmentSettings } from '../../scripts/deploy-environment';
 import { buildStagingDataset } from '../../scripts/seed-staging';
+import {
+  changes,
+  provisionedProject,
+  ROOT,
+  runScript,
+  words,
+  type ScriptRun,
+} from './fixtures/gcloud-harness';
 
-const ROOT = path.join(__dirname, '../..');
 const SECRET_REFERENCES =
   'DATABASE_URL=database_url:latest,OTP_ENCRYPTION_KEYS=otp_encryption_keys:latest,ALERT_WEBHOOK_URL=alert_webhook_url:latest';
 
-interface Deployment {
-  status: number | null;
-  stderr: string;
-  /** Each recorded command: the program and its arguments. */
-  calls: string[][];
-  /** The --env-vars-file given to `gcloud functions deploy`, as it was at that moment. */
-  envVarsFile?: string;
+/** The day the runtime schedule is compared with, unless a test chooses another. */
+const TODAY = '2026-11-30';
+
+/** Deploys an environment whose project provision has set up (or the given state). */
+function deploy(
+  environment: string,
+  options: { env?: Record<string, string>; state?: ReturnType<typeof provisionedProject> } = {},
+): ScriptRun {
+  return runScript('deploy-backend', environment, {
+    state: options.state ?? provisionedProject(environment),
+    env: { DEPLOY_TODAY: TODAY, ...options.env },
+  });
 }
 
-const GCLOUD_STUB = `#!/usr/bin/env bash
-printf 'gcloud' >>"$RECORD"; for a in "$@"; do printf '\\t%s' "$a" >>"$RECORD"; done; printf '\\n' >>"$RECORD"
-for a in "$@"; do case "$a" in --env-vars-file=*) cp "\${a#--env-vars-file=}" "$RECORD.env";; esac; done
-if [ "$1" = secrets ] && [ "$3" = "\${MISSING_SECRET:-}" ]; then exit 1; fi
-exit 0
-`;
-const NPM_STUB = `#!/usr/bin/env bash
-printf 'npm' >>"$RECORD"; for a in "$@"; do printf '\\t%s' "$a" >>"$RECORD"; done; printf '\\n' >>"$RECORD"
-`;
-
-/** Runs the deploy script with recording stand-ins for gcloud and npm first on PATH. */
-function deploy(environment: string, env: Record<string, string> = {}): Deployment {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-'));
-  try {
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'gcloud'), GCLOUD_STUB, { mode: 0o755 });
-    fs.writeFileSync(path.join(bin, 'npm'), NPM_STUB, { mode: 0o755 });
-    const record = path.join(dir, 'calls');
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([name]) => !/^(DATABASE_URL|OTP_ENCRYPTION_KEYS|ALERT_WEBHOOK_URL|STAFF_)/.test(name),
-      ),
-    );
-    const result = spawnSync('bash', [path.join(ROOT, 'scripts/deploy-backend.sh'), environment], {
-      env: { ...clean, PATH: `${bin}:${process.env.PATH ?? ''}`, RECORD: record, ...env },
-      encoding: 'utf8',
-    });
-    const calls = fs.existsSync(record)
-      ? fs
-          .readFileSync(record, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => line.split('\t'))
-      : [];
-    const envFile = `${record}.env`;
-    return {
-      status: result.status,
-      stderr: result.stderr,
-      calls,
-      envVarsFile: fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : undefined,
-    };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/** The recorded flags of a call, as name → value. */
+function flagsOf(call: string[] | undefined): Record<string, string> {
+  return Object.fromEntries(
+    (call ?? [])
+      .filter((arg) => arg.startsWith('--'))
+      .map((arg) => {
+        const [name = '', ...value] = arg.slice(2).split('=');
+        return [name, value.join('=')];
+      }),
+  );
 }
 
 function config(name: string): { backendUrl: string; oauthClientId: string; scriptId: string } {
@@ -77,11 +57,9 @@ function config(name: string): { backendUrl: string; oauthClientId: string; scri
 
 describe('secrets used once per deployment', () => {
   it('wires the database URL, OTP key ring and Chat webhook as Secret Manager references', () => {
-    const run = deploy('staging', {
-      STAFF_SUPPORT_AGENTS: 'agent@vendor.example',
-    });
-    expect(run.stderr).toBe('');
+    const run = deploy('staging', { env: { STAFF_SUPPORT_AGENTS: 'agent@vendor.example' } });
     expect(run.status).toBe(0);
+    expect(run.stderr).not.toMatch(/refused|warning|deploy-backend:/);
     const functionsDeploy = run.calls.find((call) => call[1] === 'functions');
     expect(functionsDeploy?.slice(0, 4)).toEqual([
       'gcloud',
@@ -102,38 +80,171 @@ describe('secrets used once per deployment', () => {
       expect(run.calls).toContainEqual(
         expect.arrayContaining(['gcloud', 'secrets', 'describe', secret]),
       );
-    expect(
-      run.calls.filter((call) => call[0] === 'npm').map((call) => call.slice(1, 3).join(' ')),
-    ).toEqual(['run lint', 'test', 'run build:backend']);
-    expect(run.envVarsFile).toContain(`AUTH_AUDIENCES: "${config('staging').oauthClientId}"`);
-    expect(run.envVarsFile).toContain('SIGNER: "iam"');
-    expect(run.envVarsFile).not.toMatch(/DATABASE_URL|OTP_ENCRYPTION_KEYS|ALERT_WEBHOOK_URL/);
-    expect(run.calls.flat().join(' ')).not.toMatch(/postgres(ql)?:\/\/|\?key=|[A-Za-z0-9+/]{43}=/);
+    expect(run.calls.filter((call) => call[0] === 'npm').map((call) => words(call))).toEqual([
+      'npm run lint',
+      'npm test',
+      'npm run build:backend',
+    ]);
+    const deployed = Object.values(run.state.functions)[0];
+    expect(deployed?.envVars).toContain(`STAFF_SUPPORT_AGENTS: "agent@vendor.example"`);
+    expect(deployed?.envVars).toContain('SIGNER: "iam"');
+    expect(deployed?.envVars).not.toMatch(/DATABASE_URL|OTP_ENCRYPTION_KEYS|ALERT_WEBHOOK_URL/);
+    const everything = [...run.calls.flat(), run.stdout, run.stderr, deployed?.envVars].join(' ');
+    expect(everything).not.toMatch(/postgres(ql)?:\/\/|\?key=|[A-Za-z0-9+/]{43}=|value of /);
   });
 
   it('refuses secrets offered by value in the deployer’s shell, before touching anything', () => {
     for (const variable of ['DATABASE_URL', 'OTP_ENCRYPTION_KEYS', 'ALERT_WEBHOOK_URL']) {
-      const run = deploy('prod', { [variable]: 'postgres://user:pw@10.0.0.1/db' });
+      const run = deploy('prod', { env: { [variable]: 'postgres://user:pw@10.0.0.1/db' } });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(`unset ${variable}`);
+      expect(run.stderr).not.toContain('pw@');
       expect(run.calls).toEqual([]);
     }
   });
 
   it('stops when Secret Manager lacks a secret, and names it', () => {
-    const run = deploy('prod', { MISSING_SECRET: 'otp_encryption_keys' });
+    const run = deploy('prod', {
+      state: provisionedProject('prod', { secret: 'otp_encryption_keys' }),
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('shared-contacts-prod lacks otp_encryption_keys');
+    expect(run.stderr).toContain('npm run provision -- prod');
+    expect(run.calls.some((call) => call[1] === 'functions')).toBe(false);
+    expect(run.calls.some((call) => call[0] === 'npm')).toBe(false);
+  });
+
+  it('stops when a secret holds no value yet, and says how a person sets it', () => {
+    const run = deploy('dev', {
+      state: provisionedProject('dev', { secretValue: 'alert_webhook_url' }),
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no value yet in alert_webhook_url of shared-contacts-dev');
+    expect(run.stderr).toContain(
+      'gcloud secrets versions add NAME --project=shared-contacts-dev --data-file=-',
+    );
     expect(run.calls.some((call) => call[1] === 'functions')).toBe(false);
     expect(run.calls.some((call) => call[0] === 'npm')).toBe(false);
   });
 
   it('deploys only dev, staging and prod', () => {
     for (const environment of ['local', 'production', '../config/prod']) {
-      const run = deploy(environment);
+      const run = runScript('deploy-backend', environment);
       expect(run.status).toBe(2);
       expect(run.calls).toEqual([]);
     }
+  });
+
+  it('is never run from CI', () => {
+    const run = deploy('staging', { env: { CI: 'true' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('never run from CI');
+    expect(run.calls).toEqual([]);
+  });
+});
+
+describe('pre-flight before the deployment', () => {
+  it('refuses a runtime that the support schedule lists as decommissioned, on the day it is', () => {
+    const refused = deploy('prod', { env: { DEPLOY_TODAY: '2028-10-31' } });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('nodejs24 was decommissioned on 2028-10-31');
+    expect(refused.stderr).toContain('https://cloud.google.com/functions/docs/runtime-support');
+    expect(refused.stderr).toContain('nothing was deployed');
+    expect(refused.calls).toEqual([]);
+
+    const lastDay = deploy('prod', { env: { DEPLOY_TODAY: '2028-10-30' } });
+    expect(lastDay.status).toBe(0);
+    expect(lastDay.stderr).toContain('warning: nodejs24 is deprecated since 2028-04-30');
+    expect(changes(lastDay.calls)).toContain('gcloud functions deploy sharedContacts');
+  });
+
+  it('refuses to deploy when the service account cannot sign as itself', () => {
+    const run = deploy('staging', {
+      state: provisionedProject('staging', { selfTokenCreator: true }),
+    });
+    const broker = environmentSettings('staging').brokerAccount;
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${broker} cannot sign through IAM signJwt`);
+    expect(run.stderr).toContain("Permission 'iam.serviceAccounts.signJwt' denied");
+    expect(run.stderr).toContain('Nothing was deployed');
+    expect(run.state.signedJwts).toBe(0);
+    expect(run.calls.some((call) => call[0] === 'npm')).toBe(false);
+    expect(changes(run.calls)).toEqual([]);
+  });
+
+  it('refuses to deploy when the deployer cannot make the test-mint as the service account', () => {
+    const run = deploy('staging', {
+      state: provisionedProject('staging', { deployerTokenCreator: true }),
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Failed to impersonate');
+    expect(changes(run.calls)).toEqual([]);
+  });
+
+  it('checks the runtime, the secrets and a test-mint, then tests, builds and deploys, in that order', () => {
+    const run = deploy('prod');
+    expect(run.status).toBe(0);
+    const s = environmentSettings('prod');
+    const steps = run.calls.map(words);
+    const first = (prefix: string) => steps.findIndex((step) => step.startsWith(prefix));
+    const order = [
+      'gcloud secrets describe database_url',
+      'gcloud secrets versions list alert_webhook_url',
+      'gcloud iam service-accounts sign-jwt',
+      'npm run lint',
+      'npm test',
+      'npm run build:backend',
+      'gcloud functions deploy sharedContacts',
+      `gcloud run services describe ${s.runService}`,
+    ].map(first);
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(run.state.signedJwts).toBe(1);
+
+    const signJwt = run.calls.find((call) => call[3] === 'sign-jwt');
+    expect(flagsOf(signJwt)).toMatchObject({
+      'iam-account': s.brokerAccount,
+      'impersonate-service-account': s.brokerAccount,
+    });
+    expect(flagsOf(run.calls.find((call) => call[1] === 'functions'))).toMatchObject({
+      runtime: 'nodejs24',
+      'min-instances': String(s.minInstances),
+      'max-instances': String(s.maxInstances),
+    });
+    expect(s.minInstances).toBeGreaterThanOrEqual(1);
+    const envVars = Object.values(run.state.functions)[0]?.envVars ?? '';
+    expect(envVars).toContain('NODE_ENV: "production"');
+    expect(envVars).toContain(`AUTH_AUDIENCES: "${config('prod').oauthClientId},${s.backendUrl}"`);
+    expect(envVars).toContain(`SCHEDULER_INVOKERS: "${s.schedulerAccount}"`);
+    // The project already has its Cloud SQL connection: nothing is changed but the function.
+    expect(changes(run.calls)).toEqual(['gcloud functions deploy sharedContacts']);
+    expect(run.stdout).toContain('prod deployed as sharedContacts in shared-contacts-prod');
+  });
+
+  it('connects a function that lacks it to Cloud SQL, and keeps extra scheduler invokers', () => {
+    const state = provisionedProject('dev');
+    const s = environmentSettings('dev');
+    const service = Object.keys(state.runServices)[0] ?? '';
+    state.runServices[service] = { cloudsqlInstances: [] };
+    const run = deploy('dev', { state, env: { SCHEDULER_INVOKERS: 'ops@vendor.example' } });
+    expect(run.status).toBe(0);
+    expect(changes(run.calls)).toEqual([
+      'gcloud functions deploy sharedContacts',
+      `gcloud run services update ${s.runService}`,
+    ]);
+    expect(run.state.runServices[service]?.cloudsqlInstances).toEqual([s.sqlConnection]);
+    expect(Object.values(run.state.functions)[0]?.envVars).toContain(
+      `SCHEDULER_INVOKERS: "${s.schedulerAccount},ops@vendor.example"`,
+    );
+  });
+
+  it('refuses staff lists that are not lists of addresses (they go into a YAML file)', () => {
+    const run = deploy('dev', {
+      env: { STAFF_SECURITY_MANAGERS: 'a@vendor.example"\nSIGNER: "local' },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('STAFF_SECURITY_MANAGERS must be a comma list');
+    expect(run.calls).toEqual([]);
   });
 });
 

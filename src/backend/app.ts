@@ -169,7 +169,17 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       bodyBytes = raw.length;
       body = validate(route.body, parseJsonBody(request.headers['content-type'], raw), 'body');
     }
-    const reply = await route.handle({ caller, body, query, params, origin, bodyBytes });
+    const traceHeader = request.headers['x-cloud-trace-context'];
+    const trace = Array.isArray(traceHeader) ? traceHeader[0] : traceHeader;
+    const reply = await route.handle({
+      caller,
+      body,
+      query,
+      params,
+      origin,
+      bodyBytes,
+      ...(trace ? { trace: trace.slice(0, 200) } : {}),
+    });
     return { status: reply.status ?? 200, body: reply.body, caller };
   }
 

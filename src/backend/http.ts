@@ -20,6 +20,8 @@ export interface RequestContext<Body, Query> {
   origin: string;
   /** Length of the request body in bytes. */
   bodyBytes: number;
+  /** The request's trace (X-Cloud-Trace-Context), passed on to the calls it makes to Google. */
+  trace?: string;
 }
 
 /** A handler's answer. */

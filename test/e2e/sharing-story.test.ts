@@ -276,10 +276,12 @@ describe('sharing a label end to end', () => {
     expect(count('sync.done')).toBeGreaterThanOrEqual(6);
     const targets = new Set(
       ofShare
-        .filter((event) => event.type === 'delegated_token.issued')
+        .filter((event) => event.type === 'gateway.call')
         .map((event) => event.target),
     );
+    // Every account reached through the share gateway (the owner's, by the recipients' syncs).
     expect(targets).toEqual(new Set([ALICE, BOB, CAROL, DAVE]));
+    expect(ofShare.some((event) => event.type === 'delegated_token.issued')).toBe(false);
     figures.auditEvents = { total: events.length, ofShare: ofShare.length };
     expect((await stack.api(ADMIN, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true });
     const manager = await stack.api(

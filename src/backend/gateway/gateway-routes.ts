@@ -110,7 +110,12 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
    * learnt of the account, and records the call.
    */
   const act = async <T>(
-    context: { caller: Caller | null; params: Record<string, string>; origin: string },
+    context: {
+      caller: Caller | null;
+      params: Record<string, string>;
+      origin: string;
+      trace?: string;
+    },
     operation: string,
     account: string,
     run: (client: PeopleClient, facts: FootprintFacts) => ApiCall<FootprintOutcome<T>>,
@@ -165,6 +170,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
       outcome = await runGoogleCall(
         run(new PeopleClient(token.accessToken), facts),
         services.config.peopleApiUrl,
+        context.trace,
       );
     } catch (error) {
       if (error instanceof FootprintRefusal)

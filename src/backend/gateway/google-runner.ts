@@ -12,7 +12,11 @@ import type { ApiCall, ApiRequest } from '../../google/transport';
 /** How long one Google request may take before it counts as lost. */
 const TIMEOUT_MS = 20_000;
 
-async function send(request: ApiRequest, peopleApiUrl: string): Promise<HttpResponse | null> {
+async function send(
+  request: ApiRequest,
+  peopleApiUrl: string,
+  trace: string | undefined,
+): Promise<HttpResponse | null> {
   const url = request.url.startsWith(PEOPLE_API)
     ? `${peopleApiUrl.replace(/\/$/, '')}/v1/${request.url.slice(PEOPLE_API.length)}`
     : request.url;
@@ -22,6 +26,7 @@ async function send(request: ApiRequest, peopleApiUrl: string): Promise<HttpResp
       headers: {
         ...request.headers,
         ...(request.contentType ? { 'content-type': request.contentType } : {}),
+        ...(trace ? { 'x-cloud-trace-context': trace } : {}),
       },
       body: request.payload,
       signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -35,12 +40,19 @@ async function send(request: ApiRequest, peopleApiUrl: string): Promise<HttpResp
   }
 }
 
-/** Runs a call to its end; rejects with its GoogleApiError (or the error it threw). */
-export async function runGoogleCall<T>(call: ApiCall<T>, peopleApiUrl: string): Promise<T> {
+/**
+ * Runs a call to its end; rejects with its GoogleApiError (or the error it threw). `trace` is the
+ * trace of the request that made the backend call, passed on so that its calls show under it.
+ */
+export async function runGoogleCall<T>(
+  call: ApiCall<T>,
+  peopleApiUrl: string,
+  trace?: string,
+): Promise<T> {
   let step = call.next();
   while (!step.done) {
     const request = step.value;
-    const response = await send(request, peopleApiUrl);
+    const response = await send(request, peopleApiUrl, trace);
     if (response && response.status >= 200 && response.status < 300) step = call.next(response);
     else
       step = call.throw(

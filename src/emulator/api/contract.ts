@@ -51,4 +51,13 @@ export interface WorkspaceEmulatorFacade extends ApiHandler {
     accessToken: string,
     messageId: string,
   ): import('./gmail-messages').GmailMessageRecord;
+  /**
+   * The modelled time of the calls made under a trace, taken once: our backend passes on the
+   * trace header of the request that made it call (X-Cloud-Trace-Context), so that the time its
+   * calls to Google took counts in the add-on's execution that called it.
+   */
+  takeTraceLatency(trace: string): number;
 }
+
+/** The trace header that Google's front end adds to requests and our backend passes on. */
+export const TRACE_HEADER = 'x-cloud-trace-context';

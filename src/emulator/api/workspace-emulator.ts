@@ -4,11 +4,12 @@
  * routed by path (any host on loopback, the real host otherwise), with bearer-token
  * authorisation, the traffic model, and typed control methods for tests.
  */
-import type {
-  EmulatorRequest,
-  EmulatorResponse,
-  VirtualClock,
-  WorkspaceEmulatorFacade,
+import {
+  TRACE_HEADER,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type VirtualClock,
+  type WorkspaceEmulatorFacade,
 } from './contract';
 import { directoryRoutes } from './directory-api';
 import {
@@ -85,6 +86,8 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   };
   private store = new WorkspaceStore();
   private readonly gmail = new GmailMessageStore();
+  /** Modelled time of the calls made under each trace, until taken. */
+  private readonly traceLatency = new Map<string, number>();
   private readonly oauth: OAuthState;
   private routes: Route[] = [];
   private readonly control: Route[];
@@ -109,7 +112,22 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
    */
   handleParallel(requests: EmulatorRequest[]): EmulatorResponse[] {
     const mutationsSeen = new Map<string, number>();
-    return requests.map((request) => this.dispatch(request, mutationsSeen));
+    return requests.map((request) => {
+      const response = this.dispatch(request, mutationsSeen);
+      const trace = Object.entries(request.headers).find(
+        ([name]) => name.toLowerCase() === TRACE_HEADER,
+      )?.[1];
+      if (trace !== undefined)
+        this.traceLatency.set(trace, (this.traceLatency.get(trace) ?? 0) + response.latencyMs);
+      return response;
+    });
+  }
+
+  /** The modelled time of the calls made under a trace (see contract.ts), taken once. */
+  takeTraceLatency(trace: string): number {
+    const total = this.traceLatency.get(trace) ?? 0;
+    this.traceLatency.delete(trace);
+    return total;
   }
 
   /** Mints an access token for a user (or service account) and scopes; short scopes ("contacts") are expanded. */
@@ -117,12 +135,12 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     return this.oauth.mint(email, scopes, lifetimeSeconds);
   }
 
-  /** Puts a message into a user's mailbox, for GmailApp to read. */
   /** Every access token minted so far and whose it is (tests look for them where none may be). */
   issuedAccessTokens(): { token: string; email: string }[] {
     return this.oauth.issued();
   }
 
+  /** Puts a message into a user's mailbox, for GmailApp to read. */
   putGmailMessage(owner: string, message: GmailMessageRecord): void {
     this.gmail.put(owner, message);
   }

@@ -35,7 +35,7 @@ import type { AddonManifest } from './manifest';
 import { EXCEEDED_MAXIMUM_EXECUTION_TIME } from './script-errors';
 import type { LogEntry } from './services';
 import { ScriptFacingError, serveSyncCalls } from './sync-rpc';
-import { fetchAllOnHost, type FetchSpec } from './url-fetch-host';
+import { fetchAllOnHost, type FetchAnswer, type FetchSpec } from './url-fetch-host';
 import type { HostReply, RunOutcome, RunRequest, ScriptError } from './worker';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -69,6 +69,17 @@ export interface AppsScriptRuntimeOptions {
   limits?: Partial<Record<keyof typeof EXECUTION_LIMITS, number>>;
 }
 
+/** One UrlFetchApp request of an execution, as sent, and its answer. */
+export interface ObservedFetch {
+  user: string;
+  url: string;
+  headers: Record<string, string>;
+  status: number;
+  body: string;
+}
+
+export type FetchObserver = (fetch: ObservedFetch) => void;
+
 /** How to run one manifest (or action) function. */
 export interface RunOptions {
   /** The acting user's e-mail address. */
@@ -99,6 +110,11 @@ export interface AppsScriptRuntime {
   readonly manifest: AddonManifest;
   /** The triggers users installed, for a scheduler or a test to run. */
   listTriggers(user?: string): TriggerRecord[];
+  /**
+   * Calls `observer` with every UrlFetchApp request an execution sends and its answer, and the
+   * executing user (tests look for tokens where none may be); returns a function that stops it.
+   */
+  observeFetches(observer: FetchObserver): () => void;
   /** State shared by executions, for tests and the developer panel. */
   readonly state: {
     properties: PropertyStores;
@@ -173,6 +189,7 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
   };
   const slots: Slot[] = [];
   const queue: (() => void)[] = [];
+  const observers = new Set<FetchObserver>();
   const maxWorkers = options.maxWorkers ?? 2;
   let nextExecution = 1;
   let closed = false;
@@ -243,6 +260,18 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
       triggerDelete: (id: string) => instant(state.triggers.delete(exec().user, id)),
       fetchAll: async (specs: FetchSpec[]) => {
         const answers = await fetchAllOnHost(specs, routes);
+        if (observers.size > 0)
+          specs.forEach((spec, index) => {
+            const answer = answers[index] as FetchAnswer;
+            const seen: ObservedFetch = {
+              user: exec().user,
+              url: spec.url,
+              headers: spec.headers,
+              status: answer.status,
+              body: Buffer.from(answer.bodyBase64, 'base64').toString('utf8'),
+            };
+            for (const observer of observers) observer(seen);
+          });
         return {
           value: answers,
           modelledMs: Math.max(0, ...answers.map((answer) => answer.modelledMs)),
@@ -351,6 +380,10 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
     manifest,
     state,
     listTriggers: (user) => state.triggers.list(user),
+    observeFetches(observer) {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
     async close() {
       closed = true;
       await Promise.all(

@@ -1,12 +1,11 @@
 /**
  * This file tests what the backend gives the add-on's sync besides the plain registry: the
  * expansion of a share's group and domain grants (non-admin users may not list group members
- * themselves), sync tokens for former participants so that their copies can be removed, and the
- * audit of refused share requests. It runs on PGlite against the Workspace API emulator.
+ * themselves), the share gateway's reach into former participants' accounts so that their copies
+ * can be removed, and the audit of refused share requests. It runs on PGlite against the Workspace API emulator.
  */
 import { startEmulatedHarness, type EmulatedHarness } from '../backend/emulated';
 
-const CONTACTS = 'https://www.googleapis.com/auth/contacts';
 const POLICY = {
   externalSharing: false,
   allowedExternalDomains: [],
@@ -19,10 +18,27 @@ describe('the registry as the sync needs it', () => {
   let h: EmulatedHarness;
   let shareId: string;
   const as = (email: string) => ({ token: h.token(email) });
-  const tokenFor = (caller: string, targetUser: string) =>
-    h.request('POST', '/v1/delegated-tokens', {
+  const reach = (caller: string, account: string) =>
+    h.request('POST', `/v1/shares/${shareId}/gateway/list-groups`, {
       ...as(caller),
-      body: { targetUser, scopes: [CONTACTS], purpose: { kind: 'sync', shareId } },
+      body: { account },
+    });
+  const copyInto = (caller: string, account: string) =>
+    h.request('POST', `/v1/shares/${shareId}/gateway/write`, {
+      ...as(caller),
+      body: {
+        account,
+        write: {
+          kind: 'createGroup',
+          name: 'Customers',
+          clientData: [
+            {
+              key: `sharedContacts:${shareId}`,
+              value: 'v1|alice@acme.example|contactGroups/customers',
+            },
+          ],
+        },
+      },
     });
   const events = async (type: string) =>
     (await h.request('GET', `/v1/events?type=${type}&pageSize=500`, as('admin@acme.example'))).body
@@ -79,7 +95,7 @@ describe('the registry as the sync needs it', () => {
     ]);
     expect(response.body.groups[0].members).toHaveLength(2);
     expect([...response.body.domains[0].users].sort()).toEqual(
-      ['admin', 'alice', 'bob', 'carol', 'dave'].map((name) => `${name}@acme.example`),
+      ['admin', 'alice', 'bob', 'carol', 'dave', 'erin'].map((name) => `${name}@acme.example`),
     );
   });
 
@@ -97,26 +113,26 @@ describe('the registry as the sync needs it', () => {
     expect(globex.status).toBe(403);
   });
 
-  it('gives sync tokens for a former participant only when one was issued for the share before', async () => {
-    expect((await tokenFor('alice@acme.example', 'bob@acme.example')).status).toBe(200);
+  it('reaches a former participant only when the share reached them before', async () => {
+    expect((await copyInto('alice@acme.example', 'bob@acme.example')).status).toBe(200);
     const patched = await h.request('PATCH', `/v1/shares/${shareId}`, {
       ...as('alice@acme.example'),
       body: { grants: [{ target: { kind: 'group', email: 'sales@acme.example' }, level: 'view' }] },
     });
     expect(patched.status).toBe(200);
-    const cleanup = await tokenFor('alice@acme.example', 'bob@acme.example');
+    const cleanup = await reach('alice@acme.example', 'bob@acme.example');
     expect(cleanup.status).toBe(200);
-    const never = await tokenFor('alice@acme.example', 'admin@acme.example');
+    const never = await reach('alice@acme.example', 'admin@acme.example');
     expect(never.status).toBe(403);
     expect(never.body.error.code).toBe('target_not_participant');
-    const issued = await events('delegated_token.issued');
+    const calls = await events('gateway.call');
     expect(
-      issued
+      calls
         .filter((event) => event.target === 'bob@acme.example')
-        .map((event) => event.detail.formerParticipant),
-    ).toEqual([undefined, true]);
+        .map((event) => event.detail.role),
+    ).toEqual(['copy', 'former']);
     // The former participant himself may no longer act on the share.
-    expect((await tokenFor('bob@acme.example', 'alice@acme.example')).status).toBe(404);
+    expect((await reach('bob@acme.example', 'alice@acme.example')).status).toBe(404);
   });
 
   it("audits refused changes of a share: above one's level, not taking part, another domain", async () => {

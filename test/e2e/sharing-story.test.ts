@@ -275,9 +275,7 @@ describe('sharing a label end to end', () => {
     expect(count('share.revoked')).toBe(1);
     expect(count('sync.done')).toBeGreaterThanOrEqual(6);
     const targets = new Set(
-      ofShare
-        .filter((event) => event.type === 'gateway.call')
-        .map((event) => event.target),
+      ofShare.filter((event) => event.type === 'gateway.call').map((event) => event.target),
     );
     // Every account reached through the share gateway (the owner's, by the recipients' syncs).
     expect(targets).toEqual(new Set([ALICE, BOB, CAROL, DAVE]));

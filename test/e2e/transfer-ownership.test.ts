@@ -1,10 +1,11 @@
 /**
  * End to end through the real bundle in the Apps Script runtime, with the API emulator and the
- * backend on PGlite: alice shares "Customers" with bob (manage) and carol (view) and hands it over
- * to bob; bob's copy becomes the label, alice keeps a copy at "manage", carol's copy follows bob's
- * masters, bob's edit reaches alice and carol, and nothing is duplicated or lost. Transfers by a
- * non-owner, to a non-member or to another domain's user are refused with a notification and
- * audited.
+ * backend on PGlite: alice shares "Customers" with bob (manage) and carol (view) and offers it to
+ * bob, who accepts in his own sidebar; bob's copy becomes the label, alice's next sync turns her
+ * contacts into copies at "manage", carol's copy follows bob's masters, bob's edit reaches alice
+ * and carol, and nothing is duplicated or lost. Offers by a non-owner, to a non-member or to
+ * another domain's user, and an acceptance by someone it was not offered to, are refused with a
+ * notification and audited.
  */
 import { linkKey } from '../../src/core/contact-model';
 import type { Person } from '../../src/google/people-client';
@@ -94,15 +95,15 @@ describe('transferring ownership of a shared label end to end', () => {
 
   it('refuses a non-owner, a non-member and another domain’s user, and audits each', async () => {
     const byCarol = await stack.act(CAROL, {
-      action: 'transferOwnership',
+      action: 'offerOwnership',
       shareId,
       address: CAROL,
     });
     expect(byCarol.notification).toBe('You may not do that on “Customers”: your level is “view”.');
-    const toDave = await stack.act(ALICE, { action: 'transferOwnership', shareId, address: DAVE });
+    const toDave = await stack.act(ALICE, { action: 'offerOwnership', shareId, address: DAVE });
     expect(toDave.notification).toContain(`${DAVE} is not`);
     const outside = await stack.act(ALICE, {
-      action: 'transferOwnership',
+      action: 'offerOwnership',
       shareId,
       address: 'zed@globex.example',
     });
@@ -113,7 +114,7 @@ describe('transferring ownership of a shared label end to end', () => {
     const reasons = (
       denied.body.events as { shareId?: string; detail?: { action?: string; reason?: string } }[]
     )
-      .filter((event) => event.shareId === shareId && event.detail?.action === 'transferOwnership')
+      .filter((event) => event.shareId === shareId && event.detail?.action === 'offerOwnership')
       .map((event) => event.detail?.reason)
       .sort();
     expect(reasons).toEqual([
@@ -121,27 +122,40 @@ describe('transferring ownership of a shared label end to end', () => {
       'transfer_not_participant',
       'transfer_other_domain',
     ]);
-    // The backend refuses too, whatever a client sends.
-    const direct = await stack.api(CAROL, 'PATCH', `/v1/shares/${shareId}`, {
-      owner: CAROL,
+    // Nobody accepts what was not offered to them, and the backend refuses too.
+    const unoffered = await stack.act(CAROL, { action: 'acceptOwnership', shareId });
+    expect(unoffered.notification).toBe(
+      'This label was not offered to you, or the offer was withdrawn.',
+    );
+    const direct = await stack.api(CAROL, 'POST', `/v1/shares/${shareId}/transfer/accept`, {
       labelResourceName: 'contactGroups/x',
     });
     expect(direct.status).toBe(403);
+    const crafted = await stack.api(CAROL, 'POST', `/v1/shares/${shareId}/transfer`, { to: CAROL });
+    expect(crafted.status).toBe(403);
     expect((await stack.api(ALICE, 'GET', `/v1/shares/${shareId}`)).body.owner).toBe(ALICE);
   });
 
   it('hands the label to bob: his copy is the label, alice and carol hold copies of it', async () => {
     const before = emails(labelOf(ALICE, labelResourceName));
-    const transferred = await stack.act(ALICE, {
-      action: 'transferOwnership',
-      shareId,
-      address: BOB,
-    });
-    expect(transferred.run.error).toBeUndefined();
-    expect(transferred.notification).toBe(
-      `“Customers” now belongs to ${BOB}. You keep “Manage”, and your contacts are now a copy of theirs.`,
+    const offered = await stack.act(ALICE, { action: 'offerOwnership', shareId, address: BOB });
+    expect(offered.run.error).toBeUndefined();
+    expect(offered.notification).toBe(
+      `You offered “Customers” to ${BOB}. It becomes theirs when they accept it in their sidebar; you keep “Manage”.`,
     );
+    expect(JSON.stringify(offered.card)).toContain(`Offered to ${BOB}`);
+    const asBob = await stack.act(BOB, { action: 'openLabel', shareId });
+    expect(JSON.stringify(asBob.card)).toContain('Accept ownership');
+    const accepted = await stack.act(BOB, { action: 'acceptOwnership', shareId });
+    expect(accepted.run.error).toBeUndefined();
+    expect(accepted.notification).toBe(
+      '“Customers” is now yours: everyone’s copies follow your label. Its former owner keeps “Manage”.',
+    );
+    // Alice's next sync turns her former masters into copies of bob's.
+    const aliceSync = await stack.act(ALICE, { action: 'syncNow' });
+    expect(aliceSync.run.error).toBeUndefined();
     const share = (await stack.api(BOB, 'GET', `/v1/shares/${shareId}`)).body;
+    expect(share).toMatchObject({ formerOwner: null, formerLabel: null });
     expect(share).toMatchObject({ owner: BOB, myLevel: 'owner' });
     expect((await stack.api(ALICE, 'GET', `/v1/shares/${shareId}`)).body.myLevel).toBe('manage');
     const transfers = await stack.api(ADMIN, 'GET', '/v1/events?type=share.ownership_transferred');

@@ -44,11 +44,12 @@ describe('stopping sharing cleans every account the share reached', () => {
 
   it('cleans a group member reached only by another participant’s sync, without them opening the add-on', async () => {
     const labelResourceName = makeLabel(stack, ALICE, 'Suppliers', 10, 's');
+    // Bob may add contacts (contribute): his sync may bring the label's copies to a new member.
     const created = await stack.api(ALICE, 'POST', '/v1/shares', {
       labelResourceName,
       labelName: 'Suppliers',
       grants: [
-        { target: { kind: 'user', email: BOB }, level: 'edit' },
+        { target: { kind: 'user', email: BOB }, level: 'contribute' },
         { target: { kind: 'group', email: SALES }, level: 'view' },
       ],
     });
@@ -94,7 +95,7 @@ describe('stopping sharing cleans every account the share reached', () => {
     // The owner's label and contacts stay.
     expect(copiesIn(ALICE, 'Suppliers')).toHaveLength(10);
 
-    // The owner read the reached accounts and was given tokens for the former participants.
+    // The owner read the reached accounts and cleaned them through the share gateway.
     const listed = await stack.api(
       ADMIN,
       'GET',
@@ -132,7 +133,7 @@ describe('stopping sharing cleans every account the share reached', () => {
     expect(patched.status).toBe(200);
     const deniedForDave = async () =>
       (
-        await stack.api(ADMIN, 'GET', '/v1/events?type=delegated_token.denied&pageSize=500')
+        await stack.api(ADMIN, 'GET', '/v1/events?type=gateway.denied&pageSize=500')
       ).body.events.filter(
         (event: { target: string; shareId: string }) =>
           event.target === DAVE && event.shareId === shareId,
@@ -141,12 +142,10 @@ describe('stopping sharing cleans every account the share reached', () => {
     expect((await stack.trigger(BOB)).error).toBeUndefined();
     expect(await deniedForDave()).toEqual([]);
     expect(copiesIn(DAVE, 'Partners')).toHaveLength(5);
-    const refused = await stack.api(BOB, 'POST', '/v1/delegated-tokens', {
-      targetUser: DAVE,
-      scopes: ['https://www.googleapis.com/auth/contacts'],
-      purpose: { kind: 'sync', shareId },
+    const refused = await stack.api(BOB, 'POST', `/v1/shares/${shareId}/gateway/list-groups`, {
+      account: DAVE,
     });
-    expect(refused.status).toBe(403);
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'insufficient_level']);
     expect(await deniedForDave()).toHaveLength(1);
 
     // The owner's sync removes what the share brought to dave.

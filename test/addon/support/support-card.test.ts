@@ -162,8 +162,9 @@ describe('the support card in the Apps Script runtime', () => {
     expect(textsOf(bob.card)).toContain('Copy out of step: 2 linked, 1 in label');
     const [contacts] = actionsOf(bob.card, 'supportLabel');
     const listed = await stack.act(AGENT, contacts as Record<string, string>);
+    // The label's contacts in bob's account: those in his copy and those linked to the share.
     expect(textsOf(listed.card)).toEqual(
-      expect.arrayContaining(['Customers: 1 contacts (read-only)', 'Ann Example']),
+      expect.arrayContaining(['Customers: 2 contacts (read-only)', 'Ann Example', 'Ben Example']),
     );
     const [repair] = actionsOf(bob.card, 'supportRepair');
     expect(repair).toMatchObject({ shareId });
@@ -214,7 +215,7 @@ describe('the support card in the Apps Script runtime', () => {
     const denied = await stack.api(
       MANAGER,
       'GET',
-      '/v1/events?tenant=acme.example&type=delegated_token.denied',
+      '/v1/events?tenant=acme.example&type=support.denied',
     );
     expect(
       denied.body.events.map((event: { detail: { reason: string } }) => event.detail.reason),
@@ -277,7 +278,7 @@ describe('the support card in the Apps Script runtime', () => {
       action: 'supportSession',
       sessionId: (approve as Record<string, string>).sessionId as string,
     });
-    expect(closed.notification).toBe('no open support session for this user');
+    expect(closed.notification).toBe('acme.example has disabled support access');
     expect(await deniedReasons('acme.example')).toEqual(
       expect.arrayContaining(['support_disabled', 'not_admin', 'tenant_mismatch']),
     );

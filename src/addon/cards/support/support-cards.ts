@@ -297,12 +297,12 @@ export function buildTransparencyCard(
         .setBottomLabel(html(`Ticket ${session.ticket}: ${session.justification}`))
         .setWrapText(true),
     );
-  const accessSection = CardService.newCardSection().setHeader('Delegated accesses');
-  const shown = accesses.filter((access) => access.type.startsWith('delegated_token.'));
-  if (shown.length === 0) accessSection.addWidget(paragraph('No delegated access so far.'));
+  const accessSection = CardService.newCardSection().setHeader('Support accesses');
+  const shown = accesses.filter((access) => access.type.startsWith('support.access.'));
+  if (shown.length === 0) accessSection.addWidget(paragraph('No support access so far.'));
   for (const access of shown.slice(0, 50)) {
     const line = CardService.newDecoratedText()
-      .setTopLabel(html(`${access.at} · ${access.purpose ?? ''} · ${access.outcome}`))
+      .setTopLabel(html(`${access.at} · ${access.type} · ${access.outcome}`))
       .setText(html(`${access.actor} → ${access.target ?? ''}`))
       .setWrapText(true);
     if (access.ticket)

@@ -135,6 +135,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   async function dispatch(
     request: IncomingMessage,
     origin: string,
+    timing: { upstreamMs: number },
   ): Promise<{ status: number; body: unknown; caller: Caller | null }> {
     const url = new URL(request.url ?? '/', 'http://backend.invalid');
     const method = (request.method ?? 'GET').toUpperCase();
@@ -178,6 +179,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       params,
       origin,
       bodyBytes,
+      timing,
       ...(trace ? { trace: trace.slice(0, 200) } : {}),
     });
     return { status: reply.status ?? 200, body: reply.body, caller };
@@ -189,11 +191,20 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     let status: number;
     let caller: Caller | null = null;
     let failure: string | undefined;
+    const timing = { upstreamMs: 0 };
     try {
-      const result = await dispatch(request, origin);
+      const result = await dispatch(request, origin, timing);
       status = result.status;
       caller = result.caller;
-      sendJson(response, status, result.body);
+      // Server-Timing (W3C) tells the caller how much of the answer's time was Google's.
+      sendJson(
+        response,
+        status,
+        result.body,
+        timing.upstreamMs > 0
+          ? { 'server-timing': `google;dur=${timing.upstreamMs.toFixed(1)}` }
+          : {},
+      );
     } catch (error) {
       let httpError: HttpError;
       if (error instanceof HttpError) httpError = error;
@@ -231,6 +242,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         latency: `${latency.toFixed(4)}s`,
         remoteIp: origin,
       },
+      ...(timing.upstreamMs > 0
+        ? { upstreamLatency: `${(timing.upstreamMs / 1000).toFixed(4)}s` }
+        : {}),
       tenant: caller?.tenant ?? undefined,
       ...traceField(
         Array.isArray(request.headers['x-cloud-trace-context'])

@@ -22,6 +22,8 @@ export interface RequestContext<Body, Query> {
   bodyBytes: number;
   /** The request's trace (X-Cloud-Trace-Context), passed on to the calls it makes to Google. */
   trace?: string;
+  /** Time spent waiting for Google within the request (ms), for the request's log line. */
+  timing?: { upstreamMs: number };
 }
 
 /** A handler's answer. */

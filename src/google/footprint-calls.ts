@@ -24,7 +24,6 @@ import {
   tombstoneView,
   type AccountRole,
   type FootprintOperation,
-  type MatchDescriptor,
 } from '../core/footprint';
 import type {
   GatewayListContactsRequest,

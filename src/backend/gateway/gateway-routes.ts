@@ -115,6 +115,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
       params: Record<string, string>;
       origin: string;
       trace?: string;
+      timing?: { upstreamMs: number };
     },
     operation: string,
     account: string,
@@ -167,11 +168,16 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     let outcome: FootprintOutcome<T>;
     try {
       const token = await services.minter.tokenFor(target, [CONTACTS_SCOPE]);
-      outcome = await runGoogleCall(
-        run(new PeopleClient(token.accessToken), facts),
-        services.config.peopleApiUrl,
-        context.trace,
-      );
+      const started = performance.now();
+      try {
+        outcome = await runGoogleCall(
+          run(new PeopleClient(token.accessToken), facts),
+          services.config.peopleApiUrl,
+          context.trace,
+        );
+      } finally {
+        if (context.timing) context.timing.upstreamMs += performance.now() - started;
+      }
     } catch (error) {
       if (error instanceof FootprintRefusal)
         return deny(

@@ -38,6 +38,7 @@ import {
   type AccountWrite,
   type ContactsGateway,
   type GroupDirectory,
+  type RefusedWrite,
   type ShareDirectory,
 } from './sync-ports';
 
@@ -141,6 +142,12 @@ export interface AccountCheckpoint {
  * copy of it is taken for a removal.
  */
 export const CLOCK_MARGIN_MS = 60_000;
+
+/** The problem of a write of which Google refused some contacts (written: the others). */
+function refusalProblem(whose: string, refused: readonly RefusedWrite[]): string {
+  const count = refused.length;
+  return `Google refused ${count === 1 ? '1 contact' : `${count} contacts`} of a write to ${whose} contacts (${refused[0]?.message ?? 'no reason given'}); the others were written, and the next sync tries again.`;
+}
 
 function shareKey(shareId: string): string {
   return `sc:${shareId}`;
@@ -298,15 +305,15 @@ export class SyncEngine {
     if (formerExists) {
       const listings = this.deps.contacts.listContacts(
         [
-          { ...own, syncToken: null },
-          { ...ownerRef, syncToken: null },
+          { ...own, syncToken: null, requestSyncToken: false },
+          { ...ownerRef, syncToken: null, requestSyncToken: false },
         ],
         options.deadline,
       );
       if (listings.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
         return outOfTime();
       const [mine, theirs] = listings.map((outcome) =>
-        outcome.ok ? checkListing(outcome.pages, true) : null,
+        outcome.ok ? checkListing(outcome.pages, true, false) : null,
       );
       if (!mine?.ok || !theirs?.ok)
         return failed(
@@ -329,6 +336,7 @@ export class SyncEngine {
           return failed(
             `Moving your contacts into the shared label failed: ${outcome?.failure.message ?? 'no answer'}`,
           );
+        if (outcome.refused?.length) return failed(refusalProblem('your', outcome.refused));
       }
       const [deleted] = this.deps.contacts.write([
         { ...own, write: { kind: 'deleteGroup', resourceName: pending.formerLabel } },
@@ -391,7 +399,7 @@ export class SyncEngine {
       group.clientData.some((entry) => entry.key === key),
     );
     const [listing] = this.deps.contacts.listContacts(
-      [{ ...ref, syncToken: null }],
+      [{ ...ref, syncToken: null, requestSyncToken: false }],
       options.deadline,
     );
     if (!listing?.ok) {
@@ -402,7 +410,7 @@ export class SyncEngine {
         });
       return failed(`Listing your contacts failed: ${listing?.failure.message ?? 'no answer'}`);
     }
-    const checked = checkListing(listing.pages, true);
+    const checked = checkListing(listing.pages, true, false);
     if (!checked.ok) return failed(`Listing your contacts was refused: ${checked.problem}`);
     const group = copyGroups[0] ?? null;
     const [, sourceOwner = '', labelResourceName = ''] = (
@@ -454,6 +462,7 @@ export class SyncEngine {
         return failed(
           `Removing the copies from your contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
         );
+      if (outcome.refused?.length) return failed(refusalProblem('your', outcome.refused));
     }
     return this.finish(shareId, null, {
       ...this.result(shareId, 'done', 1),
@@ -568,6 +577,9 @@ export class SyncEngine {
       });
     const checkAccounts =
       checkpoint.masterToken === null ? [] : fresh ? [owner, ...recipients] : [owner];
+    // The sync tokens the check got: an account that has one is listed in full below without
+    // asking for another (the first page of a full sync has a fixed quota of its own).
+    const newTokens = new Map<string, string>();
     if (checkAccounts.length > 0) {
       const outcomes = this.deps.contacts.listContacts(
         checkAccounts.map((account) => ({
@@ -582,7 +594,6 @@ export class SyncEngine {
       if (outcomes.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
         return this.pauseSlice(share, checkpoint, levels, slice, problems);
       let relevant = false;
-      const newTokens = new Map<string, string>();
       for (let index = 0; index < outcomes.length; index++) {
         const account = checkAccounts[index] as string;
         const outcome = outcomes[index];
@@ -598,7 +609,7 @@ export class SyncEngine {
         const checked = checkListing(outcome.pages, false);
         if (!checked.ok)
           return fail(`Listing ${account}'s changes was refused: ${checked.problem}`);
-        newTokens.set(account, checked.syncToken);
+        newTokens.set(account, checked.syncToken as string);
         if (account === owner) {
           masterChanged = new Set(checked.contacts.map((contact) => contact.resourceName));
           if (checked.contacts.length > 0) relevant = true;
@@ -637,7 +648,11 @@ export class SyncEngine {
       return this.pauseSlice(share, checkpoint, levels, slice, problems);
     const listed = [owner, ...recipients];
     const listings = this.deps.contacts.listContacts(
-      listed.map((account) => ({ ...(refs.get(account) as AccountRef), syncToken: null })),
+      listed.map((account) => ({
+        ...(refs.get(account) as AccountRef),
+        syncToken: null,
+        requestSyncToken: !newTokens.has(account),
+      })),
       options.deadline,
     );
     checkpoint.listMs = this.deps.clock.now() - listedAt;
@@ -652,10 +667,11 @@ export class SyncEngine {
         return fail(
           `Listing ${account}'s contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
         );
-      const checked = checkListing(outcome.pages, true);
+      const known = newTokens.get(account);
+      const checked = checkListing(outcome.pages, true, known === undefined);
       if (!checked.ok) return fail(`Listing ${account}'s contacts was refused: ${checked.problem}`);
       contactsOf.set(account, checked.contacts);
-      tokensOf.set(account, checked.syncToken);
+      tokensOf.set(account, known ?? (checked.syncToken as string));
     }
     const verify = recipients.filter(
       (account) => (states.get(account) as AccountCheckpoint).g !== null,
@@ -810,6 +826,12 @@ export class SyncEngine {
         mastersWritten = false;
         break;
       }
+      // Contacts Google refused were left out and are tried again by the next pass. A copy must
+      // not take values its master did not: refused master updates hold the copies back.
+      if (outcome.refused?.length) {
+        failures.push(refusalProblem("the owner's", outcome.refused));
+        if (write.kind === 'updateContacts') mastersWritten = false;
+      }
       names.forEach((ref, index) => {
         const name = outcome.resourceNames[index];
         if (name) created.set(ref, name);
@@ -837,10 +859,11 @@ export class SyncEngine {
         })),
       );
       outcomes.forEach((outcome, index) => {
-        if (!outcome.ok) {
-          const account = (round[index] as [string, AccountWrite[]])[0];
+        const account = (round[index] as [string, AccountWrite[]])[0];
+        if (!outcome.ok)
           failures.push(`Writing to ${account}'s contacts failed: ${outcome.failure.message}`);
-        }
+        else if (outcome.refused?.length)
+          failures.push(refusalProblem(`${account}'s`, outcome.refused));
       });
     }
 

@@ -4,6 +4,7 @@
  * @googleapis/people as type-only imports, so none of that package reaches the Apps Script bundle.
  */
 import type { people_v1 } from '@googleapis/people';
+import { peopleBucketsOf } from './quota-pacer';
 import { json, query, type ApiCall, type ApiRequest } from './transport';
 
 export type Person = people_v1.Schema$Person;
@@ -58,6 +59,7 @@ export class PeopleClient {
         ? {}
         : { contentType: 'application/json', payload: JSON.stringify(body) }),
       idempotent,
+      quota: peopleBucketsOf(operation, PEOPLE_API + path),
     };
   }
 

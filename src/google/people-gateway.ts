@@ -19,8 +19,10 @@ import {
   type GroupSnapshot,
   type ListingOutcome,
   type ListingPage,
+  type RefusedWrite,
   type WriteOutcome,
 } from '../core/sync-ports';
+import { createContactsIsolating, updateContactsIsolating } from './batch-isolation';
 import { GoogleApiError } from './google-error';
 import { PEOPLE_LIMITS, PeopleClient, type ContactGroup, type Person } from './people-client';
 import type { ApiCall, GoogleTransport, Settled } from './transport';
@@ -102,11 +104,11 @@ export class PeopleContactsGateway implements ContactsGateway {
   constructor(private readonly transport: GoogleTransport) {}
 
   listContacts(
-    requests: (AccountRef & { syncToken: string | null })[],
-    deadline = Number.POSITIVE_INFINITY,
+    requests: (AccountRef & { syncToken: string | null; requestSyncToken?: boolean })[],
+    deadline = this.transport.deadline,
   ): ListingOutcome[] {
     const calls = requests.map((request) =>
-      this.listing(request.token, request.syncToken, deadline),
+      this.listing(request.token, request.syncToken, deadline, request.requestSyncToken ?? true),
     );
     return this.transport.runAll(calls, deadline).map((settled): ListingOutcome => {
       if (!settled.ok) return failureOf(settled);
@@ -124,11 +126,15 @@ export class PeopleContactsGateway implements ContactsGateway {
     });
   }
 
-  /** Lists every page; null when the deadline passed before the listing's end. */
+  /**
+   * Lists every page; null when the deadline passed before the listing's end. A full listing asks
+   * for a sync token only when `requestSyncToken`.
+   */
   private *listing(
     token: string,
     syncToken: string | null,
     deadline: number,
+    requestSyncToken: boolean,
   ): ApiCall<ListingPage[] | null> {
     const client = new PeopleClient(token);
     const pages: ListingPage[] = [];
@@ -140,7 +146,9 @@ export class PeopleContactsGateway implements ContactsGateway {
         pageSize: PEOPLE_LIMITS.connectionsPage,
         pageToken,
         ...(syncToken === null
-          ? { requestSyncToken: true }
+          ? requestSyncToken
+            ? { requestSyncToken: true }
+            : {}
           : { syncToken, requestSyncToken: true }),
       });
       pages.push({
@@ -171,22 +179,32 @@ export class PeopleContactsGateway implements ContactsGateway {
     const calls = requests.map((request) =>
       this.perform(new PeopleClient(request.token), request.write),
     );
-    return this.transport
-      .runAll(calls)
-      .map((settled) =>
-        settled.ok ? { ok: true, resourceNames: settled.value } : failureOf(settled),
-      );
+    return this.transport.runAll(calls).map((settled): WriteOutcome => {
+      if (!settled.ok) return failureOf(settled);
+      const { resourceNames, refused } = settled.value;
+      return refused.length > 0
+        ? { ok: true, resourceNames, refused }
+        : { ok: true, resourceNames };
+    });
   }
 
-  private *perform(client: PeopleClient, write: AccountWrite): ApiCall<string[]> {
+  private *perform(
+    client: PeopleClient,
+    write: AccountWrite,
+  ): ApiCall<{ resourceNames: string[]; refused: RefusedWrite[] }> {
+    const done = (resourceNames: string[], refused: RefusedWrite[] = []) => ({
+      resourceNames,
+      refused,
+    });
     switch (write.kind) {
       case 'createGroup':
-        return [yield* this.createGroup(client, write.name, write.clientData)];
+        return done([yield* this.createGroup(client, write.name, write.clientData)]);
       case 'deleteGroup':
         yield* client.deleteContactGroup(write.resourceName, false);
-        return [];
+        return done([]);
       case 'createContacts': {
-        const created = yield* client.batchCreateContacts(
+        const { created, refused } = yield* createContactsIsolating(
+          client,
           write.contacts.map((contact) =>
             toPerson(contact.fields, {
               clientData: contact.clientData,
@@ -194,7 +212,10 @@ export class PeopleContactsGateway implements ContactsGateway {
             }),
           ),
         );
-        return created.map((person) => person.resourceName ?? '');
+        return done(
+          created.map((person) => person?.resourceName ?? ''),
+          refused,
+        );
       }
       case 'updateContacts': {
         const byMask = new Map<string, Record<string, Person>>();
@@ -213,13 +234,25 @@ export class PeopleContactsGateway implements ContactsGateway {
           });
           byMask.set(mask, group);
         }
+        const refused: RefusedWrite[] = [];
         for (const [mask, contacts] of byMask)
-          yield* client.batchUpdateContacts(contacts, mask.split(','));
-        return write.updates.map((update) => update.resourceName);
+          for (const refusal of (yield* updateContactsIsolating(client, contacts, mask.split(',')))
+            .refused)
+            refused.push({
+              ...refusal,
+              index: write.updates.findIndex(
+                (update) => update.resourceName === refusal.resourceName,
+              ),
+            });
+        const left = new Set(refused.map((refusal) => refusal.resourceName));
+        return done(
+          write.updates.map((update) => update.resourceName).filter((name) => !left.has(name)),
+          refused,
+        );
       }
       case 'deleteContacts':
         if (write.resourceNames.length > 0) yield* client.batchDeleteContacts(write.resourceNames);
-        return [];
+        return done([]);
     }
   }
 

@@ -118,9 +118,12 @@ export class ShareSync {
       Math.min(LOCK_WAIT_MS, deadline - this.deps.clock.now() - MIN_SLICE_MS),
     );
     if (!this.deps.lock.tryLock(wait)) return null;
+    // No back-off or quota wait of the work's calls goes past its deadline.
+    this.transport.deadline = deadline;
     try {
       return work();
     } finally {
+      this.transport.deadline = Number.POSITIVE_INFINITY;
       this.deps.lock.release();
     }
   }

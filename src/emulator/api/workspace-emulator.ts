@@ -132,6 +132,12 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     return this.oauth.mint(email, scopes, lifetimeSeconds);
   }
 
+  /** The principal an access token was minted for, or undefined for an unknown or expired token. */
+  principalOf(accessToken: string): string | undefined {
+    const grant = this.oauth.lookup(accessToken);
+    return typeof grant === 'object' ? grant.email : undefined;
+  }
+
   /** Puts a message into a user's mailbox, for GmailApp to read. */
   putGmailMessage(owner: string, message: GmailMessageRecord): void {
     this.gmail.put(owner, message);

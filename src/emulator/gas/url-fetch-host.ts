@@ -23,6 +23,8 @@ export interface FetchAnswer {
   headers: Record<string, string | string[]>;
   bodyBase64: string;
   modelledMs: number;
+  /** For answers of the API emulator: the modelled time on Google's side. */
+  googleMs?: number;
 }
 
 /** UrlFetchApp's documented limits (FACTS.md). */
@@ -144,6 +146,7 @@ function askEmulator(requests: EmulatorRequest[], api: ParallelApiHandler): Fetc
       headers: answer.headers,
       bodyBase64: Buffer.from(answer.body, 'utf8').toString('base64'),
       modelledMs: answer.latencyMs,
+      googleMs: answer.latencyMs,
     }));
   } catch (error) {
     if (error instanceof EmulatorTimeoutError) {

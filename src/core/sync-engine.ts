@@ -67,6 +67,12 @@ export interface SyncOptions {
   deadline: number;
   /** Lets the owner confirm a sync that the mass-deletion guard paused. Ignored for other users. */
   allowMassDeletion?: boolean;
+  /**
+   * Lists every account even when the sync listings show no change: the caller has just written
+   * (or the user asked to sync), and writes reach sync listings only minutes later ("Incremental
+   * syncs are not intended for read-after-write use cases", people.connections.list reference).
+   */
+  reconcile?: boolean;
 }
 
 /**
@@ -620,7 +626,7 @@ export class SyncEngine {
         )
           relevant = true;
       }
-      if (fresh && !relevant) {
+      if (fresh && !relevant && options.reconcile !== true) {
         this.deps.store.set(
           shareKey(shareId),
           JSON.stringify({

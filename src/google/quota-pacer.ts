@@ -32,11 +32,11 @@ const WINDOW_MS = 60_000;
 export function peopleBucketsOf(operation: string, url: string): QuotaBucket[] {
   switch (operation) {
     case 'people.connections.list': {
-      const query = new URLSearchParams(url.split('?')[1] ?? '');
+      // Read with patterns: Apps Script has no URLSearchParams.
       const firstPageOfFullSync =
-        query.get('requestSyncToken') === 'true' &&
-        !query.get('syncToken') &&
-        !query.get('pageToken');
+        /[?&]requestSyncToken=true(&|$)/.test(url) &&
+        !/[?&]syncToken=[^&]/.test(url) &&
+        !/[?&]pageToken=[^&]/.test(url);
       return firstPageOfFullSync ? ['criticalRead', 'fullSyncFirstPage'] : ['criticalRead'];
     }
     case 'people.people.getBatchGet':

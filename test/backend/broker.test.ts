@@ -2,7 +2,8 @@
  * This file tests the delegated-token broker against the Workspace API emulator over real HTTP:
  * sync tokens for share participants at allowed levels, the scope allow-list, refusals when
  * delegation is missing, support tokens refused without a session, caching until shortly before
- * expiry, the audit event of every issuance and refusal, and signing through IAM signJwt.
+ * expiry, the audit event of every issuance and refusal, a transient answer of Google asked
+ * again, and signing through IAM signJwt.
  */
 import { IamSigner } from '../../src/backend/google-access';
 import { DATABASES } from './harness';
@@ -209,6 +210,13 @@ describe.each(DATABASES)('delegated-token broker on %s', (kind) => {
       code: 'no_support_session',
       message: 'no open support session for this user',
     });
+  });
+
+  it('asks Google again after a transient 503 of the token endpoint instead of refusing the caller', async () => {
+    h.emulator.injectFault({ operation: 'oauth2.token', status: 503, times: 2 });
+    const response = await sync('alice@acme.example', 'bob@acme.example', {}, [READONLY]);
+    expect(response.status).toBe(200);
+    expect(h.emulator.callCount({ operation: 'oauth2.token', status: 503 })).toBe(2);
   });
 
   it('signs through IAM signJwt when configured so, with no key held by the backend', async () => {

@@ -4,7 +4,8 @@
 # The project, region and function name come from config/<env>.json's backendUrl, the accepted
 # ID-token audience from its oauthClientId. Optional variables: SERVICE_ACCOUNT_EMAIL (default
 # shared-contacts-broker@<project>.iam.gserviceaccount.com: the function's identity, which signs
-# delegation JWTs through IAM signJwt), STAFF_SECURITY_MANAGERS, STAFF_SUPPORT_AGENTS,
+# delegation JWTs through IAM signJwt and is granted Token Creator on itself for it),
+# STAFF_SECURITY_MANAGERS, STAFF_SUPPORT_AGENTS,
 # SCHEDULER_INVOKERS (comma lists).
 # Secrets are never passed by value: DATABASE_URL, OTP_ENCRYPTION_KEYS and ALERT_WEBHOOK_URL reach
 # the function as Secret Manager references (secrets database_url, otp_encryption_keys and
@@ -57,6 +58,14 @@ npm run lint
 npm test
 npm run build:backend --silent
 node scripts/check-secrets.js build/backend
+
+# IAM signJwt needs iam.serviceAccounts.signJwt on the account even when the function signs as its
+# own service account (FACTS.md, Delegation): grant it Service Account Token Creator on itself.
+gcloud iam service-accounts add-iam-policy-binding "$service_account" \
+  --project="$project" \
+  --member="serviceAccount:${service_account}" \
+  --role=roles/iam.serviceAccountTokenCreator \
+  --condition=None >/dev/null
 
 env_file="$(mktemp)"
 trap 'rm -f "$env_file"' EXIT

@@ -304,6 +304,8 @@ export const MSG = {
   admin: {
     title: 'Domain admin',
     onlyAdmins: 'Only your domain’s admins can open this page.',
+    brokerCannotSign:
+      'Our service cannot act in your domain yet: Google refuses to let its service account sign (it needs the role Service Account Token Creator on itself, roles/iam.serviceAccountTokenCreator). Nothing is wrong on your side; contact our support so that we grant it.',
     checks: 'Setting up',
     backendOk: 'Our service is reachable.',
     delegationOk: 'Domain-wide delegation is granted with every scope we need.',

@@ -219,6 +219,37 @@ describe.each(DATABASES)('delegated-token broker on %s', (kind) => {
     expect(h.emulator.callCount({ operation: 'oauth2.token', status: 503 })).toBe(2);
   });
 
+  // FACTS.md Delegation: signJwt "needs iam.serviceAccounts.signJwt (Service Account Token Creator) on the account even when a function signs as its own service account"
+  it('tells the admin card that the broker lacks Token Creator on itself when IAM refuses it, and works once granted (FACTS.md Delegation)', async () => {
+    const broker = 'iam-self@test-project.iam.gserviceaccount.com';
+    const iam = await startEmulatedHarness(
+      kind,
+      {},
+      {},
+      (base, emulator) =>
+        new IamSigner(broker, base, async () =>
+          emulator.mintAccessToken(broker, ['https://www.googleapis.com/auth/cloud-platform']),
+        ),
+    );
+    try {
+      const overview = await iam.request('GET', '/v1/admin/overview', {
+        token: iam.token('admin@acme.example'),
+      });
+      expect(overview.status).toBe(502);
+      expect(overview.body.error).toEqual({
+        code: 'signing_failed',
+        message: expect.stringContaining('roles/iam.serviceAccountTokenCreator'),
+      });
+      iam.emulator.grantTokenCreator(broker, broker);
+      const granted = await iam.request('GET', '/v1/admin/overview', {
+        token: iam.token('admin@acme.example'),
+      });
+      expect(granted.status).toBe(200);
+    } finally {
+      await iam.close();
+    }
+  });
+
   it('signs through IAM signJwt when configured so, with no key held by the backend', async () => {
     const runtime = 'backend-runtime@test-project.iam.gserviceaccount.com';
     const iam = await startEmulatedHarness(

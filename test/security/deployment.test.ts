@@ -111,6 +111,28 @@ describe('secrets used once per deployment', () => {
     expect(run.calls.flat().join(' ')).not.toMatch(/postgres(ql)?:\/\/|\?key=|[A-Za-z0-9+/]{43}=/);
   });
 
+  // FACTS.md Delegation: signJwt "needs iam.serviceAccounts.signJwt (Service Account Token Creator) on the account even when a function signs as its own service account"
+  it('grants the function’s service account Token Creator on itself before deploying, as IAM signJwt needs (FACTS.md Delegation)', () => {
+    const run = deploy('prod');
+    expect(run.status).toBe(0);
+    const account = 'shared-contacts-broker@shared-contacts-prod.iam.gserviceaccount.com';
+    const grant = run.calls.findIndex(
+      (call) => call[1] === 'iam' && call[3] === 'add-iam-policy-binding',
+    );
+    expect(run.calls[grant]).toEqual([
+      'gcloud',
+      'iam',
+      'service-accounts',
+      'add-iam-policy-binding',
+      account,
+      '--project=shared-contacts-prod',
+      `--member=serviceAccount:${account}`,
+      '--role=roles/iam.serviceAccountTokenCreator',
+      '--condition=None',
+    ]);
+    expect(grant).toBeLessThan(run.calls.findIndex((call) => call[1] === 'functions'));
+  });
+
   it('refuses secrets offered by value in the deployer’s shell, before touching anything', () => {
     for (const variable of ['DATABASE_URL', 'OTP_ENCRYPTION_KEYS', 'ALERT_WEBHOOK_URL']) {
       const run = deploy('prod', { [variable]: 'postgres://user:pw@10.0.0.1/db' });

@@ -61,6 +61,8 @@ export const MSG = {
     attention: (n: number) =>
       `${count(n, 'label needs', 'labels need')} your attention; open ${n === 1 ? 'it' : 'them'} below.`,
     syncOff: 'Sync on open is off (Settings); press Sync now to sync.',
+    hourlyDeferred: (quota: 'urlFetchCalls' | 'triggerRuntimeMs', hours: number) =>
+      `The hourly sync is paused for about ${count(hours, 'hour')}: another run would pass Google’s daily limit on ${quota === 'urlFetchCalls' ? 'the calls an add-on may make' : 'the time background syncs may run'}. Opening Shared Contacts and Sync now still sync your labels.`,
   },
 
   sync: {
@@ -235,6 +237,10 @@ export const MSG = {
       `Created the label “${name}”. Add contacts in Google Contacts, then share it.`,
     nameFirst: 'Type a name for the new label first.',
     nameTaken: (name: string) => `You already have a label called “${name}”.`,
+    directoryHidden:
+      'Your domain does not show its directory to apps, so suggestions come only from your own contacts and the people you already share with. Type the full address of anyone else.',
+    directoryForbidden:
+      'Your admin has turned off directory sharing for apps (External Directory Sharing), so suggestions come only from your own contacts and the people you already share with. Type the full address of anyone else.',
   },
 
   contact: {
@@ -310,6 +316,8 @@ export const MSG = {
   admin: {
     title: 'Domain admin',
     onlyAdmins: 'Only your domain’s admins can open this page.',
+    brokerCannotSign:
+      'Our service cannot act in your domain yet: Google refuses to let its service account sign (it needs the role Service Account Token Creator on itself, roles/iam.serviceAccountTokenCreator). Nothing is wrong on your side; contact our support so that we grant it.',
     checks: 'Setting up',
     backendOk: 'Our service is reachable.',
     delegationOk: 'Domain-wide delegation is granted with every scope we need.',

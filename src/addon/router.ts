@@ -19,7 +19,9 @@ import { buildSupportCard, supportActions } from './actions/support-actions';
 import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildMessageCard } from './cards/message-card';
+import { addonContext } from './context';
 import { MSG } from './messages';
+import { DailyBudget } from './sharing/daily-budget';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type Card = GoogleAppsScript.Card_Service.Card;
@@ -31,6 +33,19 @@ function renderSafely(surface: string, render: () => Card): Card {
   } catch (error) {
     console.error(`${surface} failed`, error);
     return buildMessageCard(MSG.somethingWrong, failureMessage(error, MSG.pageFailure));
+  } finally {
+    noteUrlFetches();
+  }
+}
+
+/** Adds this execution's URL Fetch calls to the user's daily budget (daily-budget.ts). */
+function noteUrlFetches(): void {
+  try {
+    const addon = addonContext();
+    if (addon.http.calls > 0)
+      new DailyBudget(addon.user, addon.userStore, addon.clock).note(addon.http.calls);
+  } catch (error) {
+    console.warn('the daily budget could not be updated', error);
   }
 }
 
@@ -116,5 +131,7 @@ export function handleAction(event: AddonEvent): ActionResponse {
   } catch (error) {
     console.error(`action ${name} failed`, error);
     return notify(failureMessage(error));
+  } finally {
+    noteUrlFetches();
   }
 }

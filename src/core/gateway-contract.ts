@@ -5,7 +5,7 @@
  */
 import type { ContactSnapshot } from './contact-model';
 import type { MatchDescriptor } from './footprint';
-import type { AccountWrite, GroupSnapshot } from './sync-ports';
+import type { AccountWrite, GroupSnapshot, RefusedWrite } from './sync-ports';
 
 /** The gateway's paths, under `/v1/shares/{id}/gateway/`. */
 export const GATEWAY_PATHS = {
@@ -26,6 +26,8 @@ export interface GatewayListContactsRequest {
   syncToken?: string;
   /** People of the master whose existing contacts in the account should be found (merging). */
   match?: MatchDescriptor[];
+  /** False when a full listing needs no sync token (its first page has a quota of its own). */
+  requestSyncToken?: boolean;
 }
 
 /** A page reduced to the footprint (and matches); `omitted` counts what was left out. */
@@ -52,7 +54,12 @@ export interface GatewayWriteRequest {
   write: AccountWrite;
 }
 
-/** The resource names the write made (`createGroup`, `createContacts`) or touched. */
+/**
+ * The resource names the write made (`createGroup`, `createContacts`, '' for a refused contact)
+ * or touched, and the contacts Google refused (batch writes are all or nothing: the others were
+ * written without them).
+ */
 export interface GatewayWriteResponse {
   resourceNames: string[];
+  refused?: RefusedWrite[];
 }

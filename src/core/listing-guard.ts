@@ -7,14 +7,21 @@ import type { ListingPage } from './sync-ports';
 
 /** A listing that passed the guard, or why it did not. */
 export type CheckedListing =
-  { ok: true; contacts: ContactSnapshot[]; syncToken: string } | { ok: false; problem: string };
+  | { ok: true; contacts: ContactSnapshot[]; syncToken: string | null }
+  | { ok: false; problem: string };
 
 /**
  * Checks that a `connections.list` listing is whole: pages chain to a last page that carries the
- * sync token, no resource name repeats, and a full listing holds as many people as `totalPeople`
- * says (counting those the share gateway left out). Returns the contacts (deleted ones only for incremental listings) and the new sync token.
+ * sync token (when one was asked for: `tokenRequested`), no resource name repeats, and a full
+ * listing holds as many people as `totalPeople` says (counting those the share gateway left out).
+ * Returns the contacts (deleted ones only for incremental listings) and the new sync token, null
+ * when none was asked for.
  */
-export function checkListing(pages: readonly ListingPage[], full: boolean): CheckedListing {
+export function checkListing(
+  pages: readonly ListingPage[],
+  full: boolean,
+  tokenRequested = true,
+): CheckedListing {
   if (pages.length === 0) return { ok: false, problem: 'no page came back' };
   const seen = new Set<string>();
   const contacts: ContactSnapshot[] = [];
@@ -42,7 +49,8 @@ export function checkListing(pages: readonly ListingPage[], full: boolean): Chec
   }
   const last = pages[pages.length - 1] as ListingPage;
   if (last.nextPageToken) return { ok: false, problem: 'the listing stopped before its last page' };
-  if (!last.nextSyncToken) return { ok: false, problem: 'the last page carried no sync token' };
+  if (tokenRequested && !last.nextSyncToken)
+    return { ok: false, problem: 'the last page carried no sync token' };
   if (full && total !== null && total !== contacts.length + omitted)
     return {
       ok: false,

@@ -51,6 +51,7 @@ import {
   type ListingOutcome,
   type ListingRequest,
   type GroupDirectory,
+  type RefusedWrite,
   type ShareDirectory,
 } from './sync-ports';
 
@@ -77,6 +78,12 @@ export interface SyncOptions {
   deadline: number;
   /** Lets the owner confirm a sync that the mass-deletion guard paused. Ignored for other users. */
   allowMassDeletion?: boolean;
+  /**
+   * Lists every account even when the sync listings show no change: the caller has just written
+   * (or the user asked to sync), and writes reach sync listings only minutes later ("Incremental
+   * syncs are not intended for read-after-write use cases", people.connections.list reference).
+   */
+  reconcile?: boolean;
 }
 
 /**
@@ -152,6 +159,12 @@ export interface AccountCheckpoint {
  * copy of it is taken for a removal.
  */
 export const CLOCK_MARGIN_MS = 60_000;
+
+/** The problem of a write of which Google refused some contacts (written: the others). */
+function refusalProblem(whose: string, refused: readonly RefusedWrite[]): string {
+  const count = refused.length;
+  return `Google refused ${count === 1 ? '1 contact' : `${count} contacts`} of a write to ${whose} contacts (${refused[0]?.message ?? 'no reason given'}); the others were written, and the next sync tries again.`;
+}
 
 function shareKey(shareId: string): string {
   return `sc:${shareId}`;
@@ -320,15 +333,15 @@ export class SyncEngine {
     if (formerExists) {
       const listings = this.deps.contacts.listContacts(
         [
-          { ...own, syncToken: null },
-          { ...ownerRef, syncToken: null },
+          { ...own, syncToken: null, requestSyncToken: false },
+          { ...ownerRef, syncToken: null, requestSyncToken: false },
         ],
         options.deadline,
       );
       if (listings.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
         return outOfTime();
       const [mine, theirs] = listings.map((outcome) =>
-        outcome.ok ? checkListing(outcome.pages, true) : null,
+        outcome.ok ? checkListing(outcome.pages, true, false) : null,
       );
       if (!mine?.ok || !theirs?.ok)
         return failed(
@@ -351,6 +364,7 @@ export class SyncEngine {
           return failed(
             `Moving your contacts into the shared label failed: ${outcome?.failure.message ?? 'no answer'}`,
           );
+        if (outcome.refused?.length) return failed(refusalProblem('your', outcome.refused));
       }
       const [deleted] = this.deps.contacts.write([
         { ...own, write: { kind: 'deleteGroup', resourceName: pending.formerLabel } },
@@ -423,7 +437,7 @@ export class SyncEngine {
       group.clientData.some((entry) => entry.key === key),
     );
     const [listing] = this.deps.contacts.listContacts(
-      [{ ...ref, syncToken: null }],
+      [{ ...ref, syncToken: null, requestSyncToken: false }],
       options.deadline,
     );
     if (!listing?.ok) {
@@ -434,7 +448,7 @@ export class SyncEngine {
         });
       return failed(`Listing your contacts failed: ${listing?.failure.message ?? 'no answer'}`);
     }
-    const checked = checkListing(listing.pages, true);
+    const checked = checkListing(listing.pages, true, false);
     if (!checked.ok) return failed(`Listing your contacts was refused: ${checked.problem}`);
     const group = copyGroups[0] ?? null;
     const groupLink = group ? readGroupLink(group.clientData, shareId) : null;
@@ -484,6 +498,7 @@ export class SyncEngine {
         return failed(
           `Removing the copies from your contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
         );
+      if (outcome.refused?.length) return failed(refusalProblem('your', outcome.refused));
     }
     return this.finish(shareId, null, {
       ...this.result(shareId, 'done', 1),
@@ -601,6 +616,9 @@ export class SyncEngine {
       });
     const checkAccounts =
       checkpoint.masterToken === null ? [] : fresh ? [owner, ...recipients] : [owner];
+    // The sync tokens the check got: an account that has one is listed in full below without
+    // asking for another (the first page of a full sync has a fixed quota of its own).
+    const newTokens = new Map<string, string>();
     if (checkAccounts.length > 0) {
       const outcomes = this.deps.contacts.listContacts(
         checkAccounts.map((account) => ({
@@ -615,7 +633,6 @@ export class SyncEngine {
       if (outcomes.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
         return this.pauseSlice(share, checkpoint, levels, slice, problems);
       let relevant = false;
-      const newTokens = new Map<string, string>();
       for (let index = 0; index < outcomes.length; index++) {
         const account = checkAccounts[index] as string;
         const outcome = outcomes[index];
@@ -636,7 +653,7 @@ export class SyncEngine {
         const checked = checkListing(outcome.pages, false);
         if (!checked.ok)
           return fail(`Listing ${account}'s changes was refused: ${checked.problem}`);
-        newTokens.set(account, checked.syncToken);
+        newTokens.set(account, checked.syncToken as string);
         if (account === owner || account === this.deps.actor.toLowerCase())
           changedPeople.push(...checked.contacts.filter((contact) => !contact.deleted));
         if (account === owner) {
@@ -649,7 +666,7 @@ export class SyncEngine {
         )
           relevant = true;
       }
-      if (fresh && !relevant) {
+      if (fresh && !relevant && options.reconcile !== true) {
         this.deps.store.set(
           shareKey(shareId),
           JSON.stringify({
@@ -681,6 +698,7 @@ export class SyncEngine {
       merges: footprintAllows(actorLevel, 'copy', 'merge'),
       firstPass: checkpoint.masterToken === null,
       changedPeople,
+      tokensKnown: newTokens,
       deadline: options.deadline,
     });
     checkpoint.listMs = this.deps.clock.now() - listedAt;
@@ -699,10 +717,11 @@ export class SyncEngine {
         return fail(
           `Listing ${account}'s contacts failed: ${outcome?.failure.message ?? 'no answer'}`,
         );
-      const checked = checkListing(outcome.pages, true);
+      const known = newTokens.get(account);
+      const checked = checkListing(outcome.pages, true, known === undefined);
       if (!checked.ok) return fail(`Listing ${account}'s contacts was refused: ${checked.problem}`);
       contactsOf.set(account, checked.contacts);
-      tokensOf.set(account, checked.syncToken);
+      tokensOf.set(account, known ?? (checked.syncToken as string));
     }
     recipients = recipients.filter((account) => !unreachable.has(account));
     const verify = recipients.filter(
@@ -894,6 +913,12 @@ export class SyncEngine {
         mastersWritten = false;
         break;
       }
+      // Contacts Google refused were left out and are tried again by the next pass. A copy must
+      // not take values its master did not: refused master updates hold the copies back.
+      if (outcome.refused?.length) {
+        failures.push(refusalProblem("the owner's", outcome.refused));
+        if (write.kind === 'updateContacts') mastersWritten = false;
+      }
       names.forEach((ref, index) => {
         const name = outcome.resourceNames[index];
         if (name) created.set(ref, name);
@@ -923,10 +948,11 @@ export class SyncEngine {
         })),
       );
       outcomes.forEach((outcome, index) => {
-        if (!outcome.ok) {
-          const account = (round[index] as [string, AccountWrite[]])[0];
+        const account = (round[index] as [string, AccountWrite[]])[0];
+        if (!outcome.ok)
           failures.push(`Writing to ${account}'s contacts failed: ${outcome.failure.message}`);
-        }
+        else if (outcome.refused?.length)
+          failures.push(refusalProblem(`${account}'s`, outcome.refused));
       });
     }
 
@@ -1000,6 +1026,8 @@ export class SyncEngine {
       merges: boolean;
       firstPass: boolean;
       changedPeople: ContactSnapshot[];
+      /** Accounts whose check just gave a sync token: their full listing needs none. */
+      tokensKnown: ReadonlyMap<string, string>;
       deadline: number;
     },
   ): ListingOutcome[] {
@@ -1017,10 +1045,14 @@ export class SyncEngine {
     const first = [owner, ...recipients.filter((account) => !later.includes(account))];
     const changed = descriptorsOf(options.changedPeople);
     const request = (account: string, match: MatchDescriptor[]): ListingRequest => {
-      const ref = refs.get(account) as AccountRef;
-      if (!ask(account) || match.length === 0) return { ...ref, syncToken: null };
+      const base: ListingRequest = {
+        ...(refs.get(account) as AccountRef),
+        syncToken: null,
+        requestSyncToken: !options.tokensKnown.has(account),
+      };
+      if (!ask(account) || match.length === 0) return base;
       asked.set(account, new Set(match.map((descriptor) => JSON.stringify(descriptor))));
-      return { ...ref, syncToken: null, match };
+      return { ...base, match };
     };
     const firstOutcomes = this.deps.contacts.listContacts(
       first.map((account) => request(account, changed)),
@@ -1101,6 +1133,7 @@ export class SyncEngine {
         ...(refs.get(request.account) as AccountRef),
         syncToken: null,
         match: request.match,
+        requestSyncToken: false,
       })),
       deadline,
     );

@@ -28,6 +28,11 @@ export interface ListingRequest extends AccountRef {
    * back as merge candidates, reduced to the match (footprint.ts, MatchIndex).
    */
   match?: MatchDescriptor[];
+  /**
+   * False when no sync token is needed (a one-off listing): the first page of a full sync has a
+   * quota of its own (FACTS.md), so only listings that will be synced from ask for one. Default true.
+   */
+  requestSyncToken?: boolean;
 }
 
 /** One page of a `connections.list` listing, as the API returned it. */
@@ -103,10 +108,21 @@ export type AccountWrite =
 
 /**
  * What a write returned. `createGroup` names the group it made (with a suffix if the name was
- * taken); `createContacts` the new resource names in order.
+ * taken); `createContacts` the new resource names in order ('' for a refused contact).
+ * `refused` lists the contacts of a createContacts or updateContacts write that Google refused
+ * (batch writes are all or nothing): they were left out, and every other one was written.
  */
 export type WriteOutcome =
-  { ok: true; resourceNames: string[] } | { ok: false; failure: CallFailure };
+  | { ok: true; resourceNames: string[]; refused?: RefusedWrite[] }
+  | { ok: false; failure: CallFailure };
+
+/** A contact of a write that Google refused: its index in the write, and why. */
+export interface RefusedWrite {
+  index: number;
+  /** The contact's resource name, for updates. */
+  resourceName: string | null;
+  message: string;
+}
 
 /**
  * Reads and writes contacts in many accounts. Each method takes at most one request per account
@@ -116,7 +132,8 @@ export type WriteOutcome =
 export interface ContactsGateway {
   /**
    * Lists each account's contacts: all of them when `syncToken` is null (with a sync token
-   * requested), or the changes since it. With a `deadline` (epoch ms), no further page is asked
+   * requested unless `requestSyncToken` is false: a full sync's first page has a fixed quota of
+   * its own), or the changes since it. With a `deadline` (epoch ms), no further page is asked
    * for once it has passed: such a listing comes back as a failure with reason DEADLINE_REACHED;
    * and no back-off waits past it: the call fails with the error it was backing off from.
    */

@@ -6,11 +6,19 @@
  * and the sidebar host, then prints the sidebar's URL. Ctrl-C (SIGINT) or SIGTERM stops it all.
  *
  * `startLocalStack()` is the same without the build and the signal handling, for browser tests.
+ * `npm start -- --production-like` (or EMULATOR_TRAFFIC_PROFILE=production-like) makes the
+ * emulator as strict as Google in production: quotas, latency, propagation delay, faults.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createWorkspaceEmulator, type SeedSpec, type WorkspaceEmulator } from './api';
+import {
+  createWorkspaceEmulator,
+  profileFromEnvironment,
+  type SeedSpec,
+  type TrafficProfileName,
+  type WorkspaceEmulator,
+} from './api';
 import { startEmulatorServer } from './api/server';
 import { createAppsScriptRuntime, type RuntimeAddonConfig } from './gas/runtime';
 import { startLocalBackend } from './local-backend';
@@ -34,6 +42,8 @@ export interface LocalStackOptions {
   seed?: SeedSpec;
   /** Start the backend on PGlite (default true). */
   backend?: boolean;
+  /** The emulator's traffic profile (traffic-profile.ts); default EMULATOR_TRAFFIC_PROFILE, else `off`. */
+  profile?: TrafficProfileName;
 }
 
 /** A running local stack. */
@@ -53,6 +63,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ) as RuntimeAddonConfig;
   const emulator = createWorkspaceEmulator({ startTime: Date.now() });
   const summary = emulator.seed(options.seed ?? DEMO_SEED);
+  emulator.useTrafficProfile(
+    options.profile ?? profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE),
+  );
   const closers: (() => Promise<void>)[] = [];
   try {
     const emulatorServer = await startEmulatorServer(emulator);
@@ -111,12 +124,17 @@ async function main(): Promise<void> {
   });
   if (build.status !== 0) throw new Error('The add-on build failed; see the output above.');
   const port = Number(process.env.PORT ?? 8300);
-  const stack = await startLocalStack({ port: Number.isInteger(port) ? port : 8300 });
+  const profile = process.argv.includes('--production-like')
+    ? 'production-like'
+    : profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE);
+  const stack = await startLocalStack({ port: Number.isInteger(port) ? port : 8300, profile });
   console.log(`\nShared Contacts runs locally.`);
   console.log(`  Gmail sidebar:     ${stack.sidebarUrl}`);
   console.log(`  API emulator:      ${stack.emulatorUrl}`);
   if (stack.backendUrl) console.log(`  Backend (PGlite):  ${stack.backendUrl}`);
   console.log(`  Demo users:        ${stack.users.slice(0, 3).join(', ')}, …`);
+  if (profile !== 'off')
+    console.log(`  Traffic profile:   ${profile} (quotas, latency, propagation delay, faults)`);
   console.log('Press Ctrl-C to stop.');
   let stopping = false;
   const stop = (signal: string) => {

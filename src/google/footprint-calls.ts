@@ -130,7 +130,12 @@ export function* listFootprintContacts(
   const index = match.length > 0 ? new MatchIndex(match) : null;
   // The copy group is looked for only when the page shows that the share reached the account
   // (a contact carries its link): a first share costs no extra call.
-  const page = yield* connectionsPage(client, request.syncToken ?? null, request.pageToken);
+  const page = yield* connectionsPage(
+    client,
+    request.syncToken ?? null,
+    request.pageToken,
+    request.requestSyncToken ?? true,
+  );
   const reached = page.contacts.some((contact) =>
     contact.clientData.some((entry) => entry.key === linkKey(facts.share.id)),
   );
@@ -369,8 +374,15 @@ export function* writeFootprint(
           'the account has no copy group for the share yet',
         );
       checkNewContacts(facts, group, write.contacts);
-      const names = yield* performWrite(client, write);
-      return { value: { resourceNames: names }, group, counts: { written: names.length } };
+      const done = yield* performWrite(client, write);
+      return {
+        value: { resourceNames: done.resourceNames, refused: done.refused },
+        group,
+        counts: {
+          written: done.resourceNames.filter((name) => name !== '').length,
+          refused: done.refused.length,
+        },
+      };
     }
     case 'updateContacts': {
       const { group } = yield* footprintGroup(client, { ...facts, noGroupLately: false });
@@ -381,15 +393,15 @@ export function* writeFootprint(
       const checked = write.updates.map((update) =>
         footprintUpdate(facts, group, update, current.get(update.resourceName)),
       );
-      yield* performWrite(client, {
+      const done = yield* performWrite(client, {
         kind: 'updateContacts',
         updates: checked.map((item) => item.update),
       });
       const merged = checked.filter((item) => item.operation === 'merge').length;
       return {
-        value: { resourceNames: write.updates.map((update) => update.resourceName) },
+        value: { resourceNames: done.resourceNames, refused: done.refused },
         group,
-        counts: { written: checked.length, merged },
+        counts: { written: done.resourceNames.length, merged, refused: done.refused.length },
       };
     }
     case 'deleteContacts': {

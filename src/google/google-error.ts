@@ -1,10 +1,27 @@
 /**
  * This file defines the typed error of Google's REST APIs, read from Google's JSON error body
- * (`error.code`, `status`, `details[].reason`, or the legacy `errors[].reason`) or from our
- * backend's (`error.code` naming the refusal), and which answers are worth retrying.
+ * (`error.code`, `status`, `details[].reason`, or the legacy `errors[].reason`; the refused
+ * contacts of a batch write and the quota of a 429 from `details`) or from our backend's
+ * (`error.code` naming the refusal), and which answers are worth retrying.
  */
 import type { HttpResponse } from '../core/ports';
 import type { CallFailure } from '../core/sync-ports';
+
+/** What the `details` of an error body say beyond its reason. */
+export interface ErrorDetails {
+  /**
+   * The contacts that made a batch write fail, by index (batchCreateContacts) or resource name
+   * (batchUpdateContacts), with their status: BatchCreateContactsErrorDetails and
+   * BatchUpdateContactsErrorDetails ("If an index does not appear, then the creation of that
+   * contact would have been successful"). Absent when the body names none.
+   */
+  contactErrors?: Record<string, { code: number; message: string }>;
+  /**
+   * The quota a 429 names: its ErrorInfo's `quota_limit`, or a QuotaFailure's description (the
+   * first page of a full sync has a quota of its own).
+   */
+  quota?: string;
+}
 
 /** A Google API call that failed: HTTP status, Google's status name and reason, and the message. */
 export class GoogleApiError extends Error {
@@ -14,6 +31,7 @@ export class GoogleApiError extends Error {
     readonly reason: string,
     message: string,
     readonly operation: string,
+    readonly details: ErrorDetails = {},
   ) {
     super(`${operation}: ${httpStatus} ${status}${reason ? ` (${reason})` : ''}: ${message}`);
     this.name = 'GoogleApiError';
@@ -40,9 +58,41 @@ interface ErrorBody {
     message?: string;
     status?: string;
     reason?: string;
-    details?: { '@type'?: string; reason?: string }[];
+    details?: {
+      '@type'?: string;
+      reason?: string;
+      metadata?: Record<string, string>;
+      violations?: { subject?: string; description?: string }[];
+      contactErrors?: Record<string, { code?: number; message?: string }>;
+    }[];
     errors?: { reason?: string }[];
   };
+}
+
+/** Reads the refused contacts and the quota out of an error body's details. */
+function detailsOf(error: NonNullable<ErrorBody['error']>): ErrorDetails {
+  const details: ErrorDetails = {};
+  for (const detail of Array.isArray(error.details) ? error.details : []) {
+    const type = detail['@type'] ?? '';
+    if (
+      (type.endsWith('.BatchCreateContactsErrorDetails') ||
+        type.endsWith('.BatchUpdateContactsErrorDetails')) &&
+      typeof detail.contactErrors === 'object' &&
+      detail.contactErrors !== null
+    ) {
+      details.contactErrors = {};
+      for (const [key, status] of Object.entries(detail.contactErrors))
+        details.contactErrors[key] = {
+          code: typeof status?.code === 'number' ? status.code : 2,
+          message: typeof status?.message === 'string' ? status.message : 'no message',
+        };
+    }
+    if (type.endsWith('google.rpc.ErrorInfo') && detail.metadata?.quota_limit)
+      details.quota = detail.metadata.quota_limit;
+    if (type.endsWith('google.rpc.QuotaFailure') && details.quota === undefined)
+      details.quota = detail.violations?.[0]?.description ?? 'quota exceeded';
+  }
+  return details;
 }
 
 /** Builds the typed error from a non-2xx response; bodies that are not Google's still give one. */
@@ -65,6 +115,7 @@ export function errorFromResponse(response: HttpResponse, operation: string): Go
     reason,
     error.message ?? (response.body.slice(0, 200) || 'no message'),
     operation,
+    detailsOf(error),
   );
 }
 

@@ -4,7 +4,7 @@
  * @googleapis/people as type-only imports, so none of that package reaches the Apps Script bundle.
  */
 import type { people_v1 } from '@googleapis/people';
-import { GoogleApiError } from './google-error';
+import { peopleBucketsOf } from './quota-pacer';
 import { json, query, type ApiCall, type ApiRequest } from './transport';
 
 export type Person = people_v1.Schema$Person;
@@ -39,30 +39,6 @@ export interface ListConnectionsParams {
   sources?: string[];
 }
 
-/**
- * Throws when some contacts of a batch write failed (the API answers 200 and reports each failed
- * contact in its own status): the caller must not take the batch as done. The contacts that did
- * succeed stay written.
- */
-function throwItemFailures(items: people_v1.Schema$PersonResponse[], operation: string): void {
-  const failed = items.filter(
-    (item) =>
-      (item.httpStatusCode !== undefined &&
-        item.httpStatusCode !== null &&
-        item.httpStatusCode !== 200) ||
-      (item.status?.code ?? 0) !== 0,
-  );
-  const first = failed[0];
-  if (!first) return;
-  throw new GoogleApiError(
-    first.httpStatusCode ?? 500,
-    'PARTIAL_FAILURE',
-    'contactFailed',
-    `${failed.length} of ${items.length} contacts failed; the first${first.requestedResourceName ? ` (${first.requestedResourceName})` : ''}: ${first.status?.message ?? 'no message'}`,
-    operation,
-  );
-}
-
 /** The People API for one user's access token. */
 export class PeopleClient {
   constructor(private readonly token: string) {}
@@ -83,6 +59,7 @@ export class PeopleClient {
         ? {}
         : { contentType: 'application/json', payload: JSON.stringify(body) }),
       idempotent,
+      quota: peopleBucketsOf(operation, PEOPLE_API + path),
     };
   }
 
@@ -158,7 +135,11 @@ export class PeopleClient {
     yield this.request('people.people.deleteContact', 'delete', `${resourceName}:deleteContact`);
   }
 
-  /** `people.batchCreateContacts` (≤ 200); returns the created people in order. */
+  /**
+   * `people.batchCreateContacts` (≤ 200); returns the created people in order. All or nothing: a
+   * refused contact fails the whole batch with a GoogleApiError whose `details.contactErrors`
+   * names the refused indexes (batch-isolation.ts writes the others).
+   */
   *batchCreateContacts(contacts: Person[], readMask = 'metadata'): ApiCall<Person[]> {
     if (contacts.length > PEOPLE_LIMITS.batchWrite)
       throw new RangeError('At most 200 contacts a call.');
@@ -175,11 +156,13 @@ export class PeopleClient {
         false,
       ),
     );
-    throwItemFailures(response.createdPeople ?? [], 'people.batchCreateContacts');
     return (response.createdPeople ?? []).map((item) => item.person ?? {});
   }
 
-  /** `people.batchUpdateContacts` (≤ 200), keyed by resource name. */
+  /**
+   * `people.batchUpdateContacts` (≤ 200), keyed by resource name. All or nothing, like
+   * batchCreateContacts: `details.contactErrors` names the refused resource names.
+   */
   *batchUpdateContacts(
     contacts: Record<string, Person>,
     updateMask: string[],
@@ -200,7 +183,6 @@ export class PeopleClient {
         body,
       ),
     );
-    throwItemFailures(Object.values(response.updateResult ?? {}), 'people.batchUpdateContacts');
     const result: Record<string, Person> = {};
     for (const [name, item] of Object.entries(response.updateResult ?? {}))
       if (item.person) result[name] = item.person;

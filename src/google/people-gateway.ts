@@ -22,8 +22,10 @@ import {
   type ListingOutcome,
   type ListingPage,
   type ListingRequest,
+  type RefusedWrite,
   type WriteOutcome,
 } from '../core/sync-ports';
+import { createContactsIsolating, updateContactsIsolating } from './batch-isolation';
 import { GoogleApiError } from './google-error';
 import { PEOPLE_LIMITS, PeopleClient, type ContactGroup, type Person } from './people-client';
 import type { ApiCall, GoogleTransport, Settled } from './transport';
@@ -100,19 +102,27 @@ function failureOf(settled: Settled<unknown>): {
   return { ok: false, failure: settled.error.toFailure() };
 }
 
+/** What a write did: the resource names it made or touched, and the contacts Google refused. */
+export interface WriteDone {
+  resourceNames: string[];
+  refused: RefusedWrite[];
+}
+
 /** The calls that reach one account: one listing, its groups, one write. */
 export interface AccountCalls {
   /**
    * Every page of a listing (all contacts, or the changes since `syncToken`); null when the
-   * deadline passed before its end. `match` only counts through the share gateway.
+   * deadline passed before its end. A full listing asks for a sync token only when
+   * `requestSyncToken` (default true). `match` only counts through the share gateway.
    */
   listing(
     syncToken: string | null,
     deadline: number,
     match?: MatchDescriptor[],
+    requestSyncToken?: boolean,
   ): ApiCall<ListingPage[] | null>;
   groups(): ApiCall<GroupSnapshot[]>;
-  write(write: AccountWrite): ApiCall<string[]>;
+  write(write: AccountWrite): ApiCall<WriteDone>;
 }
 
 /**
@@ -135,17 +145,25 @@ export function* allPages(
   return pages;
 }
 
-/** One page of `people.connections.list` as the engine's ListingPage. */
+/**
+ * One page of `people.connections.list` as the engine's ListingPage. A full listing asks for a
+ * sync token only when `requestSyncToken`: the first page of a full sync has a quota of its own.
+ */
 export function* connectionsPage(
   client: PeopleClient,
   syncToken: string | null,
   pageToken: string | undefined,
+  requestSyncToken = true,
 ): ApiCall<ListingPage> {
   const response = yield* client.listConnections({
     personFields: LISTING_PERSON_FIELDS,
     pageSize: PEOPLE_LIMITS.connectionsPage,
     pageToken,
-    ...(syncToken === null ? { requestSyncToken: true } : { syncToken, requestSyncToken: true }),
+    ...(syncToken === null
+      ? requestSyncToken
+        ? { requestSyncToken: true }
+        : {}
+      : { syncToken, requestSyncToken: true }),
   });
   return {
     contacts: (response.connections ?? []).map(toSnapshot),
@@ -167,9 +185,14 @@ export class PeopleAccountCalls implements AccountCalls {
     this.client = new PeopleClient(token);
   }
 
-  listing(syncToken: string | null, deadline: number): ApiCall<ListingPage[] | null> {
+  listing(
+    syncToken: string | null,
+    deadline: number,
+    _match?: MatchDescriptor[],
+    requestSyncToken = true,
+  ): ApiCall<ListingPage[] | null> {
     return allPages(this.now, deadline, (pageToken) =>
-      connectionsPage(this.client, syncToken, pageToken),
+      connectionsPage(this.client, syncToken, pageToken, requestSyncToken),
     );
   }
 
@@ -178,7 +201,7 @@ export class PeopleAccountCalls implements AccountCalls {
     return groups.map(toGroup);
   }
 
-  write(write: AccountWrite): ApiCall<string[]> {
+  write(write: AccountWrite): ApiCall<WriteDone> {
     return performWrite(this.client, write);
   }
 }
@@ -200,9 +223,14 @@ export class RoutedContactsGateway implements ContactsGateway {
       : this.gatewayCalls(ref.access.shareId, ref.account);
   }
 
-  listContacts(requests: ListingRequest[], deadline = Number.POSITIVE_INFINITY): ListingOutcome[] {
+  listContacts(requests: ListingRequest[], deadline = this.transport.deadline): ListingOutcome[] {
     const calls = requests.map((request) =>
-      this.callsFor(request).listing(request.syncToken, deadline, request.match),
+      this.callsFor(request).listing(
+        request.syncToken,
+        deadline,
+        request.match,
+        request.requestSyncToken ?? true,
+      ),
     );
     return this.transport.runAll(calls, deadline).map((settled): ListingOutcome => {
       if (!settled.ok) return failureOf(settled);
@@ -229,22 +257,35 @@ export class RoutedContactsGateway implements ContactsGateway {
   write(requests: (AccountRef & { write: AccountWrite })[]): WriteOutcome[] {
     return this.transport
       .runAll(requests.map((request) => this.callsFor(request).write(request.write)))
-      .map((settled) =>
-        settled.ok ? { ok: true, resourceNames: settled.value } : failureOf(settled),
-      );
+      .map((settled): WriteOutcome => {
+        if (!settled.ok) return failureOf(settled);
+        const { resourceNames, refused } = settled.value;
+        return refused.length > 0
+          ? { ok: true, resourceNames, refused }
+          : { ok: true, resourceNames };
+      });
   }
 }
 
-/** Performs one write of the engine in an account through the People API. */
-export function* performWrite(client: PeopleClient, write: AccountWrite): ApiCall<string[]> {
+/**
+ * Performs one write of the engine in an account through the People API. Batch writes are all or
+ * nothing: the contacts Google refuses are set aside and reported, the others written
+ * (batch-isolation.ts).
+ */
+export function* performWrite(client: PeopleClient, write: AccountWrite): ApiCall<WriteDone> {
+  const done = (resourceNames: string[], refused: RefusedWrite[] = []): WriteDone => ({
+    resourceNames,
+    refused,
+  });
   switch (write.kind) {
     case 'createGroup':
-      return [yield* createCopyGroup(client, write.name, write.clientData)];
+      return done([yield* createCopyGroup(client, write.name, write.clientData)]);
     case 'deleteGroup':
       yield* client.deleteContactGroup(write.resourceName, false);
-      return [];
+      return done([]);
     case 'createContacts': {
-      const created = yield* client.batchCreateContacts(
+      const { created, refused } = yield* createContactsIsolating(
+        client,
         write.contacts.map((contact) =>
           toPerson(contact.fields, {
             clientData: contact.clientData,
@@ -252,7 +293,10 @@ export function* performWrite(client: PeopleClient, write: AccountWrite): ApiCal
           }),
         ),
       );
-      return created.map((person) => person.resourceName ?? '');
+      return done(
+        created.map((person) => person?.resourceName ?? ''),
+        refused,
+      );
     }
     case 'updateContacts': {
       const byMask = new Map<string, Record<string, Person>>();
@@ -271,13 +315,25 @@ export function* performWrite(client: PeopleClient, write: AccountWrite): ApiCal
         });
         byMask.set(mask, group);
       }
+      const refused: RefusedWrite[] = [];
       for (const [mask, contacts] of byMask)
-        yield* client.batchUpdateContacts(contacts, mask.split(','));
-      return write.updates.map((update) => update.resourceName);
+        for (const refusal of (yield* updateContactsIsolating(client, contacts, mask.split(',')))
+          .refused)
+          refused.push({
+            ...refusal,
+            index: write.updates.findIndex(
+              (update) => update.resourceName === refusal.resourceName,
+            ),
+          });
+      const left = new Set(refused.map((refusal) => refusal.resourceName));
+      return done(
+        write.updates.map((update) => update.resourceName).filter((name) => !left.has(name)),
+        refused,
+      );
     }
     case 'deleteContacts':
       if (write.resourceNames.length > 0) yield* client.batchDeleteContacts(write.resourceNames);
-      return [];
+      return done([]);
   }
 }
 

@@ -14,7 +14,7 @@ import {
   type GatewayWriteResponse,
 } from '../core/gateway-contract';
 import type { AccountWrite, GroupSnapshot, ListingPage } from '../core/sync-ports';
-import { allPages, type AccountCalls } from './people-gateway';
+import { allPages, type AccountCalls, type WriteDone } from './people-gateway';
 import { json, type ApiCall, type ApiRequest } from './transport';
 
 /** Where the backend is and how the add-on authenticates to it (the user's Google ID token). */
@@ -52,12 +52,14 @@ export class ShareGatewayCalls implements AccountCalls {
     syncToken: string | null,
     deadline: number,
     match?: MatchDescriptor[],
+    requestSyncToken = true,
   ): ApiCall<ListingPage[] | null> {
     return allPages(this.now, deadline, (pageToken) =>
       this.page({
         ...(pageToken === undefined ? {} : { pageToken }),
         ...(syncToken === null ? {} : { syncToken }),
         ...(match === undefined || match.length === 0 ? {} : { match }),
+        ...(requestSyncToken ? {} : { requestSyncToken }),
       }),
     );
   }
@@ -77,9 +79,9 @@ export class ShareGatewayCalls implements AccountCalls {
     return json<GatewayListGroupsResponse>(yield this.request('listGroups', {})).groups;
   }
 
-  *write(write: AccountWrite): ApiCall<string[]> {
+  *write(write: AccountWrite): ApiCall<WriteDone> {
     const creates = write.kind === 'createContacts' || write.kind === 'createGroup';
-    return json<GatewayWriteResponse>(yield this.request('write', { write }, !creates))
-      .resourceNames;
+    const done = json<GatewayWriteResponse>(yield this.request('write', { write }, !creates));
+    return { resourceNames: done.resourceNames, refused: done.refused ?? [] };
   }
 }

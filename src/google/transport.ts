@@ -1,18 +1,22 @@
 /**
  * This file defines the transport of the Google clients: an API call is a generator that yields
  * HTTP requests and receives their successful responses, so that one user's calls run in order
- * while calls for different users go out together through `fetchAll`. Transient failures are
- * retried with exponential back-off and jitter, honouring Retry-After; the wait goes through the
- * Sleeper port (Utilities.sleep in Apps Script, a virtual clock in tests).
+ * while calls for different users go out together through `fetchAll`. Calls are paced within
+ * each account's quota buckets (quota-pacer.ts); transient failures are retried with exponential
+ * back-off and jitter, honouring Retry-After, and a spent per-minute quota is waited out; the
+ * wait goes through the Sleeper port (Utilities.sleep in Apps Script, a virtual clock in tests).
  */
 import type { Clock, HttpClient, HttpRequest, HttpResponse, Sleeper } from '../core/ports';
 import { errorFromResponse, GoogleApiError, isRetryable, retryAfterMs } from './google-error';
+import { QuotaPacer, type QuotaBucket } from './quota-pacer';
 
 /** A request with the name of its operation, for errors. */
 export interface ApiRequest extends HttpRequest {
   operation: string;
   /** False for calls that must not be sent twice after a timeout (creates). Default true. */
   idempotent?: boolean;
+  /** The per-user quota buckets the call draws on, for pacing (quota-pacer.ts). */
+  quota?: QuotaBucket[];
 }
 
 /**
@@ -33,6 +37,13 @@ export interface RetryPolicy {
 
 /** Default: 6 attempts, 1 s doubling up to 32 s, each wait scaled by a random 50–100 %. */
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 32000 };
+
+/**
+ * The wait after a 429 that names a per-minute quota (or the fixed first-page quota of full
+ * syncs), before each further attempt: 20 s, 40 s, then 60 s, so that the minute the quota is
+ * counted over has passed; scaled by a random 75–100 %.
+ */
+export const QUOTA_RETRY_STEP_MS = 20_000;
 
 /** What the transport needs. `random` returns [0, 1) and jitters the waits. */
 export interface TransportDeps {
@@ -61,6 +72,14 @@ export class GoogleTransport {
   requests = 0;
   /** Requests sent again after a transient failure. */
   retries = 0;
+  /** Requests held back to stay within a quota bucket. */
+  paced = 0;
+  /**
+   * The deadline of every `runAll` not given one (epoch ms): no back-off or pacing wait goes past
+   * it. The add-on sets it to the end of the work of the execution.
+   */
+  deadline = Number.POSITIVE_INFINITY;
+  private readonly pacer = new QuotaPacer();
 
   constructor(private readonly deps: TransportDeps) {
     this.random = deps.random ?? Math.random;
@@ -85,7 +104,7 @@ export class GoogleTransport {
    * `fetchAll`, and waits only when every pending call is backing off. A call whose next attempt
    * would come after `deadline` (epoch ms) is not waited for: it fails with its last error.
    */
-  runAll<T>(calls: ApiCall<T>[], deadline = Number.POSITIVE_INFINITY): Settled<T>[] {
+  runAll<T>(calls: ApiCall<T>[], deadline = this.deadline): Settled<T>[] {
     const running: Running<T>[] = calls.map((call) => ({
       call,
       pending: null,
@@ -114,7 +133,26 @@ export class GoogleTransport {
         this.deps.sleeper.sleep(next - now);
         continue;
       }
-      const requests = ready.map((entry) => entry.pending as ApiRequest);
+      const sending = ready.filter((entry) => {
+        const request = entry.pending as ApiRequest;
+        const wait = this.pacer.waitFor(accountOf(request), request.quota ?? [], now);
+        if (wait <= 0) return true;
+        entry.notBefore = now + wait;
+        entry.lastError = new GoogleApiError(
+          429,
+          'RESOURCE_EXHAUSTED',
+          'rateLimitExceeded',
+          "The account's quota budget for the minute is spent; the call waits for it.",
+          request.operation,
+          { quota: (request.quota ?? []).join(',') },
+        );
+        this.paced++;
+        return false;
+      });
+      if (sending.length === 0) continue;
+      const requests = sending.map((entry) => entry.pending as ApiRequest);
+      for (const request of requests)
+        this.pacer.record(accountOf(request), request.quota ?? [], now);
       this.requests += requests.length;
       let responses: (HttpResponse | null)[];
       try {
@@ -122,7 +160,7 @@ export class GoogleTransport {
       } catch {
         responses = requests.map(() => null);
       }
-      ready.forEach((entry, index) => this.settle(entry, responses[index] ?? null));
+      sending.forEach((entry, index) => this.settle(entry, responses[index] ?? null));
     }
     return running.map((entry) => entry.done as Settled<T>);
   }
@@ -140,8 +178,10 @@ export class GoogleTransport {
     const retryable = response ? isRetryable(error) : request.idempotent !== false;
     if (retryable && entry.attempt + 1 < this.retry.maxAttempts) {
       const backoff =
-        Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** entry.attempt) *
-        (0.5 + this.random() / 2);
+        error.details.quota !== undefined
+          ? Math.min(60_000, QUOTA_RETRY_STEP_MS * (entry.attempt + 1)) * (0.75 + this.random() / 4)
+          : Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** entry.attempt) *
+            (0.5 + this.random() / 2);
       const asked = response ? retryAfterMs(response, this.deps.clock.now()) : null;
       entry.attempt++;
       entry.lastError = error;
@@ -177,8 +217,13 @@ export class GoogleTransport {
 }
 
 function toHttpRequest(request: ApiRequest): HttpRequest {
-  const { operation: _operation, idempotent: _idempotent, ...http } = request;
+  const { operation: _operation, idempotent: _idempotent, quota: _quota, ...http } = request;
   return { ...http, headers: { ...http.headers } };
+}
+
+/** The account a request is for, as the pacer keys it: its credentials. */
+function accountOf(request: ApiRequest): string {
+  return request.headers?.authorization ?? request.headers?.Authorization ?? '';
 }
 
 /** Encodes query parameters; arrays repeat their key, undefined values are left out. */

@@ -285,6 +285,57 @@ describe.each(DATABASES)('share gateway on %s', (kind) => {
     });
   });
 
+  it('asks Google again after a transient 503 of the token endpoint instead of refusing the caller', async () => {
+    const other = await h.request('POST', '/v1/shares', {
+      token: h.token('alice@acme.example'),
+      body: {
+        labelResourceName: labelWith(people, 'alice@acme.example', 'Retried', []),
+        labelName: 'Retried',
+        grants: [{ target: { kind: 'user', email: 'dave@acme.example' }, level: 'view' }],
+      },
+    });
+    h.emulator.injectFault({ operation: 'oauth2.token', status: 503, times: 2 });
+    const response = await call(
+      'alice@acme.example',
+      'list-groups',
+      { account: 'dave@acme.example' },
+      other.body.id,
+    );
+    expect(response.status).toBe(200);
+    expect(h.emulator.callCount({ operation: 'oauth2.token', status: 503 })).toBe(2);
+  });
+
+  // FACTS.md Delegation: signJwt "needs iam.serviceAccounts.signJwt (Service Account Token Creator) on the account even when a function signs as its own service account"
+  it('tells the admin card that the backend lacks Token Creator on itself when IAM refuses it, and works once granted (FACTS.md Delegation)', async () => {
+    const self = 'iam-self@test-project.iam.gserviceaccount.com';
+    const iam = await startEmulatedHarness(
+      kind,
+      {},
+      {},
+      (base, emulator) =>
+        new IamSigner(self, base, async () =>
+          emulator.mintAccessToken(self, ['https://www.googleapis.com/auth/cloud-platform']),
+        ),
+    );
+    try {
+      const overview = await iam.request('GET', '/v1/admin/overview', {
+        token: iam.token('admin@acme.example'),
+      });
+      expect(overview.status).toBe(502);
+      expect(overview.body.error).toEqual({
+        code: 'signing_failed',
+        message: expect.stringContaining('roles/iam.serviceAccountTokenCreator'),
+      });
+      iam.emulator.grantTokenCreator(self, self);
+      const granted = await iam.request('GET', '/v1/admin/overview', {
+        token: iam.token('admin@acme.example'),
+      });
+      expect(granted.status).toBe(200);
+    } finally {
+      await iam.close();
+    }
+  });
+
   it('signs through IAM signJwt when configured so, with no key held by the backend', async () => {
     const runtime = 'backend-runtime@test-project.iam.gserviceaccount.com';
     const iam = await startEmulatedHarness(

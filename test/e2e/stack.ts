@@ -12,6 +12,8 @@ import { ClockSleeper } from '../../src/core/memory-adapters';
 import {
   createWorkspaceEmulator,
   EmulatorHttpClient,
+  profileFromEnvironment,
+  type TrafficProfileName,
   type WorkspaceEmulator,
 } from '../../src/emulator/api';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/api/server';
@@ -119,8 +121,18 @@ function stepOf(run: ExecutionResult): Step {
   return { run, notification: action?.notification?.text, card };
 }
 
+/** How to start the stack. */
+export interface E2eStackOptions {
+  /**
+   * The emulator's traffic profile (traffic-profile.ts): `production-like` makes Google as strict
+   * as in production (quotas, latency, propagation delay with reordering, occasional 429/500/503).
+   * Default: EMULATOR_TRAFFIC_PROFILE, else `off`; so any end-to-end suite can run under it.
+   */
+  profile?: TrafficProfileName;
+}
+
 /** Starts the stack with acme.example (admin, alice, bob, carol, dave, erin; sales group with carol) and globex.example (zed). */
-export async function startE2eStack(): Promise<E2eStack> {
+export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
   const addonConfig = JSON.parse(
     fs.readFileSync(path.join(ROOT, 'config/local.json'), 'utf8'),
   ) as RuntimeAddonConfig;
@@ -134,6 +146,9 @@ export async function startE2eStack(): Promise<E2eStack> {
   emulator.addCustomer('globex.example');
   emulator.addUser('admin@globex.example', { isAdmin: true });
   emulator.addUser('zed@globex.example');
+  emulator.useTrafficProfile(
+    options.profile ?? profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE),
+  );
 
   const closers: (() => Promise<void>)[] = [];
   const emulatorServer: EmulatorServer = await startEmulatorServer(emulator);

@@ -1,4 +1,8 @@
-/** Tests of the People client against the Workspace API emulator: batch writes that fail in part. */
+/**
+ * Tests of the People client against the Workspace API emulator: batch writes fail as a whole,
+ * and the error names the refused contacts (BatchCreateContactsErrorDetails,
+ * BatchUpdateContactsErrorDetails).
+ */
 import { ClockSleeper } from '../../src/core/memory-adapters';
 import { GoogleApiError } from '../../src/google/google-error';
 import { PeopleClient } from '../../src/google/people-client';
@@ -21,7 +25,8 @@ function setup() {
 }
 
 describe('People client batch writes', () => {
-  it('reports a batch update of which one contact failed, and keeps the others written', () => {
+  // BatchUpdateContactsErrorDetails: "If a contact id does not appear, then the update of that contact would have been successful."
+  it('fails a batch update with one stale etag as a whole, naming that contact (BatchUpdateContactsErrorDetails)', () => {
     const { transport, client } = setup();
     const [one, two] = transport.run(
       client.batchCreateContacts([
@@ -29,7 +34,8 @@ describe('People client batch writes', () => {
         { names: [{ givenName: 'Two' }] },
       ]),
     );
-    const attempt = () =>
+    let failure: unknown = null;
+    try {
       transport.run(
         client.batchUpdateContacts(
           {
@@ -39,23 +45,25 @@ describe('People client batch writes', () => {
           ['nicknames'],
         ),
       );
-    let failure: unknown = null;
-    try {
-      attempt();
     } catch (error) {
       failure = error;
     }
     expect(failure).toBeInstanceOf(GoogleApiError);
-    expect(String((failure as Error).message)).toMatch(/PARTIAL_FAILURE.*1 of 2 contacts failed/);
+    expect((failure as GoogleApiError).status).toBe('FAILED_PRECONDITION');
+    expect((failure as GoogleApiError).details.contactErrors).toEqual({
+      [two!.resourceName!]: { code: 9, message: expect.stringContaining('etag') },
+    });
     const people = transport.run(
       client.getBatchGet([one!.resourceName!, two!.resourceName!], 'nicknames'),
     );
-    expect(people.map((person) => person.nicknames?.[0]?.value ?? null)).toEqual(['first', null]);
+    expect(people.map((person) => person.nicknames?.[0]?.value ?? null)).toEqual([null, null]);
   });
 
-  it('reports a batch create of which one contact failed', () => {
+  // BatchCreateContactsErrorDetails: "If an index does not appear, then the creation of that contact would have been successful."
+  it('fails a batch create with one invalid contact as a whole, naming its index (BatchCreateContactsErrorDetails)', () => {
     const { transport, client } = setup();
-    const attempt = () =>
+    let failure: unknown = null;
+    try {
       transport.run(
         client.batchCreateContacts([
           { names: [{ givenName: 'Fine' }] },
@@ -67,6 +75,10 @@ describe('People client batch writes', () => {
           },
         ]),
       );
-    expect(attempt).toThrow(/PARTIAL_FAILURE.*1 of 2 contacts failed/);
+    } catch (error) {
+      failure = error;
+    }
+    expect((failure as GoogleApiError).httpStatus).toBe(400);
+    expect(Object.keys((failure as GoogleApiError).details.contactErrors ?? {})).toEqual(['1']);
   });
 });

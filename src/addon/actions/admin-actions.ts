@@ -34,6 +34,9 @@ function adminCard(admin: AdminClient): GoogleAppsScript.Card_Service.Card {
   } catch (error) {
     if (error instanceof BackendError && error.status === 403)
       throw new UserFacingError(MSG.admin.onlyAdmins);
+    // IAM signJwt needs Token Creator on the service account even to sign as itself (FACTS.md).
+    if (error instanceof BackendError && error.code === 'signing_failed')
+      throw new UserFacingError(MSG.admin.brokerCannotSign);
     throw error;
   }
   return buildAdminCard({

@@ -244,12 +244,41 @@ function saveContact(event: AddonEvent): ActionResponse {
     throw error;
   }
   const deadline = actionDeadline(context);
-  const notices = editable.map((share) => syncNotice(context.sync.syncShare(share.id, deadline)));
+  const notices = editable.map((share) =>
+    syncNotice(context.sync.syncShare(share.id, deadline, false, true)),
+  );
   const saved = readContact(context, person.resourceName ?? '');
   return updateCard(
     contactCard(context, saved),
     MSG.contact.saved(nameOf(saved) || email, notices[0] ?? ''),
   );
+}
+
+/** Groups of at most this many contacts are read in full when a search finds nobody. */
+export const MEMBER_CHECK_LIMIT = 1_000;
+
+/**
+ * The user's contact with an e-mail address, as it is now. searchContacts serves a cache of
+ * unpublished freshness (people.searchContacts: "clients should send a warmup request with an
+ * empty query to update the cache"): a contact it finds is read again, and when it finds none,
+ * the group's own members are looked through (up to MEMBER_CHECK_LIMIT), so that a contact made
+ * minutes ago is not added twice.
+ */
+function findByEmail(context: SharingContext, group: string, email: string): Person | null {
+  const wanted = email.toLowerCase();
+  const hasEmail = (candidate: Person) =>
+    (candidate.emailAddresses ?? []).some(
+      (address) => (address.value ?? '').toLowerCase() === wanted,
+    );
+  const [found = []] = searchContacts(context, [email], 'emailAddresses,memberships');
+  const hit = found.find(hasEmail);
+  if (hit?.resourceName) {
+    const [now] = readPeople(context, [hit.resourceName], 'emailAddresses,memberships');
+    if (now && hasEmail(now)) return now;
+  }
+  const members = groupMembers(context, group);
+  if (members.length > MEMBER_CHECK_LIMIT) return null;
+  return readPeople(context, members, 'emailAddresses,memberships').find(hasEmail) ?? null;
 }
 
 /**
@@ -261,27 +290,28 @@ function addToShare(
   shareId: string,
   action: string,
   person: { givenName: string; familyName: string; email: string; phone: string },
-): { label: string; notice: string; already: boolean } {
+): { label: string; notice: string; already: boolean; resourceName: string } {
   const share = shareFor(context, shareId, action, 'addContact');
   const group = readOwnGroups(context).groupOf(share, context.addon.user);
   if (!group?.resourceName) throw new UserFacingError(MSG.sync.never);
   const people = context.ownPeople();
-  const [found = []] = person.email
-    ? searchContacts(context, [person.email], 'emailAddresses,memberships')
-    : [[]];
-  const existing = found.find((candidate) =>
-    (candidate.emailAddresses ?? []).some(
-      (address) => (address.value ?? '').toLowerCase() === person.email.toLowerCase(),
-    ),
-  );
+  const existing = person.email ? findByEmail(context, group.resourceName, person.email) : null;
   if (existing?.resourceName) {
     const inGroup = (existing.memberships ?? []).some(
       (membership) =>
         membership.contactGroupMembership?.contactGroupResourceName === group.resourceName,
     );
-    if (inGroup) return { label: share.labelName, notice: '', already: true };
+    if (inGroup)
+      return {
+        label: share.labelName,
+        notice: '',
+        already: true,
+        resourceName: existing.resourceName,
+      };
     context.transport.run(people.modifyMembers(group.resourceName, [existing.resourceName], []));
-  } else {
+  }
+  const resourceName =
+    existing?.resourceName ??
     context.transport.run(
       people.createContact({
         names: [{ givenName: person.givenName, familyName: person.familyName }],
@@ -289,10 +319,10 @@ function addToShare(
         ...(person.phone ? { phoneNumbers: [{ value: person.phone }] } : {}),
         memberships: [{ contactGroupMembership: { contactGroupResourceName: group.resourceName } }],
       }),
-    );
-  }
-  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
-  return { label: share.labelName, notice: syncNotice(outcome), already: false };
+    ).resourceName ??
+    '';
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context), false, true);
+  return { label: share.labelName, notice: syncNotice(outcome), already: false, resourceName };
 }
 
 function addContact(event: AddonEvent): ActionResponse {
@@ -347,8 +377,14 @@ function readOpenMessage(event: AddonEvent): { from: string; to: string; cc: str
   return { from: message.getFrom(), to: message.getTo(), cc: message.getCc() };
 }
 
-/** The contextual card of the open message. */
-export function renderMessageCard(event: AddonEvent): GoogleAppsScript.Card_Service.Card {
+/**
+ * The contextual card of the open message. `added` is a person just put into a label: the search
+ * cache may not know them yet (people.searchContacts), so the card shows them in it regardless.
+ */
+export function renderMessageCard(
+  event: AddonEvent,
+  added?: { email: string; resourceName: string; label: string },
+): GoogleAppsScript.Card_Service.Card {
   const context = sharingContext();
   const headers = readOpenMessage(event);
   const me = context.addon.user.toLowerCase();
@@ -378,14 +414,17 @@ export function renderMessageCard(event: AddonEvent): GoogleAppsScript.Card_Serv
         (address) => (address.value ?? '').toLowerCase() === person.email,
       ),
     );
+    const labels = match
+      ? sharesOfPerson(context, groups, shares, match).map((share) => share.labelName)
+      : [];
+    const justAdded = added?.email === person.email ? added : undefined;
+    if (justAdded && !labels.includes(justAdded.label)) labels.push(justAdded.label);
     return {
       name: person.name || (match ? nameOf(match) : ''),
       email: person.email,
       role: person.role,
-      resourceName: match?.resourceName ?? null,
-      labels: match
-        ? sharesOfPerson(context, groups, shares, match).map((share) => share.labelName)
-        : [],
+      resourceName: match?.resourceName ?? justAdded?.resourceName ?? null,
+      labels,
     };
   });
   return buildMessageContextCard({
@@ -412,7 +451,7 @@ function addPersonToLabel(event: AddonEvent): ActionResponse {
   });
   const who = name || email;
   return updateCard(
-    renderMessageCard(event),
+    renderMessageCard(event, { email, resourceName: added.resourceName, label: added.label }),
     added.already
       ? MSG.contact.alreadyIn(who, added.label)
       : MSG.contact.added(who, added.label, added.notice),

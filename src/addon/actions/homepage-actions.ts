@@ -15,6 +15,7 @@ import {
 } from '../cards/homepage-card';
 import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/settings-card';
 import { MSG } from '../messages';
+import { DailyBudget } from '../sharing/daily-budget';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
 import { sharingContext, type SharingContext } from '../sharing/sharing-context';
@@ -52,7 +53,13 @@ export function readSettings(context: SharingContext): UserSettings {
 /** Loads the homepage's view; with `syncDeadline`, syncs the labels that are due first. */
 export function loadHomepage(
   context: SharingContext,
-  options: { syncDeadline: number | null; minIntervalMs: number; synced?: ShareSyncOutcome[] },
+  options: {
+    syncDeadline: number | null;
+    minIntervalMs: number;
+    synced?: ShareSyncOutcome[];
+    /** List every account (Sync now): recent edits may not show in sync listings yet. */
+    reconcile?: boolean;
+  },
 ): HomepageView {
   const now = () => context.addon.clock.now();
   const settings = readSettings(context);
@@ -78,6 +85,7 @@ export function loadHomepage(
       [...mine, ...shared],
       options.syncDeadline,
       options.minIntervalMs,
+      options.reconcile,
     )) {
       options.synced?.push(outcome);
       if (outcome.gone) gone.add(outcome.shareId);
@@ -101,14 +109,27 @@ export function loadHomepage(
           : state,
     };
   };
+  const notices = [
+    ...(settings.syncOnOpen || options.syncDeadline !== null ? [] : [MSG.home.syncOff]),
+    ...deferralNotice(context),
+  ];
   return {
     mine: mine.filter((share) => !gone.has(share.id)).map(toRow),
     shared: shared.filter((share) => !gone.has(share.id)).map(toRow),
     ownLabels: groups.shareable(new Set(mine.map((share) => share.labelResourceName))),
     now: now(),
     flagAttention: settings.notify,
-    ...(settings.syncOnOpen || options.syncDeadline !== null ? {} : { notice: MSG.home.syncOff }),
+    ...(notices.length > 0 ? { notice: notices.join(' ') } : {}),
   };
+}
+
+/** The homepage's word on an hourly sync deferred for a daily quota, if one is. */
+function deferralNotice(context: SharingContext): string[] {
+  const { addon } = context;
+  const deferral = new DailyBudget(addon.user, addon.userStore, addon.clock).deferral();
+  if (!deferral) return [];
+  const hours = Math.max(1, Math.ceil((deferral.until - addon.clock.now()) / 3_600_000));
+  return [MSG.home.hourlyDeferred(deferral.quota, hours)];
 }
 
 /** Renders the homepage after a bounded sync of the labels that are due (unless turned off). */
@@ -130,6 +151,7 @@ function syncNow(_event: AddonEvent): ActionResponse {
     syncDeadline: context.addon.clock.now() + ACTION_SYNC_BUDGET_MS,
     minIntervalMs: 0,
     synced,
+    reconcile: true,
   });
   const results = synced.flatMap((outcome) => (outcome.result ? [outcome.result] : []));
   const changed = results.reduce(

@@ -43,6 +43,7 @@ import {
   sharingContext,
   type SharingContext,
 } from '../sharing/sharing-context';
+import { DailyBudget } from '../sharing/daily-budget';
 import { BackendAuditSink } from '../sharing/sync-adapters';
 import { markEnding, readSyncState } from '../sharing/sync-state';
 import {
@@ -57,6 +58,7 @@ import {
 } from './action-kit';
 import { ACTION_SYNC_BUDGET_MS, loadHomepage } from './homepage-actions';
 import { readContactsPage, readOwnGroups } from './people-data';
+import { directoryAccess, suggestPeople } from './recipient-suggestions';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
@@ -337,7 +339,14 @@ function dialog(
   subject: DialogSubject,
   policy: PolicyLimits | null,
   recipients: ShareGrant[],
+  probeDirectory = false,
 ) {
+  let access: ReturnType<typeof directoryAccess> = null;
+  try {
+    access = directoryAccess(context, probeDirectory);
+  } catch (error) {
+    console.warn('the directory could not be asked what it shows apps', error);
+  }
   return buildShareDialog({
     subject: subject.subject,
     labelName: subject.labelName,
@@ -345,13 +354,18 @@ function dialog(
     recipients,
     levels: grantableLevels(subject.myLevel, policy?.maxLevel ?? 'manage'),
     policy,
+    ...(access === 'hidden'
+      ? { notice: MSG.share.directoryHidden }
+      : access === 'forbidden'
+        ? { notice: MSG.share.directoryForbidden }
+        : {}),
   });
 }
 
 function showShareForm(event: AddonEvent): ActionResponse {
   const context = sharingContext();
   const subject = dialogSubject(context, event, 'showShareForm');
-  return pushCard(dialog(context, subject, readPolicyLimits(context), []));
+  return pushCard(dialog(context, subject, readPolicyLimits(context), [], true));
 }
 
 function sameTarget(a: ShareTarget, b: ShareTarget): boolean {
@@ -434,19 +448,8 @@ function suggestRecipients(event: AddonEvent): ActionResponse {
   const suggestions = CardService.newSuggestions();
   if (text.length >= 2) {
     const context = sharingContext();
-    const people = context.transport.run(
-      context.ownPeople().searchDirectoryPeople({
-        query: text,
-        readMask: 'names,emailAddresses',
-        sources: ['DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE'],
-        pageSize: 10,
-      }),
-    );
-    for (const person of people.people ?? []) {
-      const email = person.emailAddresses?.[0]?.value;
-      if (email)
-        suggestions.addSuggestion(personSuggestion(person.names?.[0]?.displayName ?? '', email));
-    }
+    for (const person of suggestPeople(context, text))
+      suggestions.addSuggestion(personSuggestion(person.name, person.email));
     try {
       const { groups } = context.addon.backend.request<{
         groups: { email: string; name: string }[];
@@ -743,7 +746,9 @@ function endTransferOffer(event: AddonEvent): ActionResponse {
 function syncLabel(event: AddonEvent): ActionResponse {
   const context = sharingContext();
   const share = shareFor(context, requireParameter(event, 'shareId'), 'syncLabel', 'read');
-  const outcome = context.sync.syncShare(share.id, actionDeadline(context));
+  // The user asks to sync: an edit made in Google Contacts minutes ago may not show in the sync
+  // listings yet, so every account is listed.
+  const outcome = context.sync.syncShare(share.id, actionDeadline(context), false, true);
   return updateCard(labelCardFor(context, share), syncNotice(outcome));
 }
 
@@ -754,19 +759,35 @@ function confirmSync(event: AddonEvent): ActionResponse {
   return updateCard(labelCardFor(context, share), syncNotice(outcome));
 }
 
-/** The time-driven trigger: syncs every label the user takes part in, within a trigger run. */
+/**
+ * The time-driven trigger: syncs every label the user takes part in, within a trigger run, unless
+ * the run would cross one of Apps Script's daily quotas (daily-budget.ts): then it defers, and the
+ * homepage says so, until the quota's day is over.
+ */
 export function runSyncTrigger(): void {
   const context = sharingContext();
-  const start = context.addon.clock.now();
-  const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
-  const outcomes = context.sync.syncAll(shares, start + TRIGGER_SYNC_BUDGET_MS);
-  console.log(
-    JSON.stringify({
-      type: 'syncTrigger',
-      shares: outcomes.length,
-      statuses: outcomes.map((outcome) => outcome.result?.status ?? 'gone'),
-    }),
-  );
+  const { addon } = context;
+  const start = addon.clock.now();
+  const budget = new DailyBudget(addon.user, addon.userStore, addon.clock);
+  const deferral = budget.hourlyDeferral();
+  budget.recordDeferral(deferral);
+  if (deferral) {
+    console.log(JSON.stringify({ type: 'syncTrigger', deferred: deferral.quota }));
+    return;
+  }
+  try {
+    const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
+    const outcomes = context.sync.syncAll(shares, start + TRIGGER_SYNC_BUDGET_MS);
+    console.log(
+      JSON.stringify({
+        type: 'syncTrigger',
+        shares: outcomes.length,
+        statuses: outcomes.map((outcome) => outcome.result?.status ?? 'gone'),
+      }),
+    );
+  } finally {
+    budget.note(addon.http.calls, { runtimeMs: addon.clock.now() - start });
+  }
 }
 
 /** The sharing feature's card actions by name. */

@@ -37,6 +37,8 @@ export interface ShareDialogView {
   /** Levels the user may grant under the policy. */
   levels: Level[];
   policy: PolicyLimits | null;
+  /** Why suggestions are limited (the directory hidden from apps), when they are. */
+  notice?: string;
 }
 
 /** Encodes recipients for an action parameter: `kind|address|level` joined by `;`. */
@@ -101,6 +103,7 @@ export function buildShareDialog(view: ShareDialogView): GoogleAppsScript.Card_S
     ),
     buttons(actionButton(MSG.share.add, 'addRecipient', base)),
   );
+  if (view.notice) picker.addWidget(paragraph(view.notice));
   const chosen = section(MSG.share.recipients);
   if (view.recipients.length === 0) chosen.addWidget(paragraph(MSG.share.noRecipients));
   view.recipients.forEach((grant, index) =>

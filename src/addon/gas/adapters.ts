@@ -34,13 +34,18 @@ function fromFetchResponse(response: GoogleAppsScript.URL_Fetch.HTTPResponse): H
 
 /** UrlFetchApp as an HttpClient; HTTP errors come back as responses, never as exceptions. */
 export class UrlFetchHttpClient implements HttpClient {
+  /** URL Fetch calls of this execution (each request of a fetchAll counts), for the daily budget. */
+  calls = 0;
+
   fetch(request: HttpRequest): HttpResponse {
     const { url, ...params } = toFetchParams(request);
+    this.calls++;
     return fromFetchResponse(UrlFetchApp.fetch(url, params));
   }
 
   fetchAll(requests: HttpRequest[]): HttpResponse[] {
     if (requests.length === 0) return [];
+    this.calls += requests.length;
     return UrlFetchApp.fetchAll(requests.map(toFetchParams)).map(fromFetchResponse);
   }
 }

@@ -117,9 +117,12 @@ export class ShareSync {
       Math.min(LOCK_WAIT_MS, deadline - this.deps.clock.now() - MIN_SLICE_MS),
     );
     if (!this.deps.lock.tryLock(wait)) return null;
+    // No back-off or quota wait of the work's calls goes past its deadline.
+    this.transport.deadline = deadline;
     try {
       return work();
     } finally {
+      this.transport.deadline = Number.POSITIVE_INFINITY;
       this.deps.lock.release();
     }
   }
@@ -138,12 +141,19 @@ export class ShareSync {
   /**
    * Runs slices of a share's sync until it is done or the deadline nears, holding the user's
    * lock; when another execution of the user holds it, nothing is done (`busy`). A share that no
-   * longer exists for the user (ended, or they left it) is forgotten locally.
+   * longer exists for the user (ended, or they left it) is forgotten locally. `reconcile` after
+   * the user's own write, which sync listings show only minutes later (SyncOptions.reconcile).
    */
-  syncShare(shareId: string, deadline: number, allowMassDeletion = false): ShareSyncOutcome {
+  syncShare(
+    shareId: string,
+    deadline: number,
+    allowMassDeletion = false,
+    reconcile = false,
+  ): ShareSyncOutcome {
     return (
-      this.locked(deadline, () => this.syncShareLocked(shareId, deadline, allowMassDeletion)) ??
-      this.busy(shareId)
+      this.locked(deadline, () =>
+        this.syncShareLocked(shareId, deadline, allowMassDeletion, reconcile),
+      ) ?? this.busy(shareId)
     );
   }
 
@@ -151,6 +161,7 @@ export class ShareSync {
     shareId: string,
     deadline: number,
     allowMassDeletion: boolean,
+    reconcile: boolean,
   ): ShareSyncOutcome {
     if (!this.deps.registry.get(shareId)) {
       forgetShare(this.deps.store, shareId);
@@ -160,7 +171,7 @@ export class ShareSync {
       new ShareMembersDirectory(() => this.deps.registry.members(shareId)),
     );
     let result: SyncResult;
-    do result = engine.syncShare(shareId, { deadline, allowMassDeletion });
+    do result = engine.syncShare(shareId, { deadline, allowMassDeletion, reconcile });
     while (this.again(result, deadline));
     const state = stateFromResult(result, this.deps.clock.now());
     writeSyncState(this.deps.store, shareId, state);
@@ -282,9 +293,15 @@ export class ShareSync {
    * Syncs, most urgent first, the labels the user takes part in and the shares they are ending,
    * until the deadline, then (hourly from the sidebar) removes copies of shares they left. When
    * another execution of the user is syncing, it stops at the first share it finds busy. Shares synced less than `minIntervalMs` ago (by this execution's clock, which
-   * may lag the last one's) and up to date or paused are skipped; 0 syncs them all.
+   * may lag the last one's) and up to date or paused are skipped; 0 syncs them all. `reconcile`
+   * when the user asked (Sync now): every account of each share is listed.
    */
-  syncAll(shares: VisibleShare[], deadline: number, minIntervalMs = 0): ShareSyncOutcome[] {
+  syncAll(
+    shares: VisibleShare[],
+    deadline: number,
+    minIntervalMs = 0,
+    reconcile = false,
+  ): ShareSyncOutcome[] {
     const outcomes: ShareSyncOutcome[] = [];
     for (const share of endingShares(this.deps.store)) {
       if (!this.hasTime(deadline)) return outcomes;
@@ -311,7 +328,7 @@ export class ShareSync {
     for (const { share } of due) {
       if (!this.hasTime(deadline)) break;
       try {
-        const outcome = this.syncShare(share.id, deadline);
+        const outcome = this.syncShare(share.id, deadline, false, reconcile);
         outcomes.push(outcome);
         if (outcome.busy) return outcomes;
       } catch (error) {
@@ -351,12 +368,13 @@ export class ShareSync {
     const work = (): ShareSyncOutcome | 'noCopy' => {
       let label = copyGroup();
       if (label === null) {
-        this.syncShareLocked(shareId, deadline, false);
+        this.syncShareLocked(shareId, deadline, false, false);
         label = copyGroup();
       }
       if (label === null) return 'noCopy';
       register(label);
-      return this.syncShareLocked(shareId, deadline, false);
+      // The new owner's own copy is now the label: every account is listed again.
+      return this.syncShareLocked(shareId, deadline, false, true);
     };
     return this.locked(deadline, work) ?? this.busy(shareId);
   }

@@ -67,7 +67,10 @@ function upstreamError(error: GoogleApiError): HttpError {
   const code = error.reason || error.status.toLowerCase() || 'upstream_error';
   const message = `Google answered ${error.httpStatus} ${error.status} in ${error.operation}`;
   if (error.httpStatus === 429 || error.httpStatus === 503)
-    return new HttpError(error.httpStatus, code, message, { 'retry-after': '2' });
+    return new HttpError(error.httpStatus, code, message, {
+      // A per-minute quota of that account: wait for its window to move on.
+      'retry-after': error.httpStatus === 429 ? '20' : '2',
+    });
   if (error.httpStatus === 401 || error.httpStatus === 403)
     return new HttpError(403, code, message);
   if (error.httpStatus >= 400 && error.httpStatus < 500)

@@ -83,6 +83,7 @@ export const listContactsBody = z.strictObject({
   pageToken: text(2000, 1).optional(),
   syncToken: text(4000, 1).optional(),
   match: z.array(matchDescriptor).max(MAX_MATCH).optional(),
+  requestSyncToken: z.boolean().optional(),
 }) satisfies z.ZodType<GatewayListContactsRequest>;
 
 export const listGroupsBody = z.strictObject({

@@ -1,11 +1,13 @@
 /**
  * This file defines the emulator's control API under /__emulator/ (loopback only, never on a
  * Google host): reset, seed, users and groups, tokens, service accounts, delegation grants,
- * call counters, the traffic model, faults and the virtual clock. The README lists it.
+ * call counters, the traffic model and its profiles, directory sharing, faults and the virtual
+ * clock. The README lists it.
  */
 import { invalidArgument } from './google-errors';
 import { jsonBody, type Route, type RouteContext, type RouteResult } from './route-context';
 import type { FaultRule, TrafficSettingsPatch } from './traffic-model';
+import { TRAFFIC_PROFILES, type TrafficProfileName } from './traffic-profile';
 import type { SeedSpec } from '../seed/workspace-seed';
 import type { WorkspaceEmulator } from './workspace-emulator';
 
@@ -49,6 +51,12 @@ export function controlRoutes(emulator: WorkspaceEmulator): Route[] {
       throw invalidArgument(`"${name}" must be a list of strings.`);
     return value as string[];
   };
+
+  const model = () => ({
+    ...emulator.traffic.settings,
+    ...emulator.peopleSettings,
+    directorySharing: Object.fromEntries(emulator.peopleSettings.directorySharing),
+  });
 
   return [
     route('POST', 'reset', () => {
@@ -150,20 +158,40 @@ export function controlRoutes(emulator: WorkspaceEmulator): Route[] {
         byOperation: emulator.traffic.callsByOperation(),
       };
     }),
-    route('GET', 'model', () => ({
-      ...emulator.traffic.settings,
-      ...emulator.peopleSettings,
-    })),
+    route('GET', 'model', () => model()),
     route('POST', 'model', (_context, body) => {
       emulator.configureTraffic(body as TrafficSettingsPatch);
       if (typeof body.maxContactsPerAccount === 'number')
         emulator.setMaxContactsPerAccount(body.maxContactsPerAccount);
-      if (typeof body.syncVisibilityDelayMs === 'number')
-        emulator.setSyncVisibilityDelay(body.syncVisibilityDelayMs);
-      return {
-        ...emulator.traffic.settings,
-        ...emulator.peopleSettings,
-      };
+      if (
+        typeof body.syncVisibilityDelayMs === 'number' ||
+        typeof body.syncVisibilityJitterMs === 'number'
+      )
+        emulator.setSyncVisibilityDelay(
+          typeof body.syncVisibilityDelayMs === 'number'
+            ? body.syncVisibilityDelayMs
+            : emulator.peopleSettings.syncVisibilityDelayMs,
+          typeof body.syncVisibilityJitterMs === 'number'
+            ? body.syncVisibilityJitterMs
+            : emulator.peopleSettings.syncVisibilityJitterMs,
+        );
+      if (typeof body.searchCacheStalenessMs === 'number')
+        emulator.setSearchCacheStaleness(body.searchCacheStalenessMs);
+      return model();
+    }),
+    route('POST', 'profile', (_context, body) => {
+      const name = body.name;
+      if (typeof name !== 'string' || !(TRAFFIC_PROFILES as readonly string[]).includes(name))
+        throw invalidArgument(`"name" must be one of ${TRAFFIC_PROFILES.join(', ')}.`);
+      emulator.useTrafficProfile(name as TrafficProfileName);
+      return model();
+    }),
+    route('POST', 'directory-sharing', (_context, body) => {
+      const sharing = body.sharing;
+      if (sharing !== 'shared' && sharing !== 'none' && sharing !== 'forbidden')
+        throw invalidArgument('"sharing" must be "shared", "none" or "forbidden".');
+      emulator.setDirectorySharing(text(body, 'domain'), sharing);
+      return {};
     }),
     route('POST', 'faults', (_context, body) => {
       const status = body.status;

@@ -193,10 +193,16 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     ].join('|');
     const offset = pageOffset(context, bind);
     const slice = users.slice(offset, offset + size);
+    // An empty page has no `users` key at all (Google leaves empty repeated fields out of JSON;
+    // callers must read `users ?? []`), and so for groups and members below.
     const body: admin_directory_v1.Schema$Users = {
       kind: 'admin#directory#users',
       etag: `"${hashOf(bind)}"`,
-      users: slice.map((user) => renderUser(user, viewType === 'domain_public', context.now)),
+      ...(slice.length > 0
+        ? {
+            users: slice.map((user) => renderUser(user, viewType === 'domain_public', context.now)),
+          }
+        : {}),
     };
     if (offset + size < users.length)
       body.nextPageToken = encodeToken({
@@ -273,7 +279,7 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     const body: admin_directory_v1.Schema$Groups = {
       kind: 'admin#directory#groups',
       etag: `"${hashOf(bind)}"`,
-      groups: slice.map(renderGroup),
+      ...(slice.length > 0 ? { groups: slice.map(renderGroup) } : {}),
     };
     if (offset + size < groups.length)
       body.nextPageToken = encodeToken({
@@ -313,15 +319,19 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     const body: admin_directory_v1.Schema$Members = {
       kind: 'admin#directory#members',
       etag: `"${hashOf(bind)}"`,
-      members: slice.map((member) => ({
-        kind: 'admin#directory#member',
-        etag: `"${hashOf(member.email)}"`,
-        id: member.id,
-        email: member.email,
-        role: member.role,
-        type: member.type,
-        status: 'ACTIVE',
-      })),
+      ...(slice.length > 0
+        ? {
+            members: slice.map((member) => ({
+              kind: 'admin#directory#member',
+              etag: `"${hashOf(member.email)}"`,
+              id: member.id,
+              email: member.email,
+              role: member.role,
+              type: member.type,
+              status: 'ACTIVE',
+            })),
+          }
+        : {}),
     };
     if (offset + size < filtered.length)
       body.nextPageToken = encodeToken({
@@ -347,6 +357,12 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     return result;
   };
 
+  /**
+   * members.hasMember: "Membership can be direct or nested, but if nested, the memberKey and
+   * groupKey must be entities in the same domain or an Invalid input error is returned"
+   * (members.hasMember reference). A nested look-up only goes through groups of the group's
+   * domain (an assumption: a nested group of another domain is another domain's entity).
+   */
   const hasMember = (context: RouteContext): RouteResult => {
     checkQuery(context.url, []);
     const caller = callerOf(context);
@@ -356,7 +372,30 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     const member = findUser(key) ?? findGroup(key);
     if (!member) throw badRequest('Invalid Input: memberKey', 'invalid');
     const email = 'primaryEmail' in member ? member.primaryEmail : member.email;
-    const isMember = expandMembers(group, new Set()).some((entry) => entry.email === email);
+    if (group.members.has(email))
+      return {
+        body: { isMember: true } satisfies admin_directory_v1.Schema$MembersHasMember,
+        items: 1,
+      };
+    const domain = domainOf(group.email);
+    if (domainOf(email) !== domain) throw badRequest('Invalid Input: memberKey', 'invalid');
+    const sameDomain = (nested: DirectoryGroup): GroupMember[] => {
+      const seen = new Set<string>([nested.email]);
+      const found: GroupMember[] = [];
+      const walk = (current: DirectoryGroup): void => {
+        for (const entry of current.members.values()) {
+          found.push(entry);
+          const inner = entry.type === 'GROUP' ? store.groups.get(entry.email) : undefined;
+          if (inner && !seen.has(inner.email) && domainOf(inner.email) === domain) {
+            seen.add(inner.email);
+            walk(inner);
+          }
+        }
+      };
+      walk(nested);
+      return found;
+    };
+    const isMember = sameDomain(group).some((entry) => entry.email === email);
     return { body: { isMember } satisfies admin_directory_v1.Schema$MembersHasMember, items: 1 };
   };
 

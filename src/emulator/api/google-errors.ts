@@ -30,6 +30,20 @@ const STATUS_FOR_CODE: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
+/** The google.rpc.Code of each canonical status name (googleapis/googleapis google/rpc/code.proto). */
+const RPC_CODES: Record<string, number> = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+};
+
 /** An error that the router turns into a Google error response. */
 export class GoogleApiError extends Error {
   constructor(
@@ -39,6 +53,8 @@ export class GoogleApiError extends Error {
     readonly info?: ErrorInfo,
     readonly legacy?: LegacyError,
     readonly headers: Record<string, string> = {},
+    /** Further `details[]` entries after the ErrorInfo, each with its `@type`. */
+    readonly moreDetails: ({ '@type': string } & Record<string, unknown>)[] = [],
   ) {
     super(message);
     this.name = 'GoogleApiError';
@@ -46,16 +62,29 @@ export class GoogleApiError extends Error {
 
   /** The JSON error body Google sends. */
   toBody(): object {
+    const details = [
+      ...(this.info ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', ...this.info }] : []),
+      ...this.moreDetails,
+    ];
     return {
       error: {
         code: this.code,
         message: this.message,
         ...(this.legacy ? { errors: [this.legacy] } : {}),
         status: this.status,
-        ...(this.info
-          ? { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', ...this.info }] }
-          : {}),
+        ...(details.length > 0 ? { details } : {}),
       },
+    };
+  }
+
+  /** This error as a `google.rpc.Status` (numeric code), for per-item statuses and error details. */
+  toStatus(): { code: number; message: string; details?: object[] } {
+    return {
+      code: RPC_CODES[this.status] ?? 2,
+      message: this.message,
+      ...(this.info
+        ? { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', ...this.info }] }
+        : {}),
     };
   }
 }

@@ -19,6 +19,13 @@ export type {
 export { PEOPLE_LIMITS } from './people-api';
 export { MESSAGE_SCOPES, type GmailMessageRecord } from './gmail-messages';
 export { DIRECTORY_LIMITS } from './directory-api';
+export {
+  PRODUCTION_LIKE,
+  TRAFFIC_PROFILES,
+  applyTrafficProfile,
+  profileFromEnvironment,
+  type TrafficProfileName,
+} from './traffic-profile';
 
 /** Creates an in-memory Workspace emulator, optionally seeded with a generated Workspace. */
 export function createWorkspaceEmulator(options: WorkspaceEmulatorOptions = {}): WorkspaceEmulator {

@@ -11,7 +11,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { signJwt } from './id-token-issuer';
-import { OAuthError, invalidArgument, notFound, forbidden } from './google-errors';
+import { GoogleApiError, OAuthError, invalidArgument, notFound } from './google-errors';
 import type { VirtualClock } from './contract';
 
 /** What an access token grants. */
@@ -181,7 +181,12 @@ export class OAuthState {
 
   /**
    * IAM Credentials signJwt: signs the claims as the service account with the key the emulator
-   * holds. The caller must be the account itself or one of its token creators.
+   * holds. The caller needs `iam.serviceAccounts.signJwt` on the account (roles/iam
+   * .serviceAccountTokenCreator) even when it is the account itself (FACTS.md Delegation: "needs
+   * iam.serviceAccounts.signJwt (Service Account Token Creator) on the account even when a
+   * function signs as its own service account"): only principals granted with grantTokenCreator
+   * may sign. An `exp` in the past or more than 12 hours ahead is refused ("exp must not be in the
+   * past nor more than 12 h ahead", FACTS.md; projects.serviceAccounts.signJwt reference).
    */
   signJwtAs(
     caller: string,
@@ -191,9 +196,16 @@ export class OAuthState {
     const account = this.serviceAccounts.get(accountEmail.toLowerCase());
     if (!account || !account.privateKey || !account.keyId)
       throw notFound(`Service account ${accountEmail} not found or has no key held by Google.`);
-    if (caller !== account.email && !account.tokenCreators.has(caller))
-      throw forbidden(
+    if (!account.tokenCreators.has(caller))
+      throw new GoogleApiError(
+        403,
         `Permission 'iam.serviceAccounts.signJwt' denied on resource (or it may not exist).`,
+        'PERMISSION_DENIED',
+        {
+          reason: 'IAM_PERMISSION_DENIED',
+          domain: 'iam.googleapis.com',
+          metadata: { permission: 'iam.serviceAccounts.signJwt' },
+        },
       );
     const payload = (body as { payload?: unknown } | null)?.payload;
     if (typeof payload !== 'string')
@@ -207,7 +219,12 @@ export class OAuthState {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
       throw invalidArgument('Invalid JWT payload: it must be a JSON object.');
     const exp = (claims as { exp?: unknown }).exp;
-    if (typeof exp === 'number' && exp > this.clock.now() / 1000 + 12 * 3600)
+    const now = this.clock.now() / 1000;
+    if (exp !== undefined && typeof exp !== 'number')
+      throw invalidArgument('Invalid JWT payload: exp must be a number of seconds.');
+    if (typeof exp === 'number' && exp < now)
+      throw invalidArgument('Invalid JWT payload: exp is in the past.');
+    if (typeof exp === 'number' && exp > now + 12 * 3600)
       throw invalidArgument('Invalid JWT payload: exp must be at most 12 hours in the future.');
     const signedJwt = signJwt(
       { alg: 'RS256', kid: account.keyId, typ: 'JWT' },

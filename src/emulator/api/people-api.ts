@@ -17,6 +17,7 @@ import {
   maskParam,
   boolParam,
   JsonText,
+  type QuotaKind,
   type Route,
   type RouteContext,
   type RouteResult,
@@ -102,30 +103,80 @@ export const PEOPLE_LIMITS = {
 
 /** Settings of the People emulation that tests may change. */
 export interface PeopleSettings {
-  /** How long a write takes to appear in sync results (FACTS.md: sync is not read-after-write). */
+  /**
+   * How long a write takes to appear in incremental sync results, at least (FACTS.md: sync is not
+   * read-after-write; "Writes may have a propagation delay of several minutes for sync requests",
+   * people.connections.list reference).
+   */
   syncVisibilityDelayMs: number;
+  /**
+   * A further delay drawn at random for each write, between 0 and this: writes then reach sync
+   * results in another order than they were made (the reference promises no order).
+   */
+  syncVisibilityJitterMs: number;
   /** Live contacts an account may hold (FACTS.md: 25,000 per account, unconfirmed). */
   maxContactsPerAccount: number;
+  /**
+   * How long the searchContacts cache serves what it held: a warm-up refreshes it only when it is
+   * at least this old ("Before searching, clients should send a warmup request with an empty
+   * query to update the cache", people.searchContacts reference; its freshness is unpublished).
+   */
+  searchCacheStalenessMs: number;
+  /**
+   * External Directory Sharing of each customer (support.google.com/a/answer/6343701, FACTS.md):
+   * `shared` (the default), `none` (directory calls answer no domain data) or `forbidden`
+   * (they answer 403). Which of the two a restricted domain gets is unconfirmed: both are modelled.
+   */
+  directorySharing: Map<string, 'shared' | 'none' | 'forbidden'>;
 }
 
 interface ListPageToken {
   o: number;
   h: string;
   b: number;
+  /** The virtual time of the listing's first page (the sync token's watermark). */
+  w?: number;
 }
 
 interface SyncPageToken {
-  c: number;
-  u: number;
+  /** Cursor: the propagation time and number of the last contact returned. */
+  c: [number, number];
+  /** The cut of this listing: watermark time and sequence. */
+  u: [number, number];
   h: string;
 }
 
+/**
+ * A sync token. A contact's latest write is delivered by a token when it had propagated by the
+ * token's watermark `t` and was made by its sequence `s`. `f` is when the full sync that started
+ * the chain ran: "Sync tokens expire 7 days after the full sync" (people.connections.list
+ * reference), however many incremental syncs ran since.
+ */
 interface SyncToken {
   k: 'people' | 'groups' | 'directory';
   u: string;
   s: number;
   t: number;
+  f?: number;
   h: string;
+}
+
+/**
+ * Which quota bucket each call counts against. Google publishes the buckets' names, not which
+ * methods draw on which: contact and profile reads are "critical reads", and updateContact
+ * counts there too (FACTS.md People API v1: Quotas); contact groups and the directory are taken
+ * for other reads; every mutation is a write. batchUpdateContacts is taken to count like
+ * updateContact. All of this is an assumption.
+ */
+function connectionsQuota(url: URL): QuotaKind[] {
+  const firstPageOfFullSync =
+    url.searchParams.get('requestSyncToken') === 'true' &&
+    !url.searchParams.get('syncToken') &&
+    !url.searchParams.get('pageToken');
+  // "The first page of a full sync request has an additional quota" (people.connections.list
+  // reference): a full sync request is taken to be one asking for a sync token without giving one
+  // (an assumption); a plain listing without requestSyncToken draws on the reads only.
+  return firstPageOfFullSync ? ['criticalRead', 'fullSyncFirstPage'] : ['criticalRead'];
 }
 
 /** Builds the People API routes over a store. */
@@ -172,7 +223,7 @@ export function peopleRoutes(
     rpc: `google.people.v1.${rpc}`,
     scopes,
     quota,
-    mutation: [quota].flat().includes('write'),
+    mutation: typeof quota !== 'function' && [quota].flat().includes('write'),
     run,
   });
 
@@ -223,58 +274,75 @@ export function peopleRoutes(
       ].join('|'),
     );
     const pageHash = hashOf(`${bindHash}|${pageSize}`);
-    const visibleUpTo = visibleSeq(book, context.now);
+    // "When the page_token or sync_token is specified, all other request parameters must match
+    // the first call" (people.connections.list reference): a sync token is bound to the field
+    // mask, sources, sort order and page size of the full sync. requestSyncToken is left out (an
+    // incremental call always gets the next token): an assumption.
+    const syncHash = hashOf(
+      [[...mask].join(','), sources.join(','), sortOrder, pageSize].join('|'),
+    );
 
     if (syncTokenText) {
       const token = decodeToken<SyncToken>(syncTokenText);
       if (!token || token.k !== 'people' || token.u !== context.caller.email)
         throw invalidArgument('Sync token is invalid.');
-      if (token.h !== hashOf([[...mask].join(','), sources.join(',')].join('|')))
+      if (token.h !== syncHash)
         throw invalidArgument(
           'When syncing, all other parameters provided to people.connections.list must match the first call that provided the sync token.',
         );
-      if (context.now - token.t > SYNC_TOKEN_LIFETIME_MS)
-        throw new GoogleApiError(
-          400,
-          'Sync token is expired. Clear local cache and retry call without the sync token.',
-          'FAILED_PRECONDITION',
-          { reason: 'EXPIRED_SYNC_TOKEN', domain: 'people.googleapis.com' },
-        );
-      let cursor = token.s;
-      let upper = visibleUpTo;
+      const fullSyncAt = token.f ?? token.t;
+      if (context.now - fullSyncAt > SYNC_TOKEN_LIFETIME_MS) throw expiredSyncToken();
+      let cursor: [number, number] = [-Infinity, 0];
+      let cut: [number, number] = [context.now, store.currentSeq()];
       if (pageToken) {
         const page = decodeToken<SyncPageToken>(pageToken);
         if (!page || page.h !== pageHash)
           throw invalidArgument('Page token is invalid or does not match the request parameters.');
         cursor = page.c;
-        upper = page.u;
+        cut = page.u;
       }
+      // Each contact's latest write, once it has propagated, in the order writes propagated.
+      const delivered = (record: ContactRecord, at: number, seq: number): boolean =>
+        record.visibleAt <= at && record.seq <= seq;
+      const changed: ContactRecord[] = [];
+      for (const record of book.contacts.values())
+        if (
+          delivered(record, cut[0], cut[1]) &&
+          !delivered(record, token.t, token.s) &&
+          (record.visibleAt > cursor[0] || (record.visibleAt === cursor[0] && record.n > cursor[1]))
+        )
+          changed.push(record);
+      changed.sort((a, b) => a.visibleAt - b.visibleAt || a.n - b.n);
+      const slice = changed.slice(0, pageSize);
       const prepared = prepareMask(mask);
-      const connections: string[] = [];
-      let last = cursor;
-      let more = false;
-      for (const record of book.contacts.values()) {
-        if (record.seq <= cursor || record.seq > upper) continue;
-        if (connections.length === pageSize) {
-          more = true;
-          break;
-        }
-        connections.push(renderContactJson(record, prepared, true));
-        last = record.seq;
-      }
+      const connections = slice.map((record) => renderContactJson(record, prepared, true));
       const response: people_v1.Schema$ListConnectionsResponse = {};
-      if (more)
+      const last = slice[slice.length - 1];
+      if (changed.length > pageSize && last)
         response.nextPageToken = encodeToken({
-          c: last,
-          u: upper,
+          c: [last.visibleAt, last.n],
+          u: cut,
           h: pageHash,
         } satisfies SyncPageToken);
-      else response.nextSyncToken = newSyncToken('people', context, upper, mask, sources);
+      else
+        response.nextSyncToken = encodeToken({
+          k: 'people',
+          u: context.caller.email,
+          t: cut[0],
+          s: cut[1],
+          f: fullSyncAt,
+          h: syncHash,
+        } satisfies SyncToken);
       return { body: withConnections(response, connections), items: connections.length };
     }
 
+    // A full listing shows the contacts as they are (an assumption: the reference announces the
+    // propagation delay for sync requests, and "Incremental syncs are not intended for
+    // read-after-write"); its sync token covers only the writes that had propagated, so that the
+    // others come again in the next incremental sync.
     let offset = 0;
-    let base = visibleUpTo;
+    let base = store.currentSeq();
+    let watermark = context.now;
     if (pageToken) {
       const page = decodeToken<ListPageToken>(pageToken);
       if (!page || page.h !== pageHash || !Number.isInteger(page.o))
@@ -283,6 +351,7 @@ export function peopleRoutes(
         );
       offset = page.o;
       base = page.b;
+      watermark = page.w ?? context.now;
     }
     const ordered = orderedLive(book, sortOrder);
     const slice = ordered.slice(offset, offset + pageSize);
@@ -296,36 +365,18 @@ export function peopleRoutes(
         o: offset + pageSize,
         h: pageHash,
         b: base,
+        w: watermark,
       } satisfies ListPageToken);
     else if (requestSyncToken)
-      response.nextSyncToken = newSyncToken('people', context, base, mask, sources);
+      response.nextSyncToken = encodeToken({
+        k: 'people',
+        u: context.caller.email,
+        t: watermark,
+        s: base,
+        f: watermark,
+        h: syncHash,
+      } satisfies SyncToken);
     return { body: withConnections(response, connections), items: slice.length };
-  };
-
-  const newSyncToken = (
-    kind: SyncToken['k'],
-    context: RouteContext,
-    seq: number,
-    mask: Set<string>,
-    sources: string[],
-  ): string =>
-    encodeToken({
-      k: kind,
-      u: context.caller.email,
-      s: seq,
-      t: context.now,
-      h: hashOf([[...mask].join(','), sources.join(',')].join('|')),
-    } satisfies SyncToken);
-
-  const visibleSeq = (book: AddressBook, now: number): number => {
-    const cutoff = now - settings.syncVisibilityDelayMs;
-    let visible = 0;
-    for (const record of book.contacts.values()) {
-      if (record.updated > cutoff) break;
-      visible = record.seq;
-    }
-    if (settings.syncVisibilityDelayMs === 0) return Math.max(visible, store.currentSeq());
-    return visible;
   };
 
   const getPerson = (context: RouteContext): RouteResult => {
@@ -449,31 +500,40 @@ export function peopleRoutes(
       );
   };
 
-  const applyUpdate = (
+  /** Checks an update of a contact; returns the change, which `applyUpdate` then makes. */
+  const prepareUpdate = (
     book: AddressBook,
     record: ContactRecord,
     person: unknown,
     fields: string[],
     where: string,
-    now: number,
-  ): void => {
+  ): { written: WrittenPerson; groups?: string[] } => {
     const written = parseWrittenPerson(person, book, where);
     checkEtag(record, person as Record<string, unknown>, where);
+    if (!fields.includes('memberships')) return { written };
+    const groups = written.groups ?? [];
+    if (groups.length === 0)
+      throw invalidArgument(
+        `Invalid ${where}.memberships: a contact must keep at least one contact group membership.`,
+      );
+    return { written, groups };
+  };
+
+  const applyUpdate = (
+    book: AddressBook,
+    record: ContactRecord,
+    change: { written: WrittenPerson; groups?: string[] },
+    fields: string[],
+    now: number,
+  ): void => {
     const stored = JSON.parse(record.data) as Record<string, unknown[]>;
     for (const field of fields) {
       if (field === 'memberships') continue;
-      const value = written.fields[field];
+      const value = change.written.fields[field];
       if (value) stored[field] = value;
       else delete stored[field];
     }
-    if (fields.includes('memberships')) {
-      const groups = written.groups ?? [];
-      if (groups.length === 0)
-        throw invalidArgument(
-          `Invalid ${where}.memberships: a contact must keep at least one contact group membership.`,
-        );
-      record.groups = groups;
-    }
+    if (change.groups) record.groups = change.groups;
     record.data = JSON.stringify(stored);
     store.touchContact(book, record, now);
   };
@@ -487,7 +547,13 @@ export function peopleRoutes(
     const body = jsonBody(context);
     if (typeof body.resourceName === 'string' && body.resourceName !== context.params[0])
       throw invalidArgument('person.resourceName does not match the resource name of the request.');
-    applyUpdate(book, record, body, fields, 'person', context.now);
+    applyUpdate(
+      book,
+      record,
+      prepareUpdate(book, record, body, fields, 'person'),
+      fields,
+      context.now,
+    );
     return { body: renderContact(record, mask), items: 1 };
   };
 
@@ -501,6 +567,16 @@ export function peopleRoutes(
   const optionalReadMask = (paths: string[]): Set<string> | undefined =>
     paths.length === 0 ? undefined : readMask(paths, 'readMask');
 
+  /**
+   * batchCreateContacts: all or nothing. "If not successful, returns
+   * BatchCreateContactsErrorDetails which contains a list of errors for each invalid contact"
+   * (BatchCreateContactsResponse, people.v1 discovery document): nothing is created, and the
+   * error's details map each refused contact's index to its google.rpc.Status ("If an index does
+   * not appear, then the creation of that contact would have been successful",
+   * BatchCreateContactsErrorDetails reference). The HTTP status and message of the whole are
+   * those of the first refused contact, and the detail's type URL names the google.people.v1
+   * package of the API's RPCs: both assumptions.
+   */
   const batchCreate = (context: RouteContext): RouteResult => {
     checkQuery(context.url, []);
     const body = jsonBody(context);
@@ -514,33 +590,45 @@ export function peopleRoutes(
       );
     const mask = optionalReadMask(maskList(body.readMask));
     const book = bookOf(context);
-    const createdPeople = contacts.map((entry: unknown, index): people_v1.Schema$PersonResponse => {
+    const room = settings.maxContactsPerAccount - book.liveCount;
+    const errors = new Map<string, GoogleApiError>();
+    const written = contacts.map((entry: unknown, index): WrittenPerson | null => {
       try {
         const contact = entry as Record<string, unknown> | null;
         if (typeof contact !== 'object' || contact === null)
           throw invalidArgument(`contacts[${index}] must be an object.`);
         checkFields(contact, ['contactPerson'], `contacts[${index}]`);
-        const written = parseWrittenPerson(
+        const person = parseWrittenPerson(
           contact.contactPerson ?? {},
           book,
           `contacts[${index}].contact_person`,
         );
-        checkRoom(book);
-        const record = store.insertContact(
-          book,
-          storeWritten(written),
-          written.groups ?? ONLY_MY_CONTACTS,
-          context.now,
-        );
-        return {
-          httpStatusCode: 200,
-          requestedResourceName: contactResourceNameOf(record),
-          ...(mask ? { person: renderContact(record, mask) } : {}),
-          status: {},
-        };
+        if (index >= room)
+          throw failedPrecondition(
+            `The account already holds the maximum of ${settings.maxContactsPerAccount} contacts.`,
+          );
+        return person;
       } catch (error) {
-        return perItemError(error);
+        if (!(error instanceof GoogleApiError)) throw error;
+        errors.set(String(index), error);
+        return null;
       }
+    });
+    if (errors.size > 0)
+      throw batchError(errors, contacts.length, 'BatchCreateContactsErrorDetails', 'created');
+    const createdPeople = written.map((person): people_v1.Schema$PersonResponse => {
+      const record = store.insertContact(
+        book,
+        storeWritten(person as WrittenPerson),
+        (person as WrittenPerson).groups ?? ONLY_MY_CONTACTS,
+        context.now,
+      );
+      return {
+        httpStatusCode: 200,
+        requestedResourceName: contactResourceNameOf(record),
+        ...(mask ? { person: renderContact(record, mask) } : {}),
+        status: {},
+      };
     });
     return {
       body: { createdPeople } satisfies people_v1.Schema$BatchCreateContactsResponse,
@@ -548,6 +636,13 @@ export function peopleRoutes(
     };
   };
 
+  /**
+   * batchUpdateContacts: all or nothing, like batchCreate. "If not successful, returns
+   * BatchUpdateContactsErrorDetails, a list of errors corresponding to each contact"
+   * (BatchUpdateContactsResponse); its map is keyed by resource name ("If a contact id does not
+   * appear, then the update of that contact would have been successful",
+   * BatchUpdateContactsErrorDetails reference). One stale etag fails the whole batch.
+   */
   const batchUpdate = (context: RouteContext): RouteResult => {
     checkQuery(context.url, []);
     const body = jsonBody(context);
@@ -564,20 +659,33 @@ export function peopleRoutes(
     const fields = updateMask(maskList(body.updateMask));
     const mask = optionalReadMask(maskList(body.readMask));
     const book = bookOf(context);
-    const updateResult: Record<string, people_v1.Schema$PersonResponse> = {};
-    for (const [name, person] of entries) {
+    const errors = new Map<string, GoogleApiError>();
+    const changes = entries.map(([name, person]) => {
       try {
         const record = findContact(book, name);
-        applyUpdate(book, record, person, fields, `contacts[${name}]`, context.now);
-        updateResult[name] = {
-          httpStatusCode: 200,
-          requestedResourceName: name,
-          ...(mask ? { person: renderContact(record, mask) } : {}),
-          status: {},
+        return {
+          name,
+          record,
+          change: prepareUpdate(book, record, person, fields, `contacts[${name}]`),
         };
       } catch (error) {
-        updateResult[name] = { requestedResourceName: name, ...perItemError(error) };
+        if (!(error instanceof GoogleApiError)) throw error;
+        errors.set(name, error);
+        return null;
       }
+    });
+    if (errors.size > 0)
+      throw batchError(errors, entries.length, 'BatchUpdateContactsErrorDetails', 'updated');
+    const updateResult: Record<string, people_v1.Schema$PersonResponse> = {};
+    for (const item of changes) {
+      if (!item) continue;
+      applyUpdate(book, item.record, item.change, fields, context.now);
+      updateResult[item.name] = {
+        httpStatusCode: 200,
+        requestedResourceName: item.name,
+        ...(mask ? { person: renderContact(item.record, mask) } : {}),
+        status: {},
+      };
     }
     return {
       body: { updateResult } satisfies people_v1.Schema$BatchUpdateContactsResponse,
@@ -606,6 +714,12 @@ export function peopleRoutes(
     return { body: {}, items: names.length };
   };
 
+  /**
+   * searchContacts serves a cache: the empty-query warm-up refreshes it ("Before searching, clients
+   * should send a warmup request with an empty query to update the cache", people.searchContacts
+   * reference), but only once it is `searchCacheStalenessMs` old, and a search returns the
+   * contacts as the cache holds them. Without a warm-up nothing is found.
+   */
   const searchContacts = (context: RouteContext): RouteResult => {
     checkQuery(context.url, ['query', 'pageSize', 'readMask', 'sources']);
     const query = context.url.searchParams.get('query') ?? '';
@@ -617,17 +731,34 @@ export function peopleRoutes(
     const mask = readMask(maskParam(context.url, 'readMask'), 'readMask');
     const book = bookOf(context);
     if (query.trim() === '') {
-      book.warmedUpSeq = store.currentSeq();
+      const cache = book.searchCache;
+      if (cache === null || context.now - cache.at >= settings.searchCacheStalenessMs)
+        book.searchCache = {
+          at: context.now,
+          contacts: [...book.contacts.values()]
+            .filter((record) => !record.deleted)
+            .map(({ n, data, groups, version, updated }) => ({
+              n,
+              data,
+              groups,
+              version,
+              updated,
+            })),
+        };
       return { body: {}, items: 0 };
     }
     const results: people_v1.Schema$SearchResult[] = [];
-    const warm = book.warmedUpSeq;
-    if (warm !== null)
-      for (const record of book.contacts.values()) {
-        if (results.length === pageSize) break;
-        if (record.deleted || record.born > warm) continue;
-        if (searchMatches(record, query)) results.push({ person: renderContact(record, mask) });
-      }
+    for (const cached of book.searchCache?.contacts ?? []) {
+      if (results.length === pageSize) break;
+      const record: ContactRecord = {
+        ...cached,
+        seq: 0,
+        born: 0,
+        deleted: false,
+        visibleAt: cached.updated,
+      };
+      if (searchMatches(record, query)) results.push({ person: renderContact(record, mask) });
+    }
     return {
       body: (results.length > 0 ? { results } : {}) satisfies people_v1.Schema$SearchResponse,
       items: results.length,
@@ -724,17 +855,13 @@ export function peopleRoutes(
     const book = bookOf(context);
     const syncTokenText = context.url.searchParams.get('syncToken');
     let since = -1;
+    let fullSyncAt = context.now;
     if (syncTokenText) {
       const token = decodeToken<SyncToken>(syncTokenText);
       if (!token || token.k !== 'groups' || token.u !== context.caller.email)
         throw invalidArgument('Sync token is invalid.');
-      if (context.now - token.t > SYNC_TOKEN_LIFETIME_MS)
-        throw new GoogleApiError(
-          400,
-          'Sync token is expired. Clear local cache and retry call without the sync token.',
-          'FAILED_PRECONDITION',
-          { reason: 'EXPIRED_SYNC_TOKEN', domain: 'people.googleapis.com' },
-        );
+      fullSyncAt = token.f ?? token.t;
+      if (context.now - fullSyncAt > SYNC_TOKEN_LIFETIME_MS) throw expiredSyncToken();
       since = token.s;
     }
     const pageHash = hashOf(
@@ -768,6 +895,7 @@ export function peopleRoutes(
         u: context.caller.email,
         s: store.currentSeq(),
         t: context.now,
+        f: fullSyncAt,
         h: '',
       } satisfies SyncToken);
     return { body: response, items: slice.length };
@@ -835,14 +963,22 @@ export function peopleRoutes(
     };
   };
 
+  /**
+   * "Created contact group names must be unique to the users contact groups. Attempting to create
+   * a group with a duplicate name will return a HTTP 409 error" (contactGroups.create reference).
+   * Names are compared without regard to case or surrounding white space, and a system group's
+   * display name ("My Contacts") is taken: an assumption, the stricter reading.
+   */
   const checkGroupName = (book: AddressBook, name: unknown, except?: string): string => {
     if (typeof name !== 'string' || name.trim() === '')
       throw invalidArgument('contactGroup.name is required and must not be empty.');
+    const key = name.trim().toLowerCase();
     for (const group of book.groups.values())
       if (
         !group.deleted &&
         group.id !== except &&
-        (group.name === name || (group.system && systemGroupFormattedName(group.id) === name))
+        (group.name.trim().toLowerCase() === key ||
+          (group.system && systemGroupFormattedName(group.id).toLowerCase() === key))
       )
         throw new GoogleApiError(
           409,
@@ -852,6 +988,19 @@ export function peopleRoutes(
           { message: 'Contact group name already exists.', domain: 'global', reason: 'duplicate' },
         );
     return name;
+  };
+
+  /**
+   * The fields a group create or update answers with: "Defaults to metadata, groupType, and name
+   * if not set or set to empty" (contactGroups.create and contactGroups.update references), so
+   * clientData comes back only when asked for.
+   */
+  const readGroupFieldsOf = (value: unknown): Set<string> => {
+    const paths = maskList(value);
+    for (const path of paths)
+      if (!['clientData', 'groupType', 'metadata', 'name'].includes(path))
+        throw invalidArgument(`Invalid readGroupFields mask path: "${path}".`);
+    return new Set(paths.length > 0 ? paths : ['metadata', 'groupType', 'name']);
   };
 
   const parseClientData = (value: unknown): { key: string; value: string }[] => {
@@ -889,11 +1038,7 @@ export function peopleRoutes(
     );
     const book = bookOf(context);
     const name = checkGroupName(book, input.name);
-    const fields = new Set(
-      maskList(body.readGroupFields).length > 0
-        ? maskList(body.readGroupFields)
-        : ['metadata', 'groupType', 'name', 'clientData'],
-    );
+    const fields = readGroupFieldsOf(body.readGroupFields);
     const group: ContactGroupRecord = {
       id: (0x1000000000 + store.nextNumber()).toString(16),
       name,
@@ -950,11 +1095,7 @@ export function peopleRoutes(
     group.version++;
     group.seq = store.nextSeq();
     group.updated = context.now;
-    const fields = new Set(
-      maskList(body.readGroupFields).length > 0
-        ? maskList(body.readGroupFields)
-        : ['metadata', 'groupType', 'name', 'clientData'],
-    );
+    const fields = readGroupFieldsOf(body.readGroupFields);
     return { body: renderGroup(group, fields, memberCounts(book)), items: 1 };
   };
 
@@ -1034,10 +1175,24 @@ export function peopleRoutes(
     return { body: response, items: toAdd.length + toRemove.length };
   };
 
+  /**
+   * The directory a caller's app may see. An admin may restrict External Directory Sharing
+   * (support.google.com/a/answer/6343701, FACTS.md Delegation): the People API directory then
+   * answers no domain data (`none`) or 403 (`forbidden`).
+   */
   const directoryUsers = (context: RouteContext): DirectoryUser[] => {
     const self = store.users.get(context.caller.email);
     if (!self)
       throw new GoogleApiError(403, 'The caller does not have permission', 'PERMISSION_DENIED');
+    const sharing = settings.directorySharing.get(self.customerId) ?? 'shared';
+    if (sharing === 'forbidden')
+      throw new GoogleApiError(
+        403,
+        'The caller does not have permission: the domain does not share its directory with apps.',
+        'PERMISSION_DENIED',
+        { reason: 'DIRECTORY_SHARING_DISABLED', domain: 'people.googleapis.com' },
+      );
+    if (sharing === 'none') return [];
     return [...store.users.values()].filter((user) => user.customerId === self.customerId);
   };
 
@@ -1075,17 +1230,13 @@ export function peopleRoutes(
     );
     const syncTokenText = context.url.searchParams.get('syncToken');
     let since = 0;
+    let fullSyncAt = context.now;
     if (syncTokenText) {
       const token = decodeToken<SyncToken>(syncTokenText);
       if (!token || token.k !== 'directory' || token.u !== context.caller.email)
         throw invalidArgument('Sync token is invalid.');
-      if (context.now - token.t > SYNC_TOKEN_LIFETIME_MS)
-        throw new GoogleApiError(
-          400,
-          'Sync token is expired. Clear local cache and retry call without the sync token.',
-          'FAILED_PRECONDITION',
-          { reason: 'EXPIRED_SYNC_TOKEN', domain: 'people.googleapis.com' },
-        );
+      fullSyncAt = token.f ?? token.t;
+      if (context.now - fullSyncAt > SYNC_TOKEN_LIFETIME_MS) throw expiredSyncToken();
       since = token.s;
     }
     const people = sources.includes('DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE')
@@ -1123,6 +1274,7 @@ export function peopleRoutes(
         u: context.caller.email,
         s: store.currentSeq(),
         t: context.now,
+        f: fullSyncAt,
         h: '',
       } satisfies SyncToken);
     return { body: response, items: slice.length };
@@ -1191,7 +1343,7 @@ export function peopleRoutes(
       'people.people.connections.list',
       'PeopleService.ListConnections',
       CONTACTS_READ,
-      'read',
+      connectionsQuota,
       listConnections,
     ),
     route(
@@ -1200,7 +1352,7 @@ export function peopleRoutes(
       'people.people.getBatchGet',
       'PeopleService.GetPeople',
       PROFILE_READ,
-      'read',
+      'criticalRead',
       batchGet,
     ),
     route(
@@ -1209,7 +1361,7 @@ export function peopleRoutes(
       'people.people.searchContacts',
       'PeopleService.SearchContacts',
       CONTACTS_READ,
-      'read',
+      'criticalRead',
       searchContacts,
     ),
     route(
@@ -1254,7 +1406,7 @@ export function peopleRoutes(
       'people.people.batchUpdateContacts',
       'PeopleService.BatchUpdateContacts',
       CONTACTS,
-      ['read', 'write'],
+      ['criticalRead', 'write'],
       batchUpdate,
     ),
     route(
@@ -1272,7 +1424,7 @@ export function peopleRoutes(
       'people.people.updateContact',
       'PeopleService.UpdateContact',
       CONTACTS,
-      ['read', 'write'],
+      ['criticalRead', 'write'],
       updateContact,
     ),
     route(
@@ -1290,7 +1442,7 @@ export function peopleRoutes(
       'people.people.get',
       'PeopleService.GetPerson',
       PROFILE_READ,
-      'read',
+      'criticalRead',
       getPerson,
     ),
     route(
@@ -1484,23 +1636,45 @@ function stringList(value: unknown, name: string): string[] {
   return value as string[];
 }
 
-/** The google.rpc.Code of an error's canonical status, for per-item statuses. */
-function rpcCode(error: GoogleApiError): number {
-  const codes: Record<string, number> = {
-    INVALID_ARGUMENT: 3,
-    NOT_FOUND: 5,
-    ALREADY_EXISTS: 6,
-    PERMISSION_DENIED: 7,
-    RESOURCE_EXHAUSTED: 8,
-    FAILED_PRECONDITION: 9,
-    INTERNAL: 13,
-    UNAVAILABLE: 14,
-    UNAUTHENTICATED: 16,
-  };
-  return codes[error.status] ?? 2;
+/**
+ * The error of a refused batch write: the first refused contact's status, and the error details
+ * naming every refused contact (by index or resource name) with its google.rpc.Status.
+ */
+function batchError(
+  errors: Map<string, GoogleApiError>,
+  total: number,
+  type: 'BatchCreateContactsErrorDetails' | 'BatchUpdateContactsErrorDetails',
+  verb: string,
+): GoogleApiError {
+  const first = [...errors.values()][0] as GoogleApiError;
+  const contactErrors: Record<string, object> = {};
+  for (const [key, error] of errors) contactErrors[key] = error.toStatus();
+  return new GoogleApiError(
+    first.code,
+    `${errors.size} of ${total} contacts could not be ${verb}, so none was; the first: ${first.message}`,
+    first.status,
+    undefined,
+    undefined,
+    {},
+    [{ '@type': `type.googleapis.com/google.people.v1.${type}`, contactErrors }],
+  );
 }
 
-function perItemError(error: unknown): people_v1.Schema$PersonResponse {
-  if (!(error instanceof GoogleApiError)) throw error;
-  return { httpStatusCode: error.code, status: { code: rpcCode(error), message: error.message } };
+/** The google.rpc.Code of an error's canonical status, for per-item statuses. */
+function rpcCode(error: GoogleApiError): number {
+  return error.toStatus().code;
+}
+
+/**
+ * 400 FAILED_PRECONDITION with ErrorInfo EXPIRED_SYNC_TOKEN: "A request with an expired sync
+ * token will get an error with an google.rpc.ErrorInfo with reason EXPIRED_SYNC_TOKEN"
+ * (people.connections.list reference).
+ */
+function expiredSyncToken(): GoogleApiError {
+  return new GoogleApiError(
+    400,
+    'Sync token is expired. Clear local cache and retry call without the sync token.',
+    'FAILED_PRECONDITION',
+    { reason: 'EXPIRED_SYNC_TOKEN', domain: 'people.googleapis.com' },
+  );
 }

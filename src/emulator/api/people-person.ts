@@ -507,29 +507,54 @@ export function iso(milliseconds: number): string {
 
 const lastIso = { milliseconds: Number.NaN, text: '' };
 
-/** The words a contact is found by in searchContacts: names, nicknames, e-mails, phones, organizations. */
+/**
+ * Whether searchContacts finds a contact: "The query matches on a contact's names, nickNames,
+ * emailAddresses, phoneNumbers, and organizations fields" and "is used to match prefix phrases of
+ * the fields on a person. For example, a person with name "foo name" matches queries such as "f",
+ * "fo", "foo", "foo n", "nam", etc., but not "oo n"" (people.searchContacts reference): the
+ * query, as a whole, must begin one of a field's values or begin at one of its words. Words are
+ * taken to be separated by white space only, so "lee" does not find "ann.lee@x.example", and a
+ * phone number matches by its digits from the start of one of its groups (assumptions).
+ */
 export function searchMatches(record: ContactRecord, query: string): boolean {
   const stored = JSON.parse(record.data) as Record<string, Record<string, unknown>[]>;
-  const words: string[] = [];
+  const needle = query.toLowerCase().replace(/\s+/g, ' ').trim();
+  if (needle === '') return false;
+  const values: string[] = [];
   const push = (value: unknown): void => {
-    if (typeof value === 'string')
-      words.push(...value.toLowerCase().split(/[\s,.@-]+/), value.toLowerCase());
+    if (typeof value === 'string' && value.trim() !== '') values.push(value);
   };
   for (const name of stored.names ?? []) {
     push(name.givenName);
     push(name.familyName);
-    push(name.unstructuredName);
+    push(name.middleName);
+    push(
+      typeof name.unstructuredName === 'string'
+        ? name.unstructuredName
+        : [name.givenName, name.familyName].filter((part) => typeof part === 'string').join(' '),
+    );
   }
   for (const item of stored.nicknames ?? []) push(item.value);
   for (const item of stored.emailAddresses ?? []) push(item.value);
-  for (const item of stored.organizations ?? []) push(item.name);
-  const digits = query.replace(/[^\d]/g, '');
-  if (digits.length >= 3)
-    for (const item of stored.phoneNumbers ?? [])
-      if (typeof item.value === 'string' && item.value.replace(/[^\d]/g, '').includes(digits))
-        return true;
-  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-  return terms.every((term) => words.some((word) => word.startsWith(term)));
+  for (const item of stored.organizations ?? []) {
+    push(item.name);
+    push(item.title);
+  }
+  for (const value of values) {
+    const phrase = value.toLowerCase().replace(/\s+/g, ' ').trim();
+    const words = phrase.split(' ');
+    for (let index = 0; index < words.length; index++)
+      if (words.slice(index).join(' ').startsWith(needle)) return true;
+  }
+  const digits = needle.replace(/[^\d]/g, '');
+  if (digits.length >= 3 && /^[\d\s()+.-]+$/.test(needle))
+    for (const item of stored.phoneNumbers ?? []) {
+      if (typeof item.value !== 'string') continue;
+      const groups = item.value.split(/[\s()./-]+/).filter(Boolean);
+      for (let index = 0; index < groups.length; index++)
+        if (groups.slice(index).join('').replace(/[^\d]/g, '').startsWith(digits)) return true;
+    }
+  return false;
 }
 
 /** The display name Google gives a system contact group. */

@@ -148,8 +148,9 @@ export function hashOf(text: string): string {
   return (hash >>> 0).toString(36);
 }
 
-/** Which per-user quota a method counts against. */
-export type QuotaKind = 'read' | 'write' | 'directory' | 'none';
+/** Which per-user quota bucket a call counts against (traffic-model.ts TrafficSettings.quotas). */
+export type QuotaKind =
+  'criticalRead' | 'read' | 'write' | 'fullSyncFirstPage' | 'directory' | 'none';
 
 /** One emulated API method: where it lives, what it needs, and its implementation. */
 export interface Route {
@@ -163,8 +164,11 @@ export interface Route {
   rpc: string;
   /** Any one of these scopes suffices; `null` for endpoints without a bearer token. */
   scopes: string[] | null;
-  /** The quotas a call counts against (updateContact counts as a critical read too, FACTS.md). */
-  quota: QuotaKind | QuotaKind[];
+  /**
+   * The quota buckets a call counts against (updateContact counts as a critical read too,
+   * FACTS.md), or a function of the request when that depends on its parameters.
+   */
+  quota: QuotaKind | QuotaKind[] | ((url: URL) => QuotaKind[]);
   /** Whether this is a mutation (for the same-user concurrency model). */
   mutation: boolean;
   run(context: RouteContext): RouteResult;

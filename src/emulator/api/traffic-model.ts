@@ -12,22 +12,40 @@ export interface TrafficSettings {
   /** Modelled time of every call. */
   latency: { fixedMs: number; perItemMs: number };
   /**
-   * Per-user per-minute quotas (FACTS.md: People "Critical read requests" per minute per user,
-   * default unconfirmed, one report 180/min; Directory 2,400 queries/min per user). `null` = none.
+   * Per-user per-minute quota buckets; `null` = none. Google publishes none of the People values
+   * (FACTS.md People API v1, Quotas): the Cloud console lists "Critical read requests (Contact and
+   * Profile Reads)", "Read requests" and "Write requests" per minute per user, and reports give
+   * 90 and 180 a minute (github.com/MrCaspan/GAS-Gmail-Signature-Templator/pull/1: "a quota limit
+   * of 90 requests/user/minute"; github.com/onmyway133/notes/issues/517: "up to 180 per minute").
+   * Which methods count where is unconfirmed too; the emulator's assumption is in QUOTA_BUCKETS of
+   * people-api.ts. The first page of a full sync draws on a bucket of its own ("The first page of
+   * a full sync request has an additional quota. If the quota is exceeded, a 429 error will be
+   * returned. This quota is fixed and can not be increased.", people.connections.list reference);
+   * its size and period are unpublished: modelled per user per minute. Directory: 2,400 queries
+   * a minute per user (developers.google.com/admin-sdk/directory/v1/limits).
    */
   quotas: {
+    criticalReadsPerMinutePerUser: number | null;
     readsPerMinutePerUser: number | null;
     writesPerMinutePerUser: number | null;
+    fullSyncFirstPagesPerMinutePerUser: number | null;
     directoryQueriesPerMinutePerUser: number | null;
   };
   /**
-   * One user's mutations sent in parallel (FACTS.md: "Mutations for the same user should be sent
-   * sequentially"): `latency` adds `extraLatencyMs` per earlier overlapping mutation, `fail`
-   * answers every overlapping mutation after the first with 409 ABORTED.
+   * One user's mutations that overlap (FACTS.md: "Mutations for the same user should be sent
+   * sequentially"), whether sent in one fetchAll or by two executions at once (two access tokens
+   * of the user whose calls overlap on the virtual clock): `latency` adds `extraLatencyMs` per
+   * overlapping mutation, `fail` answers every overlapping mutation with 409 ABORTED.
    */
   concurrentMutations: { mode: 'off' | 'latency' | 'fail'; extraLatencyMs: number };
   /** How long a call that times out takes (UrlFetchApp gives up after 60 s). */
   timeoutMs: number;
+  /**
+   * Occasional failures of People and Directory calls, besides the schedule: each call fails with
+   * probability `rate`, with one of `statuses` drawn at random. A failed call changes nothing
+   * (the emulator fails it before doing it; Google may also fail after: unmodelled).
+   */
+  randomFaults: { rate: number; statuses: (429 | 500 | 503)[] };
 }
 
 /** A partial update of the settings. */
@@ -36,6 +54,7 @@ export interface TrafficSettingsPatch {
   quotas?: Partial<TrafficSettings['quotas']>;
   concurrentMutations?: Partial<TrafficSettings['concurrentMutations']>;
   timeoutMs?: number;
+  randomFaults?: Partial<TrafficSettings['randomFaults']>;
 }
 
 /** A scheduled fault: which calls it hits and what they get instead of an answer. */
@@ -69,14 +88,20 @@ export function defaultTrafficSettings(): TrafficSettings {
   return {
     latency: { fixedMs: 0, perItemMs: 0 },
     quotas: {
+      criticalReadsPerMinutePerUser: null,
       readsPerMinutePerUser: null,
       writesPerMinutePerUser: null,
+      fullSyncFirstPagesPerMinutePerUser: null,
       directoryQueriesPerMinutePerUser: null,
     },
     concurrentMutations: { mode: 'off', extraLatencyMs: 0 },
     timeoutMs: 60_000,
+    randomFaults: { rate: 0, statuses: [429, 500, 503] },
   };
 }
+
+/** The seed of the emulator's random draws (faults, propagation delays): runs repeat exactly. */
+const RANDOM_SEED = 0x5eed;
 
 /** Counters, quotas and faults of one emulator. */
 export class TrafficModel {
@@ -84,6 +109,18 @@ export class TrafficModel {
   private readonly counts = new Map<string, number>();
   private readonly windows = new Map<string, { minute: number; used: number }>();
   private faults: ScheduledFault[] = [];
+  /** Per user: each access token's last mutation, as the virtual time it ends. */
+  private readonly inFlight = new Map<string, Map<string, number>>();
+  private seed = RANDOM_SEED;
+
+  /** A number in [0, 1) from the emulator's seeded generator (mulberry32). */
+  random(): number {
+    this.seed = (this.seed + 0x6d2b79f5) | 0;
+    let value = this.seed;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  }
 
   /** Changes some settings, keeping the others. */
   configure(patch: TrafficSettingsPatch): void {
@@ -93,6 +130,7 @@ export class TrafficModel {
       quotas: { ...current.quotas, ...patch.quotas },
       concurrentMutations: { ...current.concurrentMutations, ...patch.concurrentMutations },
       timeoutMs: patch.timeoutMs ?? current.timeoutMs,
+      randomFaults: { ...current.randomFaults, ...patch.randomFaults },
     };
   }
 
@@ -108,6 +146,14 @@ export class TrafficModel {
 
   /** Returns the fault that hits this call, if any, and advances the schedule. */
   takeFault(operation: string, user: string): FaultRule['status'] | undefined {
+    const { rate, statuses } = this.settings.randomFaults;
+    if (
+      rate > 0 &&
+      statuses.length > 0 &&
+      (operation.startsWith('people.') || operation.startsWith('admin.')) &&
+      this.random() < rate
+    )
+      return statuses[Math.floor(this.random() * statuses.length)];
     for (const fault of this.faults) {
       const { rule } = fault;
       if (rule.operation !== undefined && rule.operation !== operation) continue;
@@ -122,24 +168,63 @@ export class TrafficModel {
     return undefined;
   }
 
-  /** Counts a call against the user's quota of its kind; throws Google's quota error when over. */
-  chargeQuota(kind: QuotaKind, user: string, now: number, service: string): void {
-    const limit =
-      kind === 'read'
-        ? this.settings.quotas.readsPerMinutePerUser
-        : kind === 'write'
-          ? this.settings.quotas.writesPerMinutePerUser
-          : kind === 'directory'
-            ? this.settings.quotas.directoryQueriesPerMinutePerUser
-            : null;
-    if (limit === null) return;
+  /**
+   * Counts a call against the user's buckets; throws Google's quota error, charging nothing, when
+   * one of them is spent for this minute.
+   */
+  chargeQuota(kinds: QuotaKind[], user: string, now: number, service: string): void {
     const minute = Math.floor(now / 60_000);
-    const key = `${kind}|${user}`;
-    const window = this.windows.get(key);
-    const current = window && window.minute === minute ? window : { minute, used: 0 };
-    if (current.used >= limit) throw quotaError(kind, service);
-    current.used++;
-    this.windows.set(key, current);
+    const charged: { key: string; window: { minute: number; used: number } }[] = [];
+    for (const kind of kinds) {
+      const limit = this.limitOf(kind);
+      if (limit === null) continue;
+      const key = `${kind}|${user}`;
+      const known = this.windows.get(key);
+      const window = known && known.minute === minute ? known : { minute, used: 0 };
+      if (window.used >= limit) throw quotaError(kind, service, limit);
+      charged.push({ key, window });
+    }
+    for (const { key, window } of charged) {
+      window.used++;
+      this.windows.set(key, window);
+    }
+  }
+
+  private limitOf(kind: QuotaKind): number | null {
+    const { quotas } = this.settings;
+    switch (kind) {
+      case 'criticalRead':
+        return quotas.criticalReadsPerMinutePerUser;
+      case 'read':
+        return quotas.readsPerMinutePerUser;
+      case 'write':
+        return quotas.writesPerMinutePerUser;
+      case 'fullSyncFirstPage':
+        return quotas.fullSyncFirstPagesPerMinutePerUser;
+      case 'directory':
+        return quotas.directoryQueriesPerMinutePerUser;
+      case 'none':
+        return null;
+    }
+  }
+
+  /**
+   * The number of the user's mutations, sent with other access tokens (other executions), that
+   * are still in flight at `now` on the virtual clock.
+   */
+  overlappingMutations(user: string, token: string, now: number): number {
+    let overlapping = 0;
+    for (const [other, endsAt] of this.inFlight.get(user) ?? [])
+      if (other !== token && endsAt > now) overlapping++;
+    return overlapping;
+  }
+
+  /** Records a mutation of the user with a token, in flight until `now + latencyMs`. */
+  recordMutation(user: string, token: string, now: number, latencyMs: number): void {
+    const byToken = this.inFlight.get(user) ?? new Map<string, number>();
+    for (const [other, endsAt] of byToken) if (endsAt <= now) byToken.delete(other);
+    byToken.set(token, Math.max(byToken.get(token) ?? 0, now + latencyMs));
+    this.inFlight.set(user, byToken);
   }
 
   /** Records a finished call. */
@@ -175,6 +260,7 @@ export class TrafficModel {
   resetCounters(): void {
     this.counts.clear();
     this.windows.clear();
+    this.inFlight.clear();
   }
 
   /** Back to defaults: settings, counters, quota windows and faults. */
@@ -182,11 +268,32 @@ export class TrafficModel {
     this.settings = defaultTrafficSettings();
     this.resetCounters();
     this.clearFaults();
+    this.seed = RANDOM_SEED;
   }
 }
 
-/** The error of an exceeded quota: People answers 429 RESOURCE_EXHAUSTED, the Admin SDK 403 userRateLimitExceeded. */
-export function quotaError(kind: QuotaKind, service: string): GoogleApiError {
+/** The metric and limit names Google gives each People bucket in its quota errors. */
+const QUOTA_METRICS: Record<string, { metric: string; limit: string }> = {
+  criticalRead: {
+    metric: 'Critical read requests (Contact and Profile Reads)',
+    limit: 'Critical read requests (Contact and Profile Reads) per minute per user',
+  },
+  read: { metric: 'Read requests', limit: 'Read requests per minute per user' },
+  write: { metric: 'Write requests', limit: 'Write requests per minute per user' },
+};
+
+/**
+ * The error of an exceeded quota. The Admin SDK answers 403 userRateLimitExceeded
+ * (developers.google.com/admin-sdk/directory/v1/limits). People answers 429 RESOURCE_EXHAUSTED
+ * with an ErrorInfo naming the metric and limit (the wording of Google's quota errors, e.g.
+ * github.com/onmyway133/notes/issues/517: "Quota exceeded for quota metric
+ * 'people.googleapis.com/read_requests'") and a google.rpc.QuotaFailure. The first-page quota of
+ * full syncs is the one without a published metric name: its body is the one reported for a
+ * People write (github.com/rapidwebltd/php-google-people-api/issues/45: "Resource has been
+ * exhausted (e.g. check quota).", a QuotaFailure with subject QUOTA_EXCEEDED); its description is
+ * an assumption. No Retry-After header: Google promises none on quota errors (assumption).
+ */
+export function quotaError(kind: QuotaKind, service: string, limit = 0): GoogleApiError {
   if (kind === 'directory') {
     const message =
       "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com'.";
@@ -196,24 +303,63 @@ export function quotaError(kind: QuotaKind, service: string): GoogleApiError {
       reason: 'userRateLimitExceeded',
     });
   }
-  const metric =
-    kind === 'read' ? 'Critical read requests (Contact and Profile Reads)' : 'Write requests';
+  if (kind === 'fullSyncFirstPage')
+    return new GoogleApiError(
+      429,
+      'Resource has been exhausted (e.g. check quota).',
+      'RESOURCE_EXHAUSTED',
+      undefined,
+      undefined,
+      {},
+      [
+        {
+          '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+          violations: [
+            {
+              subject: 'QUOTA_EXCEEDED',
+              description: 'Full sync first page quota exceeded: this quota is fixed.',
+            },
+          ],
+        },
+      ],
+    );
+  const names =
+    QUOTA_METRICS[kind] ?? (QUOTA_METRICS.criticalRead as { metric: string; limit: string });
   return new GoogleApiError(
     429,
-    `Quota exceeded for quota metric '${metric}' and limit '${metric} per minute per user' of service '${service}'.`,
+    `Quota exceeded for quota metric '${names.metric}' and limit '${names.limit}' of service '${service}' for consumer 'project_number:000000000000'.`,
     'RESOURCE_EXHAUSTED',
     {
       reason: 'RATE_LIMIT_EXCEEDED',
       domain: 'googleapis.com',
-      metadata: { service, quota_metric: metric, quota_limit: `${metric} per minute per user` },
+      metadata: {
+        service,
+        consumer: 'projects/000000000000',
+        quota_metric: names.metric,
+        quota_limit: names.limit,
+        quota_limit_value: String(limit),
+        quota_location: 'global',
+      },
     },
     { message: 'Quota exceeded', domain: 'usageLimits', reason: 'rateLimitExceeded' },
+    {},
+    [
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [
+          {
+            subject: `project_number:000000000000`,
+            description: `Quota exceeded for quota metric '${names.metric}' and limit '${names.limit}'.`,
+          },
+        ],
+      },
+    ],
   );
 }
 
 /** The error body of an injected fault status. */
 export function faultError(status: 429 | 500 | 503, service: string): GoogleApiError {
-  if (status === 429) return quotaError('read', service);
+  if (status === 429) return quotaError('criticalRead', service, 0);
   if (status === 500)
     return new GoogleApiError(500, 'Internal error encountered.', 'INTERNAL', undefined, {
       message: 'Internal error encountered.',

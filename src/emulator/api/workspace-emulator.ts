@@ -24,6 +24,7 @@ import { GmailMessageStore, readMessageWithGrant, type GmailMessageRecord } from
 import { IdTokenIssuer } from './id-token-issuer';
 import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
 import { PEOPLE_LIMITS, peopleRoutes, type PeopleSettings } from './people-api';
+import { applyTrafficProfile, type TrafficProfileName } from './traffic-profile';
 import { contactNumber, contactResourceName } from './people-person';
 import { JsonText, jsonBody, type Route, type RouteResult } from './route-context';
 import { controlRoutes } from './control-api';
@@ -52,6 +53,17 @@ export interface WorkspaceEmulatorOptions {
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The People settings of a fresh emulator: writes visible at once, nothing restricted. */
+function defaultPeopleSettings(): PeopleSettings {
+  return {
+    syncVisibilityDelayMs: 0,
+    syncVisibilityJitterMs: 0,
+    maxContactsPerAccount: PEOPLE_LIMITS.contactsPerAccount,
+    searchCacheStalenessMs: 0,
+    directorySharing: new Map(),
+  };
+}
 const CLOUD_PLATFORM = [
   'https://www.googleapis.com/auth/cloud-platform',
   'https://www.googleapis.com/auth/iam',
@@ -80,10 +92,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   readonly clock: VirtualClock;
   readonly idTokens = new IdTokenIssuer();
   readonly traffic = new TrafficModel();
-  readonly peopleSettings: PeopleSettings = {
-    syncVisibilityDelayMs: 0,
-    maxContactsPerAccount: PEOPLE_LIMITS.contactsPerAccount,
-  };
+  readonly peopleSettings: PeopleSettings = defaultPeopleSettings();
   private store = new WorkspaceStore();
   private readonly gmail = new GmailMessageStore();
   /** Modelled time of the calls made under each trace, until taken. */
@@ -98,6 +107,12 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     this.control = controlRoutes(this);
     this.buildRoutes();
     if (options.seed) this.seed(options.seed);
+  }
+
+  /** A propagation delay for one write: the fixed part plus a random share of the jitter. */
+  private propagationDelay(): number {
+    const { syncVisibilityDelayMs, syncVisibilityJitterMs } = this.peopleSettings;
+    return syncVisibilityDelayMs + Math.floor(this.traffic.random() * syncVisibilityJitterMs);
   }
 
   /** Answers one request. Throws EmulatorTimeoutError only when a scheduled fault says so. */
@@ -140,6 +155,12 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     return this.oauth.issued();
   }
 
+  /** The principal an access token was minted for, or undefined for an unknown or expired token. */
+  principalOf(accessToken: string): string | undefined {
+    const grant = this.oauth.lookup(accessToken);
+    return typeof grant === 'object' ? grant.email : undefined;
+  }
+
   /** Puts a message into a user's mailbox, for GmailApp to read. */
   putGmailMessage(owner: string, message: GmailMessageRecord): void {
     this.gmail.put(owner, message);
@@ -156,8 +177,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     this.gmail.clear();
     this.oauth.reset();
     this.traffic.reset();
-    this.peopleSettings.syncVisibilityDelayMs = 0;
-    this.peopleSettings.maxContactsPerAccount = PEOPLE_LIMITS.contactsPerAccount;
+    Object.assign(this.peopleSettings, defaultPeopleSettings());
     this.buildRoutes();
   }
 
@@ -240,9 +260,38 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     this.traffic.injectFault(rule);
   }
 
-  /** Sets how long writes take to show in sync listings (FACTS.md: sync is not read-after-write). */
-  setSyncVisibilityDelay(milliseconds: number): void {
+  /**
+   * Sets how long writes take to show in sync listings (FACTS.md: sync is not read-after-write):
+   * at least `milliseconds`, plus a random part of up to `jitterMs` drawn for each write, so that
+   * writes can reach sync results out of order.
+   */
+  setSyncVisibilityDelay(milliseconds: number, jitterMs = 0): void {
     this.peopleSettings.syncVisibilityDelayMs = milliseconds;
+    this.peopleSettings.syncVisibilityJitterMs = jitterMs;
+  }
+
+  /** Sets how long the searchContacts cache serves what it holds before a warm-up refreshes it. */
+  setSearchCacheStaleness(milliseconds: number): void {
+    this.peopleSettings.searchCacheStalenessMs = milliseconds;
+  }
+
+  /**
+   * Sets a customer's External Directory Sharing, by one of its domains: `none` (directory calls
+   * answer no domain data), `forbidden` (they answer 403) or `shared` (the default).
+   */
+  setDirectorySharing(domain: string, sharing: 'shared' | 'none' | 'forbidden'): void {
+    const customer = this.store.customerOf(`x@${domain}`);
+    if (!customer) throw new Error(`No customer owns the domain ${domain}.`);
+    this.peopleSettings.directorySharing.set(customer.id, sharing);
+  }
+
+  /**
+   * Switches on the production-like traffic profile (traffic-profile.ts): quotas, latency,
+   * propagation delay with reordering, a stale search cache and occasional 429/500/503 answers.
+   * `off` puts the defaults back.
+   */
+  useTrafficProfile(name: TrafficProfileName): void {
+    applyTrafficProfile(this, name);
   }
 
   /** Sets how many live contacts an account may hold (default 25,000, FACTS.md). */
@@ -275,6 +324,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   }
 
   private buildRoutes(): void {
+    this.store.propagationDelay = () => this.propagationDelay();
     this.routes = [
       ...peopleRoutes(this.store, this.clock, this.peopleSettings),
       ...directoryRoutes(this.store),
@@ -383,19 +433,25 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     }
     const service = route.host;
     let caller: AccessGrant = { email: '', scopes: new Set(), expiresAt: Infinity };
+    let token = '';
     let extraLatency = 0;
     try {
-      if (route.scopes !== null) caller = this.authorise(request, url, route);
-      if (route.mutation && this.traffic.settings.concurrentMutations.mode !== 'off') {
-        const earlier = mutationsSeen.get(caller.email) ?? 0;
-        mutationsSeen.set(caller.email, earlier + 1);
-        if (earlier > 0 && this.traffic.settings.concurrentMutations.mode === 'fail')
+      if (route.scopes !== null) [caller, token] = this.authorise(request, url, route);
+      const concurrency = this.traffic.settings.concurrentMutations;
+      if (route.mutation && concurrency.mode !== 'off') {
+        // Overlapping: earlier mutations of this fetchAll, and those of other executions (other
+        // tokens of the user) still in flight on the virtual clock.
+        const earlier =
+          (mutationsSeen.get(caller.email) ?? 0) +
+          this.traffic.overlappingMutations(caller.email, token, this.clock.now());
+        mutationsSeen.set(caller.email, (mutationsSeen.get(caller.email) ?? 0) + 1);
+        if (earlier > 0 && concurrency.mode === 'fail')
           throw new GoogleApiError(
             409,
             'The operation was aborted: another mutation for the same user was in progress. Send mutations for one user sequentially.',
             'ABORTED',
           );
-        extraLatency = earlier * this.traffic.settings.concurrentMutations.extraLatencyMs;
+        extraLatency = earlier * concurrency.extraLatencyMs;
       }
       const fault = this.traffic.takeFault(route.operation, caller.email);
       if (fault === 'timeout') {
@@ -403,8 +459,8 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
         throw new EmulatorTimeoutError(request.url, this.traffic.settings.timeoutMs);
       }
       if (fault !== undefined) throw faultError(fault, service);
-      for (const kind of [route.quota].flat())
-        this.traffic.chargeQuota(kind, caller.email, this.clock.now(), service);
+      const kinds = typeof route.quota === 'function' ? route.quota(url) : [route.quota].flat();
+      this.traffic.chargeQuota(kinds, caller.email, this.clock.now(), service);
       const result = route.run({
         method,
         url,
@@ -415,7 +471,10 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
       });
       const status = result.status ?? 200;
       this.traffic.count(route.operation, caller.email, status);
-      return respond(result.body, status, this.latencyOf(result.items ?? 1) + extraLatency);
+      const latency = this.latencyOf(result.items ?? 1) + extraLatency;
+      if (route.mutation)
+        this.traffic.recordMutation(caller.email, token, this.clock.now(), latency);
+      return respond(result.body, status, latency);
     } catch (error) {
       if (error instanceof EmulatorTimeoutError) throw error;
       const latency = this.latencyOf(0) + extraLatency;
@@ -440,7 +499,8 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     }
   }
 
-  private authorise(request: EmulatorRequest, url: URL, route: Route): AccessGrant {
+  /** Checks the bearer token; returns what it grants and the token itself. */
+  private authorise(request: EmulatorRequest, url: URL, route: Route): [AccessGrant, string] {
     const header = Object.entries(request.headers).find(
       ([name]) => name.toLowerCase() === 'authorization',
     )?.[1];
@@ -454,7 +514,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     const scopes = route.scopes ?? [];
     if (!scopes.some((scope) => grant.scopes.has(scope)))
       throw insufficientScopes(route.host, route.rpc);
-    return grant;
+    return [grant, token];
   }
 
   private latencyOf(items: number): number {

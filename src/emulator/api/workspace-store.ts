@@ -65,6 +65,12 @@ export interface ContactRecord {
   groups: readonly string[];
   /** Former resource names, shown in sync listings. */
   previous?: string[];
+  /**
+   * When the last write reaches sync listings (virtual ms): its time plus the propagation delay
+   * (WorkspaceStore.propagationDelay). One contact's writes propagate in order; different
+   * contacts' writes may overtake each other.
+   */
+  visibleAt: number;
 }
 
 /** A contact group (label) of a user; system groups have fixed ids. */
@@ -83,9 +89,23 @@ export interface ContactGroupRecord {
 export interface AddressBook {
   contacts: Map<number, ContactRecord>;
   groups: Map<string, ContactGroupRecord>;
-  /** Sequence at the last searchContacts warm-up; null before the first. */
-  warmedUpSeq: number | null;
+  /** What searchContacts searches: the contacts as of the last cache refresh; null before the first warm-up. */
+  searchCache: SearchCache | null;
   liveCount: number;
+}
+
+/** The searchContacts cache of an account: a copy of its live contacts when it was refreshed. */
+export interface SearchCache {
+  /** When it was refreshed (virtual ms). */
+  at: number;
+  /** The contacts then, as they were: number, stored person JSON, group ids, version and time. */
+  contacts: {
+    n: number;
+    data: string;
+    groups: readonly string[];
+    version: number;
+    updated: number;
+  }[];
 }
 
 /** The system contact groups every account has; only the first two accept members. */
@@ -119,6 +139,11 @@ export class WorkspaceStore {
   readonly serviceAccounts = new Map<string, string>();
   private counter = 0;
   private seqCounter = 0;
+  /**
+   * How long a write takes to reach sync listings (FACTS.md People API v1: "writes can take
+   * minutes to show in sync results"); drawn per write, so that writes may propagate out of order.
+   */
+  propagationDelay: () => number = () => 0;
 
   /** Returns the next global change sequence number. */
   nextSeq(): number {
@@ -248,6 +273,7 @@ export class WorkspaceStore {
       deleted: false,
       data,
       groups,
+      visibleAt: now + this.propagationDelay(),
     };
     book.contacts.set(record.n, record);
     book.liveCount++;
@@ -259,6 +285,7 @@ export class WorkspaceStore {
     record.seq = this.nextSeq();
     record.version++;
     record.updated = now;
+    record.visibleAt = Math.max(record.visibleAt, now + this.propagationDelay());
     book.contacts.delete(record.n);
     book.contacts.set(record.n, record);
   }
@@ -302,6 +329,6 @@ export class WorkspaceStore {
         deleted: false,
         clientData: [],
       });
-    return { contacts: new Map(), groups, warmedUpSeq: null, liveCount: 0 };
+    return { contacts: new Map(), groups, searchCache: null, liveCount: 0 };
   }
 }

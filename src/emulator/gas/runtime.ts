@@ -32,6 +32,7 @@ import {
   type TriggerRecord,
 } from './host-state';
 import type { AddonManifest } from './manifest';
+import { DAILY_QUOTA_MESSAGES, DailyQuotas, type DailyQuotaValues } from './daily-quotas';
 import { EXCEEDED_MAXIMUM_EXECUTION_TIME } from './script-errors';
 import type { LogEntry } from './services';
 import { ScriptFacingError, serveSyncCalls } from './sync-rpc';
@@ -67,6 +68,8 @@ export interface AppsScriptRuntimeOptions {
   maxWorkers?: number;
   /** Overrides of the execution limits, for tests of the limits themselves. */
   limits?: Partial<Record<keyof typeof EXECUTION_LIMITS, number>>;
+  /** Overrides of the daily quotas (daily-quotas.ts), for tests of the quotas themselves. */
+  dailyQuotas?: Partial<DailyQuotaValues>;
 }
 
 /** One UrlFetchApp request of an execution, as sent, and its answer. */
@@ -121,6 +124,8 @@ export interface AppsScriptRuntime {
     caches: CacheStores;
     locks: LockManager;
     triggers: TriggerStore;
+    /** Each user's use of Apps Script's daily quotas. */
+    quotas: DailyQuotas;
   };
   /** Terminates the workers. */
   close(): Promise<void>;
@@ -150,6 +155,8 @@ interface Slot {
     user: string;
     resolve: (outcome: RunOutcome) => void;
     watchdog: NodeJS.Timeout;
+    /** The user's OAuth token of this execution: ScriptApp.getOAuthToken() gives the same one throughout. */
+    token?: string;
   };
 }
 
@@ -180,6 +187,7 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
     caches: new CacheStores(() => api.clock.now()),
     locks: new LockManager(),
     triggers: new TriggerStore(),
+    quotas: new DailyQuotas(() => api.clock.now(), options.dailyQuotas),
   };
   const routes = {
     api,
@@ -201,13 +209,18 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
     };
     const scope = (name: unknown) => (name === 'script' ? 'script' : `user:${exec().user}`);
     const instant = (value: unknown): HostReply => ({ value, modelledMs: 0 });
+    const property = (work: () => unknown): HostReply => {
+      state.quotas.charge(exec().user, 'propertiesReadWrites');
+      return instant(work());
+    };
     const handlers: Record<string, (...args: never[]) => HostReply | Promise<HostReply>> = {
-      propertiesGet: (name: string, key: string) => instant(state.properties.get(scope(name), key)),
-      propertiesGetAll: (name: string) => instant(state.properties.getAll(scope(name))),
+      propertiesGet: (name: string, key: string) =>
+        property(() => state.properties.get(scope(name), key)),
+      propertiesGetAll: (name: string) => property(() => state.properties.getAll(scope(name))),
       propertiesSet: (name: string, entries: Record<string, string>, deleteAllOthers: boolean) =>
-        instant(state.properties.set(scope(name), entries, deleteAllOthers)),
+        property(() => state.properties.set(scope(name), entries, deleteAllOthers)),
       propertiesDelete: (name: string, key: string | null) =>
-        instant(state.properties.delete(scope(name), key)),
+        property(() => state.properties.delete(scope(name), key)),
       cacheGet: (name: string, keys: string[]) => instant(state.caches.get(scope(name), keys)),
       cachePut: (name: string, entries: Record<string, string>, ttl: number | null) =>
         instant(state.caches.put(scope(name), entries, ttl)),
@@ -226,7 +239,11 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
         instant(state.locks.release(scope(name), exec().request.executionId)),
       lockHas: (name: string) =>
         instant(state.locks.holds(scope(name), exec().request.executionId)),
-      accessToken: () => instant(api.mintAccessToken(exec().user, manifest.oauthScopes)),
+      accessToken: () => {
+        const current = exec();
+        current.token ??= api.mintAccessToken(current.user, manifest.oauthScopes);
+        return instant(current.token);
+      },
       identityToken: () => {
         if (!manifest.oauthScopes.includes('openid')) {
           throw new ScriptFacingError(
@@ -259,7 +276,12 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
       triggerList: () => instant(state.triggers.list(exec().user)),
       triggerDelete: (id: string) => instant(state.triggers.delete(exec().user, id)),
       fetchAll: async (specs: FetchSpec[]) => {
+        state.quotas.charge(exec().user, 'urlFetchCalls', specs.length);
         const answers = await fetchAllOnHost(specs, routes);
+        // Google's modelled time passes on the emulator's clock too, as it does for
+        // EmulatorHttpClient: per-minute quotas and propagation delays see the calls spread out.
+        const googleMs = Math.max(0, ...answers.map((answer) => answer.googleMs ?? 0));
+        if (googleMs > 0) api.clock.advance(googleMs);
         if (observers.size > 0)
           specs.forEach((spec, index) => {
             const answer = answers[index] as FetchAnswer;
@@ -357,13 +379,24 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
 
   async function runFunction(name: string, run: RunOptions): Promise<ExecutionResult> {
     if (closed) throw new Error('The runtime is closed.');
+    const trigger = run.kind === 'trigger';
+    // Triggers stop for the day once their total runtime is spent (daily-quotas.ts); a run may
+    // not last beyond what is left of it.
+    const triggerTimeLeft = trigger ? state.quotas.triggerTimeLeft(run.user) : Infinity;
+    if (triggerTimeLeft <= 0)
+      return {
+        error: { name: 'Exception', message: DAILY_QUOTA_MESSAGES.triggerRuntimeMs },
+        logs: [],
+        cpuMs: 0,
+        modelledMs: 0,
+      };
     const request: RunRequest = {
       executionId: `exec-${nextExecution++}`,
       functionName: name,
       event: run.event ?? {},
       identity: identityFor(run.user, run.event, manifest.timeZone),
       scriptId: config.scriptId,
-      limitMs: run.kind === 'trigger' ? limits.triggerMs : limits.cardActionMs,
+      limitMs: trigger ? Math.min(limits.triggerMs, triggerTimeLeft) : limits.cardActionMs,
       virtualNow: api.clock.now(),
     };
     let slot = idleSlot();
@@ -372,6 +405,7 @@ export function createAppsScriptRuntime(options: AppsScriptRuntimeOptions): Apps
       slot = idleSlot();
     }
     const { executionId: _id, ...outcome } = await execute(slot, request, run.user);
+    if (trigger) state.quotas.addTriggerRuntime(run.user, outcome.cpuMs + outcome.modelledMs);
     return outcome;
   }
 

@@ -29,6 +29,8 @@ export interface FetchAnswer {
   headers: Record<string, string | string[]>;
   bodyBase64: string;
   modelledMs: number;
+  /** For answers of the API emulator: the modelled time on Google's side. */
+  googleMs?: number;
 }
 
 /** UrlFetchApp's documented limits (FACTS.md). */
@@ -152,6 +154,7 @@ function askEmulator(requests: EmulatorRequest[], api: ParallelApiHandler): Fetc
       headers: answer.headers,
       bodyBase64: Buffer.from(answer.body, 'utf8').toString('base64'),
       modelledMs: answer.latencyMs,
+      googleMs: answer.latencyMs,
     }));
   } catch (error) {
     if (error instanceof EmulatorTimeoutError) {
@@ -178,10 +181,8 @@ async function sendElsewhere(spec: FetchSpec, url: URL, routes: FetchRoutes): Pr
       /google;dur=([\d.]+)/.exec(String(answer.headers['server-timing'] ?? ''))?.[1] ?? 0,
     );
     const own = Math.max(0, answer.modelledMs - waited);
-    return {
-      ...answer,
-      modelledMs: Math.round(own + (routes.api.takeTraceLatency?.(trace) ?? 0)),
-    };
+    const google = routes.api.takeTraceLatency?.(trace) ?? 0;
+    return { ...answer, modelledMs: Math.round(own + google), googleMs: google };
   }
   if (!LOOPBACK_HOSTS.has(url.hostname)) throw new ScriptFacingError(`DNS error: ${spec.url}`);
   return sendOverHttp(spec, url, payloadOf(spec));

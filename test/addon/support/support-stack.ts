@@ -6,7 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createWorkspaceEmulator, type WorkspaceEmulator } from '../../../src/emulator/api';
+import {
+  createWorkspaceEmulator,
+  profileFromEnvironment,
+  type WorkspaceEmulator,
+} from '../../../src/emulator/api';
 import { startEmulatorServer, type EmulatorServer } from '../../../src/emulator/api/server';
 import { startLocalBackend } from '../../../src/emulator/local-backend';
 import { cardActionEvent, homepageEvent, type FormValue } from '../../../src/emulator/gas/events';
@@ -115,6 +119,8 @@ export async function startSupportStack(): Promise<SupportStack> {
   for (const name of ['alice', 'bob', 'carol', 'dave']) emulator.addUser(`${name}@acme.example`);
   emulator.addCustomer('vendor.example');
   for (const staff of [AGENT, MANAGER]) emulator.addUser(staff);
+  // As the end-to-end stack: EMULATOR_TRAFFIC_PROFILE=production-like makes Google strict.
+  emulator.useTrafficProfile(profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE));
   const emulatorServer: EmulatorServer = await startEmulatorServer(emulator);
   const backend = await startLocalBackend({
     emulator,

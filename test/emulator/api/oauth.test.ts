@@ -133,6 +133,17 @@ describeBothWays('OAuth and IAM', (fixture) => {
       body: { payload },
     });
     expect(stranger.status).toBe(403);
+    // FACTS.md Delegation: signJwt "needs iam.serviceAccounts.signJwt … even when a function signs as its own service account"
+    const ungranted = await f.send('POST', url, {
+      token: f.emulator.mintAccessToken(SA, ['cloud-platform']),
+      body: { payload },
+    });
+    expect(ungranted.status).toBe(403);
+    expect(ungranted.json.error.details[0]).toMatchObject({
+      reason: 'IAM_PERMISSION_DENIED',
+      metadata: { permission: 'iam.serviceAccounts.signJwt' },
+    });
+    f.emulator.grantTokenCreator(SA, SA);
     const signed = await f.send('POST', url, {
       token: f.emulator.mintAccessToken(SA, ['cloud-platform']),
       body: { payload },

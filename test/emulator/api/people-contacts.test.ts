@@ -165,10 +165,11 @@ describeBothWays('People API contacts', (fixture) => {
     expect(f.emulator.contactCount(ANNA)).toBe(0);
   });
 
-  it('returns nothing back for an empty readMask and reports partial failures per contact (FACTS.md People: batch writes)', async () => {
+  // FACTS.md People API v1: "Batch writes are all-or-nothing … one invalid or stale contact fails the whole batch"
+  it('returns nothing back for an empty readMask and fails a batch as a whole, naming each refused contact (FACTS.md People: batch writes; BatchCreateContactsErrorDetails, BatchUpdateContactsErrorDetails)', async () => {
     const f = fixture();
     const token = f.token(ANNA);
-    const created = await f.send('POST', `${PEOPLE}/people:batchCreateContacts`, {
+    const refused = await f.send('POST', `${PEOPLE}/people:batchCreateContacts`, {
       token,
       body: {
         contacts: [
@@ -177,27 +178,53 @@ describeBothWays('People API contacts', (fixture) => {
         ],
       },
     });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.status).toBe('INVALID_ARGUMENT');
+    expect(refused.json.error.details).toEqual([
+      {
+        '@type': 'type.googleapis.com/google.people.v1.BatchCreateContactsErrorDetails',
+        contactErrors: { '1': { code: 3, message: expect.stringContaining('names') } },
+      },
+    ]);
+    expect(f.emulator.contactCount(ANNA)).toBe(0);
+    const created = await f.send('POST', `${PEOPLE}/people:batchCreateContacts`, {
+      token,
+      body: { contacts: [{ contactPerson: person('A') }] },
+    });
     expect(created.status).toBe(200);
     expect(created.json.createdPeople[0].httpStatusCode).toBe(200);
     expect(created.json.createdPeople[0].person).toBeUndefined();
-    expect(created.json.createdPeople[1].httpStatusCode).toBe(400);
-    expect(created.json.createdPeople[1].status.code).toBe(3);
     const name = created.json.createdPeople[0].requestedResourceName as string;
     const read = await f.send('GET', `${PEOPLE}/${name}?personFields=names,metadata`, { token });
-    const update = await f.send('POST', `${PEOPLE}/people:batchUpdateContacts`, {
+    const missing = `people/c${1e15 + 99999}`;
+    const withMissing = await f.send('POST', `${PEOPLE}/people:batchUpdateContacts`, {
       token,
       body: {
         contacts: {
           [name]: { etag: read.json.etag, names: [{ givenName: 'B' }] },
-          [`people/c${1e15 + 99999}`]: { etag: 'x', names: [{ givenName: 'C' }] },
+          [missing]: { etag: 'x', names: [{ givenName: 'C' }] },
         },
+        updateMask: 'names',
+        readMask: 'names',
+      },
+    });
+    expect(withMissing.status).toBe(404);
+    expect(withMissing.json.error.details[0]['@type']).toBe(
+      'type.googleapis.com/google.people.v1.BatchUpdateContactsErrorDetails',
+    );
+    expect(Object.keys(withMissing.json.error.details[0].contactErrors)).toEqual([missing]);
+    const unchanged = await f.send('GET', `${PEOPLE}/${name}?personFields=names`, { token });
+    expect(unchanged.json.names[0].givenName).toBe('A');
+    const update = await f.send('POST', `${PEOPLE}/people:batchUpdateContacts`, {
+      token,
+      body: {
+        contacts: { [name]: { etag: read.json.etag, names: [{ givenName: 'B' }] } },
         updateMask: 'names',
         readMask: 'names',
       },
     });
     expect(update.status).toBe(200);
     expect(update.json.updateResult[name].person.names[0].givenName).toBe('B');
-    expect(update.json.updateResult[`people/c${1e15 + 99999}`].httpStatusCode).toBe(404);
     const stale = await f.send('POST', `${PEOPLE}/people:batchUpdateContacts`, {
       token,
       body: {
@@ -206,7 +233,9 @@ describeBothWays('People API contacts', (fixture) => {
         readMask: 'names',
       },
     });
-    expect(stale.json.updateResult[name].status.code).toBe(9);
+    expect(stale.status).toBe(400);
+    expect(stale.json.error.status).toBe('FAILED_PRECONDITION');
+    expect(stale.json.error.details[0].contactErrors[name].code).toBe(9);
   });
 
   it('requires personFields on reads and rejects unknown mask paths (people.v1 discovery: personFields required)', async () => {
@@ -371,9 +400,12 @@ describeBothWays('People API contacts', (fixture) => {
       token,
       body: { contacts: [{ contactPerson: person('Two') }, { contactPerson: person('Three') }] },
     });
-    expect(
-      batch.json.createdPeople.map((entry: { httpStatusCode: number }) => entry.httpStatusCode),
-    ).toEqual([200, 400]);
+    expect(batch.status).toBe(400);
+    expect(batch.json.error.details[0].contactErrors).toEqual({
+      '1': { code: 9, message: expect.stringContaining('maximum') },
+    });
+    expect(f.emulator.contactCount(ANNA)).toBe(1);
+    await create(f, person('Two'));
     const single = await f.send('POST', `${PEOPLE}/people:createContact`, {
       token,
       body: person('Four'),

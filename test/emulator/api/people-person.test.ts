@@ -63,6 +63,7 @@ describe('renderContactJson', () => {
           const contact = {
             ...generated,
             data: generated.deleted ? '' : generated.data,
+            visibleAt: generated.updated,
           } as ContactRecord;
           if (contact.previous === undefined) delete contact.previous;
           const mask = new Set<string>(fields);

@@ -15,9 +15,9 @@ const LIST = `${PEOPLE}/people/me/connections?personFields=names`;
 
 describeBothWays('traffic model', (fixture) => {
   // FACTS.md People API v1: "a per-user per-minute Critical read requests limit … updateContact counts against it … 429 RESOURCE_EXHAUSTED"
-  it('answers 429 RESOURCE_EXHAUSTED over the per-user read quota, counting updateContact, per user and per minute (FACTS.md People: quotas)', async () => {
+  it('answers 429 RESOURCE_EXHAUSTED over the per-user critical-read quota, counting updateContact, per user and per minute (FACTS.md People: quotas)', async () => {
     const f = fixture();
-    f.emulator.configureTraffic({ quotas: { readsPerMinutePerUser: 3 } });
+    f.emulator.configureTraffic({ quotas: { criticalReadsPerMinutePerUser: 3 } });
     const token = f.token(ANNA);
     const created = await f.send('POST', `${PEOPLE}/people:createContact?personFields=names`, {
       token,

@@ -12,7 +12,10 @@
 #   1. the runtime is not decommissioned in the Cloud Run functions runtime support schedule
 #      (config/runtime-schedule.json, compared with today);
 #   2. every secret exists in Secret Manager and holds a value;
-#   3. the function's service account can sign: a test-mint of a harmless claim set (audience
+#   3. the audit anchors' bucket (ANCHOR_BUCKET, which NODE_ENV=production requires) exists, its
+#      retention policy is locked and at least as long as provision sets it, and the function's
+#      service account holds roles/storage.objectCreator and roles/storage.objectViewer on it;
+#   4. the function's service account can sign: a test-mint of a harmless claim set (audience
 #      shared-contacts-preflight, 60 s) through IAM signJwt, made as the service account itself
 #      (impersonated), which is exactly the call the function makes. It fails unless the account
 #      holds roles/iam.serviceAccountTokenCreator on itself (FACTS.md).
@@ -85,7 +88,28 @@ if [ "${#empty[@]}" -gt 0 ]; then
   exit 1
 fi
 
-# Pre-flight 3: the service account can sign (a test-mint as itself).
+# Pre-flight 3: the audit anchors' bucket, locked, writable and readable by the function.
+bucket="$(gcloud storage buckets describe "gs://$anchor_bucket" --project="$project" \
+  --format='value(retention_policy.isLocked,retention_policy.retentionPeriod)' 2>/dev/null)" || {
+  echo "deploy-backend: the audit anchors' bucket gs://$anchor_bucket does not exist; run npm run provision -- $env first. Nothing was deployed." >&2
+  exit 1
+}
+IFS=$'\t' read -r bucket_locked bucket_retention <<<"$bucket"
+if [ "${bucket_locked,,}" != true ] || [[ ! "$bucket_retention" =~ ^[0-9]+$ ]] ||
+  [ "$bucket_retention" -lt "$anchor_retention_seconds" ]; then
+  echo "deploy-backend: the retention policy of gs://$anchor_bucket must be locked and at least $anchor_retention long (locked: ${bucket_locked:-no}, period: ${bucket_retention:-none} s); lock it with gcloud storage buckets update gs://$anchor_bucket --project=$project --lock-retention-period (irreversible). Nothing was deployed." >&2
+  exit 1
+fi
+bucket_policy="$(gcloud storage buckets get-iam-policy "gs://$anchor_bucket" --project="$project" \
+  --flatten='bindings[].members' --format='value(bindings.role,bindings.members)')"
+for role in roles/storage.objectCreator roles/storage.objectViewer; do
+  if ! grep -qxF "$role"$'\t'"serviceAccount:$broker_account" <<<"$bucket_policy"; then
+    echo "deploy-backend: $broker_account lacks $role on gs://$anchor_bucket (npm run provision -- $env grants it). Nothing was deployed." >&2
+    exit 1
+  fi
+done
+
+# Pre-flight 4: the service account can sign (a test-mint as itself).
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 now="$(date +%s)"
@@ -117,6 +141,7 @@ STAFF_SECURITY_MANAGERS: "${STAFF_SECURITY_MANAGERS:-}"
 STAFF_SUPPORT_AGENTS: "${STAFF_SUPPORT_AGENTS:-}"
 SCHEDULER_INVOKERS: "${scheduler_invokers}"
 GOOGLE_CLOUD_PROJECT: "${project}"
+ANCHOR_BUCKET: "${anchor_bucket}"
 YAML
 
 set_secrets=""

@@ -29,8 +29,9 @@ export const SECRETS: Readonly<Record<string, string>> = {
 /**
  * The APIs an environment's project needs: Cloud Run functions (2nd gen builds with Cloud Build
  * into Artifact Registry and runs on Cloud Run), Cloud SQL Admin (the function's Cloud SQL
- * connection), Secret Manager, Cloud Scheduler, IAM and IAM Credentials (signJwt), and the Admin
- * SDK and People APIs that the backend and the add-on call.
+ * connection), Secret Manager, Cloud Scheduler, IAM and IAM Credentials (signJwt and signBlob),
+ * Cloud Storage (the audit anchors' bucket), and the Admin SDK and People APIs that the backend and
+ * the add-on call.
  */
 export const APIS = [
   'cloudfunctions.googleapis.com',
@@ -42,6 +43,7 @@ export const APIS = [
   'cloudscheduler.googleapis.com',
   'iam.googleapis.com',
   'iamcredentials.googleapis.com',
+  'storage.googleapis.com',
   'admin.googleapis.com',
   'people.googleapis.com',
 ];
@@ -108,7 +110,20 @@ export interface EnvironmentSettings {
   /** Every 10 minutes, the default window of the windowed anomaly rules (src/backend/config.ts). */
   scanSchedule: string;
   scanUri: string;
+  /**
+   * The Cloud Storage bucket of the signed audit anchors (the backend's ANCHOR_BUCKET): its
+   * retention policy is locked, the function's service account may create and read objects in it
+   * and nothing more (roles/storage.objectCreator, roles/storage.objectViewer).
+   */
+  anchorBucket: string;
+  /** The bucket's retention period, as `gcloud storage buckets create --retention-period` takes it. */
+  anchorRetention: string;
+  /** The same period in seconds, as the bucket's retention policy reports it. */
+  anchorRetentionSeconds: number;
 }
+
+/** How long an audit anchor is kept unchangeable: the audit trail's default retention, 400 days. */
+const ANCHOR_RETENTION_DAYS = 400;
 
 /** A setting that does not hold; the scripts print its message and stop with status 2. */
 export class SettingsError extends Error {
@@ -185,6 +200,9 @@ export function environmentSettings(
     scanJob: 'shared-contacts-scan',
     scanSchedule: '*/10 * * * *',
     scanUri: `${backendUrl}/v1/scan`,
+    anchorBucket: `${project}-audit-anchors`,
+    anchorRetention: `${ANCHOR_RETENTION_DAYS}d`,
+    anchorRetentionSeconds: ANCHOR_RETENTION_DAYS * 86_400,
     ...SIZES[environment],
   };
 }

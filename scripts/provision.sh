@@ -15,19 +15,25 @@
 #   3. for the deployers: roles/iam.serviceAccountUser on both accounts (deploying a function and
 #      a job that act as them) and Token Creator on the broker (deploy's sign pre-flight mints as it);
 #   4. Cloud SQL for PostgreSQL: instance, database, roles/cloudsql.client for the broker;
-#   5. Secret Manager secrets, created empty, readable by the broker only;
-#   6. the database user, with a password generated here that goes from this script's memory to the
+#   5. the Cloud Storage bucket of the signed audit anchors (the backend's ANCHOR_BUCKET): 400 days
+#      of retention, uniform bucket-level access, public access prevented; the broker may create
+#      and read objects in it (roles/storage.objectCreator and objectViewer: no overwrite, no
+#      delete); its retention policy is then locked, which cannot be undone (gcloud asks the person
+#      to confirm; until it is locked nothing is deployed);
+#   6. Secret Manager secrets, created empty, readable by the broker only;
+#   7. the database user, with a password generated here that goes from this script's memory to the
 #      user (gcloud --flags-file=- on stdin) and into the database_url secret (--data-file=- on
 #      stdin), never onto a command line or the screen; DATABASE_URL reaches the database through
 #      the unix socket of the function's Cloud SQL connection (/cloudsql/PROJECT:REGION:INSTANCE);
-#   7. the Cloud Scheduler job that POSTs /v1/scan every 10 minutes with an OIDC token of the
+#   8. the Cloud Scheduler job that POSTs /v1/scan every 10 minutes with an OIDC token of the
 #      scheduler account (audience: the function's URL; deploy names the account in
 #      SCHEDULER_INVOKERS and the URL in AUTH_AUDIENCES);
-#   8. the function, through scripts/deploy-backend.sh (NODE_ENV=production, minimum and maximum
-#      instances, the Cloud SQL connection) once every secret holds a value; until then it says
-#      which values a person must set.
+#   9. the function, through scripts/deploy-backend.sh (NODE_ENV=production, minimum and maximum
+#      instances, the Cloud SQL connection, ANCHOR_BUCKET) once every secret holds a value and the
+#      bucket is locked; until then it says what a person must do.
 # gcloud reference: cloud.google.com/sdk/gcloud/reference (services, iam service-accounts, projects
-# add-iam-policy-binding, sql instances|databases|users, secrets, scheduler jobs create http).
+# add-iam-policy-binding, sql instances|databases|users, storage buckets, secrets, scheduler jobs
+# create http); Bucket Lock: cloud.google.com/storage/docs/using-bucket-lock.
 set -euo pipefail
 env="${1:?usage: provision.sh dev|staging|prod}"
 cd "$(dirname "$0")/.."
@@ -73,7 +79,8 @@ done
 POLICY_LINES=(--flatten='bindings[].members' --format='value(bindings.role,bindings.members)')
 
 # grant "GROUP" RESOURCE MEMBER ROLE [FLAG…]: adds the binding to the policy of a resource of
-# `gcloud GROUP` (iam service-accounts, projects, secrets) unless the policy has it already.
+# `gcloud GROUP` (iam service-accounts, projects, secrets, storage buckets) unless the policy has
+# it already.
 grant() {
   local group resource="$2" member="$3" role="$4"
   read -r -a group <<<"$1"
@@ -91,6 +98,7 @@ grant() {
 grant_on_account() { grant "iam service-accounts" "$1" "$2" "$3" --project="$project"; }
 grant_on_project() { grant projects "$project" "$1" "$2"; }
 grant_on_secret() { grant secrets "$1" "$2" "$3" --project="$project"; }
+grant_on_bucket() { grant "storage buckets" "gs://$anchor_bucket" "$1" "$2" --project="$project"; }
 
 # 1. APIs.
 enabled="$(gcloud services list --enabled --project="$project" --format='value(config.name)')"
@@ -146,7 +154,40 @@ else
 fi
 grant_on_project "serviceAccount:$broker_account" roles/cloudsql.client
 
-# 5. Secrets, created empty; only the broker may read them.
+# 5. The audit anchors' bucket. Its retention policy as gcloud prints it: "True<TAB>34560000".
+bucket_retention() {
+  gcloud storage buckets describe "gs://$anchor_bucket" --project="$project" \
+    --format='value(retention_policy.isLocked,retention_policy.retentionPeriod)'
+}
+bucket_locked() {
+  local locked period
+  IFS=$'\t' read -r locked period <<<"$(bucket_retention)"
+  [ "${locked,,}" = true ] && [[ "$period" =~ ^[0-9]+$ ]] && [ "$period" -ge "$anchor_retention_seconds" ]
+}
+if gcloud storage buckets describe "gs://$anchor_bucket" --project="$project" --format='value(name)' >/dev/null 2>&1; then
+  say "bucket gs://$anchor_bucket exists"
+else
+  gcloud storage buckets create "gs://$anchor_bucket" --project="$project" --location="$region" \
+    --retention-period="$anchor_retention" --uniform-bucket-level-access --public-access-prevention
+  say "created bucket gs://$anchor_bucket ($anchor_retention of retention)"
+fi
+grant_on_bucket "serviceAccount:$broker_account" roles/storage.objectCreator
+grant_on_bucket "serviceAccount:$broker_account" roles/storage.objectViewer
+if bucket_locked; then
+  say "the retention policy of gs://$anchor_bucket is locked"
+else
+  IFS=$'\t' read -r _ period <<<"$(bucket_retention)"
+  if [[ ! "$period" =~ ^[0-9]+$ ]] || [ "$period" -lt "$anchor_retention_seconds" ]; then
+    gcloud storage buckets update "gs://$anchor_bucket" --project="$project" --retention-period="$anchor_retention"
+    say "set the retention period of gs://$anchor_bucket to $anchor_retention"
+  fi
+  say "locking the retention policy of gs://$anchor_bucket: this cannot be undone (confirm when gcloud asks)"
+  if gcloud storage buckets update "gs://$anchor_bucket" --project="$project" --lock-retention-period && bucket_locked; then
+    say "locked the retention policy of gs://$anchor_bucket"
+  fi
+fi
+
+# 6. Secrets, created empty; only the broker may read them.
 for pair in "${secret_pairs[@]}"; do
   secret="${pair#*=}"
   if gcloud secrets describe "$secret" --project="$project" --format='value(name)' >/dev/null 2>&1; then
@@ -163,7 +204,7 @@ has_value() {
   [ -n "$(gcloud secrets versions list "$1" --project="$project" --filter='state:enabled' --limit=1 --format='value(name)')" ]
 }
 
-# 6. The database user and database_url. A new password is made when the user is created, or when
+# 7. The database user and database_url. A new password is made when the user is created, or when
 # database_url holds no value (a run stopped between the two): it is kept only in this shell's
 # memory and written by builtins (printf) into gcloud's standard input.
 user_exists=false
@@ -190,7 +231,7 @@ else
   say "database_url holds the URL (through /cloudsql/$sql_connection)"
 fi
 
-# 7. The scheduled anomaly scan.
+# 8. The scheduled anomaly scan.
 if gcloud scheduler jobs describe "$scan_job" --location="$region" --project="$project" --format='value(name)' >/dev/null 2>&1; then
   say "Cloud Scheduler job $scan_job exists"
 else
@@ -202,14 +243,23 @@ else
   say "created Cloud Scheduler job $scan_job ($scan_schedule, POST $scan_uri as $scheduler_account)"
 fi
 
-# 8. The function, once every secret holds a value.
+# 9. The function, once every secret holds a value and the anchors' bucket is locked.
 empty=()
 for pair in "${secret_pairs[@]}"; do
   has_value "${pair#*=}" || empty+=("${pair#*=}")
 done
-if [ "${#empty[@]}" -gt 0 ]; then
-  say "provisioned. Before the first deployment, set a value in each of: ${empty[*]}"
-  say "  gcloud secrets versions add NAME --project=$project --data-file=-   (paste the value, then Ctrl-D)"
+unlocked=false
+bucket_locked || unlocked=true
+if [ "${#empty[@]}" -gt 0 ] || $unlocked; then
+  say "provisioned. Before the first deployment:"
+  if [ "${#empty[@]}" -gt 0 ]; then
+    say "  set a value in each of: ${empty[*]}"
+    say "  gcloud secrets versions add NAME --project=$project --data-file=-   (paste the value, then Ctrl-D)"
+  fi
+  if $unlocked; then
+    say "  lock the anchors' bucket (irreversible; confirm when asked):"
+    say "  gcloud storage buckets update gs://$anchor_bucket --project=$project --lock-retention-period"
+  fi
   say "then run: npm run provision -- $env (or npm run deploy:backend -- $env)"
   exit 0
 fi

@@ -9,17 +9,19 @@ import { GoogleAuth } from 'google-auth-library';
 import { IdTokenVerifier, type Caller } from './auth';
 import { configFromEnv, type BackendConfig } from './config';
 import { DatabaseUnavailableError, openDatabase } from './db';
-import { HttpError, notFound } from './errors';
+import { HttpError, badRequest, notFound } from './errors';
 import {
   DelegatedTokenMinter,
   GoogleDirectory,
   IamSigner,
   LocalKeySigner,
   type Directory,
+  type DirectoryAdmins,
   type Signer,
 } from './google-access';
 import {
-  RateLimiter,
+  checkJsonHeaders,
+  decodePathParameters,
   matchRoute,
   parseJsonBody,
   parseQuery,
@@ -28,14 +30,25 @@ import {
   validate,
 } from './http';
 import { jsonLogger, traceField, type Logger, type Severity } from './logger';
-import { AlertNotifier } from './notifier';
+import { answerClientErrorsAsJson, restoreRequest } from './platform/framework-takeover';
+import { SharedRateLimiter } from './platform/rate-limit';
+import { truncateText } from './platform/text';
+import { AlertNotifier, DEFAULT_DELIVERY } from './notifier';
+import { CloudStorageAnchorStore } from './audit/anchor-store';
+import { AuditAnchoring } from './audit/anchoring';
+import {
+  IamBlobSigner,
+  LocalBlobSigner,
+  PublishedKeys,
+  type BlobSigner,
+} from './audit/blob-signer';
 import { openApiDocument } from './openapi';
 import { buildRoutes } from './routes';
 import { RuleEngine } from './rules';
 import { emptyQuery } from './schemas';
-import { policies } from './stores';
 import { BackendServices } from './services';
 import { DatabaseSupportSessions, type SupportSessions } from './support-sessions';
+import type { Tenancy } from './tenants/tenancy';
 
 /** How to build a backend; everything but `config` has a production default. */
 export interface BackendOptions {
@@ -43,8 +56,13 @@ export interface BackendOptions {
   logger?: Logger;
   /** Replaces the signer chosen by `config.signer`. */
   signer?: Signer;
-  /** The function's own access token for IAM signJwt (application default credentials otherwise). */
+  /**
+   * The function's own access token for IAM signJwt and signBlob and for Cloud Storage
+   * (application default credentials otherwise).
+   */
   ownAccessToken?: () => Promise<string>;
+  /** Replaces the anchor signer chosen by `config.signer` (IAM signBlob, or a key made at start). */
+  anchorSigner?: BlobSigner;
   supportSessions?: SupportSessions;
   clock?: () => number;
 }
@@ -54,6 +72,8 @@ export interface Backend {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
   readonly services: BackendServices;
   readonly signer: Signer;
+  /** Signs the audit anchors, when anchoring is configured (its key must be published). */
+  readonly anchorSigner?: BlobSigner;
   close(): Promise<void>;
 }
 
@@ -72,7 +92,7 @@ function clientOrigin(request: IncomingMessage): string {
     .split(',')
     .map((hop) => hop.trim())
     .filter(Boolean);
-  return (hops[hops.length - 1] ?? request.socket.remoteAddress ?? 'unknown').slice(0, 100);
+  return truncateText(hops[hops.length - 1] ?? request.socket.remoteAddress ?? 'unknown', 100);
 }
 
 function severityOf(status: number): Severity {
@@ -89,14 +109,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const db = await openDatabase(config, (error) =>
     logger.log('WARNING', 'idle database connection failed', { error: error.message }),
   );
+  const ownAccessToken = options.ownAccessToken ?? defaultOwnAccessToken();
   const signer =
     options.signer ??
     (config.signer === 'iam'
-      ? new IamSigner(
-          config.serviceAccountEmail,
-          config.iamCredentialsUrl,
-          options.ownAccessToken ?? defaultOwnAccessToken(),
-        )
+      ? new IamSigner(config.serviceAccountEmail, config.iamCredentialsUrl, ownAccessToken)
       : new LocalKeySigner(config.serviceAccountEmail));
   const minter = new DelegatedTokenMinter(
     signer,
@@ -104,17 +121,26 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     config.tokenRefreshMarginSeconds,
     clock,
   );
-  const directoryAdminOf = async (domain: string): Promise<string | null> =>
-    (await policies.directoryAdmin(db, domain)) ?? null;
+  // The Directory reads run as any current admin of the customer, whom the tenancy names.
+  const late: { tenancy?: Tenancy } = {};
+  const admins: DirectoryAdmins = {
+    candidates: (domain) => late.tenancy?.candidates(domain) ?? Promise.resolve([]),
+    unusable: async (domain, admin) => late.tenancy?.unusable(domain, admin),
+  };
   const directory: Directory = new GoogleDirectory(
     minter,
     config.adminDirectoryUrl,
+    config.groupsSettingsUrl,
     config.adminCacheSeconds,
-    directoryAdminOf,
+    admins,
     clock,
   );
   const sessions = options.supportSessions ?? new DatabaseSupportSessions(db, clock);
-  const notifier = new AlertNotifier(config.alertWebhookUrl, logger);
+  // Delivery timing (backoff, leases) runs on real time, shared by every instance.
+  const notifier = new AlertNotifier(db, config.alertWebhookUrl, logger, Date.now, {
+    ...DEFAULT_DELIVERY,
+    ...config.alertDelivery,
+  });
   const services = new BackendServices(
     config,
     db,
@@ -127,19 +153,41 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     logger,
     clock,
   );
+  late.tenancy = services.tenancy;
+  let anchorSigner: BlobSigner | undefined;
+  if (config.anchorBucket) {
+    anchorSigner =
+      options.anchorSigner ??
+      (config.signer === 'iam'
+        ? new IamBlobSigner(config.serviceAccountEmail, config.iamCredentialsUrl, ownAccessToken)
+        : new LocalBlobSigner(config.serviceAccountEmail));
+    services.anchoring = new AuditAnchoring(
+      db,
+      new CloudStorageAnchorStore(config.storageUrl, config.anchorBucket, ownAccessToken),
+      anchorSigner,
+      new PublishedKeys(anchorSigner.serviceAccountEmail, config.serviceAccountKeysUrl),
+      config.anchorIntervalSeconds * 1000,
+      clock,
+    );
+  }
   const routes = buildRoutes(services, () => document);
   const document = openApiDocument(routes);
   const verifier = new IdTokenVerifier(config);
-  const limiter = new RateLimiter(config.rateLimitPerMinute, clock);
+  const limiter = new SharedRateLimiter(db, config.rateLimitPerMinute, clock);
 
   async function dispatch(
     request: IncomingMessage,
     origin: string,
     timing: { upstreamMs: number },
   ): Promise<{ status: number; body: unknown; caller: Caller | null }> {
-    const url = new URL(request.url ?? '/', 'http://backend.invalid');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://backend.invalid');
+    } catch {
+      throw badRequest('the request URL is malformed', 'invalid_path');
+    }
     const method = (request.method ?? 'GET').toUpperCase();
-    const { route, params, allowed } = matchRoute(routes, method, url.pathname);
+    const { route, params: rawParams, allowed } = matchRoute(routes, method, url.pathname);
     if (!route) {
       if (allowed.length > 0)
         throw new HttpError(
@@ -150,22 +198,39 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
             allow: allowed.join(', '),
           },
         );
-      throw notFound(`no endpoint ${url.pathname}; see /openapi.json`);
+      throw notFound(`no endpoint ${truncateText(url.pathname, 200)}; see /openapi.json`);
     }
     let caller: Caller | null = null;
     if (route.auth) {
       try {
         caller = await verifier.authenticate(request.headers.authorization);
       } catch (error) {
-        limiter.take(`ip:${origin}`);
+        await limiter.take(`ip:${origin}`);
         throw error;
       }
-      limiter.take(`user:${caller.email}`);
-    } else limiter.take(`ip:${origin}`);
-    const query = validate(route.query ?? emptyQuery, parseQuery(url.searchParams), 'query');
+      await limiter.take(`user:${caller.email}`);
+      // A caller whose refused requests used up their budget is not served for a while.
+      if (!services.refusals.available(`refusal:${caller.email}`))
+        throw new HttpError(
+          429,
+          'too_many_refusals',
+          'too many of your requests were refused; wait a minute before trying again',
+          { 'retry-after': '60' },
+        );
+      const resolution = await services.tenancy.resolve(caller.email, caller.hostedDomain);
+      caller.tenant = resolution.tenant;
+      caller.customerId = resolution.customerId;
+      if (resolution.problem) caller.tenantProblem = resolution.problem;
+    } else await limiter.take(`ip:${origin}`);
+    const decoded = decodePathParameters(rawParams);
+    const params = route.params
+      ? (validate(route.params, decoded, 'path') as Record<string, string>)
+      : decoded;
+    const query = validate(route.query ?? emptyQuery, parseQuery(url.search), 'query');
     let body: unknown;
     let bodyBytes = 0;
     if (route.body) {
+      checkJsonHeaders(request.headers['content-type'], request.headers['content-encoding']);
       const raw = await readBody(request, route.maxBodyBytes ?? config.maxBodyBytes);
       bodyBytes = raw.length;
       body = validate(route.body, parseJsonBody(request.headers['content-type'], raw), 'body');
@@ -259,8 +324,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     handle,
     services,
     signer,
+    anchorSigner,
     async close() {
       await notifier.drain();
+      notifier.close();
       await db.close();
     },
   };
@@ -280,6 +347,7 @@ export async function startBackendServer(
 ): Promise<BackendServer> {
   const backend = await createBackend(options);
   const server = createServer((request, response) => void backend.handle(request, response));
+  answerClientErrorsAsJson(server);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -304,10 +372,14 @@ export function lazyHandler(
   let backend: Promise<Backend> | undefined;
   const logger = jsonLogger();
   return async (request, response) => {
-    backend ??= createBackend({ config: configFromEnv(env), logger }).catch((error: unknown) => {
-      backend = undefined;
-      throw error;
-    });
+    restoreRequest(request);
+    // A configuration error is a failed start too (answered 503 below), never a thrown handler.
+    backend ??= Promise.resolve()
+      .then(() => createBackend({ config: configFromEnv(env), logger }))
+      .catch((error: unknown) => {
+        backend = undefined;
+        throw error;
+      });
     let ready: Backend;
     try {
       ready = await backend;

@@ -2,12 +2,14 @@
  * This file defines the audit log: appending batches of events to a tenant's hash chain
  * (`hash = SHA-256(prev_hash ‖ canonical event)`), idempotently by event id; verifying a chain
  * and reporting its first broken link; and querying events. A single server-written event is
- * appended in one statement that the database hashes itself. The database rejects UPDATE,
- * DELETE and TRUNCATE on the events (migrations/001_init.sql).
+ * appended in one statement that the database hashes itself. Every string is stored and hashed in
+ * one canonical form (canonicalEvent). The database rejects UPDATE, DELETE and TRUNCATE on the
+ * events, except the retention purge's controlled DELETE (migrations/007).
  */
 import { createHash } from 'node:crypto';
 import type { Database, Sql } from './db';
 import { badRequest, conflict } from './errors';
+import { canonicalText } from './platform/text';
 import type { AuditEventInput } from './schemas';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -50,6 +52,12 @@ export interface VerifyResult {
   tenant: string;
   ok: boolean;
   checked: number;
+  /** The chains verified, when the tenant has more than its own. */
+  chains?: string[];
+  /** The joined chain that is broken, when it is not the tenant's own. */
+  chain?: string;
+  /** The retention cut verification started from, when events were purged. */
+  cut?: { seq: number; hash: string };
   firstBroken?: { seq: number; eventId: string | null; reason: string };
 }
 
@@ -79,6 +87,40 @@ export function canonicalJson(value: unknown): string {
 
 function sha256(input: string): string {
   return createHash('sha256').update(input, 'utf8').digest('hex');
+}
+
+/**
+ * The canonical form of an event's text: every string (detail keys and values included) in the
+ * form PostgreSQL stores (platform/text.ts canonicalText), the detail's key order and numbers as
+ * canonical JSON gives them back. The chain hashes this, the rows hold this, so they always agree.
+ */
+function canonicalEvent(event: AuditEventInput): AuditEventInput {
+  const text = (value: string | undefined) =>
+    value === undefined ? undefined : canonicalText(value);
+  const detail = Object.fromEntries(
+    Object.entries(event.detail ?? {}).map(([key, value]) => [
+      canonicalText(key),
+      typeof value === 'string' ? canonicalText(value) : value,
+    ]),
+  );
+  return {
+    id: canonicalText(event.id),
+    type: canonicalText(event.type),
+    target: text(event.target),
+    shareId: text(event.shareId),
+    outcome: event.outcome,
+    detail: JSON.parse(canonicalJson(detail)) as AuditEventInput['detail'],
+    occurredAt: canonicalText(event.occurredAt),
+  };
+}
+
+function canonicalContext(context: AppendContext): AppendContext {
+  return {
+    tenant: canonicalText(context.tenant),
+    actor: canonicalText(context.actor),
+    origin: canonicalText(context.origin),
+    receivedAt: canonicalText(context.receivedAt),
+  };
 }
 
 /** The digest of what a client sent for an event, used to tell a retry from a conflicting reuse. */
@@ -148,8 +190,13 @@ const SECRET_KEYS = new Set(
   ),
 );
 const SECRET_KEY_PARTS = ['secret', 'password', 'passwd', 'privatekey'];
+/**
+ * Value shapes of credentials. Each is linear in the value's length: it starts at a literal and
+ * its repetition stops at a character the literal's next part does not contain. A JWT is found by
+ * looksLikeJwt instead: as a pattern (`eyJ[A-Za-z0-9_-]{5,}\.eyJ…`) it rescans the rest of a run
+ * from every `eyJ` in it, quadratic (2.2 s for a 1 MB batch of `eyJeyJ…`).
+ */
 const SECRET_VALUES = [
-  /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\./,
   /\bya29\.[A-Za-z0-9_-]{10,}/,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
   /\bBearer\s+[A-Za-z0-9._~+/-]{10,}/i,
@@ -158,6 +205,37 @@ const SECRET_VALUES = [
   /GOCSPX-[0-9A-Za-z_-]{20,}/,
   /otpauth:\/\//i,
 ];
+
+const isBase64Url = (code: number): boolean =>
+  (code >= 0x30 && code <= 0x39) ||
+  (code >= 0x41 && code <= 0x5a) ||
+  (code >= 0x61 && code <= 0x7a) ||
+  code === 0x2d ||
+  code === 0x5f;
+
+/**
+ * True when the value holds what `eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.` matches: a signed
+ * JWT's header and payload. In one pass over the runs of base64url characters: a run holding
+ * `eyJ` with five characters after it, then a dot, then a run starting with `eyJ` of at least
+ * eight characters, then a dot.
+ */
+export function looksLikeJwt(value: string): boolean {
+  let runStart = 0;
+  let headerBefore = false;
+  for (let index = 0; index <= value.length; index += 1) {
+    if (index < value.length && isBase64Url(value.charCodeAt(index))) continue;
+    const run = value.slice(runStart, index);
+    const dot = value.charCodeAt(index) === 0x2e;
+    if (headerBefore && dot && run.length >= 8 && run.startsWith('eyJ')) return true;
+    const first = run.indexOf('eyJ');
+    headerBefore = dot && first !== -1 && run.length - first >= 8;
+    runStart = index + 1;
+  }
+  return false;
+}
+
+const looksSecret = (value: string): boolean =>
+  looksLikeJwt(value) || SECRET_VALUES.some((pattern) => pattern.test(value));
 
 /**
  * Rejects an event that carries contact field values (a detail key naming a contact field) or
@@ -176,7 +254,7 @@ export function rejectSensitive(event: AuditEventInput, index: number): void {
         `events[${index}].detail.${key}: secrets are not accepted in audit events`,
         'secret_rejected',
       );
-    if (typeof value === 'string' && SECRET_VALUES.some((pattern) => pattern.test(value)))
+    if (typeof value === 'string' && looksSecret(value))
       throw badRequest(
         `events[${index}].detail.${key}: the value looks like a token or key; secrets are not accepted`,
         'secret_rejected',
@@ -187,7 +265,7 @@ export function rejectSensitive(event: AuditEventInput, index: number): void {
     ['shareId', event.shareId],
     ['id', event.id],
   ] as const)
-    if (value && SECRET_VALUES.some((pattern) => pattern.test(value)))
+    if (value && looksSecret(value))
       throw badRequest(
         `events[${index}].${field}: the value looks like a token or key`,
         'secret_rejected',
@@ -243,10 +321,12 @@ export class AuditLog {
    * nothing of the batch is stored. With `within`, the append joins that transaction.
    */
   async append(
-    context: AppendContext,
-    events: AuditEventInput[],
+    sentContext: AppendContext,
+    sentEvents: AuditEventInput[],
     within?: Sql,
   ): Promise<AppendResult> {
+    const context = canonicalContext(sentContext);
+    const events = sentEvents.map(canonicalEvent);
     const digests = new Map<string, string>();
     const unique: AuditEventInput[] = [];
     events.forEach((event, index) => {
@@ -372,9 +452,11 @@ export class AuditLog {
    */
   async appendServerEvent(
     sql: Sql,
-    context: AppendContext,
-    event: AuditEventInput,
+    sentContext: AppendContext,
+    sentEvent: AuditEventInput,
   ): Promise<StoredEvent> {
+    const context = canonicalContext(sentContext);
+    const event = canonicalEvent(sentEvent);
     const content = {
       tenant: context.tenant,
       id: event.id,
@@ -425,19 +507,33 @@ export class AuditLog {
     return { ...content, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
   }
 
-  /** Walks a tenant's chain in order and reports the first changed, removed or reordered row. */
+  /** The tenant's latest retention cut (sequence number and hash), or the genesis. */
+  async cutOf(tenant: string, sql: Sql = this.db): Promise<{ seq: number; hash: string }> {
+    const [cut] = await sql.query<{ seq: string; hash: string }>(
+      'SELECT seq::text AS seq, hash FROM audit_cuts WHERE tenant = $1 ORDER BY seq DESC LIMIT 1',
+      [tenant],
+    );
+    return cut ? { seq: Number(cut.seq), hash: cut.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /**
+   * Walks a tenant's chain in order from its retention cut (the genesis when nothing was purged)
+   * and reports the first changed, removed or reordered row.
+   */
   async verify(tenant: string): Promise<VerifyResult> {
     const [head] = await this.db.query<{ seq: string; hash: string }>(
       'SELECT seq::text AS seq, hash FROM audit_heads WHERE tenant = $1',
       [tenant],
     );
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
+    const cut = await this.cutOf(tenant);
+    let expectedSeq = cut.seq + 1;
+    let prevHash = cut.hash;
     let checked = 0;
     const broken = (seq: number, eventId: string | null, reason: string): VerifyResult => ({
       tenant,
       ok: false,
       checked,
+      ...(cut.seq > 0 ? { cut } : {}),
       firstBroken: { seq, eventId, reason },
     });
     for (;;) {
@@ -465,17 +561,51 @@ export class AuditLog {
       if (rows.length < 2000) break;
     }
     const headSeq = head ? Number(head.seq) : 0;
-    if (headSeq !== checked || (head && head.hash !== prevHash))
+    const lastSeq = cut.seq + checked;
+    if (headSeq !== lastSeq || (head && head.hash !== prevHash))
       return broken(
-        checked + 1,
+        lastSeq + 1,
         null,
-        `chain ends at ${checked} but the head records ${headSeq} events`,
+        `chain ends at ${lastSeq} but the head records ${headSeq} events`,
       );
-    return { tenant, ok: true, checked };
+    return { tenant, ok: true, checked, ...(cut.seq > 0 ? { cut } : {}) };
   }
 
-  /** Returns events matching the filter in sequence order, one page at a time. */
-  async query(filter: EventFilter): Promise<{ events: StoredEvent[]; nextPageToken?: string }> {
+  /**
+   * Returns events matching the filter in sequence order, one page at a time. With `tenants`
+   * (a tenant and the chains that joined it) the chains are read one after the other; the page
+   * token then names the chain (`index.seq`) after the first.
+   */
+  async query(
+    filter: EventFilter & { tenants?: string[]; pageToken?: string },
+  ): Promise<{ events: StoredEvent[]; nextPageToken?: string }> {
+    const chains = filter.tenants ?? (filter.tenant !== undefined ? [filter.tenant] : [undefined]);
+    const token = /^(?:(\d{1,3})\.)?(\d{1,15})$/.exec(filter.pageToken ?? '');
+    let index = token?.[1] !== undefined ? Number(token[1]) : 0;
+    let after = token ? Number(token[2]) : filter.after;
+    const events: StoredEvent[] = [];
+    for (; index < chains.length; index++) {
+      const wanted = filter.limit - events.length;
+      const page = await this.queryChain({
+        ...filter,
+        tenant: chains[index],
+        after,
+        limit: wanted,
+      });
+      events.push(...page.events);
+      const last = events[events.length - 1];
+      if (page.more && last)
+        return { events, nextPageToken: index === 0 ? String(last.seq) : `${index}.${last.seq}` };
+      after = undefined;
+      if (events.length >= filter.limit) {
+        const next = index + 1;
+        return next < chains.length ? { events, nextPageToken: `${next}.0` } : { events };
+      }
+    }
+    return { events };
+  }
+
+  private async queryChain(filter: EventFilter): Promise<{ events: StoredEvent[]; more: boolean }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -495,10 +625,17 @@ export class AuditLog {
        ORDER BY audit_events.seq LIMIT $${params.length}`,
       params,
     );
-    const events = rows.slice(0, filter.limit).map(fromRow);
-    const last = events[events.length - 1];
-    return rows.length > filter.limit && last
-      ? { events, nextPageToken: String(last.seq) }
-      : { events };
+    return { events: rows.slice(0, filter.limit).map(fromRow), more: rows.length > filter.limit };
+  }
+
+  /** Verifies a tenant's chain and the chains that joined it; the first broken one is reported. */
+  async verifyAll(tenant: string, chains: string[]): Promise<VerifyResult> {
+    let checked = 0;
+    for (const chain of chains) {
+      const result = await this.verify(chain);
+      checked += result.checked;
+      if (!result.ok) return { ...result, tenant, checked, ...(chain !== tenant ? { chain } : {}) };
+    }
+    return { tenant, ok: true, checked, ...(chains.length > 1 ? { chains } : {}) };
   }
 }

@@ -2,22 +2,32 @@
  * This file defines how callers are authenticated: a Google ID token in `Authorization: Bearer`,
  * verified with google-auth-library against trusted certificates (a certs file locally, Google's
  * published certs in production), the configured audiences, Google's issuer, expiry and
- * `email_verified`. The tenant is the token's `hd` claim. Vendor staff roles come from config.
+ * `email_verified`. The caller's tenant is resolved afterwards from Google's answers (tenancy.ts):
+ * the token's `hd` claim must name a domain of the e-mail's Workspace customer. Vendor staff roles
+ * come from config.
  * A verified token's caller is kept until the token expires, so repeated calls skip the signature.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { OAuth2Client } from 'google-auth-library';
+import { OAuth2Client, type TokenPayload } from 'google-auth-library';
 import type { BackendConfig } from './config';
-import { unauthenticated } from './errors';
+import { unauthenticated, type HttpError } from './errors';
+import { isDomainName, isEmailAddress, textProblem, truncateText } from './platform/text';
 
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
-/** An authenticated caller. `tenant` is null for accounts outside any Workspace domain. */
+/**
+ * An authenticated caller. `tenant` (their Workspace customer's key) is null until resolved, and
+ * stays null for accounts outside any customer, with `tenantProblem` saying why.
+ */
 export interface Caller {
   email: string;
   subject: string;
+  /** The ID token's `hd` claim, lower-case; null for accounts outside Google Workspace. */
+  hostedDomain: string | null;
   tenant: string | null;
+  customerId: string | null;
+  tenantProblem?: HttpError;
   isSecurityManager: boolean;
   isSupportAgent: boolean;
   isSchedulerInvoker: boolean;
@@ -80,26 +90,52 @@ export class IdTokenVerifier {
     } catch (error) {
       throw unauthenticated(`the ID token was rejected: ${reasonOf(error)}`);
     }
-    if (!payload?.email) throw unauthenticated('the ID token has no email claim');
-    if (payload.email_verified !== true)
-      throw unauthenticated('the ID token e-mail is not verified');
-    const email = payload.email.toLowerCase();
+    const claims = checkClaims(payload);
+    const email = claims.email.toLowerCase();
     return {
       caller: {
         email,
-        subject: payload.sub,
-        tenant: payload.hd ? payload.hd.toLowerCase() : null,
+        subject: claims.sub,
+        hostedDomain: claims.hd ? claims.hd.toLowerCase() : null,
+        tenant: null,
+        customerId: null,
         isSecurityManager: this.config.securityManagers.includes(email),
         isSupportAgent: this.config.supportAgents.includes(email),
         isSchedulerInvoker: this.config.schedulerInvokers.includes(email),
       },
-      expiresAt: payload.exp * 1000,
+      expiresAt: claims.exp * 1000,
     };
   }
+}
+
+/**
+ * The claims the backend uses, checked for type like any input: `email` a verified address,
+ * `sub` a string, `hd` absent or a domain name, `exp` a number. Anything else is a 401.
+ */
+function checkClaims(payload: TokenPayload | undefined): {
+  email: string;
+  sub: string;
+  hd?: string;
+  exp: number;
+} {
+  const claims = (payload ?? {}) as Record<string, unknown>;
+  const { email, sub, hd, exp } = claims;
+  if (typeof email !== 'string' || email === '')
+    throw unauthenticated('the ID token has no email claim');
+  if (email.length > 254 || !isEmailAddress(email) || textProblem(email) !== null)
+    throw unauthenticated('the ID token email claim is not an e-mail address');
+  if (claims.email_verified !== true) throw unauthenticated('the ID token e-mail is not verified');
+  if (typeof sub !== 'string' || sub.length > 255 || textProblem(sub) !== null)
+    throw unauthenticated('the ID token sub claim is not a string');
+  if (hd !== undefined && (typeof hd !== 'string' || (hd !== '' && !isDomainName(hd))))
+    throw unauthenticated('the ID token hd claim is not a domain name');
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    throw unauthenticated('the ID token exp claim is not a number');
+  return { email, sub, hd: hd === '' ? undefined : hd, exp };
 }
 
 /** The library's reason without the token payload it sometimes appends (it holds the e-mail). */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
-  return (message.split(/[:,\n]/)[0] ?? '').slice(0, 100) || 'invalid token';
+  return truncateText(message.split(/[:,\n]/)[0] ?? '', 100) || 'invalid token';
 }

@@ -2,6 +2,7 @@
  * This file defines the backend's configuration: every setting, its default, and how it is read
  * from environment variables. Vendor staff (security managers, support agents) come only from here.
  */
+import type { DeliveryOptions } from './notifier';
 
 /** Thresholds of the anomaly rules (DESIGN.md §7). Windows are in seconds. */
 export interface RuleThresholds {
@@ -42,15 +43,23 @@ export interface BackendConfig {
   googleTokenUrl: string;
   iamCredentialsUrl: string;
   adminDirectoryUrl: string;
+  /** The Groups Settings API's base URL (who may view a group's members). */
+  groupsSettingsUrl: string;
   /** The People API's base URL (the share gateway's calls in other users' accounts). */
   peopleApiUrl: string;
   /** Seconds before expiry at which a cached delegated token is no longer handed out. */
   tokenRefreshMarginSeconds: number;
   /** Seconds an admin check (Directory users.get) is cached. */
   adminCacheSeconds: number;
+  /** Seconds after which a customer's domains (and a domain's customer) are read again. */
+  tenantRefreshSeconds: number;
+  /** Refused requests per caller per minute that are audited; further ones get 429 unaudited. */
+  refusalsPerMinute: number;
   rules: RuleThresholds;
   /** Google Chat incoming-webhook URL for alerts; no notification when absent. */
   alertWebhookUrl?: string;
+  /** Timing of alert notifications (notifier.ts DEFAULT_DELIVERY when absent). */
+  alertDelivery?: Partial<DeliveryOptions>;
   /** Requests per caller per minute. */
   rateLimitPerMinute: number;
   /** Largest accepted request body, in bytes. */
@@ -59,6 +68,21 @@ export interface BackendConfig {
   projectId?: string;
   /** Key ring sealing support agents' OTP secrets (`keyId:base64key,…`, OTP_ENCRYPTION_KEYS). */
   otpEncryptionKeys?: string;
+  /**
+   * Cloud Storage bucket (with a locked retention policy) receiving the signed audit anchors;
+   * anchoring is off when absent (refused in production).
+   */
+  anchorBucket?: string;
+  /** The Cloud Storage JSON API (https://storage.googleapis.com). */
+  storageUrl: string;
+  /** Where Google publishes service accounts' public keys as JWK, without the account. */
+  serviceAccountKeysUrl: string;
+  /** The fixed interval between audit anchors, in seconds (3600). */
+  anchorIntervalSeconds: number;
+  /** Days audit events are kept unless the tenant's policy says otherwise (400). */
+  auditRetentionDays: number;
+  /** NODE_ENV=production: settings only fit for local runs are refused (productionProblems). */
+  production: boolean;
 }
 
 /** Configuration that does not parse. */
@@ -114,12 +138,20 @@ export function defaultConfig(overrides: Partial<BackendConfig> = {}): BackendCo
     googleTokenUrl: 'https://oauth2.googleapis.com/token',
     iamCredentialsUrl: 'https://iamcredentials.googleapis.com',
     adminDirectoryUrl: 'https://admin.googleapis.com',
+    groupsSettingsUrl: 'https://www.googleapis.com',
     peopleApiUrl: 'https://people.googleapis.com',
     tokenRefreshMarginSeconds: 120,
     adminCacheSeconds: 300,
+    tenantRefreshSeconds: 6 * 3600,
+    refusalsPerMinute: 60,
     rules: DEFAULT_RULES,
     rateLimitPerMinute: 600,
     maxBodyBytes: 1024 * 1024 + 4096,
+    storageUrl: 'https://storage.googleapis.com',
+    serviceAccountKeysUrl: 'https://www.googleapis.com/service_accounts/v1/metadata/jwk',
+    anchorIntervalSeconds: 3600,
+    auditRetentionDays: 400,
+    production: false,
     ...overrides,
   };
 }
@@ -133,7 +165,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConf
   if (audiences.length === 0)
     throw new ConfigError('AUTH_AUDIENCES must name at least one OAuth client id');
   const base = defaultConfig();
-  return defaultConfig({
+  const config = defaultConfig({
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || 'public',
     pgliteDir: env.PGLITE_DIR || undefined,
@@ -147,9 +179,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConf
     googleTokenUrl: env.GOOGLE_TOKEN_URL || base.googleTokenUrl,
     iamCredentialsUrl: env.IAM_CREDENTIALS_URL || base.iamCredentialsUrl,
     adminDirectoryUrl: env.ADMIN_DIRECTORY_URL || base.adminDirectoryUrl,
+    groupsSettingsUrl: env.GROUPS_SETTINGS_URL || base.groupsSettingsUrl,
     peopleApiUrl: env.PEOPLE_API_URL || base.peopleApiUrl,
     tokenRefreshMarginSeconds: positiveInt(env, 'TOKEN_REFRESH_MARGIN_SECONDS', 120),
     adminCacheSeconds: positiveInt(env, 'ADMIN_CACHE_SECONDS', 300),
+    tenantRefreshSeconds: positiveInt(env, 'TENANT_REFRESH_SECONDS', base.tenantRefreshSeconds),
+    refusalsPerMinute: positiveInt(env, 'REFUSALS_PER_MINUTE', base.refusalsPerMinute),
     rules: {
       distinctUsers: positiveInt(env, 'RULE_DISTINCT_USERS', DEFAULT_RULES.distinctUsers),
       distinctUsersWindowSeconds: positiveInt(
@@ -177,8 +212,50 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConf
       ),
     },
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
+    alertDelivery: {
+      baseDelayMs: positiveInt(env, 'ALERT_RETRY_BASE_MS', 200),
+      leaseMs: positiveInt(env, 'ALERT_LEASE_SECONDS', 30) * 1000,
+    },
     rateLimitPerMinute: positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
     projectId: env.GOOGLE_CLOUD_PROJECT || undefined,
     otpEncryptionKeys: env.OTP_ENCRYPTION_KEYS || undefined,
+    anchorBucket: env.ANCHOR_BUCKET || undefined,
+    storageUrl: env.STORAGE_URL || base.storageUrl,
+    serviceAccountKeysUrl: env.SERVICE_ACCOUNT_KEYS_URL || base.serviceAccountKeysUrl,
+    anchorIntervalSeconds: positiveInt(env, 'ANCHOR_INTERVAL_SECONDS', 3600),
+    auditRetentionDays: positiveInt(env, 'AUDIT_RETENTION_DAYS', 400),
+    production: env.NODE_ENV === 'production',
   });
+  const problems = productionProblems(config);
+  if (problems.length > 0)
+    throw new ConfigError(`NODE_ENV=production refuses this configuration: ${problems.join('; ')}`);
+  return config;
+}
+
+/**
+ * What a production deployment (NODE_ENV=production) may not run with: an in-memory or local
+ * database, a signing key made at start-up, ID-token keys from a file instead of Google's, Google
+ * endpoints replaced, or no anchoring of the audit chains outside the database.
+ */
+export function productionProblems(config: BackendConfig): string[] {
+  if (!config.production) return [];
+  const base = defaultConfig();
+  const problems: string[] = [];
+  if (!config.databaseUrl) problems.push('DATABASE_URL is required (no PGlite)');
+  if (config.pgliteDir) problems.push('PGLITE_DIR is for local runs');
+  if (config.signer !== 'iam') problems.push('SIGNER must be iam (no key made at start-up)');
+  if (config.authCertsFile)
+    problems.push("AUTH_CERTS_FILE is for local runs (Google's certs are used)");
+  for (const key of [
+    'googleTokenUrl',
+    'iamCredentialsUrl',
+    'adminDirectoryUrl',
+    'peopleApiUrl',
+    'storageUrl',
+    'serviceAccountKeysUrl',
+  ] as const)
+    if (config[key] !== base[key]) problems.push(`${key} must be Google's (${base[key]})`);
+  if (!config.anchorBucket)
+    problems.push('ANCHOR_BUCKET is required: the audit chains are anchored outside the database');
+  return problems;
 }

@@ -14,6 +14,7 @@ export const EVENT = {
   shareDenied: 'share.denied',
   shareReachedAccountsListed: 'share.reached_accounts_listed',
   policyChanged: 'policy.changed',
+  policyDenied: 'policy.denied',
   tokenIssued: 'delegated_token.issued',
   tokenDenied: 'delegated_token.denied',
   gatewayCall: 'gateway.call',
@@ -22,7 +23,10 @@ export const EVENT = {
   alertJustified: 'alert.justified',
   alertResolved: 'alert.resolved',
   otpVerify: 'support.otp.verify',
+  tenantDomainJoined: 'tenant.domain_joined',
+  tenantDomainsLeft: 'tenant.domains_left',
   contactDeleted: 'contact.deleted',
+  anchorDenied: 'audit.anchor_denied',
 } as const;
 
 /** Prefix of events recording a support agent's access to a customer user's data. */
@@ -33,7 +37,9 @@ export const REVOCATION_TYPES: readonly string[] = [EVENT.shareRevoked, EVENT.co
 
 /**
  * Families of event types the backend alone writes: share and policy changes, delegated tokens
- * (refused since the share gateway), the gateway's calls and refusals, alerts, admin actions and everything of support access (second factor, sessions, accesses).
+ * (refused since the share gateway), the gateway's calls and refusals, alerts, admin actions, the
+ * tenant's domains, everything of support access (second factor, sessions, accesses) and of the
+ * audit trail itself (anchors).
  * They feed the anomaly rules and the access-transparency view, so clients may not send them to
  * /v1/events; every event the backend writes belongs to one of them (BackendServices.record).
  */
@@ -45,6 +51,8 @@ export const BACKEND_ONLY_PREFIXES: readonly string[] = [
   'alert.',
   'admin.',
   'support.',
+  'tenant.',
+  'audit.',
 ];
 
 /** True for an event type that only the backend writes. */

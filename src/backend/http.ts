@@ -1,12 +1,14 @@
 /**
- * This file defines the backend's HTTP plumbing: route definitions with their zod schemas, body
- * reading with a size limit and strict JSON content type, the per-caller rate limiter, security
- * headers, and the mapping of every failure to `{ "error": { code, message } }`.
+ * This file defines the backend's HTTP plumbing: route definitions with their zod schemas, strict
+ * decoding of path parameters and queries, body reading with a size limit and strict JSON content
+ * type, the in-memory rate limiter (a pre-filter of the shared one), security headers, and the
+ * mapping of every failure to `{ "error": { code, message } }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Caller } from './auth';
 import { HttpError, badRequest } from './errors';
+import { textProblem } from './platform/text';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -42,6 +44,11 @@ export interface Route {
   query?: z.ZodType;
   /** The largest body this route takes, when it differs from the configured one. */
   maxBodyBytes?: number;
+  /**
+   * The path parameters' schema, beyond the checks every parameter gets (decodePathParameters):
+   * e.g. `{ domain: domainSchema }`.
+   */
+  params?: z.ZodType;
   handle(context: RequestContext<unknown, unknown>): Promise<Reply>;
 }
 
@@ -57,6 +64,7 @@ export function route<
   body?: B;
   query?: Q;
   maxBodyBytes?: number;
+  params?: z.ZodType;
   handle(context: RequestContext<z.output<B>, z.output<Q>>): Promise<Reply>;
 }): Route {
   return definition as unknown as Route;
@@ -88,23 +96,50 @@ function matchPath(template: string, path: string): Record<string, string> | nul
     const value = got[i] ?? '';
     if (part.startsWith('{')) {
       if (value === '') return null;
-      try {
-        params[part.slice(1, -1)] = decodeURIComponent(value);
-      } catch {
-        return null;
-      }
+      params[part.slice(1, -1)] = value;
     } else if (part !== value) return null;
   }
   return params;
 }
 
-/** Reads the request body (or the body functions-framework already read) up to `limit` bytes. */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const already = (request as { rawBody?: unknown }).rawBody;
-  if (Buffer.isBuffer(already)) {
-    if (already.length > limit) throw tooLarge(limit);
-    return already;
+/** Longest path parameter accepted, in UTF-16 code units (an e-mail address fits). */
+export const MAX_PATH_PARAMETER = 320;
+
+/**
+ * Decodes a percent-encoded URL component strictly: a malformed escape or bytes that are not
+ * UTF-8 are a 400, never a guess; the decoded text must be storable (no NUL, no lone surrogate).
+ */
+export function decodeComponent(raw: string, where: string, plusIsSpace = false): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(plusIsSpace ? raw.replace(/\+/g, ' ') : raw);
+  } catch {
+    throw badRequest(`${where}: malformed percent-encoding or bytes that are not UTF-8`);
   }
+  const problem = textProblem(decoded);
+  if (problem) throw badRequest(`${where}: ${problem}`);
+  return decoded;
+}
+
+/** Decodes and checks a matched route's path parameters like any other input. */
+export function decodePathParameters(raw: Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value.length > MAX_PATH_PARAMETER * 3)
+      throw badRequest(`path.${name}: at most ${MAX_PATH_PARAMETER} characters`);
+    const decoded = decodeComponent(value, `path.${name}`);
+    if (decoded.length > MAX_PATH_PARAMETER)
+      throw badRequest(`path.${name}: at most ${MAX_PATH_PARAMETER} characters`);
+    params[name] = decoded;
+  }
+  return params;
+}
+
+/**
+ * Reads the request body up to `limit` bytes; a declared length over the limit is refused before
+ * anything is read, and reading stops as soon as the limit is passed.
+ */
+export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
@@ -122,8 +157,14 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'body_too_large', `the request body exceeds ${limit} bytes`);
 }
 
-/** Parses a JSON body sent as `application/json` (UTF-8). */
-export function parseJsonBody(contentType: string | undefined, raw: Buffer): unknown {
+/**
+ * Checks the headers of a JSON body before it is read: `Content-Type: application/json`, in
+ * UTF-8 when a charset is named, and no `Content-Encoding` but identity (nothing is decompressed).
+ */
+export function checkJsonHeaders(
+  contentType: string | undefined,
+  contentEncoding: string | undefined,
+): void {
   const [mediaType, ...parameters] = (contentType ?? '')
     .split(';')
     .map((part) => part.trim().toLowerCase());
@@ -134,8 +175,20 @@ export function parseJsonBody(contentType: string | undefined, raw: Buffer): unk
       'the body must be sent as Content-Type: application/json',
     );
   const charset = parameters.find((parameter) => parameter.startsWith('charset='));
-  if (charset && charset !== 'charset=utf-8')
+  if (charset && charset !== 'charset=utf-8' && charset !== 'charset="utf-8"')
     throw new HttpError(415, 'unsupported_media_type', 'the body must be encoded in UTF-8');
+  const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity')
+    throw new HttpError(
+      415,
+      'unsupported_encoding',
+      'the body must not be compressed (no Content-Encoding)',
+    );
+}
+
+/** Parses a JSON body (UTF-8, checked by checkJsonHeaders first). */
+export function parseJsonBody(contentType: string | undefined, raw: Buffer): unknown {
+  checkJsonHeaders(contentType, undefined);
   const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let decoded: string;
   try {
@@ -150,15 +203,25 @@ export function parseJsonBody(contentType: string | undefined, raw: Buffer): unk
   }
 }
 
-/** Turns a query string into an object; a repeated parameter is an error. */
-export function parseQuery(search: URLSearchParams): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of search) {
-    if (Object.prototype.hasOwnProperty.call(query, key))
-      throw badRequest(`query parameter "${key}" is repeated`);
-    query[key] = value;
+/**
+ * Turns a raw query string into an object, decoding strictly (decodeComponent): a malformed
+ * escape, NUL or a lone surrogate is a 400, and so is a repeated parameter. Keys such as
+ * `__proto__` become ordinary own properties, which the strict schemas then refuse.
+ */
+export function parseQuery(search: string): Record<string, string> {
+  const entries: [string, string][] = [];
+  const seen = new Set<string>();
+  const raw = search.startsWith('?') ? search.slice(1) : search;
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const key = decodeComponent(equals < 0 ? pair : pair.slice(0, equals), 'query', true);
+    const value = equals < 0 ? '' : decodeComponent(pair.slice(equals + 1), `query.${key}`, true);
+    if (seen.has(key)) throw badRequest(`query parameter "${key}" is repeated`);
+    seen.add(key);
+    entries.push([key, value]);
   }
-  return query;
+  return Object.fromEntries(entries);
 }
 
 /** Validates with a zod schema; the error names the first few problems and where they are. */
@@ -183,6 +246,13 @@ export class RateLimiter {
     private readonly perMinute: number,
     private readonly now: () => number,
   ) {}
+
+  /** True when the caller's bucket holds a request (nothing is taken). */
+  available(key: string): boolean {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return true;
+    return bucket.tokens + (this.now() - bucket.at) * (this.perMinute / 60_000) >= 1;
+  }
 
   /** Takes one request from the caller's bucket; throws a 429 HttpError with Retry-After when empty. */
   take(key: string): void {

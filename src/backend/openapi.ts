@@ -3,7 +3,7 @@
  * schemas, so that the documentation is exactly what requests are validated against.
  */
 import { z } from 'zod';
-import type { Route } from './http';
+import { MAX_PATH_PARAMETER, type Route } from './http';
 import { errorBody } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -35,11 +35,18 @@ export function openApiDocument(routes: Route[]): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const error = { content: { 'application/json': { schema: jsonSchema(errorBody) } } };
   for (const route of routes) {
+    const declared: Record<string, JsonSchema> = route.params
+      ? ((jsonSchema(route.params).properties as Record<string, JsonSchema> | undefined) ?? {})
+      : {};
     const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
       name: match[1],
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: declared[match[1] ?? ''] ?? {
+        type: 'string',
+        minLength: 1,
+        maxLength: MAX_PATH_PARAMETER,
+      },
     }));
     const operation: JsonSchema = {
       summary: route.summary,

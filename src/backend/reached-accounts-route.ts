@@ -4,7 +4,7 @@
  * which the owner's stop-sharing cleans. It keeps answering once the grants are emptied and for a
  * while after the share is revoked.
  */
-import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
+import { domainOf, effectiveLevel, type Level, type Share } from '../core/sharing-model';
 import type { Caller } from './auth';
 import { EVENT } from './event-types';
 import { HttpError, forbidden, notFound } from './errors';
@@ -12,6 +12,7 @@ import { refuseShareRequest } from './share-refusal';
 import { route, type Route } from './http';
 import type { BackendServices } from './services';
 import { shares } from './stores';
+import { mayReach, roleOf } from './gateway/gateway-routes';
 
 /** How long after its revocation a share's reached accounts may still be read. */
 export const REACHED_ACCOUNTS_AFTER_REVOCATION_MS = 7 * 86_400_000;
@@ -26,6 +27,10 @@ async function currentMembers(services: BackendServices, share: Share): Promise<
   const members: string[] = [];
   for (const grant of share.grants) {
     const target = grant.target;
+    // A grant outside the customer (kept from before customers were known) reaches no one.
+    const domain = target.kind === 'domain' ? target.domain : domainOf(target.email);
+    if (target.kind === 'user' || !(await services.tenancy.hasDomain(share.domain, domain)))
+      continue;
     if (target.kind === 'group')
       members.push(...(await services.directory.membersOfGroup(target.email)));
     else if (target.kind === 'domain')
@@ -56,7 +61,8 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
         const expired =
           found?.revokedAt != null &&
           services.clock() - Date.parse(found.revokedAt) > REACHED_ACCOUNTS_AFTER_REVOCATION_MS;
-        if (!found || expired) return refuse(who, context.origin, id, notFound(`no share ${id}`));
+        if (!found || expired || found.share.domain !== who.tenant)
+          return refuse(who, context.origin, id, notFound(`no share ${id}`));
         const { share } = found;
         const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
         const level: Level | null = effectiveLevel(
@@ -78,7 +84,7 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
             ),
           );
         const owner = share.owner.toLowerCase();
-        const accounts = [
+        const candidates = [
           ...new Set([
             ...(await shares.syncedAccounts(db, share)),
             ...(await currentMembers(services, share)),
@@ -86,6 +92,14 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
         ]
           .filter((account) => account !== owner)
           .sort();
+        // Only accounts the caller may reach through the gateway: inside the customer, and
+        // members of groups they may view (an admin sees all of their organisation).
+        const accounts: string[] = [];
+        for (const account of candidates) {
+          const role = (await roleOf(services, share, account)) ?? 'former';
+          if (await mayReach(services, share, who.email, level ?? 'manage', account, role))
+            accounts.push(account);
+        }
         const stored = await services.record(db, share.domain, who.email, context.origin, [
           {
             type: EVENT.shareReachedAccountsListed,

@@ -26,42 +26,28 @@ import { buildSidebarRoutes } from './sidebar-routes';
 import { buildReachedAccountsRoutes } from './reached-accounts-route';
 import { buildGatewayRoutes } from './gateway/gateway-routes';
 import { buildTransferRoutes } from './share-transfer-routes';
+import { checkGrantsInCustomer, mayExpand, mayViewMembers } from './tenants/customer-rules';
 import type { TenantPolicy } from './schemas';
+import { buildAnchorRoutes } from './audit/anchor-routes';
+import { runScheduledWork, verifyAgainstAnchor } from './audit/scheduled';
 
 function caller(context: { caller: Caller | null }): Caller {
   if (!context.caller) throw new Error('route declared auth but has no caller');
   return context.caller;
 }
 
-/** Throws a 403 when a grant breaks the tenant policy (external sharing, maximum level). */
-function checkGrantsAgainstPolicy(
-  grants: ShareGrant[],
-  domain: string,
-  policy: TenantPolicy,
-): void {
-  for (const grant of grants) {
+/**
+ * Throws a 403 when a grant goes above the tenant policy's maximum level. Grants outside the
+ * customer are refused whatever the policy says (customer-rules.ts): `externalSharing` and
+ * `allowedExternalDomains` are kept in stored policies but no longer widen anything.
+ */
+function checkGrantsAgainstPolicy(grants: ShareGrant[], policy: TenantPolicy): void {
+  for (const grant of grants)
     if (!levelAllows(policy.maxLevel, grant.level))
       throw forbidden(
-        `the domain's policy allows sharing up to "${policy.maxLevel}", not "${grant.level}"`,
+        `your organisation's policy allows sharing up to "${policy.maxLevel}", not "${grant.level}"`,
         'policy_max_level',
       );
-    const targetDomain =
-      grant.target.kind === 'domain' ? grant.target.domain : domainOf(grant.target.email);
-    if (targetDomain === domain) continue;
-    if (!policy.externalSharing)
-      throw forbidden(
-        `the domain's policy does not allow sharing outside ${domain}`,
-        'policy_external_sharing',
-      );
-    if (
-      policy.allowedExternalDomains.length > 0 &&
-      !policy.allowedExternalDomains.includes(targetDomain)
-    )
-      throw forbidden(
-        `the domain's policy does not allow sharing with ${targetDomain}`,
-        'policy_external_sharing',
-      );
-  }
 }
 
 /** The caller's level on a share, looking up their groups only when a group grant exists. */
@@ -78,27 +64,56 @@ async function levelOn(
 export function buildRoutes(services: BackendServices, openapi: () => unknown): Route[] {
   const { db } = services;
 
+  /**
+   * The tenant whose audit log the caller may read: any (named by any of its domains, or a
+   * reserved chain) for vendor security managers; their own for its admins.
+   */
   const eventScope = async (who: Caller, tenant: string | undefined): Promise<string> => {
-    if (who.isSecurityManager) return tenant ?? services.tenantOf(who);
+    if (who.isSecurityManager)
+      return tenant === undefined
+        ? services.ownChain(who)
+        : services.tenancy.tenantOfDomain(tenant);
     const own = services.tenantOf(who);
-    if (tenant !== undefined && tenant !== own)
-      throw forbidden("only vendor security managers may read another tenant's audit log");
+    if (tenant !== undefined && (await services.tenancy.tenantNamedBy(tenant, who)) !== own)
+      throw forbidden("only vendor security managers may read another organisation's audit log");
     if (!(await services.isAdminOf(who, own)))
-      throw forbidden("only the domain's admins may read its audit log", 'not_admin');
+      throw forbidden("only your organisation's admins may read its audit log", 'not_admin');
     return own;
   };
 
-  /** Records a refused share request in the caller's tenant chain, then throws the refusal. */
+  /** Records a refused share request in the caller's own chain, then throws the refusal. */
   const refuse = (who: Caller, origin: string, shareId: string, error: HttpError): Promise<never> =>
     refuseShareRequest(services, who, origin, shareId, error);
 
+  /** Refuses (audited, no outside address recorded) grants that leave the customer. */
+  const grantsInCustomer = async (
+    who: Caller,
+    origin: string,
+    shareId: string | null,
+    tenant: string,
+    grants: ShareGrant[],
+    existing: ShareGrant[] = [],
+  ): Promise<void> => {
+    try {
+      await checkGrantsInCustomer(services, who, tenant, grants, existing);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status !== 403) throw error;
+      await refuseShareRequest(services, who, origin, shareId ?? 'new', error, 'grant');
+    }
+  };
+
+  /**
+   * The share and the caller's level on it, for participants (and admins) of the share's own
+   * customer; anyone else, whatever grant names them, is answered 404 and audited in their chain.
+   */
   const visibleShare = async (
     who: Caller,
     id: string,
     origin: string,
   ): Promise<{ share: Share; level: Level | null }> => {
     const share = await shares.get(db, id);
-    if (!share) return refuse(who, origin, id, notFound(`no share ${id}`));
+    if (!share || who.tenant !== share.domain)
+      return refuse(who, origin, id, notFound(`no share ${id}`));
     const level = await levelOn(services, share, who.email);
     if (level === null && !(await services.isAdminOf(who, share.domain)))
       return refuse(who, origin, id, notFound(`no share ${id}`));
@@ -173,13 +188,13 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         const q = context.query;
         const tenant = await eventScope(caller(context), q.tenant);
         const page = await services.audit.query({
-          tenant,
+          tenants: await services.tenancy.chainsOf(tenant),
           type: q.type,
           actor: q.actor,
           target: q.target,
           since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
           until: q.until === undefined ? undefined : new Date(q.until).toISOString(),
-          after: q.pageToken === undefined ? undefined : Number(q.pageToken),
+          pageToken: q.pageToken,
           limit: q.pageSize,
         });
         return { body: page };
@@ -188,12 +203,13 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     route({
       method: 'GET',
       path: '/v1/audit/verify',
-      summary: "Verifies a tenant's hash chain and reports the first broken link.",
+      summary:
+        "Verifies a tenant's hash chain from its retention cut and against the latest signed anchor; reports the first broken link.",
       auth: true,
       query: schema.verifyQuery,
       handle: async (context) => {
         const tenant = await eventScope(caller(context), context.query.tenant);
-        return { body: await services.audit.verify(tenant) };
+        return { body: await verifyAgainstAnchor(services, tenant) };
       },
     }),
 
@@ -209,11 +225,12 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         const policy = await policies.get(db, tenant);
         if (policy.whoMayShare === 'admins' && !(await services.isAdminOf(who, tenant)))
           throw forbidden(
-            "the domain's policy lets only admins share labels",
+            "your organisation's policy lets only admins share labels",
             'policy_who_may_share',
           );
         const grants = normaliseGrants(context.body.grants);
-        checkGrantsAgainstPolicy(grants, tenant, policy);
+        checkGrantsAgainstPolicy(grants, policy);
+        await grantsInCustomer(who, context.origin, null, tenant, grants);
         const { share, stored } = await db.transaction(async (tx) => {
           const created = await shares.create(
             tx,
@@ -258,8 +275,8 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
             throw forbidden("only the domain's admins may list all its shares", 'not_admin');
           return { body: { shares: await shares.ofDomain(db, tenant) } };
         }
-        const groups = await services.directory.groupsOf(who.email);
-        const candidates = await shares.grantedTo(db, who.email, groups);
+        const groups = await services.groupsOrNone(who.email);
+        const candidates = await shares.grantedTo(db, tenant, who.email, groups);
         const visible = candidates
           .map((share) => ({ ...share, myLevel: effectiveLevel(share, who.email, groups) }))
           .filter((share) => share.myLevel !== null && share.myLevel !== 'owner');
@@ -284,28 +301,48 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       method: 'GET',
       path: '/v1/shares/{id}/members',
       summary:
-        "Expands a share's group and domain grants into their users (participants and the domain's admins).",
+        "The users behind a share's group and domain grants: listed for its owner and manage participants (groups only when they may view its members), counted for others (participants and the organisation's admins).",
       auth: true,
       handle: async (context) => {
-        const { share } = await visibleShare(
-          caller(context),
-          context.params.id ?? '',
-          context.origin,
-        );
-        const groups: { email: string; members: string[] }[] = [];
-        const domains: { domain: string; users: string[] }[] = [];
+        const who = caller(context);
+        const { share, level } = await visibleShare(who, context.params.id ?? '', context.origin);
+        const me = who.email.toLowerCase();
+        const groups: {
+          email: string;
+          members: string[];
+          count: number | null;
+          complete: boolean;
+        }[] = [];
+        const domains: { domain: string; users: string[]; count: number; complete: boolean }[] = [];
         for (const grant of share.grants) {
           const target = grant.target;
-          if (target.kind === 'group')
-            groups.push({
-              email: target.email,
-              members: await services.directory.membersOfGroup(target.email),
-            });
-          else if (target.kind === 'domain')
+          if (target.kind === 'user') continue;
+          // A grant outside the customer (kept from before customers were known) reaches no one.
+          const grantDomain = target.kind === 'domain' ? target.domain : domainOf(target.email);
+          if (!(await services.tenancy.hasDomain(share.domain, grantDomain))) continue;
+          const expand = await mayExpand(services, share, who.email, level, grant);
+          if (target.kind === 'domain') {
+            const users = await services.directory.usersOfDomain(target.domain);
             domains.push({
               domain: target.domain,
-              users: await services.directory.usersOfDomain(target.domain),
+              users: expand ? users : users.filter((user) => user === me),
+              count: users.length,
+              complete: expand,
             });
+            continue;
+          }
+          const visible =
+            expand || (await mayViewMembers(services, share.domain, target.email, who.email));
+          const members = visible ? await services.directory.membersOfGroup(target.email) : [];
+          const mine = visible
+            ? members.includes(me)
+            : (await services.directory.groupsOf(me)).includes(target.email);
+          groups.push({
+            email: target.email,
+            members: expand ? members : mine ? [me] : [],
+            count: visible ? members.length : null,
+            complete: expand,
+          });
         }
         return { body: { groups, domains } };
       },
@@ -355,7 +392,8 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
               id,
               forbidden(`you may grant up to your own level ("${level}")`, 'insufficient_level'),
             );
-          checkGrantsAgainstPolicy(grants, current.domain, await policies.get(db, current.domain));
+          checkGrantsAgainstPolicy(grants, await policies.get(db, current.domain));
+          await grantsInCustomer(who, context.origin, id, current.domain, grants, current.grants);
         }
         const stored = await db.transaction(async (tx) => {
           const locked = await shares.get(tx, id, true);
@@ -412,27 +450,52 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     route({
       method: 'GET',
       path: '/v1/tenants/{domain}/policy',
-      summary: "Reads a tenant's policy (its users; vendor staff).",
+      summary:
+        'Reads the policy of an organisation, named by any of its domains, with the domains it covers (its users; vendor staff).',
       auth: true,
+      params: schema.domainParams,
       handle: async (context) => {
         const who = caller(context);
-        const domain = (context.params.domain ?? '').toLowerCase();
-        if (who.tenant !== domain && !who.isSecurityManager && !who.isSupportAgent)
-          throw forbidden("you may read only your own domain's policy");
-        return { body: { domain, policy: await policies.get(db, domain) } };
+        const tenant = await services.tenancy.tenantNamedBy(context.params.domain ?? '', who);
+        if (who.tenant !== tenant && !who.isSecurityManager && !who.isSupportAgent)
+          return services.refuse(
+            who,
+            context.origin,
+            { type: EVENT.policyDenied, outcome: 'denied', detail: { action: 'read' } },
+            forbidden("you may read only your own organisation's policy", 'not_your_tenant'),
+          );
+        return {
+          body: {
+            domain: tenant,
+            domains: await services.tenancy.domainsOf(tenant),
+            policy: await policies.get(db, tenant),
+          },
+        };
       },
     }),
     route({
       method: 'PUT',
       path: '/v1/tenants/{domain}/policy',
-      summary: "Replaces a tenant's policy (its admins); audited.",
+      summary:
+        'Replaces the policy of an organisation, named by any of its domains; it covers all of them (its admins); audited.',
       auth: true,
+      params: schema.domainParams,
       body: schema.policySchema,
       handle: async (context) => {
         const who = caller(context);
-        const domain = (context.params.domain ?? '').toLowerCase();
+        const domain = await services.tenancy.tenantNamedBy(context.params.domain ?? '', who);
         if (!(await services.isAdminOf(who, domain)))
-          throw forbidden("only the domain's admins may change its policy", 'not_admin');
+          return services.refuse(
+            who,
+            context.origin,
+            { type: EVENT.policyDenied, outcome: 'denied', detail: { action: 'change' } },
+            forbidden("only your organisation's admins may change its policy", 'not_admin'),
+          );
+        if (context.body.externalSharing || context.body.allowedExternalDomains.length > 0)
+          throw badRequest(
+            'labels can be shared only inside your own organisation; externalSharing must be false and allowedExternalDomains empty',
+            'external_sharing_unavailable',
+          );
         const policy = {
           ...context.body,
           allowedExternalDomains: context.body.allowedExternalDomains.map((d) => d.toLowerCase()),
@@ -459,7 +522,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
           ]);
         });
         await services.afterEvents(stored);
-        return { body: { domain, policy } };
+        return { body: { domain, domains: await services.tenancy.domainsOf(domain), policy } };
       },
     }),
 
@@ -476,17 +539,12 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
           'tokens_not_issued',
           "the backend no longer hands out tokens for other people's accounts; the add-on reads and writes them through the share gateway",
         );
-        if (who.tenant) {
-          const stored = await services.record(db, who.tenant, who.email, context.origin, [
-            {
-              type: EVENT.tokenDenied,
-              outcome: 'denied',
-              detail: { reason: error.code },
-            },
-          ]);
-          await services.afterEvents(stored);
-        }
-        throw error;
+        return services.refuse(
+          who,
+          context.origin,
+          { type: EVENT.tokenDenied, outcome: 'denied', detail: { reason: error.code } },
+          error,
+        );
       },
     }),
 
@@ -587,7 +645,8 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     route({
       method: 'POST',
       path: '/v1/scan',
-      summary: 'Runs the windowed anomaly rules over recent events (Cloud Scheduler).',
+      summary:
+        'Runs the windowed anomaly rules over recent events, delivers due alert notifications, purges events past retention and publishes the audit anchor when due (Cloud Scheduler).',
       auth: true,
       body: schema.emptyBody,
       handle: async (context) => {
@@ -596,7 +655,8 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
           throw forbidden('only the scheduler or a security manager may run a scan');
         const hits = await services.rules.scan(db, services.clock());
         const raised = await services.raise(hits);
-        return { body: { hits: hits.length, alertsRaised: raised.length } };
+        const scheduled = await runScheduledWork(services);
+        return { body: { hits: hits.length, alertsRaised: raised.length, ...scheduled } };
       },
     }),
     ...buildSupportRoutes(services),
@@ -604,5 +664,6 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     ...buildReachedAccountsRoutes(services),
     ...buildGatewayRoutes(services),
     ...buildTransferRoutes(services),
+    ...buildAnchorRoutes(services),
   ];
 }

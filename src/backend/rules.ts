@@ -5,7 +5,6 @@
  * through the share gateway. Rules run on ingest (for the actors and event types of the new
  * events) and on a schedule (/v1/scan).
  */
-import { domainOf } from '../core/sharing-model';
 import type { StoredEvent } from './audit-log';
 import type { RuleThresholds } from './config';
 import type { Sql } from './db';
@@ -80,7 +79,7 @@ export class RuleEngine {
           typeof event.detail.sessionId === 'string' ? event.detail.sessionId : undefined;
         if (!(await this.sessions.openSession(event.actor, sessionId)))
           hits.push({
-            tenant: event.target?.includes('@') ? domainOf(event.target) : event.tenant,
+            tenant: event.tenant,
             actor: event.actor,
             rule: RULES.withoutSession,
             summary: `support access (${event.type}) without an open support session`,
@@ -126,7 +125,7 @@ export class RuleEngine {
     const hits: RuleHit[] = [];
     if (wanted.distinctUsers) {
       const rows = await sql.query<{ domain: string; users: number }>(
-        `SELECT split_part(lower(target), '@', 2) AS domain, count(DISTINCT lower(target))::int AS users
+        `SELECT tenant AS domain, count(DISTINCT lower(target))::int AS users
          FROM audit_events
          WHERE actor = $1 AND received_at >= $2 AND starts_with(type, $3) AND outcome = 'success' AND target LIKE '%@%'
            AND received_at > coalesce((SELECT max(resolved_at) FROM alerts WHERE actor = $1 AND rule = $5), '')

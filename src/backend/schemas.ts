@@ -5,32 +5,37 @@
 import { z } from 'zod';
 import { isUserGroupName } from '../core/footprint';
 import { HIDEABLE_FIELDS, LEVELS } from '../core/sharing-model';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { isDomainName, isEmailAddress, textProblem } from './platform/text';
 
 /**
- * Text that PostgreSQL can store verbatim: no NUL character (text columns cannot hold it) and no
- * lone UTF-16 surrogate (it has no UTF-8 encoding). Every other character is kept as sent.
+ * Text that the databases store and give back verbatim (platform/text.ts textProblem): no NUL
+ * character (text columns cannot hold it), no lone UTF-16 surrogate (it has no UTF-8 encoding),
+ * no leading U+FEFF (PGlite drops it when reading). Every other character is kept as sent. The
+ * length is checked first and stops validation, so no later check ever scans an oversized value.
  */
 export const text = (max: number, min = 0) =>
   z
     .string()
+    .max(max, { abort: true })
     .min(min)
-    .max(max)
-    .refine((value) => !value.includes('\u0000'), 'must not contain the NUL character')
-    .refine((value) => !LONE_SURROGATE.test(value), 'must not contain a lone UTF-16 surrogate');
+    .check((context) => {
+      const problem = textProblem(context.value);
+      if (problem)
+        context.issues.push({
+          code: 'custom',
+          message: problem,
+          input: context.value,
+          continue: true,
+        });
+    });
 
-export const emailSchema = text(254).regex(
-  /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
-  'must be an e-mail address',
-);
+/** An e-mail address (`local@domain.tld`, no white space), checked in one pass (platform/text.ts). */
+export const emailSchema = text(254).refine(isEmailAddress, 'must be an e-mail address');
+/** A domain name, checked in one pass after its length (platform/text.ts). */
 export const domainSchema = z
   .string()
-  .max(253)
-  .regex(
-    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
-    'must be a domain name',
-  );
+  .max(253, { abort: true })
+  .refine(isDomainName, 'must be a domain name');
 
 export const levelSchema = z.enum(LEVELS);
 export const grantLevelSchema = z.enum(['view', 'edit', 'contribute', 'manage']);
@@ -81,6 +86,9 @@ export const listSharesQuery = z.strictObject({
   view: z.enum(['mine', 'sharedWithMe', 'domain']).default('mine'),
 });
 
+/** The shortest audit retention a tenant policy may set, in days. */
+export const MIN_AUDIT_RETENTION_DAYS = 30;
+
 export const policySchema = z.strictObject({
   externalSharing: z.boolean(),
   allowedExternalDomains: z.array(domainSchema).max(100),
@@ -89,6 +97,8 @@ export const policySchema = z.strictObject({
   supportAccess: z.enum(['allowed', 'approval_required', 'disabled']),
   /** Support sessions of this tenant last at most this many minutes (60 when absent). */
   supportSessionMaxMinutes: z.number().int().min(5).max(60).optional(),
+  /** Audit events older than this many days are purged (the deployment's default, 400, when absent). */
+  auditRetentionDays: z.number().int().min(MIN_AUDIT_RETENTION_DAYS).max(3650).optional(),
 });
 export type TenantPolicy = z.infer<typeof policySchema>;
 
@@ -96,13 +106,19 @@ const detailValue = z.union([text(2000), z.number().finite(), z.boolean()]);
 
 export const auditEventInput = z.strictObject({
   id: text(200, 1),
-  type: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be a dotted lower-case event type'),
+  type: z
+    .string()
+    .max(64, { abort: true })
+    .regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be a dotted lower-case event type'),
   target: text(320).optional(),
   shareId: text(200).optional(),
   outcome: z.enum(['success', 'failure', 'denied']),
   detail: z
     .record(
-      z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'detail keys are identifiers'),
+      z
+        .string()
+        .max(64, { abort: true })
+        .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'detail keys are identifiers'),
       detailValue,
     )
     .refine((detail) => Object.keys(detail).length <= 50, 'at most 50 detail entries')
@@ -128,7 +144,8 @@ export const eventsQuery = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
   pageToken: z
     .string()
-    .regex(/^\d{1,15}$/, 'must be a page token from a previous answer')
+    .max(19, { abort: true })
+    .regex(/^(\d{1,3}\.)?\d{1,15}$/, 'must be a page token from a previous answer')
     .optional(),
 });
 
@@ -140,6 +157,11 @@ export const alertsQuery = z.strictObject({
 });
 export const justifyBody = z.strictObject({ justification: text(2000, 1) });
 export const resolveBody = z.strictObject({ resolution: text(2000, 1) });
+
+/** Path parameters naming a domain (`/v1/tenants/{domain}/...`). */
+export const domainParams = z.strictObject({ domain: domainSchema });
+/** Path parameters naming a person (`/v1/support/factors/{agent}/...`). */
+export const agentParams = z.strictObject({ agent: emailSchema });
 
 export const emptyQuery = z.strictObject({});
 export const emptyBody = z.strictObject({});

@@ -5,17 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AuditLog, type StoredEvent } from './audit-log';
+import type { AuditAnchoring } from './audit/anchoring';
 import type { Caller } from './auth';
 import type { BackendConfig } from './config';
 import type { Database, Sql } from './db';
 import { EVENT, isBackendOnlyType } from './event-types';
-import { forbidden } from './errors';
+import { HttpError, forbidden } from './errors';
 import type { DelegatedTokenMinter, Directory, Signer } from './google-access';
+import { SharedRateLimiter } from './platform/rate-limit';
 import type { Logger } from './logger';
 import type { AlertNotifier } from './notifier';
 import type { RuleEngine, RuleHit } from './rules';
 import { alerts, type Alert } from './stores';
 import type { SupportSessions } from './support-sessions';
+import { OUTSIDE_CHAIN, Tenancy, VENDOR_CHAIN } from './tenants/tenancy';
 
 /** A server-written audit event: the backend chooses its id and time. */
 export interface ServerEvent {
@@ -26,9 +29,23 @@ export interface ServerEvent {
   detail?: Record<string, string | number | boolean>;
 }
 
+/** A refused request's event: where it lands is decided by who caused it (refusalChain). */
+export interface RefusalEvent extends ServerEvent {
+  /** The tenant of `target`, when known: the address is kept only in that tenant's chain. */
+  targetTenant?: string | null;
+}
+
 /** Everything the routes need. */
 export class BackendServices {
   readonly audit: AuditLog;
+  readonly tenancy: Tenancy;
+  /**
+   * Audited refusals per caller, across instances; a caller past it is answered 429 without being
+   * audited (each instance refuses them at once from its own copy of the bucket).
+   */
+  readonly refusals: SharedRateLimiter;
+  /** Publishes and checks audit anchors outside the database; absent when not configured. */
+  anchoring?: AuditAnchoring;
 
   constructor(
     readonly config: BackendConfig,
@@ -43,6 +60,19 @@ export class BackendServices {
     readonly clock: () => number,
   ) {
     this.audit = new AuditLog(db);
+    this.tenancy = new Tenancy(
+      db,
+      () => this.directory,
+      clock,
+      { cacheSeconds: config.adminCacheSeconds, refreshSeconds: config.tenantRefreshSeconds },
+      async (tenant, events) => {
+        await this.afterEvents(
+          await this.record(db, tenant, config.serviceAccountEmail, 'backend', events),
+        );
+      },
+      logger,
+    );
+    this.refusals = new SharedRateLimiter(db, config.refusalsPerMinute, clock);
   }
 
   /** The current time as an ISO-8601 UTC string. */
@@ -50,19 +80,98 @@ export class BackendServices {
     return new Date(this.clock()).toISOString();
   }
 
-  /** The caller's tenant; a 403 for accounts outside any Workspace domain. */
+  /**
+   * The caller's tenant (their Workspace customer); a 403 for accounts outside any customer or
+   * whose `hd` is not their customer's, a 503 when Google could not be asked.
+   */
   tenantOf(caller: Caller): string {
-    if (!caller.tenant)
-      throw forbidden(
+    if (caller.tenant) return caller.tenant;
+    throw (
+      caller.tenantProblem ??
+      forbidden(
         'a Google Workspace account is required (the ID token has no hd claim)',
         'no_tenant',
-      );
-    return caller.tenant;
+      )
+    );
   }
 
-  /** True when the caller is an administrator of `domain` (Directory API, cached briefly). */
-  async isAdminOf(caller: Caller, domain: string): Promise<boolean> {
-    return caller.tenant === domain && (await this.directory.isAdmin(caller.email));
+  /**
+   * True when the caller is an administrator of the tenant (Directory API, cached briefly). An
+   * admin seen is remembered: any of them may later read the customer's directory, and their
+   * first check of the day reads the customer's domains again.
+   */
+  async isAdminOf(caller: Caller, tenant: string): Promise<boolean> {
+    if (caller.tenant !== tenant || !(await this.directory.isAdmin(caller.email))) return false;
+    await this.tenancy.adminSeen(caller.customerId, caller.email);
+    return true;
+  }
+
+  /**
+   * The groups a user belongs to, for listings: none (logged) when no admin of their
+   * organisation can be used to read them, so that their other shares still list.
+   */
+  async groupsOrNone(email: string): Promise<string[]> {
+    try {
+      return await this.directory.groupsOf(email);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.code !== 'no_directory_admin') throw error;
+      this.logger.log('WARNING', 'group shares are not listed: no usable directory admin', {});
+      return [];
+    }
+  }
+
+  /** True for the vendor's own staff (support agents, security managers, the scheduler). */
+  isStaff(caller: Caller): boolean {
+    return caller.isSupportAgent || caller.isSecurityManager || caller.isSchedulerInvoker;
+  }
+
+  /**
+   * The chain a caller's own events and refusals go to: their tenant's; the vendor's for staff
+   * outside any customer; `outside.invalid` for anyone else (no `hd`, or an unconfirmed one), so
+   * that nobody outside a customer writes into its chain.
+   */
+  ownChain(caller: Caller): string {
+    return caller.tenant ?? (this.isStaff(caller) ? VENDOR_CHAIN : OUTSIDE_CHAIN);
+  }
+
+  /**
+   * Records a refused request in the chain of whoever caused it (ownChain), never the target
+   * customer's, without the target's address unless it belongs there; runs the rules; then throws
+   * the refusal. A caller past their refusal budget gets 429 instead, unaudited.
+   */
+  async refuse(
+    caller: Caller,
+    origin: string,
+    event: RefusalEvent,
+    error: HttpError,
+  ): Promise<never> {
+    const chain = this.ownChain(caller);
+    try {
+      await this.refusals.take(`refusal:${caller.email}`);
+    } catch (throttled) {
+      this.logger.log('WARNING', 'refusals past the budget are not audited', { chain });
+      throw throttled;
+    }
+    const { targetTenant, ...stored } = event;
+    const keepsTarget =
+      stored.target === undefined ||
+      !stored.target.includes('@') ||
+      chain === VENDOR_CHAIN ||
+      chain === OUTSIDE_CHAIN ||
+      this.isStaff(caller) ||
+      targetTenant === chain ||
+      (await this.tenancy.knownIn(chain, stored.target));
+    const written = await this.record(this.db, chain, caller.email, origin, [
+      keepsTarget
+        ? stored
+        : {
+            ...stored,
+            target: undefined,
+            detail: { ...stored.detail, targetOutside: true },
+          },
+    ]);
+    await this.afterEvents(written);
+    throw error;
   }
 
   /**
@@ -103,13 +212,16 @@ export class BackendServices {
     }
   }
 
-  /** Raises an alert for each hit (unless one is unresolved already), audits and notifies it. */
+  /**
+   * Raises an alert for each hit (unless one is unresolved already), audits it and queues its
+   * notification in the same transaction, then starts delivering (notifier.ts: at least once).
+   */
   async raise(hits: RuleHit[]): Promise<Alert[]> {
     const raised: Alert[] = [];
     for (const hit of hits) {
       const alert = await this.db.transaction(async (tx) => {
         const created = await alerts.raise(tx, hit, this.nowIso());
-        if (created)
+        if (created) {
           await this.record(tx, created.tenant, this.config.serviceAccountEmail, 'backend', [
             {
               type: EVENT.alertRaised,
@@ -118,6 +230,8 @@ export class BackendServices {
               detail: { alertId: created.id, rule: created.rule },
             },
           ]);
+          await this.notifier.enqueue(tx, created);
+        }
         return created;
       });
       if (alert) {
@@ -127,7 +241,7 @@ export class BackendServices {
           rule: alert.rule,
           tenant: alert.tenant,
         });
-        this.notifier.notify(alert);
+        this.notifier.kick();
       }
     }
     return raised;

@@ -1,12 +1,14 @@
-/** This file defines how a refused share request is answered: audited in the caller's tenant chain, then thrown. */
+/** This file defines how a refused share request is answered: audited in the caller's own chain, then thrown. */
 import type { Caller } from './auth';
 import type { HttpError } from './errors';
 import { EVENT } from './event-types';
 import type { BackendServices } from './services';
+import { truncateText } from './platform/text';
 
 /**
  * Records a refused share request (`share.denied`, with the refusal's code and, when given, the
- * operation) in the caller's tenant chain, runs the anomaly rules on it, then throws the refusal.
+ * operation) in the chain of the caller (never the share's customer's when they are outside it),
+ * runs the anomaly rules on it, then throws the refusal.
  */
 export async function refuseShareRequest(
   services: BackendServices,
@@ -16,16 +18,15 @@ export async function refuseShareRequest(
   error: HttpError,
   operation?: string,
 ): Promise<never> {
-  if (who.tenant) {
-    const stored = await services.record(services.db, who.tenant, who.email, origin, [
-      {
-        type: EVENT.shareDenied,
-        shareId: shareId.slice(0, 200),
-        outcome: 'denied',
-        detail: { reason: error.code, ...(operation ? { operation } : {}) },
-      },
-    ]);
-    await services.afterEvents(stored);
-  }
-  throw error;
+  return services.refuse(
+    who,
+    origin,
+    {
+      type: EVENT.shareDenied,
+      shareId: truncateText(shareId, 200),
+      outcome: 'denied',
+      detail: { reason: error.code, ...(operation ? { operation } : {}) },
+    },
+    error,
+  );
 }

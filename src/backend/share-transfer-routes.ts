@@ -5,7 +5,7 @@
  * the owner may withdraw the offer and the member decline it; the former owner's add-on reports
  * when its account has turned the former masters into copies. Every step and refusal is audited.
  */
-import { domainOf, type Share, type ShareGrant } from '../core/sharing-model';
+import { type Share, type ShareGrant } from '../core/sharing-model';
 import { PeopleClient } from '../google/people-client';
 import type { Caller } from './auth';
 import type { Sql } from './db';
@@ -37,7 +37,8 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
     id: string,
     origin: string,
   ): Promise<{ share: Share; level: Awaited<ReturnType<typeof levelOf>> }> => {
-    const share = await shares.get(db, id);
+    const found = await shares.get(db, id);
+    const share = found && found.domain === who.tenant ? found : null;
     const level = share ? await levelOf(services, share, who.email) : null;
     if (!share || (level === null && share.formerOwner !== who.email.toLowerCase()))
       return refuse(who, origin, id, notFound(`no share ${id}`));
@@ -104,13 +105,13 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
             id,
             forbidden('only the owner may hand a share over', 'insufficient_level'),
           );
-        if (domainOf(to) !== share.domain.toLowerCase())
+        if (!(await services.tenancy.hasAddress(share.domain, to, who.email)))
           return refuse(
             who,
             context.origin,
             id,
             forbidden(
-              `ownership may pass only to a user of ${share.domain}, not to ${to}`,
+              `ownership may pass only to someone of your own organisation, not to ${to}`,
               'transfer_other_domain',
             ),
           );

@@ -4,22 +4,35 @@
  * suggestions, and leaving a label shared with one. Each re-checks the caller's rights.
  */
 import { z } from 'zod';
-import { DIRECTORY_GROUP_SCOPE, DIRECTORY_USER_SCOPE } from './google-access';
+import {
+  DIRECTORY_DOMAIN_SCOPE,
+  DIRECTORY_GROUP_SCOPE,
+  DIRECTORY_USER_SCOPE,
+  GROUPS_SETTINGS_SCOPE,
+} from './google-access';
 import type { Caller } from './auth';
 import { HttpError, conflict, forbidden } from './errors';
 import { route, type Route } from './http';
 import { text } from './schemas';
 import type { BackendServices } from './services';
 import { policies, shares } from './stores';
+import { truncateText } from './platform/text';
+import { verifyAgainstAnchor } from './audit/scheduled';
 
 /** At most this many audit events go into one export. */
 export const MAX_EXPORT_ROWS = 5_000;
 
-/** The scopes domain-wide delegation must grant for sync and group expansion. */
+/**
+ * The scopes domain-wide delegation must grant: contacts for the share gateway; the directory's
+ * users (who is whose customer and admin), groups and their settings (who may view a group's
+ * members) for expansion; domains for the customer's domains.
+ */
 export const DELEGATION_SCOPES = [
   'https://www.googleapis.com/auth/contacts',
   DIRECTORY_USER_SCOPE,
   DIRECTORY_GROUP_SCOPE,
+  DIRECTORY_DOMAIN_SCOPE,
+  GROUPS_SETTINGS_SCOPE,
 ];
 
 const groupsQuery = z.strictObject({ q: text(100).default('') });
@@ -68,7 +81,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
             delegation.push({
               scope,
               granted: false,
-              reason: error instanceof Error ? error.message.slice(0, 300) : String(error),
+              reason: truncateText(error instanceof Error ? error.message : String(error), 300),
             });
           }
         }
@@ -77,7 +90,10 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
           'SELECT count(DISTINCT actor) AS users FROM audit_events WHERE tenant = $1 AND received_at >= $2',
           [tenant, since],
         );
-        const verify = await services.audit.verify(tenant);
+        const verify = await verifyAgainstAnchor(services, tenant);
+        // This admin reads the customer's domains now; any admin seen can read the directory later.
+        await services.tenancy.refreshDomains(tenant, who.email);
+        const organisation = await services.tenancy.overview(tenant);
         const stored = await services.record(db, tenant, who.email, context.origin, [
           {
             type: 'admin.onboarding_checked',
@@ -89,8 +105,11 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         return {
           body: {
             domain: tenant,
+            customerId: organisation.customerId,
+            domains: organisation.domains,
             policy: await policies.get(db, tenant),
-            directoryAdmin: (await policies.directoryAdmin(db, tenant)) ?? null,
+            directoryAdmin: organisation.admins.usable > 0 ? who.email : null,
+            directoryAdmins: organisation.admins,
             delegation,
             serviceAccount: services.config.serviceAccountEmail,
             activeUsers30d: Number(seen[0]?.users ?? 0),
@@ -111,13 +130,14 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         const rows: string[] = [
           'seq,received_at,occurred_at,type,actor,target,share_id,outcome,origin,detail',
         ];
-        let after: number | undefined;
+        let pageToken: string | undefined;
         let truncated = false;
+        const chains = await services.tenancy.chainsOf(tenant);
         for (;;) {
           const page = await services.audit.query({
-            tenant,
+            tenants: chains,
             since: context.query.since,
-            after,
+            pageToken,
             limit: 500,
           });
           for (const event of page.events) {
@@ -143,7 +163,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
             );
           }
           if (truncated || !page.nextPageToken) break;
-          after = Number(page.nextPageToken);
+          pageToken = page.nextPageToken;
         }
         const stored = await services.record(db, tenant, who.email, context.origin, [
           {
@@ -167,29 +187,22 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       method: 'GET',
       path: '/v1/directory/groups',
       summary:
-        "The caller's domain's groups whose address or name contains q (read as the domain's directory admin).",
+        "The groups of the caller's organisation (every domain of it) whose address or name contains q (read as any current admin of it).",
       auth: true,
       query: groupsQuery,
       handle: async (context) => {
         const who = caller(context);
         const tenant = services.tenantOf(who);
-        const admin = await policies.directoryAdmin(db, tenant);
-        if (!admin) return { body: { groups: [], reason: 'no_directory_admin' } };
-        const token = await services.minter.tokenFor(admin, [DIRECTORY_GROUP_SCOPE]);
-        const url = new URL('/admin/directory/v1/groups', services.config.adminDirectoryUrl);
-        url.searchParams.set('domain', tenant);
-        url.searchParams.set('maxResults', '200');
-        const response = await fetch(url, {
-          headers: { authorization: `Bearer ${token.accessToken}` },
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (!response.ok)
-          throw new HttpError(502, 'directory_unavailable', 'the Directory API did not answer');
-        const body = (await response.json()) as { groups?: { email?: string; name?: string }[] };
+        let all: { email: string; name: string }[];
+        try {
+          all = await services.directory.groupsOfAccount(tenant);
+        } catch (error) {
+          if (error instanceof HttpError && error.code === 'no_directory_admin')
+            return { body: { groups: [], reason: 'no_directory_admin' } };
+          throw error;
+        }
         const needle = context.query.q.toLowerCase();
-        const groups = (body.groups ?? [])
-          .filter((group) => group.email)
-          .map((group) => ({ email: (group.email ?? '').toLowerCase(), name: group.name ?? '' }))
+        const groups = all
           .filter(
             (group) => group.email.includes(needle) || group.name.toLowerCase().includes(needle),
           )
@@ -208,7 +221,8 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         const email = who.email.toLowerCase();
         const stored = await db.transaction(async (tx) => {
           const share = await shares.get(tx, id, true);
-          if (!share) throw new HttpError(404, 'not_found', `no share ${id}`);
+          if (!share || share.domain !== who.tenant)
+            throw new HttpError(404, 'not_found', `no share ${id}`);
           if (share.owner.toLowerCase() === email)
             throw conflict('the owner cannot leave a label; stop sharing it instead', 'owner');
           const grants = share.grants.filter(

@@ -27,15 +27,6 @@ export const policies = {
     return row ? { ...DEFAULT_POLICY, ...row.policy } : DEFAULT_POLICY;
   },
 
-  /** The admin who last saved the domain's policy: the Directory reads group membership as them. */
-  async directoryAdmin(sql: Sql, domain: string): Promise<string | undefined> {
-    const [row] = await sql.query<{ updated_by: string }>(
-      'SELECT updated_by FROM tenant_policies WHERE domain = $1',
-      [domain],
-    );
-    return row?.updated_by;
-  },
-
   async put(sql: Sql, domain: string, policy: TenantPolicy, by: string, at: string): Promise<void> {
     await sql.query(
       `INSERT INTO tenant_policies (domain, policy, updated_at, updated_by) VALUES ($1, $2, $3, $4)
@@ -240,16 +231,17 @@ export const shares = {
     return rows.map((row) => row.account);
   },
 
-  /** Shares with a grant to the user, to one of their groups or to their domain. */
-  async grantedTo(sql: Sql, email: string, groups: string[]): Promise<Share[]> {
+  /** The tenant's shares with a grant to the user, to one of their groups or to their domain. */
+  async grantedTo(sql: Sql, tenant: string, email: string, groups: string[]): Promise<Share[]> {
     const patterns = [
       { target: { kind: 'user', email } },
       { target: { kind: 'domain', domain: email.slice(email.lastIndexOf('@') + 1) } },
       ...groups.map((group) => ({ target: { kind: 'group', email: group } })),
     ].map((pattern) => JSON.stringify([pattern]));
     const rows = await sql.query<ShareRow>(
-      `SELECT * FROM shares WHERE revoked_at IS NULL AND grants @> ANY($1::jsonb[]) ORDER BY created_at, id`,
-      [patterns],
+      `SELECT * FROM shares WHERE domain = $2 AND revoked_at IS NULL AND grants @> ANY($1::jsonb[])
+       ORDER BY created_at, id`,
+      [patterns, tenant],
     );
     return rows.map(shareFromRow);
   },

@@ -4,15 +4,16 @@
  * (open, approve or refuse, close, the user's shares, repairs) and access transparency for the
  * tenant's admins. Every step and every refusal is an audit event that feeds the anomaly rules.
  */
-import { domainOf, effectiveLevel, type Level, type Share } from '../core/sharing-model';
+import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
 import { GoogleApiError } from '../google/google-error';
 import { PeopleClient } from '../google/people-client';
 import type { ApiCall } from '../google/transport';
 import type { Caller } from './auth';
 import type { Sql } from './db';
-import { HttpError, conflict, forbidden, notFound } from './errors';
+import { z } from 'zod';
+import { HttpError, badRequest, conflict, forbidden, notFound } from './errors';
 import { route, type Route } from './http';
-import { emptyBody } from './schemas';
+import { agentParams, emptyBody } from './schemas';
 import type { BackendServices, ServerEvent } from './services';
 import { alerts, policies, shares } from './stores';
 import { CONTACTS_SCOPE } from './gateway/gateway-routes';
@@ -36,6 +37,7 @@ import {
   supportSessions,
   type SupportSessionRecord,
 } from './support-store';
+import { truncateText } from './platform/text';
 
 /** Audit event types of support access; `support.access.*` ones count as access to a user. */
 export const SUPPORT_EVENT = {
@@ -79,10 +81,37 @@ function callerOf(context: { caller: Caller | null }): Caller {
   return context.caller;
 }
 
-/** The chain an actor's own events go to: their Workspace domain, or their address's domain. */
-function homeTenant(who: Caller): string {
-  return who.tenant ?? domainOf(who.email);
+/** A page position in a listing, as an opaque token. */
+function encodeCursor(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
+
+/** The page position a token holds; a 400 for anything a previous answer did not give. */
+function decodeCursor<T extends z.ZodType>(
+  token: string | undefined,
+  shape: T,
+): z.infer<T> | undefined {
+  if (token === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const result = shape.safeParse(parsed);
+  if (!result.success) throw badRequest('pageToken: must be a page token from a previous answer');
+  return result.data;
+}
+
+const sessionCursor = z.strictObject({ c: z.string().max(40), i: z.string().max(100) });
+const transparencyCursor = z.strictObject({
+  s: sessionCursor.nullable(),
+  a: z
+    .strictObject({ r: z.string().max(40), t: z.string().max(260), q: z.number().int() })
+    .nullable(),
+  sd: z.boolean(),
+  ad: z.boolean(),
+});
 
 /** Returns the support routes. */
 export function buildSupportRoutes(services: BackendServices): Route[] {
@@ -136,24 +165,29 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
     return result;
   };
 
-  /** Audits a refusal (`support.denied`) and throws it. */
+  /**
+   * Audits a refusal (`support.denied`) in the chain of whoever caused it (the vendor's for
+   * staff, never the target customer's: `where.tenant` only says whose the target is) and throws.
+   */
   const refuse = async (
     who: Caller,
     origin: string,
     action: string,
     error: HttpError,
     where: { tenant?: string; target?: string; detail?: Record<string, string | number> } = {},
-  ): Promise<never> => {
-    await audit(where.tenant ?? homeTenant(who), who.email, origin, [
+  ): Promise<never> =>
+    services.refuse(
+      who,
+      origin,
       {
         type: SUPPORT_EVENT.denied,
         target: where.target,
+        targetTenant: where.tenant ?? null,
         outcome: 'denied',
         detail: { action, reason: error.code, ...where.detail },
       },
-    ]);
-    throw error;
-  };
+      error,
+    );
 
   const requireAgent = async (who: Caller, origin: string, action: string): Promise<void> => {
     if (!who.isSupportAgent)
@@ -195,11 +229,14 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
     return session;
   };
 
-  /** The shares a user takes part in: owned, and granted to them (with their level). */
-  const sharesOfUser = async (user: string): Promise<(Share & { myLevel: Level | null })[]> => {
-    const groups = await services.directory.groupsOf(user);
-    const owned = await shares.ownedBy(db, user);
-    const granted = (await shares.grantedTo(db, user, groups))
+  /** The shares of the tenant a user takes part in: owned, and granted to them (with their level). */
+  const sharesOfUser = async (
+    user: string,
+    tenant: string,
+  ): Promise<(Share & { myLevel: Level | null })[]> => {
+    const groups = await services.groupsOrNone(user);
+    const owned = (await shares.ownedBy(db, user)).filter((share) => share.domain === tenant);
+    const granted = (await shares.grantedTo(db, tenant, user, groups))
       .map((share) => ({ ...share, myLevel: effectiveLevel(share, user, groups) }))
       .filter((share) => share.myLevel !== null && share.owner !== user);
     return [...owned.map((share) => ({ ...share, myLevel: 'owner' as Level })), ...granted];
@@ -212,7 +249,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
     shareId: string,
     origin: string,
   ): Promise<Share> => {
-    const share = (await sharesOfUser(session.targetUser)).find(
+    const share = (await sharesOfUser(session.targetUser, session.tenant)).find(
       (candidate) => candidate.id === shareId,
     );
     if (!share)
@@ -318,7 +355,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
               'already_enrolled',
             ),
           );
-        await audit(homeTenant(who), who.email, context.origin, [
+        await audit(services.ownChain(who), who.email, context.origin, [
           { type: SUPPORT_EVENT.enrolmentStarted, target: who.email, outcome: 'success' },
         ]);
         return {
@@ -343,7 +380,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       handle: async (context) => {
         const who = callerOf(context);
         await requireAgent(who, context.origin, 'verify');
-        const tenant = homeTenant(who);
+        const tenant = services.ownChain(who);
         const nowMs = services.clock();
         let attempt;
         try {
@@ -459,6 +496,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       summary:
         "A security manager removes an agent's second factor (and its proofs); the agent enrols again.",
       auth: true,
+      params: agentParams,
       body: schema.resetFactorBody,
       handle: async (context) => {
         const who = callerOf(context);
@@ -472,21 +510,29 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             forbidden('another security manager must reset your own factor', 'self_reset'),
             { target: agent },
           );
-        const removed = await change(domainOf(agent), who.email, context.origin, async (tx) => {
-          const existed = await resetSecondFactor(tx, agent);
-          const revoked = await supportAuth.revokeAll(tx, agent, services.nowIso());
-          return {
-            result: existed,
-            events: [
-              {
-                type: SUPPORT_EVENT.factorReset,
-                target: agent,
-                outcome: existed ? 'success' : 'failure',
-                detail: { reason: context.body.reason.slice(0, 500), proofsRevoked: revoked },
-              },
-            ],
-          };
-        });
+        const removed = await change(
+          services.ownChain(who),
+          who.email,
+          context.origin,
+          async (tx) => {
+            const existed = await resetSecondFactor(tx, agent);
+            const revoked = await supportAuth.revokeAll(tx, agent, services.nowIso());
+            return {
+              result: existed,
+              events: [
+                {
+                  type: SUPPORT_EVENT.factorReset,
+                  target: agent,
+                  outcome: existed ? 'success' : 'failure',
+                  detail: {
+                    reason: truncateText(context.body.reason, 500),
+                    proofsRevoked: revoked,
+                  },
+                },
+              ],
+            };
+          },
+        );
         if (!removed) throw notFound(`${agent} has no second factor`);
         return { body: { agent, reset: true } };
       },
@@ -504,7 +550,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         await requireSecurityManager(who, context.origin, 'rotate_keys');
         const current = keyRing();
         const report = await rotateSecondFactorKeys(db, current);
-        await audit(homeTenant(who), who.email, context.origin, [
+        await audit(services.ownChain(who), who.email, context.origin, [
           {
             type: SUPPORT_EVENT.keysRotated,
             outcome: report.failed.length === 0 ? 'success' : 'failure',
@@ -539,16 +585,29 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       handle: async (context) => {
         const who = callerOf(context);
         const request = context.body;
-        const tenant = request.tenant.toLowerCase();
+        const named = await services.tenancy.tenantOfDomain(request.tenant);
         const target = request.targetUser.toLowerCase();
-        const where = { tenant, target, detail: { ticket: request.ticket } };
         await requireAgent(who, context.origin, 'open_session');
-        if (domainOf(target) !== tenant)
+        // The user's organisation is Google's answer (their domain's customer), not the request's.
+        const tenant = await services.tenancy.tenantOfUser(target);
+        const where = { tenant: tenant ?? undefined, target, detail: { ticket: request.ticket } };
+        if (tenant === null)
+          return refuse(
+            who,
+            context.origin,
+            'open_session',
+            forbidden(
+              `Google does not confirm which organisation ${target} belongs to (unknown user, or domain-wide delegation not granted)`,
+              'tenant_unknown',
+            ),
+            where,
+          );
+        if (named !== tenant)
           await refuse(
             who,
             context.origin,
             'open_session',
-            forbidden(`${target} is not a user of ${tenant}`, 'tenant_mismatch'),
+            forbidden(`${target} is not a user of ${request.tenant}`, 'tenant_mismatch'),
             where,
           );
         const now = services.nowIso();
@@ -635,37 +694,44 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         const who = callerOf(context);
         const q = context.query;
         const now = services.nowIso();
-        if (who.isSecurityManager)
+        const tenant =
+          q.tenant === undefined ? undefined : await services.tenancy.tenantNamedBy(q.tenant, who);
+        const page = async (filter: { tenant?: string; agent?: string }) => {
+          const before = decodeCursor(q.pageToken, sessionCursor);
+          const found = await supportSessions.page(
+            db,
+            { ...filter, status: q.status },
+            now,
+            q.pageSize,
+            before && { createdAt: before.c, id: before.i },
+          );
+          const last = found.sessions[found.sessions.length - 1];
           return {
             body: {
-              sessions: await supportSessions.list(db, { tenant: q.tenant, status: q.status }, now),
+              sessions: found.sessions,
+              ...(found.more && last
+                ? { nextPageToken: encodeCursor({ c: last.createdAt, i: last.id }) }
+                : {}),
             },
           };
-        if (q.tenant !== undefined) {
-          if (!(await services.isAdminOf(who, q.tenant.toLowerCase())))
+        };
+        if (who.isSecurityManager) return page({ tenant });
+        if (tenant !== undefined) {
+          if (!(await services.isAdminOf(who, tenant)))
             await refuse(
               who,
               context.origin,
               'list_sessions',
-              forbidden("only the domain's admins may list its support sessions", 'not_admin'),
-              { tenant: q.tenant.toLowerCase() },
-            );
-          return {
-            body: {
-              sessions: await supportSessions.list(
-                db,
-                { tenant: q.tenant.toLowerCase(), status: q.status },
-                now,
+              forbidden(
+                "only your organisation's admins may list its support sessions",
+                'not_admin',
               ),
-            },
-          };
+              { tenant },
+            );
+          return page({ tenant });
         }
         if (!who.isSupportAgent) await requireAgent(who, context.origin, 'list_sessions');
-        return {
-          body: {
-            sessions: await supportSessions.list(db, { agent: who.email, status: q.status }, now),
-          },
-        };
+        return page({ agent: who.email });
       },
     }),
     route({
@@ -797,7 +863,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         await requireAgent(who, context.origin, 'read_shares');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
-        const found = await sharesOfUser(user);
+        const found = await sharesOfUser(user, session.tenant);
         await audit(session.tenant, who.email, context.origin, [
           {
             type: SUPPORT_EVENT.sharesRead,
@@ -820,7 +886,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         await requireAgent(who, context.origin, 'read_labels');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
-        const found = await sharesOfUser(user);
+        const found = await sharesOfUser(user, session.tenant);
         const labels = await inAccount(user, (client) => readLabelStates(client, user, found));
         await audit(session.tenant, who.email, context.origin, [
           {
@@ -921,43 +987,91 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       method: 'GET',
       path: '/v1/support/transparency',
       summary:
-        'Access transparency: every support session and delegated access of a tenant, with ticket and justification (its admins; security managers).',
+        'Access transparency: every support session and access of an organisation (all its domains), with ticket and justification, newest first, one page at a time (its admins; security managers).',
       auth: true,
       query: schema.transparencyQuery,
       handle: async (context) => {
         const who = callerOf(context);
-        const tenant = (context.query.tenant ?? who.tenant ?? '').toLowerCase();
+        const named = context.query.tenant ?? who.tenant;
+        const tenant = named ? await services.tenancy.tenantNamedBy(named, who) : '';
         if (!who.isSecurityManager && !(tenant && (await services.isAdminOf(who, tenant))))
           await refuse(
             who,
             context.origin,
             'transparency',
-            forbidden("only the domain's admins may see its access transparency", 'not_admin'),
+            forbidden(
+              "only your organisation's admins may see its access transparency",
+              'not_admin',
+            ),
           );
         const now = services.nowIso();
-        const sessions = await supportSessions.list(db, { tenant }, now);
-        const rows = await db.query<{
-          seq: string;
-          type: string;
-          actor: string;
-          target: string | null;
-          share_id: string | null;
-          outcome: string;
-          detail: string;
-          received_at: string;
-        }>(
-          `SELECT seq, type, actor, target, share_id, outcome, detail, received_at FROM audit_events
-           WHERE tenant = $1 AND (starts_with(type, 'delegated_token.') OR starts_with(type, 'support.'))
-           ORDER BY seq DESC LIMIT 500`,
-          [tenant],
-        );
-        const accesses = rows.map((row) => {
+        const size = context.query.pageSize;
+        const cursor = decodeCursor(context.query.pageToken, transparencyCursor) ?? {
+          s: null,
+          a: null,
+          sd: false,
+          ad: false,
+        };
+        const sessionPage = cursor.sd
+          ? { sessions: [], more: false }
+          : await supportSessions.page(
+              db,
+              { tenant },
+              now,
+              size,
+              cursor.s ? { createdAt: cursor.s.c, id: cursor.s.i } : undefined,
+            );
+        const sessions = sessionPage.sessions;
+        const chains = await services.tenancy.chainsOf(tenant);
+        const rows = cursor.ad
+          ? []
+          : await db.query<{
+              tenant: string;
+              seq: string;
+              type: string;
+              actor: string;
+              target: string | null;
+              share_id: string | null;
+              outcome: string;
+              detail: string;
+              received_at: string;
+            }>(
+              `SELECT tenant, seq, type, actor, target, share_id, outcome, detail, received_at
+               FROM audit_events WHERE tenant = ANY($1::text[])
+                 AND (starts_with(type, 'delegated_token.') OR starts_with(type, 'support.'))
+                 AND ($2::text IS NULL OR (received_at, tenant, seq) < ($2, $3, $4))
+               ORDER BY received_at DESC, tenant DESC, seq DESC LIMIT $5`,
+              [chains, cursor.a?.r ?? null, cursor.a?.t ?? '', cursor.a?.q ?? 0, size + 1],
+            );
+        const moreAccesses = rows.length > size;
+        const pageRows = rows.slice(0, size);
+        const lastSession = sessions[sessions.length - 1];
+        const lastRow = pageRows[pageRows.length - 1];
+        const next = {
+          s: lastSession ? { c: lastSession.createdAt, i: lastSession.id } : cursor.s,
+          a: lastRow
+            ? { r: lastRow.received_at, t: lastRow.tenant, q: Number(lastRow.seq) }
+            : cursor.a,
+          sd: cursor.sd || !sessionPage.more,
+          ad: cursor.ad || !moreAccesses,
+        };
+        // A session an access of this page belongs to may be on another page of sessions.
+        const sessionIds = new Set(sessions.map((session) => session.id));
+        const referenced = pageRows
+          .map((row) => (JSON.parse(row.detail) as { sessionId?: unknown }).sessionId)
+          .filter((id): id is string => typeof id === 'string' && !sessionIds.has(id));
+        const known = [...sessions];
+        for (const id of new Set(referenced)) {
+          const found = await supportSessions.get(db, id, now);
+          if (found && found.tenant === tenant) known.push(found);
+        }
+        const accesses = pageRows.map((row) => {
           const detail = JSON.parse(row.detail) as Record<string, string | number | boolean>;
           const sessionId =
             typeof detail.sessionId === 'string'
               ? detail.sessionId
               : detail.purpose === 'support'
-                ? sessions.find(
+                ? known.find(
                     (session) =>
                       session.agent === row.actor &&
                       session.targetUser === row.target &&
@@ -966,7 +1080,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
                       row.received_at <= (session.closedAt ?? session.expiresAt ?? now),
                   )?.id
                 : undefined;
-          const session = sessions.find((candidate) => candidate.id === sessionId);
+          const session = known.find((candidate) => candidate.id === sessionId);
           return {
             at: row.received_at,
             type: row.type,
@@ -980,7 +1094,14 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             justification: session?.justification,
           };
         });
-        return { body: { tenant, sessions, accesses } };
+        return {
+          body: {
+            tenant,
+            sessions,
+            accesses,
+            ...(next.sd && next.ad ? {} : { nextPageToken: encodeCursor(next) }),
+          },
+        };
       },
     }),
   ];

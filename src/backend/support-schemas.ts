@@ -22,9 +22,17 @@ export const openSessionBody = z.strictObject({
   repairJustification: text(2000, 1).regex(/\S/, 'must not be blank').optional(),
 });
 
+/** A page token from a previous answer (opaque). */
+const pageToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,600}$/, 'must be a page token from a previous answer')
+  .optional();
+
 export const sessionsQuery = z.strictObject({
   tenant: domainSchema.optional(),
   status: z.enum(['pending', 'open', 'refused', 'closed']).optional(),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  pageToken,
 });
 
 export const refuseBody = z.strictObject({
@@ -37,4 +45,8 @@ export const resetFactorBody = z.strictObject({
 /** A repair names one of the session user's shares; the backend does it. */
 export const repairBody = z.strictObject({ shareId: text(200, 1) });
 
-export const transparencyQuery = z.strictObject({ tenant: domainSchema.optional() });
+export const transparencyQuery = z.strictObject({
+  tenant: domainSchema.optional(),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  pageToken,
+});

@@ -180,13 +180,38 @@ export const supportSessions = {
     filter: { agent?: string; tenant?: string; status?: StoredSessionStatus },
     at: string,
   ): Promise<SupportSessionRecord[]> {
+    return (await supportSessions.page(sql, filter, at, 500)).sessions;
+  },
+
+  /**
+   * One page of sessions, newest first, after `before` (the last session of the previous page);
+   * `more` says whether another page follows.
+   */
+  async page(
+    sql: Sql,
+    filter: { agent?: string; tenant?: string; status?: StoredSessionStatus },
+    at: string,
+    limit: number,
+    before?: { createdAt: string; id: string },
+  ): Promise<{ sessions: SupportSessionRecord[]; more: boolean }> {
     const rows = await sql.query<SessionRow>(
       `SELECT * FROM support_sessions WHERE ($1::text IS NULL OR agent = $1)
          AND ($2::text IS NULL OR tenant = $2) AND ($3::text IS NULL OR status = $3)
-       ORDER BY created_at DESC, id LIMIT 500`,
-      [filter.agent ?? null, filter.tenant ?? null, filter.status ?? null],
+         AND ($4::text IS NULL OR (created_at, id) < ($4, $5))
+       ORDER BY created_at DESC, id DESC LIMIT $6`,
+      [
+        filter.agent ?? null,
+        filter.tenant ?? null,
+        filter.status ?? null,
+        before?.createdAt ?? null,
+        before?.id ?? '',
+        limit + 1,
+      ],
     );
-    return rows.map((row) => sessionFromRow(row, at));
+    return {
+      sessions: rows.slice(0, limit).map((row) => sessionFromRow(row, at)),
+      more: rows.length > limit,
+    };
   },
 
   /** An admin's decision on a pending session: approval starts its clock. */

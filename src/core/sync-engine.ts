@@ -256,7 +256,9 @@ export class SyncEngine {
     const checkpoint = this.ownerCheckpoint(shareId, owner);
     // Only the owner and manage participants may reach departed participants (the gateway refuses
     // others): below that, they are forgotten here and cleaned by them or by their own user.
-    const cleansDeparted = footprintAllows(actorLevel, 'former', 'read');
+    // A partial member list says nothing of who left: then no one is taken for departed.
+    const cleansDeparted =
+      footprintAllows(actorLevel, 'former', 'read') && this.deps.directory.complete?.() !== false;
     for (const account of checkpoint.accounts)
       if (levels.has(account)) continue;
       else if (cleansDeparted && !participants.some((p) => p.account === account))

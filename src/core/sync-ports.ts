@@ -152,10 +152,16 @@ export interface ShareDirectory {
   transferAdopted(shareId: string): void;
 }
 
-/** Google Groups and domains, as the Directory API resolves them. */
+/**
+ * Google Groups and domains, as the Directory API resolves them. Below `manage`, or for a group
+ * whose members one may not view, the backend names only oneself among them: `complete` then
+ * answers false, and nothing may be concluded from who is missing.
+ */
 export interface GroupDirectory {
-  /** Lower-case addresses of every user in the group, nested groups included. */
+  /** Lower-case addresses of the users in the group (nested groups included) one may know of. */
   membersOfGroup(groupEmail: string): string[];
-  /** Lower-case addresses of every user of the domain. */
+  /** Lower-case addresses of the users of the domain one may know of. */
   usersOfDomain(domain: string): string[];
+  /** False when some expansion names only part of its users; absent means complete. */
+  complete?(): boolean;
 }

@@ -2,7 +2,8 @@
  * This file is `npm start`: it builds the add-on, starts the Workspace API emulator with a
  * generated demo domain (and its HTTP server on loopback), the backend on PGlite wired to the
  * emulator (ID tokens trusted through a certificates file, Google URLs pointing at the
- * emulator, a local signing key registered for domain-wide delegation), the Apps Script runtime
+ * emulator, a local signing key registered for domain-wide delegation, audit anchors in an
+ * emulated write-once bucket, the scheduled work every five minutes), the Apps Script runtime
  * and the sidebar host, then prints the sidebar's URL. Ctrl-C (SIGINT) or SIGTERM stops it all.
  *
  * `startLocalStack()` is the same without the build and the signal handling, for browser tests.
@@ -44,6 +45,8 @@ export interface LocalStackOptions {
   backend?: boolean;
   /** The emulator's traffic profile (traffic-profile.ts); default EMULATOR_TRAFFIC_PROFILE, else `off`. */
   profile?: TrafficProfileName;
+  /** Run the backend's scheduled work (anchors, retention, notifications) every this many seconds. */
+  schedulerSeconds?: number;
 }
 
 /** A running local stack. */
@@ -77,6 +80,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         emulatorBaseUrl: emulatorServer.baseUrl,
         audience: addonConfig.oauthClientId,
         delegatedDomains: summary.customers.map((customer) => customer.primaryDomain),
+        schedulerSeconds: options.schedulerSeconds,
         logger: {
           log: (severity, message, fields) => {
             if (severity === 'WARNING' || severity === 'ERROR') {
@@ -127,7 +131,12 @@ async function main(): Promise<void> {
   const profile = process.argv.includes('--production-like')
     ? 'production-like'
     : profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE);
-  const stack = await startLocalStack({ port: Number.isInteger(port) ? port : 8300, profile });
+  // Cloud Scheduler calls /v1/scan every few minutes in production; locally the stack does it.
+  const stack = await startLocalStack({
+    port: Number.isInteger(port) ? port : 8300,
+    profile,
+    schedulerSeconds: 300,
+  });
   console.log(`\nShared Contacts runs locally.`);
   console.log(`  Gmail sidebar:     ${stack.sidebarUrl}`);
   console.log(`  API emulator:      ${stack.emulatorUrl}`);

@@ -99,6 +99,7 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
   const manager = () => h.token(MANAGER);
   /** Opens a support session for a user, as the agent does in the support card. */
   const open = async (agent: string, targetUser: string) => {
+    h.provision(targetUser);
     const response = await h.openSession(agent, {
       tenant: targetUser.slice(targetUser.indexOf('@') + 1),
       targetUser,
@@ -256,10 +257,18 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
         'alert.raised',
         'alert.justified',
         'alert.resolved',
-        'support.denied',
         'support.access.labels',
       ]),
     );
+    // The blocked agent's refused access is the vendor's record, not written into acme's chain.
+    const vendor = await h.request('GET', '/v1/events?tenant=vendor.example&pageSize=500', {
+      token: manager(),
+    });
+    expect(
+      vendor.body.events.filter(
+        (e: { type: string; actor: string }) => e.type === 'support.denied' && e.actor === AGENT2,
+      ).length,
+    ).toBeGreaterThan(0);
   });
 
   it('shows an actor their own alerts only', async () => {

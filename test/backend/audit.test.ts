@@ -3,14 +3,15 @@
  * event id, rejection of contact data and secrets, verbatim storage, the append-only trigger, hash
  * chain verification against changed, removed and reordered rows, and queries with pagination.
  */
-import { DATABASES, auditEvent, startHarness, type Harness } from './harness';
+import { DATABASES, auditEvent, type Harness } from './harness';
+import { startEmulatedHarness } from './emulated';
 
 const MANAGER = 'security@vendor.example';
 
 describe.each(DATABASES)('audit log on %s', (kind) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(kind);
+    h = await startEmulatedHarness(kind);
   });
   afterAll(async () => {
     await h.close();
@@ -118,6 +119,7 @@ describe.each(DATABASES)('audit log on %s', (kind) => {
     'support.session.approved',
     'support.denied',
     'admin.audit_exported',
+    'audit.anchor_denied',
   ])('refuses the backend-only event type %s, storing nothing of the batch', async (type) => {
     const innocent = auditEvent();
     const forged = auditEvent({ type });
@@ -245,7 +247,12 @@ describe.each(DATABASES)('audit log on %s', (kind) => {
     const verified = await h.request('GET', `/v1/audit/verify?tenant=${tenant}`, {
       token: manager(),
     });
-    expect(verified.body).toEqual({ tenant, ok: true, checked: 10 * 2 + 10 + 10 * 3 });
+    expect(verified.body).toEqual({
+      tenant,
+      ok: true,
+      checked: 10 * 2 + 10 + 10 * 3,
+      anchor: { status: 'not_configured' },
+    });
     const rows = await sql(
       'SELECT seq::int AS seq FROM audit_events WHERE tenant = $1 ORDER BY seq',
       [tenant],
@@ -293,7 +300,12 @@ describe.each(DATABASES)('audit log on %s', (kind) => {
     const verified = await h.request('GET', `/v1/audit/verify?tenant=${tenant}`, {
       token: manager(),
     });
-    expect(verified.body).toEqual({ tenant, ok: true, checked: 2 });
+    expect(verified.body).toEqual({
+      tenant,
+      ok: true,
+      checked: 2,
+      anchor: { status: 'not_configured' },
+    });
     const events = (await query(`tenant=${tenant}`)).body.events;
     expect(events.map((e: { seq: number; detail: unknown }) => [e.seq, e.detail])).toEqual([
       [1, {}],

@@ -43,7 +43,7 @@ describe('ID-token verifier', () => {
     const first = await verifier.authenticate(`Bearer ${token}`);
     const second = await verifier.authenticate(`Bearer ${token}`);
     expect(second).toEqual(first);
-    expect(first).toMatchObject({ email: 'alice@acme.example', tenant: 'acme.example' });
+    expect(first).toMatchObject({ email: 'alice@acme.example', hostedDomain: 'acme.example' });
     expect(library).toHaveBeenCalledTimes(1);
     await verifier.authenticate(`Bearer ${mint('security@vendor.example')}`);
     expect(library).toHaveBeenCalledTimes(2);

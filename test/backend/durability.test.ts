@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { IdTokenIssuer } from '../../src/emulator/api/id-token-issuer';
 import { AUDIENCE, auditEvent, requestJson, writeCerts } from './harness';
+import { startUndelegatedGoogle, type UndelegatedGoogle } from '../fixtures/undelegated-google';
 
 const root = path.join(__dirname, '..', '..');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -94,6 +95,7 @@ describe('durability under process kills and a database restart', () => {
   let pg: PrivatePostgres;
   let functionPort: number;
   let fn: ChildProcess | undefined;
+  let google: UndelegatedGoogle | undefined;
 
   const startFunction = (): ChildProcess => {
     const child = spawn(
@@ -110,6 +112,7 @@ describe('durability under process kills and a database restart', () => {
           AUTH_CERTS_FILE: certsFile,
           STAFF_SECURITY_MANAGERS: 'security@vendor.example',
           RATE_LIMIT_PER_MINUTE: '100000',
+          ...google?.env,
         },
         stdio: 'ignore',
         detached: true,
@@ -137,10 +140,12 @@ describe('durability under process kills and a database restart', () => {
     pg.init();
     pg.pgCtl('start');
     functionPort = await freePort();
+    google = await startUndelegatedGoogle(['durable.example', 'vendor.example']);
   }, 120_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     killFunction('SIGKILL');
+    await google?.close();
     try {
       pg.pgCtl('stop');
     } finally {
@@ -215,6 +220,11 @@ describe('durability under process kills and a database restart', () => {
     const verify = await requestJson(url, 'GET', '/v1/audit/verify?tenant=durable.example', {
       token: manager,
     });
-    expect(verify.body).toEqual({ tenant: 'durable.example', ok: true, checked: 1000 });
+    expect(verify.body).toEqual({
+      tenant: 'durable.example',
+      ok: true,
+      checked: 1000,
+      anchor: { status: 'not_configured' },
+    });
   }, 180_000);
 });

@@ -102,6 +102,8 @@ export async function startHarness(
   kind: DatabaseKind,
   overrides: Partial<BackendConfig> = {},
   options: Omit<BackendOptions, 'config'> = {},
+  /** More ID-token keys to trust (key id → PEM), for tokens the issuer cannot mint. */
+  extraCerts: Record<string, string> = {},
 ): Promise<Harness> {
   const issuer = new IdTokenIssuer();
   const schema = kind === 'postgres' ? freshSchema() : 'public';
@@ -110,7 +112,7 @@ export async function startHarness(
     databaseUrl: kind === 'postgres' ? POSTGRES_URL : undefined,
     databaseSchema: schema,
     authAudiences: [AUDIENCE],
-    authCertsFile: writeCerts(issuer.certs()),
+    authCertsFile: writeCerts({ ...issuer.certs(), ...extraCerts }),
     securityManagers: ['security@vendor.example'],
     supportAgents: ['agent@vendor.example', 'agent2@vendor.example'],
     schedulerInvokers: ['scheduler@vendor-project.iam.gserviceaccount.com'],

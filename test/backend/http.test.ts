@@ -6,12 +6,13 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { signJwt } from '../../src/emulator/api/id-token-issuer';
-import { AUDIENCE, DATABASES, auditEvent, startHarness, writeCerts, type Harness } from './harness';
+import { AUDIENCE, DATABASES, auditEvent, writeCerts, type Harness } from './harness';
+import { startEmulatedHarness } from './emulated';
 
 describe.each(DATABASES)('HTTP surface on %s', (kind) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(kind);
+    h = await startEmulatedHarness(kind);
   });
   afterAll(async () => {
     await h.close();
@@ -85,7 +86,7 @@ describe.each(DATABASES)('HTTP surface on %s', (kind) => {
     const certsFile = writeCerts({
       other: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     });
-    const other = await startHarness(kind, { authCertsFile: certsFile });
+    const other = await startEmulatedHarness(kind, { authCertsFile: certsFile });
     try {
       const now = Math.floor(Date.now() / 1000);
       const base = {
@@ -250,7 +251,7 @@ describe.each(DATABASES)('HTTP surface on %s', (kind) => {
   });
 
   it('rate-limits each caller with 429 and Retry-After, without affecting others', async () => {
-    const limited = await startHarness(kind, { rateLimitPerMinute: 3 });
+    const limited = await startEmulatedHarness(kind, { rateLimitPerMinute: 3 });
     try {
       const mallory = limited.token('mallory@acme.example');
       const statuses = [];

@@ -146,20 +146,21 @@ describe.each(DATABASES)('share registry and policy on %s', (kind) => {
     ).toBe(200);
   });
 
-  it('enforces the default policy: no sharing outside the domain', async () => {
+  it('keeps every share inside the organisation: no user, group or domain of another customer', async () => {
     const response = await createShare('alice@acme.example', [user('zed@globex.example', 'view')]);
     expect(response.status).toBe(403);
-    expect(response.body.error.code).toBe('policy_external_sharing');
+    expect(response.body.error.code).toBe('outside_customer');
+    expect(response.body.error.message).toContain('outside your organisation');
     const byDomain = await createShare('alice@acme.example', [
       { target: { kind: 'domain', domain: 'globex.example' }, level: 'view' },
     ]);
-    expect(byDomain.status).toBe(403);
+    expect([byDomain.status, byDomain.body.error.code]).toEqual([403, 'outside_customer']);
   });
 
   describe('tenant policy', () => {
     const policy = {
-      externalSharing: true,
-      allowedExternalDomains: ['globex.example'],
+      externalSharing: false,
+      allowedExternalDomains: [],
       whoMayShare: 'admins',
       maxLevel: 'edit',
       supportAccess: 'approval_required',
@@ -187,6 +188,15 @@ describe.each(DATABASES)('share registry and policy on %s', (kind) => {
       expect(
         (await put('admin@acme.example', 'acme.example', { ...policy, extra: true })).status,
       ).toBe(400);
+      const external = await put('admin@acme.example', 'acme.example', {
+        ...policy,
+        externalSharing: true,
+        allowedExternalDomains: ['globex.example'],
+      });
+      expect([external.status, external.body.error.code]).toEqual([
+        400,
+        'external_sharing_unavailable',
+      ]);
       const changed = await put('admin@acme.example');
       expect(changed.status).toBe(200);
       expect(
@@ -201,11 +211,11 @@ describe.each(DATABASES)('share registry and policy on %s', (kind) => {
       });
       expect(events.body.events.at(-1)).toMatchObject({
         actor: 'admin@acme.example',
-        detail: { maxLevel: 'edit', whoMayShare: 'admins', externalSharing: true },
+        detail: { maxLevel: 'edit', whoMayShare: 'admins', externalSharing: false },
       });
     });
 
-    it('is enforced on shares: who may share, maximum level, allowed external domains', async () => {
+    it('is enforced on shares: who may share, maximum level, and never outside the organisation', async () => {
       await put('admin@acme.example');
       expect((await createShare('alice@acme.example', [])).body.error.code).toBe(
         'policy_who_may_share',
@@ -215,11 +225,12 @@ describe.each(DATABASES)('share registry and policy on %s', (kind) => {
           .code,
       ).toBe('policy_max_level');
       expect(
-        (await createShare('admin@acme.example', [user('zed@globex.example', 'edit')])).status,
+        (await createShare('admin@acme.example', [user('bob@acme.example', 'edit')])).status,
       ).toBe(201);
       expect(
-        (await createShare('admin@acme.example', [user('x@initech.example', 'view')])).status,
-      ).toBe(403);
+        (await createShare('admin@acme.example', [user('zed@globex.example', 'edit')])).body.error
+          .code,
+      ).toBe('outside_customer');
       await put('admin@acme.example', 'acme.example', {
         externalSharing: false,
         allowedExternalDomains: [],

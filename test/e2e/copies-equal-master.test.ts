@@ -168,10 +168,13 @@ describe('every copy holds exactly the master’s contacts', () => {
       },
     );
     expect(saved.notification).toMatch(/^Saved Ron Lookalike\. Synced:/);
+    // Carol has the label through the sales group, whose members are expanded only for the
+    // owner and managers: her copy follows at her own next sync (issue 13).
+    expect((await stack.trigger(CAROL)).error).toBeUndefined();
     expectCopiesEqualMaster();
   });
 
-  it('gives everyone a contact that bob adds, in the sync of his action', async () => {
+  it('gives everyone a contact that bob adds: the master in the sync of his action, a group member in hers', async () => {
     const changed = await stack.act(
       ALICE,
       { action: 'changeLevel', shareId, targetKind: 'user', address: BOB },
@@ -192,6 +195,7 @@ describe('every copy holds exactly the master’s contacts', () => {
     expect(membersOf(stack, ALICE, label).map((master) => master.names?.[0]?.givenName)).toContain(
       'Kim',
     );
+    expect((await stack.trigger(CAROL)).error).toBeUndefined();
     expectCopiesEqualMaster();
     // carol's own contact for Kim became her copy of him.
     expect(stack.contactsOf(CAROL)).toHaveLength(membersOf(stack, ALICE, label).length);

@@ -80,23 +80,48 @@ describe('the registry as the sync needs it', () => {
   });
   afterAll(() => h.close());
 
-  it('expands groups (nested included) and domains for participants', async () => {
+  it('expands groups (nested included) and domains for the owner, and counts them for others', async () => {
     const response = await h.request(
       'GET',
       `/v1/shares/${shareId}/members`,
-      as('bob@acme.example'),
+      as('alice@acme.example'),
     );
     expect(response.status).toBe(200);
     expect(response.body.groups).toEqual([
       {
         email: 'sales@acme.example',
         members: expect.arrayContaining(['carol@acme.example', 'dave@acme.example']),
+        count: 2,
+        complete: true,
       },
     ]);
     expect(response.body.groups[0].members).toHaveLength(2);
-    expect([...response.body.domains[0].users].sort()).toEqual(
-      ['admin', 'alice', 'bob', 'carol', 'dave', 'erin'].map((name) => `${name}@acme.example`),
+    const everyone = ['admin', 'alice', 'bob', 'carol', 'dave', 'erin'].map(
+      (name) => `${name}@acme.example`,
     );
+    expect([...response.body.domains[0].users].sort()).toEqual(everyone);
+    // Below manage, a participant learns the counts and only themselves among the members.
+    const asBob = await h.request('GET', `/v1/shares/${shareId}/members`, as('bob@acme.example'));
+    expect(asBob.body.groups).toEqual([
+      { email: 'sales@acme.example', members: [], count: 2, complete: false },
+    ]);
+    expect(asBob.body.domains).toEqual([
+      {
+        domain: 'acme.example',
+        users: ['bob@acme.example'],
+        count: everyone.length,
+        complete: false,
+      },
+    ]);
+    const asCarol = await h.request(
+      'GET',
+      `/v1/shares/${shareId}/members`,
+      as('carol@acme.example'),
+    );
+    expect(asCarol.body.groups[0]).toMatchObject({
+      members: ['carol@acme.example'],
+      complete: false,
+    });
   });
 
   it('refuses the expansion to outsiders, and audits the refusal', async () => {

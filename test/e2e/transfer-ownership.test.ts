@@ -47,8 +47,8 @@ describe('transferring ownership of a shared label end to end', () => {
   beforeAll(async () => {
     stack = await startE2eStack();
     const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: true,
-      allowedExternalDomains: ['globex.example'],
+      externalSharing: false,
+      allowedExternalDomains: [],
       whoMayShare: 'everyone',
       maxLevel: 'manage',
       supportAccess: 'allowed',

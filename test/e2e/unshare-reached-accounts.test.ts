@@ -44,12 +44,13 @@ describe('stopping sharing cleans every account the share reached', () => {
 
   it('cleans a group member reached only by another participant’s sync, without them opening the add-on', async () => {
     const labelResourceName = makeLabel(stack, ALICE, 'Suppliers', 10, 's');
-    // Bob may add contacts (contribute): his sync may bring the label's copies to a new member.
+    // Bob manages the label: the group's members are expanded for him, so his sync may bring the
+    // label's copies to a new member (below manage, only the owner's and members' own syncs do).
     const created = await stack.api(ALICE, 'POST', '/v1/shares', {
       labelResourceName,
       labelName: 'Suppliers',
       grants: [
-        { target: { kind: 'user', email: BOB }, level: 'contribute' },
+        { target: { kind: 'user', email: BOB }, level: 'manage' },
         { target: { kind: 'group', email: SALES }, level: 'view' },
       ],
     });

@@ -4,14 +4,15 @@
  * `npm` (which record their arguments; gcloud cannot reach Google here). It wires the three
  * production secrets as Secret Manager references and never by value, runs its pre-flight (a
  * runtime the support schedule has decommissioned, a secret without a value and a service account
- * that cannot sign each stop it before anything is built or deployed), deploys with
- * NODE_ENV=production and the environment's instance limits, and connects the function to Cloud
- * SQL. Also: the environments' configs are apart; the add-on keeps nothing in script properties
+ * that cannot sign, and an audit anchors' bucket that is missing, unlocked or closed to the function
+ * each stop it before anything is built or deployed), deploys with NODE_ENV=production, the
+ * anchors' bucket and the environment's instance limits, and connects the function to Cloud SQL. Also: the environments' configs are apart; the add-on keeps nothing in script properties
  * and cannot mint tokens itself; the staging data set is generated.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environmentSettings } from '../../scripts/deploy-environment';
+import { configFromEnv, productionProblems } from '../../src/backend/config';
 import { buildStagingDataset } from '../../scripts/seed-staging';
 import {
   changes,
@@ -172,6 +173,37 @@ describe('pre-flight before the deployment', () => {
     expect(changes(run.calls)).toEqual([]);
   });
 
+  it("refuses to deploy without the audit anchors' bucket, locked and open to the function", () => {
+    const s = environmentSettings('staging');
+    const cases: [Parameters<typeof provisionedProject>[1], string][] = [
+      [{ bucket: true }, `gs://${s.anchorBucket} does not exist`],
+      [{ bucketLock: true }, `retention policy of gs://${s.anchorBucket} must be locked`],
+      [
+        { bucketRole: 'roles/storage.objectCreator' },
+        `lacks roles/storage.objectCreator on gs://${s.anchorBucket}`,
+      ],
+      [
+        { bucketRole: 'roles/storage.objectViewer' },
+        `lacks roles/storage.objectViewer on gs://${s.anchorBucket}`,
+      ],
+    ];
+    for (const [without, reason] of cases) {
+      const run = deploy('staging', { state: provisionedProject('staging', without) });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(reason);
+      expect(run.stderr).toContain('Nothing was deployed');
+      expect(run.state.signedJwts).toBe(0);
+      expect(run.calls.some((call) => call[0] === 'npm')).toBe(false);
+      expect(changes(run.calls)).toEqual([]);
+    }
+    const short = provisionedProject('staging');
+    const bucket = short.buckets[s.anchorBucket];
+    if (bucket) bucket.retentionPeriod = 86_400;
+    const run = deploy('staging', { state: short });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('at least 400d long');
+  });
+
   it('refuses to deploy when the deployer cannot make the test-mint as the service account', () => {
     const run = deploy('staging', {
       state: provisionedProject('staging', { deployerTokenCreator: true }),
@@ -190,6 +222,8 @@ describe('pre-flight before the deployment', () => {
     const order = [
       'gcloud secrets describe database_url',
       'gcloud secrets versions list alert_webhook_url',
+      `gcloud storage buckets describe gs://${s.anchorBucket}`,
+      `gcloud storage buckets get-iam-policy gs://${s.anchorBucket}`,
       'gcloud iam service-accounts sign-jwt',
       'npm run lint',
       'npm test',
@@ -214,11 +248,38 @@ describe('pre-flight before the deployment', () => {
     expect(s.minInstances).toBeGreaterThanOrEqual(1);
     const envVars = Object.values(run.state.functions)[0]?.envVars ?? '';
     expect(envVars).toContain('NODE_ENV: "production"');
+    expect(envVars).toContain('SIGNER: "iam"');
+    expect(envVars).toContain(`ANCHOR_BUCKET: "${s.anchorBucket}"`);
     expect(envVars).toContain(`AUTH_AUDIENCES: "${config('prod').oauthClientId},${s.backendUrl}"`);
     expect(envVars).toContain(`SCHEDULER_INVOKERS: "${s.schedulerAccount}"`);
     // The project already has its Cloud SQL connection: nothing is changed but the function.
     expect(changes(run.calls)).toEqual(['gcloud functions deploy sharedContacts']);
     expect(run.stdout).toContain('prod deployed as sharedContacts in shared-contacts-prod');
+  });
+
+  it('deploys a configuration that production mode accepts (config.ts productionProblems)', () => {
+    const run = deploy('prod');
+    expect(run.status).toBe(0);
+    const envVars = Object.values(run.state.functions)[0]?.envVars ?? '';
+    const deployed: NodeJS.ProcessEnv = Object.fromEntries(
+      envVars
+        .split('\n')
+        .map((line) => /^([A-Z_]+): "(.*)"$/.exec(line))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .map((match) => [match[1], match[2]]),
+    );
+    // The secrets reach the function as references; stand-in values of the same shape here.
+    const secrets = {
+      DATABASE_URL: 'postgresql://u:p@/db?host=/cloudsql/p:r:i',
+      OTP_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      ALERT_WEBHOOK_URL: 'https://chat.googleapis.com/v1/spaces/x/messages',
+    };
+    const configuration = configFromEnv({ ...deployed, ...secrets });
+    expect(configuration.production).toBe(true);
+    expect(productionProblems(configuration)).toEqual([]);
+    expect(() => configFromEnv({ ...deployed, ...secrets, ANCHOR_BUCKET: '' })).toThrow(
+      /ANCHOR_BUCKET is required/,
+    );
   });
 
   it('connects a function that lacks it to Cloud SQL, and keeps extra scheduler invokers', () => {

@@ -4,8 +4,9 @@
  * command line the provision and deploy scripts emit and prints the same projections): describe
  * fails until a create, a second create fails, flags outside a command's synopsis are refused,
  * `--flags-file=-` and `--data-file=-` read standard input, `value(…)`, `--flatten`, `--filter`
- * and `--limit` shape the output, and IAM signJwt needs Token Creator on the signing account even
- * for the account itself, with impersonation needing it for the caller first.
+ * and `--limit` shape the output, IAM signJwt needs Token Creator on the signing account even
+ * for the account itself, with impersonation needing it for the caller first, and a bucket's
+ * retention policy is locked only when the person confirms, and cannot be reduced once locked.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -145,6 +146,75 @@ describe('the gcloud stand-in', () => {
     gcloud(['secrets', 'versions', 'add', 's', '--project=p', '--data-file=-'], 'a');
     gcloud(['secrets', 'versions', 'add', 's', '--project=p', '--data-file=-'], 'b');
     expect(gcloud(latest).stdout).toBe('2\n');
+  });
+
+  // cloud.google.com/storage/docs/bucket-lock: a locked retention policy cannot be removed or reduced.
+  it('keeps a bucket with its retention policy, locked only on confirmation and never reduced after', () => {
+    const url = 'gs://p-project-audit-anchors';
+    const describe = [
+      'storage',
+      'buckets',
+      'describe',
+      url,
+      '--project=p-project',
+      '--format=value(retention_policy.isLocked,retention_policy.retentionPeriod)',
+    ];
+    expect(gcloud(describe)).toMatchObject({ status: 1, stderr: expect.stringContaining('404') });
+    const create = [
+      'storage',
+      'buckets',
+      'create',
+      url,
+      '--project=p-project',
+      '--location=europe-west1',
+      '--retention-period=400d',
+      '--uniform-bucket-level-access',
+      '--public-access-prevention',
+    ];
+    expect(gcloud(create).status).toBe(0);
+    expect(gcloud(create)).toMatchObject({ status: 1, stderr: expect.stringContaining('409') });
+    expect(gcloud(describe).stdout).toBe('False\t34560000\n');
+    const lock = [
+      'storage',
+      'buckets',
+      'update',
+      url,
+      '--project=p-project',
+      '--lock-retention-period',
+    ];
+    expect(gcloud(lock)).toMatchObject({ status: 1, stderr: expect.stringContaining('Aborted') });
+    expect(gcloud(describe).stdout).toBe('False\t34560000\n');
+    expect(gcloud(lock, 'y\n').status).toBe(0);
+    expect(gcloud(describe).stdout).toBe('True\t34560000\n');
+    expect(gcloud(['storage', 'buckets', 'update', url, '--retention-period=1d'])).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('Cannot reduce'),
+    });
+    expect(gcloud(['storage', 'buckets', 'update', url, '--retention-period=500d']).status).toBe(0);
+    expect(gcloud(describe).stdout).toBe('True\t43200000\n');
+    expect(gcloud(['storage', 'buckets', 'update', url, '--versioning'])).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('unrecognized arguments'),
+    });
+    gcloud([
+      'storage',
+      'buckets',
+      'add-iam-policy-binding',
+      url,
+      `--member=serviceAccount:${SA}`,
+      '--role=roles/storage.objectCreator',
+      '--condition=None',
+    ]);
+    expect(
+      gcloud([
+        'storage',
+        'buckets',
+        'get-iam-policy',
+        url,
+        '--flatten=bindings[].members',
+        '--format=value(bindings.role,bindings.members)',
+      ]).stdout,
+    ).toBe(`roles/storage.objectCreator\tserviceAccount:${SA}\n`);
   });
 
   it('signs a JWT only for a signer holding Token Creator on the account, itself included', () => {

@@ -5,7 +5,9 @@
  * nothing; the database password it generates reaches the database user and the database_url
  * secret but never a command line or the screen, and neither do the values a person sets; once
  * every secret holds a value it deploys the function (NODE_ENV=production, instance limits, the
- * Cloud SQL connection) and the scheduled scan is an allowed invoker.
+ * Cloud SQL connection, the audit anchors' bucket) and the scheduled scan is an allowed invoker.
+ * The anchors' bucket keeps 400 days, is locked once the person confirms (never without), and only
+ * the function's service account may create and read objects in it.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -27,6 +29,8 @@ const PERSON_SET = {
   alert_webhook_url: `https://chat.googleapis.com/v1/spaces/AAAA/messages?key=${randomBytes(24).toString('base64url')}`,
 };
 const TOKEN_CREATOR = 'roles/iam.serviceAccountTokenCreator';
+/** The person confirms gcloud's question before the bucket's retention policy is locked. */
+const CONFIRM = 'y\n';
 
 function secretOf(state: FakeProject, name: string): string[] {
   return state.secrets[`${s.project}/${name}`]?.versions ?? [];
@@ -47,7 +51,7 @@ describe('provisioning an environment', () => {
   let third: ScriptRun;
 
   beforeAll(() => {
-    first = runScript('provision', ENV, { env: TODAY });
+    first = runScript('provision', ENV, { env: TODAY, input: CONFIRM });
     const state = structuredClone(first.state);
     for (const [name, value] of Object.entries(PERSON_SET))
       state.secrets[`${s.project}/${name}`]?.versions.push(value);
@@ -69,6 +73,10 @@ describe('provisioning an environment', () => {
       'gcloud sql instances create shared-contacts',
       'gcloud sql databases create shared_contacts',
       `gcloud projects add-iam-policy-binding ${s.project}`,
+      `gcloud storage buckets create gs://${s.anchorBucket}`,
+      `gcloud storage buckets add-iam-policy-binding gs://${s.anchorBucket}`,
+      `gcloud storage buckets add-iam-policy-binding gs://${s.anchorBucket}`,
+      `gcloud storage buckets update gs://${s.anchorBucket}`,
       'gcloud secrets create database_url',
       'gcloud secrets add-iam-policy-binding database_url',
       'gcloud secrets create otp_encryption_keys',
@@ -84,6 +92,7 @@ describe('provisioning an environment', () => {
       ['iam service-accounts describe', 'iam service-accounts create'],
       ['sql instances describe', 'sql instances create'],
       ['sql databases describe', 'sql databases create'],
+      ['storage buckets describe', 'storage buckets create'],
       ['secrets describe database_url', 'secrets create database_url'],
       ['sql users list', 'sql users create'],
       ['scheduler jobs describe', 'scheduler jobs create'],
@@ -128,6 +137,55 @@ describe('provisioning an environment', () => {
       expect(policies[`secret/${s.project}/${secret}`]).toEqual([
         ['roles/secretmanager.secretAccessor', `serviceAccount:${s.brokerAccount}`],
       ]);
+  });
+
+  it("keeps the audit anchors in a locked bucket that only the function's service account writes to and reads", () => {
+    expect(first.state.buckets[s.anchorBucket]).toEqual({
+      project: s.project,
+      location: s.region,
+      retentionPeriod: 400 * 86_400,
+      isLocked: true,
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: true,
+    });
+    expect(first.state.policies[`bucket/${s.anchorBucket}`]).toEqual([
+      ['roles/storage.objectCreator', `serviceAccount:${s.brokerAccount}`],
+      ['roles/storage.objectViewer', `serviceAccount:${s.brokerAccount}`],
+    ]);
+    const envVars = Object.values(second.state.functions)[0]?.envVars ?? '';
+    expect(envVars).toContain(`ANCHOR_BUCKET: "${s.anchorBucket}"`);
+  });
+
+  it('locks the bucket only when the person confirms, and deploys nothing while it is unlocked', () => {
+    const declined = runScript('provision', ENV, { state: second.state, env: TODAY });
+    expect(declined.status).toBe(0);
+    expect(declined.state.buckets[s.anchorBucket]?.isLocked).toBe(true);
+    const unlocked = structuredClone(second.state);
+    const bucket = unlocked.buckets[s.anchorBucket];
+    if (bucket) Object.assign(bucket, { isLocked: false, retentionPeriod: 0 });
+    const refused = runScript('provision', ENV, { state: unlocked, env: TODAY });
+    expect(refused.status).toBe(0);
+    expect(refused.stderr).toContain('Aborted by user');
+    expect(refused.state.buckets[s.anchorBucket]).toMatchObject({
+      isLocked: false,
+      retentionPeriod: 400 * 86_400,
+    });
+    expect(refused.stdout).toContain(
+      `gcloud storage buckets update gs://${s.anchorBucket} --project=${s.project} --lock-retention-period`,
+    );
+    expect(refused.calls.some((call) => call[1] === 'functions')).toBe(false);
+    expect(refused.calls.some((call) => call[0] === 'npm')).toBe(false);
+    const confirmed = runScript('provision', ENV, {
+      state: refused.state,
+      env: TODAY,
+      input: CONFIRM,
+    });
+    expect(confirmed.status).toBe(0);
+    expect(confirmed.state.buckets[s.anchorBucket]?.isLocked).toBe(true);
+    expect(changes(confirmed.calls)).toEqual([
+      `gcloud storage buckets update gs://${s.anchorBucket}`,
+      'gcloud functions deploy sharedContacts',
+    ]);
   });
 
   it('writes a generated database password into the user and database_url, never on a command line or the screen', () => {

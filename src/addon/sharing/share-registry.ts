@@ -12,8 +12,9 @@ export type VisibleShare = Share & { myLevel: Level | null };
 
 /** The users behind a share's group and domain grants. */
 export interface ShareMembers {
-  groups: { email: string; members: string[] }[];
-  domains: { domain: string; users: string[] }[];
+  /** `complete` is false when the caller is told only of themselves among the members. */
+  groups: { email: string; members: string[]; count: number | null; complete: boolean }[];
+  domains: { domain: string; users: string[]; count: number; complete: boolean }[];
 }
 
 /** The registry as the add-on reaches it. */

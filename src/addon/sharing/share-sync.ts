@@ -192,10 +192,14 @@ export class ShareSync {
     const engine = this.engine(
       new ShareMembersDirectory(() => ({
         groups: share.grants.flatMap((grant) =>
-          grant.target.kind === 'group' ? [{ email: grant.target.email, members: [] }] : [],
+          grant.target.kind === 'group'
+            ? [{ email: grant.target.email, members: [], count: 0, complete: true }]
+            : [],
         ),
         domains: share.grants.flatMap((grant) =>
-          grant.target.kind === 'domain' ? [{ domain: grant.target.domain, users: [] }] : [],
+          grant.target.kind === 'domain'
+            ? [{ domain: grant.target.domain, users: [], count: 0, complete: true }]
+            : [],
         ),
       })),
     );

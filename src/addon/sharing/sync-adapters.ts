@@ -43,6 +43,11 @@ export class ShareMembersDirectory implements GroupDirectory {
     if (!entry) throw new Error(`the users of ${domain} are unknown`);
     return entry.users;
   }
+
+  complete(): boolean {
+    const members = this.members();
+    return [...members.groups, ...members.domains].every((entry) => entry.complete !== false);
+  }
 }
 
 /** Where audit events wait when the backend could not take them; sent with the next batch. */

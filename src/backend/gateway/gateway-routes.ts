@@ -5,7 +5,7 @@
  * caller's level, what the account is to the share), decides, acts through footprint-calls.ts,
  * and records one audit event; every refusal is recorded too.
  */
-import { effectiveLevel, type Level, type Share } from '../../core/sharing-model';
+import { domainOf, effectiveLevel, type Level, type Share } from '../../core/sharing-model';
 import type { AccountRole } from '../../core/footprint';
 import {
   FootprintRefusal,
@@ -25,9 +25,11 @@ import { EVENT } from '../event-types';
 import { route, type Route } from '../http';
 import type { BackendServices } from '../services';
 import { shares } from '../stores';
+import { levelExpands, mayViewMembers } from '../tenants/customer-rules';
 import { shareAccounts } from './gateway-store';
 import { listContactsBody, listGroupsBody, writeBody } from './gateway-schemas';
 import { runGoogleCall } from './google-runner';
+import { truncateText } from '../platform/text';
 
 /** The only scope the gateway mints: reading and writing contacts. */
 export const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
@@ -62,6 +64,39 @@ export async function roleOf(
   return null;
 }
 
+/**
+ * True when the actor may reach the account through the gateway: the master always; any other
+ * account only inside the share's customer, and a participant's copy only through a user grant
+ * or through a group or domain grant the actor may have expanded (customer-rules.ts), so that
+ * the gateway never tells anyone who is in a group they may not view.
+ */
+export async function mayReach(
+  services: BackendServices,
+  share: Share,
+  actor: string,
+  level: Level,
+  account: string,
+  role: AccountRole,
+): Promise<boolean> {
+  if (role === 'master') return true;
+  if (!(await services.tenancy.hasAddress(share.domain, account))) return false;
+  if (role === 'former') return true;
+  if (share.grants.some((grant) => grant.target.kind === 'user' && grant.target.email === account))
+    return true;
+  if (!levelExpands(level)) return false;
+  for (const grant of share.grants) {
+    const target = grant.target;
+    if (target.kind === 'domain' && domainOf(account) === target.domain) return true;
+    if (
+      target.kind === 'group' &&
+      (await services.directory.groupsOf(account)).includes(target.email) &&
+      (await mayViewMembers(services, share.domain, target.email, actor))
+    )
+      return true;
+  }
+  return false;
+}
+
 /** Google's failure in the account, answered to the caller with Google's status and reason. */
 function upstreamError(error: GoogleApiError): HttpError {
   const code = error.reason || error.status.toLowerCase() || 'upstream_error';
@@ -82,7 +117,10 @@ function upstreamError(error: GoogleApiError): HttpError {
 export function buildGatewayRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
-  /** Records a refused gateway call in the share's chain (or the caller's), then throws. */
+  /**
+   * Records a refused gateway call in the caller's own chain (the share's, when they are of its
+   * customer), with the account only when it is of that customer, then throws.
+   */
   const refuse = async (
     who: Caller,
     origin: string,
@@ -91,22 +129,20 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     operation: string,
     account: string,
     error: HttpError,
-  ): Promise<never> => {
-    const chain = tenant ?? who.tenant;
-    if (chain) {
-      const stored = await services.record(db, chain, who.email, origin, [
-        {
-          type: EVENT.gatewayDenied,
-          target: account.slice(0, 320),
-          shareId: shareId.slice(0, 200),
-          outcome: 'denied',
-          detail: { operation, reason: error.code },
-        },
-      ]);
-      await services.afterEvents(stored);
-    }
-    throw error;
-  };
+  ): Promise<never> =>
+    services.refuse(
+      who,
+      origin,
+      {
+        type: EVENT.gatewayDenied,
+        target: truncateText(account, 320),
+        targetTenant: tenant,
+        shareId: truncateText(shareId, 200),
+        outcome: 'denied',
+        detail: { operation, reason: error.code },
+      },
+      error,
+    );
 
   /**
    * Loads the facts of a call, runs it in the account with a delegated token, remembers what it
@@ -129,7 +165,8 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     const shareId = context.params.id ?? '';
     const target = account.toLowerCase();
     const share = await shares.get(db, shareId);
-    if (!share)
+    // A share of another customer is, to the caller, no share at all.
+    if (!share || share.domain !== who.tenant)
       return refuse(
         who,
         context.origin,
@@ -151,7 +188,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
         ),
       );
     const role = await roleOf(services, share, target);
-    if (role === null)
+    if (role === null || !(await mayReach(services, share, who.email, level, target, role)))
       return deny(forbidden(`${target} takes no part in this share`, 'target_not_participant'));
     const known =
       role === 'master'
@@ -200,7 +237,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
           target,
           shareId,
           outcome: 'failure',
-          detail: { operation, role, level, reason: failure.code.slice(0, 100) },
+          detail: { operation, role, level, reason: truncateText(failure.code, 100) },
         },
       ]);
       await services.afterEvents(stored);

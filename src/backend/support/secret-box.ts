@@ -3,6 +3,7 @@
  * AES-256-GCM under a key ring (the first key seals, every key opens), bound to the agent and purpose.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { truncateText } from '../platform/text';
 
 /** The environment variable that holds the key ring locally (`keyId:base64key[,keyId:base64key]`). */
 export const KEY_RING_VARIABLE = 'OTP_ENCRYPTION_KEYS';
@@ -68,7 +69,7 @@ export function createKeyRing(entries: ReadonlyArray<{ id: string; key: Uint8Arr
     if (!KEY_ID_PATTERN.test(id)) {
       throw new SecretBoxError(
         'bad-key-ring',
-        `OTP key id "${id.slice(0, 64)}" is invalid: use 1–64 letters, digits, "_" or "-".`,
+        `OTP key id "${truncateText(id, 64)}" is invalid: use 1–64 letters, digits, "_" or "-".`,
       );
     }
     if (keys.has(id)) {
@@ -109,7 +110,7 @@ export function parseKeyRing(spec: string): KeyRing {
       if (!BASE64_PATTERN.test(encoded)) {
         throw new SecretBoxError(
           'bad-key-ring',
-          `OTP key "${id.slice(0, 64)}" is not valid base64.`,
+          `OTP key "${truncateText(id, 64)}" is not valid base64.`,
         );
       }
       return { id, key: Buffer.from(encoded, 'base64') };

@@ -1,8 +1,8 @@
 /**
  * This file defines the emulator's control API under /__emulator/ (loopback only, never on a
  * Google host): reset, seed, users and groups, tokens, service accounts, delegation grants,
- * call counters, the traffic model and its profiles, directory sharing, faults and the virtual
- * clock. The README lists it.
+ * call counters, the traffic model and its profiles, directory sharing, faults, Cloud Storage
+ * buckets and the virtual clock. The README lists it.
  */
 import { invalidArgument } from './google-errors';
 import { jsonBody, type Route, type RouteContext, type RouteResult } from './route-context';
@@ -68,6 +68,7 @@ export function controlRoutes(emulator: WorkspaceEmulator): Route[] {
       emulator.addCustomer(
         text(body, 'primaryDomain'),
         body.secondaryDomains === undefined ? [] : strings(body, 'secondaryDomains'),
+        body.aliasDomains === undefined ? [] : strings(body, 'aliasDomains'),
       ),
     ),
     route('POST', 'users', (_context, body) =>
@@ -123,6 +124,20 @@ export function controlRoutes(emulator: WorkspaceEmulator): Route[] {
     route('POST', 'service-accounts/([^/]+)/token-creators', (context, body) => {
       emulator.grantTokenCreator(context.params[0] ?? '', text(body, 'principal'));
       return {};
+    }),
+    route('POST', 'buckets', (_context, body) => {
+      const list = (name: string) => (body[name] === undefined ? [] : strings(body, name));
+      const bucket = emulator.createBucket({
+        name: text(body, 'name'),
+        ...(typeof body.retentionSeconds === 'number'
+          ? { retentionSeconds: body.retentionSeconds }
+          : {}),
+        locked: body.locked === true,
+        admins: list('admins'),
+        writers: list('writers'),
+        readers: list('readers'),
+      });
+      return { name: bucket.name };
     }),
     route('GET', 'delegation', () => ({ grants: emulator.delegationGrants() })),
     route('POST', 'delegation', (_context, body) => {

@@ -23,6 +23,7 @@ const BASE = '/admin/directory/v1';
 const AUTH = 'https://www.googleapis.com/auth/';
 const USER_READ = [`${AUTH}admin.directory.user`, `${AUTH}admin.directory.user.readonly`];
 const GROUP_READ = [`${AUTH}admin.directory.group`, `${AUTH}admin.directory.group.readonly`];
+const DOMAIN_READ = [`${AUTH}admin.directory.domain`, `${AUTH}admin.directory.domain.readonly`];
 const MEMBER_READ = [
   ...GROUP_READ,
   `${AUTH}admin.directory.group.member`,
@@ -214,7 +215,7 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
   };
 
   const findUser = (key: string): DirectoryUser | undefined =>
-    store.users.get(key.toLowerCase()) ?? [...store.users.values()].find((user) => user.id === key);
+    store.userByAddress(key) ?? [...store.users.values()].find((user) => user.id === key);
 
   const getUser = (context: RouteContext): RouteResult => {
     checkQuery(context.url, ['viewType', 'projection', 'customFieldMask']);
@@ -399,7 +400,97 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     return { body: { isMember } satisfies admin_directory_v1.Schema$MembersHasMember, items: 1 };
   };
 
+  /**
+   * domains.list (`GET /admin/directory/v1/customer/{customer}/domains`): the customer's domains,
+   * primary and secondary, each with its aliases; admins only, `my_customer` or the caller's own
+   * customer id. Source: developers.google.com/admin-sdk/directory/reference/rest/v1/domains/list
+   * (Domains2 response of Domains resources: domainName, isPrimary, verified, creationTime,
+   * domainAliases[] with domainAliasName and parentDomainName).
+   */
+  const listDomains = (context: RouteContext): RouteResult => {
+    checkQuery(context.url, []);
+    const caller = callerOf(context);
+    requireAdmin(caller);
+    const key = context.params[0] ?? '';
+    if (key !== 'my_customer' && key !== caller.customerId) throw forbidden();
+    const customer = store.customers.get(caller.customerId);
+    if (!customer) throw directoryNotFound('Customer');
+    const created = String(Date.parse('2020-01-01T00:00:00Z'));
+    const domains = customer.domains.map((domainName) => ({
+      kind: 'admin#directory#domain',
+      etag: `"${hashOf(domainName)}"`,
+      domainName,
+      isPrimary: domainName === customer.primaryDomain,
+      verified: true,
+      creationTime: created,
+      ...(domainName === customer.primaryDomain && customer.aliases.length > 0
+        ? {
+            domainAliases: customer.aliases.map((domainAliasName) => ({
+              kind: 'admin#directory#domainAlias',
+              domainAliasName,
+              parentDomainName: domainName,
+              verified: true,
+              creationTime: created,
+            })),
+          }
+        : {}),
+    }));
+    return {
+      body: { kind: 'admin#directory#domains', etag: `"${hashOf(customer.id)}"`, domains },
+      items: domains.length,
+    };
+  };
+
+  /**
+   * Groups Settings API groups.get (`GET https://www.googleapis.com/groups/v1/groups/{groupUniqueId}`,
+   * scope apps.groups.settings): a group's settings, read by an admin of the group's account
+   * (developers.google.com/admin-sdk/groups-settings/v1/reference/groups/get). Only the fields
+   * the backend reads are modelled; `whoCanViewMembership` is one of ALL_IN_DOMAIN_CAN_VIEW
+   * ("Anyone in the account can view the group members list"), ALL_MEMBERS_CAN_VIEW and
+   * ALL_MANAGERS_CAN_VIEW (groupssettings_v1 Groups reference). `alt=json` is accepted (the API
+   * answered Atom by default once; JSON is the default today).
+   */
+  const groupSettings = (context: RouteContext): RouteResult => {
+    checkQuery(context.url, ['alt']);
+    const alt = context.url.searchParams.get('alt');
+    if (alt !== null && alt !== 'json') throw badRequest(`Invalid value '${alt}' for alt`);
+    const caller = callerOf(context);
+    requireAdmin(caller);
+    const group = findGroup(decodeURIComponent(context.params[0] ?? ''));
+    if (!group || group.customerId !== caller.customerId) throw directoryNotFound('Resource');
+    return {
+      body: {
+        kind: 'groupsSettings#groups',
+        email: group.email,
+        name: group.name,
+        description: group.description,
+        whoCanViewMembership: group.whoCanViewMembership,
+        whoCanViewGroup: 'ALL_IN_DOMAIN_CAN_VIEW',
+        allowExternalMembers: 'false',
+      },
+      items: 1,
+    };
+  };
+
   return [
+    {
+      method: 'GET',
+      host: 'www.googleapis.com',
+      pattern: /^\/groups\/v1\/groups\/([^/]+)$/,
+      operation: 'groupsSettings.groups.get',
+      rpc: 'GroupsSettings.Groups.Get',
+      scopes: [`${AUTH}apps.groups.settings`],
+      quota: 'directory',
+      mutation: false,
+      run: groupSettings,
+    },
+    route(
+      new RegExp(`^${BASE}/customer/([^/]+)/domains$`),
+      'admin.domains.list',
+      'DirectoryDomains.List',
+      DOMAIN_READ,
+      listDomains,
+    ),
     route(
       new RegExp(`^${BASE}/users$`),
       'admin.users.list',

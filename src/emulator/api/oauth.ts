@@ -1,10 +1,12 @@
 /**
  * This file defines the emulator's OAuth side: opaque access tokens bound to a principal, scopes
  * and expiry; service accounts with their keys; the per-domain table of domain-wide-delegation
- * grants; the token endpoint's JWT-bearer exchange and IAM Credentials signJwt.
+ * grants; the token endpoint's JWT-bearer exchange, IAM Credentials signJwt and signBlob, and the
+ * public keys of service accounts as Google publishes them (JWK).
  */
 import {
   createPublicKey,
+  createSign,
   createVerify,
   generateKeyPairSync,
   randomBytes,
@@ -117,12 +119,18 @@ export class OAuthState {
 
   /**
    * The token endpoint's JWT-bearer exchange. `isUser(email)` says whether the subject is a user
-   * of a domain; `audiences` are the token URLs accepted as `aud`.
+   * of a domain; `domainsOfCustomer(domain)` lists every domain of the customer owning a domain;
+   * `audiences` are the token URLs accepted as `aud`. A grant is the customer's: a super admin
+   * grants delegation once in the Admin console and it covers the users of every domain of the
+   * account (support.google.com/a/answer/162106: "Control API access with domain-wide
+   * delegation" is a setting of the organisation, not of one domain), so a grant recorded for any
+   * of the customer's domains counts.
    */
   exchangeAssertion(
     form: URLSearchParams,
     audiences: string[],
     isUser: (email: string) => boolean,
+    domainsOfCustomer: (domain: string) => string[] = (domain) => [domain],
   ): { access_token: string; expires_in: number; token_type: 'Bearer' } {
     const grantType = form.get('grant_type');
     if (grantType === null)
@@ -173,8 +181,11 @@ export class OAuthState {
     }
     if (!isUser(sub)) throw new OAuthError(400, 'invalid_grant', 'Invalid email or User ID');
     const domain = sub.split('@')[1] ?? '';
-    const granted = this.delegation.get(domain)?.get(account.clientId);
-    if (!granted || !scopes.every((scope) => granted.has(expandScope(scope))))
+    const grants = domainsOfCustomer(domain).flatMap((each) => {
+      const granted = this.delegation.get(each)?.get(account.clientId);
+      return granted ? [granted] : [];
+    });
+    if (!grants.some((granted) => scopes.every((scope) => granted.has(expandScope(scope)))))
       throw new OAuthError(401, 'unauthorized_client', UNAUTHORIZED_CLIENT);
     return { access_token: this.mint(sub, scopes), expires_in: 3599, token_type: 'Bearer' };
   }
@@ -232,6 +243,57 @@ export class OAuthState {
       account.privateKey,
     );
     return { keyId: account.keyId, signedJwt };
+  }
+
+  /**
+   * IAM Credentials signBlob (`projects/-/serviceAccounts/{email}:signBlob`, body `{payload}` in
+   * base64): signs the bytes with RSA-SHA256 (PKCS#1 v1.5) under the key the emulator holds and
+   * answers `{keyId, signedBlob}`, as Google's SignBlobResponse. Same caller rule as signJwt:
+   * `iam.serviceAccounts.signBlob` is held through roles/iam.serviceAccountTokenCreator, needed on
+   * the account even when it signs as itself (FACTS.md Delegation), so only principals granted
+   * with grantTokenCreator may sign.
+   */
+  signBlobAs(
+    caller: string,
+    accountEmail: string,
+    body: unknown,
+  ): { keyId: string; signedBlob: string } {
+    const account = this.serviceAccounts.get(accountEmail.toLowerCase());
+    if (!account || !account.privateKey || !account.keyId)
+      throw notFound(`Service account ${accountEmail} not found or has no key held by Google.`);
+    if (!account.tokenCreators.has(caller))
+      throw new GoogleApiError(
+        403,
+        `Permission 'iam.serviceAccounts.signBlob' denied on resource (or it may not exist).`,
+        'PERMISSION_DENIED',
+        {
+          reason: 'IAM_PERMISSION_DENIED',
+          domain: 'iam.googleapis.com',
+          metadata: { permission: 'iam.serviceAccounts.signBlob' },
+        },
+      );
+    const payload = (body as { payload?: unknown } | null)?.payload;
+    if (typeof payload !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(payload))
+      throw invalidArgument("Invalid value at 'payload' (TYPE_BYTES), Base64 decoding failed.");
+    const signature = createSign('RSA-SHA256')
+      .update(Buffer.from(payload, 'base64'))
+      .sign(account.privateKey);
+    return { keyId: account.keyId, signedBlob: signature.toString('base64') };
+  }
+
+  /**
+   * The account's public keys as https://www.googleapis.com/service_accounts/v1/metadata/jwk/{email}
+   * lists them: `{ keys: [{ kty, alg, use, kid, n, e }] }`, keys it holds and keys registered.
+   */
+  publicJwks(accountEmail: string): { keys: Record<string, unknown>[] } {
+    const account = this.serviceAccounts.get(accountEmail.toLowerCase());
+    if (!account) throw notFound(`Service account ${accountEmail} not found.`);
+    return {
+      keys: [...account.publicKeys].map(([kid, key]) => {
+        const { n, e, kty } = key.export({ format: 'jwk' });
+        return { kty, alg: 'RS256', use: 'sig', kid, n, e };
+      }),
+    };
   }
 
   /** Forgets every token, account and grant. */

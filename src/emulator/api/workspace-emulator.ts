@@ -1,6 +1,7 @@
 /**
  * This file defines the WorkspaceEmulator: one synchronous handler for Google's People v1,
- * Admin SDK Directory v1, OAuth token endpoint, IAM Credentials signJwt and certificate URLs,
+ * Admin SDK Directory v1, OAuth token endpoint, IAM Credentials signJwt and signBlob, service
+ * account keys, the Cloud Storage JSON API (cloud-storage.ts) and certificate URLs,
  * routed by path (any host on loopback, the real host otherwise), with bearer-token
  * authorisation, the traffic model, and typed control methods for tests.
  */
@@ -28,6 +29,7 @@ import { applyTrafficProfile, type TrafficProfileName } from './traffic-profile'
 import { contactNumber, contactResourceName } from './people-person';
 import { JsonText, jsonBody, type Route, type RouteResult } from './route-context';
 import { controlRoutes } from './control-api';
+import { CloudStorageState, type Bucket, type BucketSpec } from './cloud-storage';
 import {
   TrafficModel,
   faultError,
@@ -98,12 +100,15 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   /** Modelled time of the calls made under each trace, until taken. */
   private readonly traceLatency = new Map<string, number>();
   private readonly oauth: OAuthState;
+  /** Cloud Storage buckets of the emulated project (audit anchors). */
+  readonly storage: CloudStorageState;
   private routes: Route[] = [];
   private readonly control: Route[];
 
   constructor(options: WorkspaceEmulatorOptions = {}) {
     this.clock = new EmulatorClock(options.startTime ?? Date.UTC(2026, 0, 1));
     this.oauth = new OAuthState(this.clock);
+    this.storage = new CloudStorageState(this.clock);
     this.control = controlRoutes(this);
     this.buildRoutes();
     if (options.seed) this.seed(options.seed);
@@ -176,6 +181,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     this.store = new WorkspaceStore();
     this.gmail.clear();
     this.oauth.reset();
+    this.storage.reset();
     this.traffic.reset();
     Object.assign(this.peopleSettings, defaultPeopleSettings());
     this.buildRoutes();
@@ -187,8 +193,12 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   }
 
   /** Adds a customer with its primary and secondary domains. */
-  addCustomer(primaryDomain: string, secondaryDomains: string[] = []): Customer {
-    return this.store.addCustomer(primaryDomain, secondaryDomains);
+  addCustomer(
+    primaryDomain: string,
+    secondaryDomains: string[] = [],
+    aliasDomains: string[] = [],
+  ): Customer {
+    return this.store.addCustomer(primaryDomain, secondaryDomains, aliasDomains);
   }
 
   /** Adds a user to the customer that owns the address's domain. */
@@ -201,9 +211,41 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     return this.store.addUser(email, details);
   }
 
+  /** Gives or takes a user's admin role. */
+  setAdmin(email: string, isAdmin: boolean): void {
+    const user = this.store.userByAddress(email);
+    if (!user) throw new Error(`No user ${email}.`);
+    user.isAdmin = isAdmin;
+  }
+
+  /** True when an address is a user's (their primary address, or an alias of it). */
+  hasUser(email: string): boolean {
+    return this.store.userByAddress(email) !== undefined;
+  }
+
+  /** The customer owning an address's domain, if any. */
+  customerOf(email: string): Customer | undefined {
+    return this.store.customerOf(email);
+  }
+
   /** Adds a Google Group. */
   addGroup(email: string, name: string, description = ''): DirectoryGroup {
     return this.store.addGroup(email, name, description);
+  }
+
+  /** Sets who may view a group's member list (Groups Settings API `whoCanViewMembership`). */
+  setGroupMembershipVisibility(
+    groupEmail: string,
+    whoCanViewMembership: DirectoryGroup['whoCanViewMembership'],
+  ): void {
+    const group = this.store.groups.get(groupEmail.toLowerCase());
+    if (!group) throw new Error(`No group ${groupEmail}.`);
+    group.whoCanViewMembership = whoCanViewMembership;
+  }
+
+  /** Removes a user from a group. */
+  removeGroupMember(groupEmail: string, memberEmail: string): void {
+    this.store.groups.get(groupEmail.toLowerCase())?.members.delete(memberEmail.toLowerCase());
   }
 
   /** Adds a user or a group to a group. */
@@ -230,7 +272,15 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     this.oauth.grantTokenCreator(serviceAccountEmail, principal);
   }
 
-  /** Grants domain-wide delegation of scopes to a client id for a domain's users. */
+  /** Creates a Cloud Storage bucket, optionally with a (locked) retention policy and roles. */
+  createBucket(spec: BucketSpec): Bucket {
+    return this.storage.createBucket(spec);
+  }
+
+  /**
+   * Grants domain-wide delegation of scopes to a client id for the users of every domain of the
+   * customer owning `domain` (the Admin console setting is the organisation's).
+   */
   grantDomainWideDelegation(domain: string, clientId: string, scopes: string[]): void {
     this.oauth.grantDomainWideDelegation(domain, clientId, scopes);
   }
@@ -329,6 +379,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
       ...peopleRoutes(this.store, this.clock, this.peopleSettings),
       ...directoryRoutes(this.store),
       ...this.oauthRoutes(),
+      ...this.storage.routes(),
     ];
   }
 
@@ -358,6 +409,7 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
               form,
               [...TOKEN_AUDIENCES, `${origin}/token`],
               (email) => this.store.users.has(email),
+              (domain) => this.store.domainsOfCustomerOf(domain),
             ),
           };
         },
@@ -377,6 +429,32 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
             jsonBody(context),
           ),
         }),
+      },
+      {
+        ...base,
+        method: 'POST',
+        host: 'iamcredentials.googleapis.com',
+        pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):signBlob$/,
+        operation: 'iamcredentials.projects.serviceAccounts.signBlob',
+        rpc: 'google.iam.credentials.v1.IAMCredentials.SignBlob',
+        scopes: CLOUD_PLATFORM,
+        run: (context): RouteResult => ({
+          body: this.oauth.signBlobAs(
+            context.caller.email,
+            context.params[1] ?? '',
+            jsonBody(context),
+          ),
+        }),
+      },
+      {
+        ...base,
+        method: 'GET',
+        host: 'www.googleapis.com',
+        pattern: /^\/service_accounts\/v1\/metadata\/jwk\/([^/]+)$/,
+        operation: 'serviceaccounts.metadata.jwk',
+        rpc: 'serviceaccounts.metadata.jwk',
+        scopes: null,
+        run: (context): RouteResult => ({ body: this.oauth.publicJwks(context.params[0] ?? '') }),
       },
       {
         ...base,

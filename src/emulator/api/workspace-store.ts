@@ -5,11 +5,14 @@
  * times) so that a domain of 1,000 users × 2,000 contacts fits in a few gigabytes.
  */
 
-/** A Workspace customer with its primary and secondary domains. */
+/** A Workspace customer with its primary and secondary domains, and the primary's aliases. */
 export interface Customer {
   id: string;
   primaryDomain: string;
+  /** The primary domain, then the secondary domains. */
   domains: string[];
+  /** Alias domains of the primary domain: its users' addresses exist in them too. */
+  aliases: string[];
 }
 
 /** A user of the directory. */
@@ -36,6 +39,11 @@ export interface DirectoryGroup {
   description: string;
   customerId: string;
   members: Map<string, GroupMember>;
+  /**
+   * Who may view the member list (Groups Settings API `whoCanViewMembership`): anyone in the
+   * account, the group's members, or its managers (OWNER and MANAGER members).
+   */
+  whoCanViewMembership: 'ALL_IN_DOMAIN_CAN_VIEW' | 'ALL_MEMBERS_CAN_VIEW' | 'ALL_MANAGERS_CAN_VIEW';
 }
 
 /** A member of a Google Group. */
@@ -160,20 +168,47 @@ export class WorkspaceStore {
     return ++this.counter;
   }
 
-  /** Adds a customer with its primary domain and any secondary domains. */
-  addCustomer(primaryDomain: string, secondaryDomains: string[] = []): Customer {
+  /** Adds a customer with its primary domain, any secondary domains and aliases of the primary. */
+  addCustomer(
+    primaryDomain: string,
+    secondaryDomains: string[] = [],
+    aliasDomains: string[] = [],
+  ): Customer {
     const domains = [primaryDomain, ...secondaryDomains].map((d) => d.toLowerCase());
-    for (const domain of domains)
+    const aliases = aliasDomains.map((d) => d.toLowerCase());
+    for (const domain of [...domains, ...aliases])
       if (this.domainToCustomer.has(domain))
         throw new Error(`The domain ${domain} already belongs to a customer.`);
     const customer: Customer = {
       id: `C0${(this.customers.size + 1).toString(36).padStart(7, '0')}`,
       primaryDomain: domains[0] ?? primaryDomain,
       domains,
+      aliases,
     };
     this.customers.set(customer.id, customer);
-    for (const domain of domains) this.domainToCustomer.set(domain, customer.id);
+    for (const domain of [...domains, ...aliases]) this.domainToCustomer.set(domain, customer.id);
     return customer;
+  }
+
+  /** Every domain (primary, secondary, alias) of the customer owning a domain; [] when none. */
+  domainsOfCustomerOf(domain: string): string[] {
+    const id = this.domainToCustomer.get(domain.toLowerCase());
+    const customer = id === undefined ? undefined : this.customers.get(id);
+    return customer ? [...customer.domains, ...customer.aliases] : [];
+  }
+
+  /**
+   * The user an address names: their primary address, or the same local part on an alias domain
+   * of their primary domain (Google delivers and resolves `userKey` for alias addresses too).
+   */
+  userByAddress(email: string): DirectoryUser | undefined {
+    const key = email.toLowerCase();
+    const direct = this.users.get(key);
+    if (direct) return direct;
+    const at = key.lastIndexOf('@');
+    const customer = this.customerOf(key);
+    if (at < 0 || !customer?.aliases.includes(key.slice(at + 1))) return undefined;
+    return this.users.get(`${key.slice(0, at)}@${customer.primaryDomain}`);
   }
 
   /** Returns the customer owning an e-mail address's domain, if any. */
@@ -226,6 +261,7 @@ export class WorkspaceStore {
       description,
       customerId: customer.id,
       members: new Map(),
+      whoCanViewMembership: 'ALL_IN_DOMAIN_CAN_VIEW',
     };
     this.groups.set(key, group);
     return group;

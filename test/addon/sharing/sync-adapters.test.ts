@@ -165,8 +165,10 @@ describe('ShareMembersDirectory', () => {
     const directory = new ShareMembersDirectory(() => {
       reads++;
       return {
-        groups: [{ email: 'sales@a.example', members: ['carol@a.example'] }],
-        domains: [{ domain: 'a.example', users: ['x@a.example'] }],
+        groups: [
+          { email: 'sales@a.example', members: ['carol@a.example'], count: 1, complete: true },
+        ],
+        domains: [{ domain: 'a.example', users: ['x@a.example'], count: 1, complete: true }],
       };
     });
     expect(directory.membersOfGroup('Sales@A.example')).toEqual(['carol@a.example']);
@@ -178,6 +180,18 @@ describe('ShareMembersDirectory', () => {
       'the users of b.example are unknown',
     );
     expect(reads).toBe(4);
+    expect(directory.complete()).toBe(true);
+  });
+
+  it('says when an expansion names only the caller, so that nobody is taken for departed', () => {
+    const directory = new ShareMembersDirectory(() => ({
+      groups: [
+        { email: 'board@a.example', members: ['me@a.example'], count: null, complete: false },
+      ],
+      domains: [],
+    }));
+    expect(directory.membersOfGroup('board@a.example')).toEqual(['me@a.example']);
+    expect(directory.complete()).toBe(false);
   });
 });
 

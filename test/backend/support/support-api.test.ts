@@ -227,7 +227,9 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
     // The alert blocks support access until justified and resolved.
     const blocked = await h.openSession(AGENT, session('alice@acme.example'));
     expect(blocked.body.error.code).toBe('blocked_by_alert');
-    expect(await deniedReasons('acme.example')).toContain('blocked_by_alert');
+    // An agent's refusals are the vendor's record, never written into the customer's chain.
+    expect(await deniedReasons('vendor.example')).toContain('blocked_by_alert');
+    expect(await deniedReasons('acme.example')).not.toContain('blocked_by_alert');
     await clearAlerts(AGENT);
     h.now += 60_000;
     expect((await h.verify(AGENT, h.code(agentSecret))).status).toBe(200);
@@ -238,11 +240,18 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
     await h.enrol(AGENT2);
     const refused = await h.openSession(AGENT2, session('alice@acme.example'));
     expect(refused.body.error.code).toBe('second_factor_required');
+    h.provision('yan@initech.example');
     const mismatch = await h.openSession(
       AGENT,
-      session('zed@globex.example', { tenant: 'acme.example' }),
+      session('yan@initech.example', { tenant: 'acme.example' }),
     );
     expect([mismatch.status, mismatch.body.error.code]).toEqual([403, 'tenant_mismatch']);
+    // Google does not answer for a user of a customer that granted no delegation.
+    const unknown = await h.openSession(
+      AGENT,
+      session('zed@globex.example', { tenant: 'globex.example' }),
+    );
+    expect([unknown.status, unknown.body.error.code]).toEqual([403, 'tenant_unknown']);
     const opened = await h.openSession(AGENT, session('alice@acme.example', { minutes: 30 }));
     expect(opened.status).toBe(201);
     expect(opened.body).toMatchObject({
@@ -286,14 +295,22 @@ describe.each(DATABASES)('support access API on %s', (kind) => {
       token: h.token(AGENT),
     });
     expect(afterExpiry.body.error.code).toBe('no_support_session');
-    expect(await deniedReasons('acme.example')).toEqual(
+    expect(await deniedReasons('vendor.example')).toEqual(
       expect.arrayContaining([
         'tenant_mismatch',
+        'tenant_unknown',
         'support_read_only',
         'no_support_session',
         'not_found',
       ]),
     );
+    // Neither customer's chain holds the agent's refusals, nor the other's user.
+    for (const tenant of ['acme.example', 'initech.example']) {
+      const chain = await h.eventTypes(tenant);
+      expect(
+        chain.filter((event) => event.actor === AGENT && event.type === 'support.denied'),
+      ).toEqual([]);
+    }
   });
 
   it('repairs only in a session with a justified repair scope, within the label; closes early', async () => {

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DATABASES, startHarness, type Harness } from '../harness';
+import { DATABASES, type Harness } from '../harness';
+import { startEmulatedHarness } from '../emulated';
 import { totpCodeAt } from '../../../src/backend/support/totp';
 import { URI } from 'otpauth';
 import { AGENT, MANAGER, freshKeyRing } from './support-harness';
@@ -19,7 +20,7 @@ describe.each(DATABASES)('OTP key rotation on %s', (kind) => {
   let schema: string | undefined;
   let clock = Date.now();
   const start = async (keys: string): Promise<Harness> => {
-    const h = await startHarness(
+    const h = await startEmulatedHarness(
       kind,
       {
         otpEncryptionKeys: keys,
@@ -94,7 +95,7 @@ describe.each(DATABASES)('OTP key rotation on %s', (kind) => {
   });
 
   it('refuses support second factors when no key ring is configured', async () => {
-    const bare = await startHarness(kind);
+    const bare = await startEmulatedHarness(kind);
     try {
       const answer = await bare.request('POST', '/v1/support/enrolment', {
         token: bare.token(AGENT),

@@ -231,3 +231,93 @@ describeBothWays('Directory API', (fixture) => {
     expect(expired.json.error.details[0].reason).toBe('EXPIRED_SYNC_TOKEN');
   });
 });
+
+describeBothWays('Directory API: the customer and its domains', (fixture) => {
+  const DOMAIN_READ = ['admin.directory.domain.readonly'];
+  const SETTINGS = ['apps.groups.settings'];
+  const GROUPS_SETTINGS = 'https://www.googleapis.com/groups/v1/groups';
+
+  // developers.google.com/admin-sdk/directory/reference/rest/v1/domains/list
+  it('lists the domains and aliases of the caller’s own customer, to its admins only (domains.list)', async () => {
+    const f = fixture();
+    f.emulator.addCustomer(
+      'initech.example',
+      ['initech-eu.example'],
+      ['initech.invalid-alias.example'],
+    );
+    const answer = await f.send('GET', `${DIRECTORY}/customer/my_customer/domains`, {
+      token: f.token(ADMIN, DOMAIN_READ),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json.kind).toBe('admin#directory#domains');
+    expect(
+      answer.json.domains.map((d: { domainName: string; isPrimary: boolean }) => [
+        d.domainName,
+        d.isPrimary,
+      ]),
+    ).toEqual([
+      ['acme.example', true],
+      ['acme-eu.example', false],
+    ]);
+    const other = await f.send('GET', `${DIRECTORY}/customer/my_customer/domains`, {
+      token: f.token(OTHER_ADMIN, DOMAIN_READ),
+    });
+    expect(other.json.domains.map((d: { domainName: string }) => d.domainName)).toEqual([
+      'globex.example',
+    ]);
+    expect(
+      (
+        await f.send('GET', `${DIRECTORY}/customer/my_customer/domains`, {
+          token: f.token(ANNA, DOMAIN_READ),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await f.send('GET', `${DIRECTORY}/customer/my_customer/domains`, {
+          token: f.token(ADMIN, USER_READ),
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('names alias domains under their primary domain, and resolves alias addresses in users.get', async () => {
+    const f = fixture();
+    f.emulator.addCustomer('initech.example', [], ['initech-alias.example']);
+    f.emulator.addUser('root@initech.example', { isAdmin: true });
+    f.emulator.addUser('milton@initech.example');
+    const answer = await f.send('GET', `${DIRECTORY}/customer/my_customer/domains`, {
+      token: f.token('root@initech.example', DOMAIN_READ),
+    });
+    expect(answer.json.domains[0].domainAliases).toEqual([
+      expect.objectContaining({
+        domainAliasName: 'initech-alias.example',
+        parentDomainName: 'initech.example',
+      }),
+    ]);
+    const alias = await f.send('GET', `${DIRECTORY}/users/milton@initech-alias.example`, {
+      token: f.token('root@initech.example', USER_READ),
+    });
+    expect([alias.status, alias.json.primaryEmail]).toEqual([200, 'milton@initech.example']);
+  });
+
+  // developers.google.com/admin-sdk/groups-settings/v1/reference/groups/get
+  it('reads a group’s whoCanViewMembership for admins of its customer (Groups Settings groups.get)', async () => {
+    const f = fixture();
+    const url = `${GROUPS_SETTINGS}/${encodeURIComponent('sales@acme.example')}?alt=json`;
+    const open = await f.send('GET', url, { token: f.token(ADMIN, SETTINGS) });
+    expect(open.status).toBe(200);
+    expect(open.json).toMatchObject({
+      kind: 'groupsSettings#groups',
+      email: 'sales@acme.example',
+      whoCanViewMembership: 'ALL_IN_DOMAIN_CAN_VIEW',
+    });
+    f.emulator.setGroupMembershipVisibility('sales@acme.example', 'ALL_MEMBERS_CAN_VIEW');
+    expect(
+      (await f.send('GET', url, { token: f.token(ADMIN, SETTINGS) })).json.whoCanViewMembership,
+    ).toBe('ALL_MEMBERS_CAN_VIEW');
+    expect((await f.send('GET', url, { token: f.token(ANNA, SETTINGS) })).status).toBe(403);
+    expect((await f.send('GET', url, { token: f.token(OTHER_ADMIN, SETTINGS) })).status).toBe(404);
+    expect((await f.send('GET', url, { token: f.token(ADMIN, GROUP_READ) })).status).toBe(403);
+  });
+});

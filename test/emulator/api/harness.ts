@@ -70,7 +70,11 @@ function inProcessSender(emulator: WorkspaceEmulator): Send {
       headers,
       ...(body !== undefined ? { body } : {}),
     });
-    return { status: response.status, headers: response.headers, json: JSON.parse(response.body) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: response.body === '' ? undefined : JSON.parse(response.body),
+    };
   };
 }
 
@@ -91,7 +95,7 @@ function httpSender(server: () => EmulatorServer): Send {
     return {
       status: response.status,
       headers: Object.fromEntries(response.headers),
-      json: JSON.parse(text),
+      json: text === '' ? undefined : JSON.parse(text),
     };
   };
 }

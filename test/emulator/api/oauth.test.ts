@@ -72,6 +72,18 @@ describeBothWays('OAuth and IAM', (fixture) => {
     expect((await exchange(f, assertion(f, privateKey))).status).toBe(401);
   });
 
+  // support.google.com/a/answer/162106: delegation is set once in the Admin console of the account
+  it("grants delegation for the users of every domain of the customer, and no other customer's (support.google.com/a/answer/162106)", async () => {
+    const f = fixture();
+    const { privateKey, publicPem } = keyPair();
+    const clientId = f.emulator.registerServiceAccountKey(SA, publicPem);
+    f.emulator.grantDomainWideDelegation('acme.example', clientId, [CONTACTS]);
+    const secondary = await exchange(f, assertion(f, privateKey, { sub: 'chloe@acme-eu.example' }));
+    expect(secondary.status).toBe(200);
+    const other = await exchange(f, assertion(f, privateKey, { sub: 'root@globex.example' }));
+    expect(other.status).toBe(401);
+  });
+
   it('rejects a bad signature, a wrong audience, a long-lived or expired assertion and an unknown subject (service-account OAuth guide)', async () => {
     const f = fixture();
     const { privateKey, publicPem } = keyPair();

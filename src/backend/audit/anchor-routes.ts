@@ -1,0 +1,117 @@
+/**
+ * This file defines the audit-anchor endpoints: publishing an anchor of every chain now (Cloud
+ * Scheduler's invoker or a vendor security manager; `/v1/scan` also publishes when the interval
+ * has passed) and reading how a tenant's chain stands against the latest anchor (the tenant's
+ * admins, vendor security managers). Refusals are audited in the caller's own chain.
+ */
+import type { Caller } from '../auth';
+import { EVENT } from '../event-types';
+import { HttpError, forbidden } from '../errors';
+import { route, type Route } from '../http';
+import { domainSchema, emptyBody } from '../schemas';
+import type { BackendServices } from '../services';
+import { z } from 'zod';
+import { publishAnchorNow } from './scheduled';
+
+const latestQuery = z.strictObject({ tenant: domainSchema.optional() });
+
+function callerOf(context: { caller: Caller | null }): Caller {
+  if (!context.caller) throw new Error('route declared auth but has no caller');
+  return context.caller;
+}
+
+function notConfigured(): HttpError {
+  return new HttpError(
+    409,
+    'anchoring_not_configured',
+    'audit anchoring is not configured: set ANCHOR_BUCKET',
+  );
+}
+
+/** Returns the anchor routes, to be added to buildRoutes' list. */
+export function buildAnchorRoutes(services: BackendServices): Route[] {
+  /**
+   * Audits a refusal (`audit.anchor_denied`) in the caller's own tenant chain, never one they
+   * name, then throws it; an account without a Workspace domain has no chain to write to.
+   */
+  const refuse = async (
+    who: Caller,
+    origin: string,
+    operation: string,
+    error: HttpError,
+  ): Promise<never> => {
+    if (who.tenant) {
+      const stored = await services.record(services.db, who.tenant, who.email, origin, [
+        {
+          type: EVENT.anchorDenied,
+          outcome: 'denied',
+          detail: { operation, reason: error.code },
+        },
+      ]);
+      await services.afterEvents(stored);
+    }
+    throw error;
+  };
+
+  return [
+    route({
+      method: 'POST',
+      path: '/v1/audit/anchors',
+      summary:
+        "Publishes a signed anchor of every audit chain's head to the write-once bucket now (the scheduler, security managers).",
+      auth: true,
+      body: emptyBody,
+      handle: async (context) => {
+        const who = callerOf(context);
+        if (!who.isSchedulerInvoker && !who.isSecurityManager)
+          return refuse(
+            who,
+            context.origin,
+            'publish',
+            forbidden('only the scheduler or a security manager may publish an anchor'),
+          );
+        if (!services.anchoring) throw notConfigured();
+        return { status: 201, body: await publishAnchorNow(services) };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/audit/anchors/latest',
+      summary:
+        "How a tenant's chain stands against the latest signed anchor (its admins; security managers for any tenant).",
+      auth: true,
+      query: latestQuery,
+      handle: async (context) => {
+        const who = callerOf(context);
+        const tenant = who.isSecurityManager
+          ? (context.query.tenant ?? services.tenantOf(who))
+          : services.tenantOf(who);
+        if (!who.isSecurityManager) {
+          if (context.query.tenant !== undefined && context.query.tenant.toLowerCase() !== tenant)
+            return refuse(
+              who,
+              context.origin,
+              'read',
+              forbidden("only vendor security managers may read another tenant's anchor"),
+            );
+          if (!(await services.isAdminOf(who, tenant)))
+            return refuse(
+              who,
+              context.origin,
+              'read',
+              forbidden("only the domain's admins may read its anchor", 'not_admin'),
+            );
+        }
+        if (!services.anchoring) throw notConfigured();
+        return {
+          body: {
+            tenant,
+            location: services.anchoring.location,
+            intervalSeconds: services.anchoring.intervalMs / 1000,
+            ...(await services.anchoring.check(tenant, await services.audit.cutOf(tenant))),
+          },
+        };
+      },
+    }),
+  ];
+}

@@ -37,6 +37,7 @@ const { ROOT } = matrix;
 /** The controls the policy must cover (issue 9); more may be added, none removed. */
 const REQUIRED = [
   'TENANT-ISOLATION',
+  'CUSTOMER-BOUNDARY',
   'SERVER-SIDE-AUTHORISATION',
   'SHARE-GATEWAY',
   'SECOND-FACTOR',

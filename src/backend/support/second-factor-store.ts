@@ -38,23 +38,12 @@ export interface TransactionalSql extends SqlRunner {
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
 }
 
-/**
- * The table, for a migration. Sealed secrets are stored in their text form (key id readable for
- * rotation); `totp_last_step` is the last accepted RFC 6238 time step (an INTEGER lasts until the
- * year 4000); `backup_used_mask` has bit i set once backup code i is used.
+/*
+ * The table is `support_agent_factor` (migration 002). Sealed secrets are stored in their text
+ * form (key id readable for rotation); `totp_last_step` is the last accepted RFC 6238 time step
+ * (an INTEGER lasts until the year 4000); `backup_used_mask` has bit i set once backup code i is
+ * used.
  */
-export const SECOND_FACTOR_TABLE_SQL = `
-CREATE TABLE IF NOT EXISTS support_agent_factor (
-  agent_id TEXT PRIMARY KEY,
-  totp_secret TEXT NOT NULL,
-  backup_seed TEXT NOT NULL,
-  backup_used_mask INTEGER NOT NULL DEFAULT 0 CHECK (backup_used_mask BETWEEN 0 AND 1023),
-  enrolled_at TIMESTAMPTZ NOT NULL,
-  confirmed_at TIMESTAMPTZ,
-  totp_last_step INTEGER,
-  failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
-  last_failure_at TIMESTAMPTZ
-);`;
 
 interface FactorRow {
   agent_id: string;

@@ -15,7 +15,7 @@ import { verifyTotp } from './totp';
 
 /**
  * An agent's second factor as read from storage: one row of `support_agent_factor` (see
- * `SECOND_FACTOR_TABLE_SQL` in second-factor-store.ts), its sealed secrets parsed. `backupSeed`
+ * migration 002_support.sql), its sealed secrets parsed. `backupSeed`
  * is `null` only for a store that keeps no backup codes.
  */
 export interface StoredSecondFactor {

@@ -134,6 +134,10 @@ export class Tenancy implements DirectoryAdmins {
       if (!mapping) {
         if (hd === emailDomain && !(await customerStore.keyTaken(this.db, emailDomain)))
           return { tenant: emailDomain, customerId: null };
+        // The key may have been taken by another instance after the read above: read again.
+        mapping = await customerStore.domain(this.db, emailDomain);
+      }
+      if (!mapping) {
         return {
           tenant: null,
           customerId: null,

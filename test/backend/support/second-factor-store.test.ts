@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { loadMigrations } from '../../../src/backend/db';
 import {
-  SECOND_FACTOR_TABLE_SQL,
   enrolAgent,
   loadSecondFactor,
   resetSecondFactor,
@@ -61,7 +61,8 @@ beforeAll(async () => {
       }
     },
   };
-  await db.query(SECOND_FACTOR_TABLE_SQL);
+  // The schema as production has it: every migration, in order (002 creates the factor table).
+  for (const migration of loadMigrations()) await pool.query(migration.sql);
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@
  * events/s on PostgreSQL, p99 ≤ 20 ms for the checks, p99 ≤ 15 ms of gateway overhead on PGlite.
  */
 import { Agent, request } from 'node:http';
-import { auditEvent, type Harness, startHarness } from '../test/backend/harness';
+import { auditEvent, type Harness } from '../test/backend/harness';
 import { startEmulatedHarness } from '../test/backend/emulated';
 import { labelWith, peopleAs } from '../test/fixtures/emulator-people';
 import { DEFAULT_RULES } from '../src/backend/config';
@@ -295,7 +295,7 @@ async function anchoringCosts(): Promise<void> {
 /** Prints the backend's figures. */
 export async function run(): Promise<void> {
   validationCost();
-  const lite = await startHarness('pglite', { rateLimitPerMinute: 1_000_000 });
+  const lite = await startEmulatedHarness('pglite', { rateLimitPerMinute: 1_000_000 });
   try {
     await ingestThroughput(lite, 1, 5);
     console.log(
@@ -304,7 +304,7 @@ export async function run(): Promise<void> {
   } finally {
     await lite.close();
   }
-  const pg = await startHarness('postgres', { rateLimitPerMinute: 1_000_000 });
+  const pg = await startEmulatedHarness('postgres', { rateLimitPerMinute: 1_000_000 });
   try {
     await ingestThroughput(pg, 4, 5);
     console.log(

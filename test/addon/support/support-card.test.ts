@@ -215,7 +215,7 @@ describe('the support card in the Apps Script runtime', () => {
     const denied = await stack.api(
       MANAGER,
       'GET',
-      '/v1/events?tenant=acme.example&type=support.denied',
+      '/v1/events?tenant=vendor.example&type=support.denied',
     );
     expect(
       denied.body.events.map((event: { detail: { reason: string } }) => event.detail.reason),
@@ -279,8 +279,11 @@ describe('the support card in the Apps Script runtime', () => {
       sessionId: (approve as Record<string, string>).sessionId as string,
     });
     expect(closed.notification).toBe('acme.example has disabled support access');
-    expect(await deniedReasons('acme.example')).toEqual(
+    // An agent's refusals are kept in the vendor's own chain, which its security managers review
+    // (never in a customer's chain named by the agent).
+    expect(await deniedReasons('vendor.example')).toEqual(
       expect.arrayContaining(['support_disabled', 'not_admin', 'tenant_mismatch']),
     );
+    expect(await deniedReasons('acme.example')).not.toContain('tenant_mismatch');
   });
 });

@@ -119,6 +119,9 @@ export async function startSupportStack(): Promise<SupportStack> {
   for (const name of ['alice', 'bob', 'carol', 'dave']) emulator.addUser(`${name}@acme.example`);
   emulator.addCustomer('vendor.example');
   for (const staff of [AGENT, MANAGER]) emulator.addUser(staff);
+  // Another customer, whose user an agent may name under the wrong tenant.
+  emulator.addCustomer('globex.example');
+  emulator.addUser('zed@globex.example');
   // As the end-to-end stack: EMULATOR_TRAFFIC_PROFILE=production-like makes Google strict.
   emulator.useTrafficProfile(profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE));
   const emulatorServer: EmulatorServer = await startEmulatorServer(emulator);
@@ -126,7 +129,7 @@ export async function startSupportStack(): Promise<SupportStack> {
     emulator,
     emulatorBaseUrl: emulatorServer.baseUrl,
     audience: addonConfig.oauthClientId,
-    delegatedDomains: ['acme.example'],
+    delegatedDomains: ['acme.example', 'globex.example'],
     config: {
       authAudiences: [addonConfig.oauthClientId, API_AUDIENCE],
       securityManagers: [MANAGER],

@@ -301,7 +301,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       method: 'GET',
       path: '/v1/shares/{id}/members',
       summary:
-        "The users behind a share's group and domain grants: listed for its owner and manage participants (groups only when they may view its members), counted for others (participants and the organisation's admins).",
+        "The users behind a share's group and domain grants: listed for its owner and participants at edit or above (groups only when they may view its members), counted for others (view participants and the organisation's admins).",
       auth: true,
       handle: async (context) => {
         const who = caller(context);

@@ -2,8 +2,9 @@
  * This file holds the rules that keep a share inside its customer (DESIGN.md §6): grants name
  * only users, groups and domains of the owner's customer; a group's members are shown, and its
  * members reached through the gateway, only by those who may view its member list (an admin's
- * view is never lent to anyone else); group and domain grants are expanded only for the owner and
- * `manage` participants.
+ * view is never lent to anyone else); group and domain grants are expanded only for participants
+ * who write to others' copies (`edit` and above: an edit reaches everyone in the same action);
+ * `view` participants write nothing outside their own account and learn only themselves.
  */
 import {
   domainOf,
@@ -41,11 +42,11 @@ export async function mayViewMembers(
 
 /** True when a level lets its holder see the users behind group and domain grants. */
 export function levelExpands(level: Level | null): boolean {
-  return level !== null && levelAllows(level, 'manage');
+  return level !== null && levelAllows(level, 'edit');
 }
 
 /**
- * True when the actor may have a group or domain grant expanded into its users: at `manage` or
+ * True when the actor may have a group or domain grant expanded into its users: at `edit` or
  * above, and for a group only when they may view its member list.
  */
 export async function mayExpand(

@@ -45,6 +45,8 @@ type Shared = VisibleShare & { myLevel: NonNullable<VisibleShare['myLevel']> };
 
 /** At most this many contacts are offered for ticking (a selection input shows 100 items well). */
 export const MAX_OFFERED = 100;
+/** Without a search, at most this many pages of 1,000 contacts are looked through. */
+const MAX_LISTED_PAGES = 5;
 /** At most this many pasted addresses are taken in one action. */
 export const MAX_PASTED = 1_000;
 /** Contacts created per batchCreateContacts call (People API: ≤ 200). */
@@ -182,19 +184,29 @@ function findContactsToAdd(event: AddonEvent): ActionResponse {
   const query = formValue(event, CONTENTS_FORM.query).slice(0, 100);
   const members = new Set(groupMembers(context, label.group));
   const fields = 'names,emailAddresses,phoneNumbers';
-  const candidates =
-    query === ''
-      ? (context.transport.run(
-          context.ownPeople().listConnections({
-            personFields: fields,
-            pageSize: 1_000,
-            sortOrder: 'FIRST_NAME_ASCENDING',
-          }),
-        ).connections ?? [])
-      : (searchContacts(context, [query], fields)[0] ?? []);
-  const outside = candidates.filter(
-    (person) => person.resourceName && !members.has(person.resourceName),
-  );
+  const isOutside = (person: Person) =>
+    typeof person.resourceName === 'string' && !members.has(person.resourceName);
+  let outside: Person[];
+  if (query !== '') outside = (searchContacts(context, [query], fields)[0] ?? []).filter(isOutside);
+  else {
+    // Pages of the user's contacts by first name until enough are outside the label.
+    outside = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = context.transport.run(
+        context.ownPeople().listConnections({
+          personFields: fields,
+          pageSize: 1_000,
+          sortOrder: 'FIRST_NAME_ASCENDING',
+          ...(pageToken ? { pageToken } : {}),
+        }),
+      );
+      outside.push(...(page.connections ?? []).filter(isOutside));
+      pageToken = page.nextPageToken ?? undefined;
+      pages++;
+    } while (pageToken && outside.length <= MAX_OFFERED && pages < MAX_LISTED_PAGES);
+  }
   const card = buildFindContactsCard({
     ref: label.ref,
     labelName: label.name,

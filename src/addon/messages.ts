@@ -386,7 +386,7 @@ export const MSG = {
     pasteTitle: (label: string) => `Add many to “${label}”`,
     pasteField: 'Addresses or CSV text',
     pasteHint:
-      'One or more addresses a line (“Ann Lee <ann@example.com>, bob@example.com”), or CSV with a header line that names an e-mail column, e.g. “Name,E-mail,Phone”.',
+      'One or more addresses a line, as copied from a To line or a spreadsheet column (names with them are kept), or CSV with a header line that names an e-mail column, e.g. “Name,E-mail,Phone”.',
     pasteButton: 'Add to label',
     pasteEmpty: 'Paste some addresses or CSV text first.',
     pasteTooMany: (max: number, found: number) =>

@@ -384,12 +384,27 @@ function dialog(
     recipients,
     levels: grantableLevels(subject.myLevel, policy?.maxLevel ?? 'manage'),
     policy,
+    names: recipientNames(context, recipients),
     ...(access === 'hidden'
       ? { notice: MSG.share.directoryHidden }
       : access === 'forbidden'
         ? { notice: MSG.share.directoryForbidden }
         : {}),
   });
+}
+
+/** The directory names of the person recipients chosen in the dialog. */
+function recipientNames(context: SharingContext, recipients: ShareGrant[]): Record<string, string> {
+  try {
+    return directoryNames(
+      context,
+      recipients.flatMap((grant) => (grant.target.kind === 'user' ? [grant.target.email] : [])),
+      true,
+    );
+  } catch (error) {
+    console.warn('names could not be read from the directory', error);
+    return {};
+  }
 }
 
 function showShareForm(event: AddonEvent): ActionResponse {

@@ -14,6 +14,7 @@ import {
   buildRemoveContactsCard,
 } from '../../../src/addon/cards/label-contents-card';
 import { buildMemberCard } from '../../../src/addon/cards/member-card';
+import { buildShareDialog } from '../../../src/addon/cards/share-dialog-card';
 import { grantableLevels } from '../../../src/addon/cards/share-form';
 import { MSG } from '../../../src/addon/messages';
 
@@ -297,6 +298,26 @@ describe('people by name', () => {
       }),
     );
     expect(member.header.title).toBe('Bob Lee (bob@acme.example)');
+  });
+
+  it('shows the share dialog’s recipients by name with their address', () => {
+    const card = json(
+      buildShareDialog({
+        subject: { labelResourceName: 'contactGroups/g1' },
+        labelName: 'Customers',
+        contactCount: 3,
+        recipients: [
+          { target: { kind: 'user', email: 'bob@acme.example' }, level: 'edit' },
+          { target: { kind: 'user', email: 'zoe@acme.example' }, level: 'view' },
+        ],
+        levels: grantableLevels('owner'),
+        policy: null,
+        names: { 'bob@acme.example': 'Bob Lee' },
+      }),
+    );
+    expect(texts(card)).toEqual(
+      expect.arrayContaining(['Bob Lee (bob@acme.example)', 'zoe@acme.example']),
+    );
   });
 
   it('shows a contact’s every value, one row each with its type', () => {

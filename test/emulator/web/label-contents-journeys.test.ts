@@ -173,6 +173,12 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
     await fields('recipients').first().fill(colleague);
     await fields('level').first().selectOption('contribute');
     await click(sidebar().getByRole('button', { name: 'Add', exact: true }));
+    // The recipient appears by name, with the address beside it.
+    await eventually(sidebarText).toContain(`(${colleague})`);
+    expect(await sidebarText()).toMatch(
+      new RegExp(`\\p{L} \\(${colleague.replace(/\./g, '\\.')}\\)`, 'u'),
+    );
+    await shot('share-dialog-names');
     await click(page.getByRole('button', { name: 'Share', exact: true }).last());
     await status(/^Shared “Suppliers”\./);
     await eventually(async () => title().textContent()).toBe('Suppliers');

@@ -201,6 +201,25 @@ describe('contacts into and out of labels, confirmations and people by name', ()
     expect(bobRemoved.notification).toMatch(/^Removed 1 contact from “Suppliers”\..*ask the owner/);
     expect(() => parametersOf(bobRemoved, 'Undo')).toThrow();
     expect(memberCount(ALICE, suppliers)).toBe(14);
+
+    // Bob puts one of his own contacts into his copy by pasting its address: it joins the label
+    // (a new contact in Alice's label), and stays Bob's own contact whatever happens to the share.
+    stack.people(BOB, (client) =>
+      client.createContact({
+        names: [{ givenName: 'Bob’s', familyName: 'Plumber' }],
+        emailAddresses: [{ value: 'plumber@bob.example' }],
+      }),
+    );
+    const pasted = await stack.act(
+      BOB,
+      { action: 'addPastedContacts', shareId },
+      { pastedContacts: ['plumber@bob.example'] },
+    );
+    expect(pasted.notification).toMatch(
+      /^Added to “Suppliers”: 0 new contacts, 1 existing contact\. Synced: /,
+    );
+    expect(memberCount(ALICE, suppliers)).toBe(15);
+    expect(copyCount(BOB, 'Suppliers')).toBe(15);
   });
 
   it('confirms removing a member with what will happen, and Undo adds them back', async () => {
@@ -216,15 +235,15 @@ describe('contacts into and out of labels, confirmations and people by name', ()
     const confirm = await stack.act(ALICE, parametersOf(member, 'Remove from label'));
     expect(confirm.card?.header?.title).toMatch(/^Remove .*bob@acme\.example.*\?$/);
     expect(texts(confirm)).toMatch(
-      /14 contacts will be removed from bob \(bob@acme\.example\)’s contacts \(and from their phone\)\./,
+      /15 contacts will be removed from bob \(bob@acme\.example\)’s contacts \(and from their phone\)\./,
     );
-    expect(copyCount(BOB, 'Suppliers')).toBe(14);
+    expect(copyCount(BOB, 'Suppliers')).toBe(15);
     const removed = await stack.act(ALICE, parametersOf(confirm, 'Remove'));
     expect(removed.notification).toMatch(/^Removed .*bob@acme\.example/);
     expect(copyCount(BOB, 'Suppliers')).toBe(0);
     const undone = await stack.act(ALICE, parametersOf(removed, 'Undo'));
     expect(undone.run.error).toBeUndefined();
-    expect(copyCount(BOB, 'Suppliers')).toBe(14);
+    expect(copyCount(BOB, 'Suppliers')).toBe(15);
     const level = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].grants;
     expect(level).toEqual([{ target: { kind: 'user', email: BOB }, level: 'contribute' }]);
   });
@@ -233,7 +252,7 @@ describe('contacts into and out of labels, confirmations and people by name', ()
     const confirm = await stack.act(BOB, { action: 'confirmLeave', shareId });
     expect(confirm.card?.header?.title).toBe('Leave “Suppliers”?');
     expect(texts(confirm)).toContain(
-      '14 contacts will be removed from your contacts (and from your phone) at the owner’s next sync.',
+      '15 contacts will be removed from your contacts (and from your phone) at the owner’s next sync.',
     );
     expect(texts(confirm)).toContain(
       'This cannot be undone from here: only the owner or someone who manages the label can share it with you again.',
@@ -248,23 +267,29 @@ describe('contacts into and out of labels, confirmations and people by name', ()
       shareId,
       recipients: `group|sales@acme.example|view`,
     });
-    expect(copyCount(CAROL, 'Suppliers')).toBe(14);
+    expect(copyCount(CAROL, 'Suppliers')).toBe(15);
     const confirm = await stack.act(ALICE, { action: 'confirmStopSharing', shareId });
     expect(confirm.card?.header?.title).toBe('Stop sharing “Suppliers”?');
     expect(texts(confirm)).toContain(
-      '14 contacts will be removed from 2 people’s contacts (and from their phones). Your own label and contacts stay.',
+      '15 contacts will be removed from 2 people’s contacts (and from their phones). Your own label and contacts stay.',
     );
     const stopped = await stack.act(ALICE, parametersOf(confirm, 'Stop sharing'));
     expect(stopped.notification).toBe('Stopped sharing “Suppliers”; the copies are gone.');
     expect(copyCount(BOB, 'Suppliers')).toBe(0);
     expect(copyCount(CAROL, 'Suppliers')).toBe(0);
+    // Bob's own contact, which he put into the label, is still his.
+    expect(
+      stack
+        .contactsOf(BOB)
+        .filter((person) => person.emailAddresses?.[0]?.value === 'plumber@bob.example'),
+    ).toHaveLength(1);
     const done = navigatedCards(stopped).pop() as Card;
     expect(done.header?.title).toBe('“Suppliers” is no longer shared');
     const undo = parametersOf({ ...stopped, card: done } as Step, 'Undo: share it again');
     const again = await stack.act(ALICE, undo);
     expect(again.notification).toMatch(/^Shared “Suppliers”/);
-    expect(copyCount(BOB, 'Suppliers')).toBe(14);
-    expect(copyCount(CAROL, 'Suppliers')).toBe(14);
+    expect(copyCount(BOB, 'Suppliers')).toBe(15);
+    expect(copyCount(CAROL, 'Suppliers')).toBe(15);
     shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
   });
 

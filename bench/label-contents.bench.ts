@@ -86,7 +86,7 @@ export async function run(): Promise<void> {
       shareId,
     });
     const find = await measure(
-      '"Add existing contacts" card (the first 1,000 contacts, 100 offered)',
+      '"Add existing contacts" card (looks past the label’s 1,000 contacts; 100 offered)',
       {
         action: 'findContactsToAdd',
         shareId,

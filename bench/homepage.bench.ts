@@ -17,7 +17,7 @@ const OWNER = 'alice@acme.example';
 const USER = 'bob@acme.example';
 
 /** A loopback proxy that forwards to the backend and counts the requests. */
-async function countingProxy(
+export async function countingProxy(
   target: string,
 ): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
   let requests = 0;

@@ -361,4 +361,116 @@ export const MSG = {
     exportHint: (rows: number, truncated: boolean) =>
       `${count(rows, 'event')}${truncated ? ' (the oldest first; narrow the range for more)' : ''}. Select all and copy into a .csv file.`,
   },
+
+  // Issue 16 (points 3, 4, 7): a label's contents, confirmations before destructive actions, people by name.
+  contents: {
+    open: 'Open',
+    subtitle: (contacts: number) => `Not shared · ${count(contacts, 'contact')}`,
+    addExisting: 'Add existing contacts',
+    paste: 'Add many at once',
+    remove: 'Remove contacts',
+    share: 'Share this label',
+    findTitle: (label: string) => `Add contacts to “${label}”`,
+    findHint: 'Name, e-mail or phone',
+    findButton: 'Search my contacts',
+    choose: 'Choose contacts to add',
+    noneFound: (query: string) =>
+      query
+        ? `None of your contacts outside this label matches “${query}”.`
+        : 'All your contacts are in this label already.',
+    moreFound: (shown: number) => `Showing the first ${shown}; search to narrow the list.`,
+    addChosen: 'Add chosen',
+    noneChosen: 'Tick at least one contact first.',
+    added: (n: number, label: string, notice: string) =>
+      `Added ${count(n, 'contact')} to “${label}”.${notice ? ` ${notice}` : ''}`,
+    pasteTitle: (label: string) => `Add many to “${label}”`,
+    pasteField: 'Addresses or CSV text',
+    pasteHint:
+      'One or more addresses a line, as copied from a To line or a spreadsheet column (names with them are kept), or CSV with a header line that names an e-mail column, e.g. “Name,E-mail,Phone”.',
+    pasteButton: 'Add to label',
+    pasteEmpty: 'Paste some addresses or CSV text first.',
+    pasteTooMany: (max: number, found: number) =>
+      `At most ${count(max, 'address', 'addresses')} at once; this text has ${found.toLocaleString('en-US')}. Nothing was added: split the list and add it in parts.`,
+    pasted: (created: number, existing: number, already: number, label: string, notice: string) =>
+      `Added to “${label}”: ${count(created, 'new contact')}, ${count(existing, 'existing contact')}${already > 0 ? `; ${count(already, 'was', 'were')} in it already` : ''}.${notice ? ` ${notice}` : ''}`,
+    notTakenTitle: 'Not taken',
+    notTaken: (n: number) =>
+      `${count(n, 'line')} could not be read and ${n === 1 ? 'is' : 'are'} left in the box: fix ${n === 1 ? 'it' : 'them'} and press “Add to label” again.`,
+    notAddress: (line: number, text: string) => `Line ${line}: “${text}” is not an e-mail address.`,
+    noAddress: (line: number, text: string) => `Line ${line}: “${text}” has no e-mail address.`,
+    removeTitle: (label: string) => `Remove contacts from “${label}”`,
+    removeWhat: (people: number) =>
+      people > 0
+        ? `The contacts you tick leave this label, and their copies are removed from ${count(people, 'person’s', 'people’s')} contacts. They stay in your own Google Contacts.`
+        : 'The contacts you tick leave this label. They stay in your Google Contacts.',
+    removeChosen: 'Remove chosen',
+    removed: (n: number, label: string, notice: string) =>
+      `Removed ${count(n, 'contact')} from “${label}”.${notice ? ` ${notice}` : ''}`,
+    undoRemoveHint: (n: number) => `${count(n, 'contact')} removed from this label.`,
+    noUndoRemove:
+      'To undo, ask the owner to add them back: the owner’s label no longer holds them, and adding them again from here would make new contacts in the owner’s account.',
+    notOwnLabel:
+      'This label is not one of yours any more. Reopen Shared Contacts to see your labels.',
+    copyLabel: 'This is a copy of a label someone shares with you: open it under “Shared with me”.',
+    tooManyChosen: (max: number) =>
+      `Choose at most ${max.toLocaleString('en-US')} contacts at once.`,
+  },
+
+  confirm: {
+    title: 'Are you sure?',
+    cancel: 'Cancel',
+    undo: 'Undo',
+    stopTitle: (label: string) => `Stop sharing “${label}”?`,
+    stopWhat: (contacts: number, people: number) =>
+      `${count(contacts, 'contact')} will be removed from ${count(people, 'person’s', 'people’s')} contacts (and from their phones). Your own label and contacts stay.`,
+    stopMerged: 'Contacts people had before the label was shared with them stay in their contacts.',
+    stopUndo:
+      'You can undo this right afterwards: the label is shared again with the same people and levels, and their copies are made anew.',
+    stopNoUndoHidden:
+      'This cannot be undone from here: sharing again would first copy the fields you hide. Share it again and hide the fields before anyone gets a copy.',
+    stopButton: 'Stop sharing',
+    stopped: (label: string, background: boolean) =>
+      background
+        ? `Stopped sharing “${label}”; the copies are being removed in the background.`
+        : `Stopped sharing “${label}”; the copies are gone.`,
+    stoppedTitle: (label: string) => `“${label}” is no longer shared`,
+    undoStop: 'Undo: share it again',
+    back: 'Back to my labels',
+    leaveTitle: (label: string) => `Leave “${label}”?`,
+    leaveWhat: (contacts: number) =>
+      `${count(contacts, 'contact')} will be removed from your contacts (and from your phone) at the owner’s next sync.`,
+    leaveNoUndo:
+      'This cannot be undone from here: only the owner or someone who manages the label can share it with you again.',
+    leaveButton: 'Leave label',
+    left: (label: string) => `You left “${label}”. Its copy is removed at the owner’s next sync.`,
+    removeTitle: (who: string) => `Remove ${who}?`,
+    removePerson: (contacts: number, who: string) =>
+      `${count(contacts, 'contact')} will be removed from ${who}’s contacts (and from their phone).`,
+    removeMany: (contacts: number, people: number, target: string) =>
+      `${count(contacts, 'contact')} will be removed from the contacts of up to ${count(people, 'person', 'people')} (everyone of ${target} who has no other way to this label).`,
+    removeUndo: 'You can undo this right afterwards: they are added back at the same level.',
+    removeButton: 'Remove',
+    undoRemoveMember: (who: string) => `${who} was removed from this label.`,
+  },
+
+  people: {
+    /** A person's name with their address beside it. */
+    named: (name: string, email: string) => (name ? `${name} (${email})` : email),
+    typed: (label: string, type: string) => (type ? `${label} · ${type}` : label),
+    /** The contact card's fields, in the order it shows them. */
+    cardFields: {
+      names: 'Name',
+      emailAddresses: 'E-mail',
+      phoneNumbers: 'Phone',
+      organizations: 'Organisation',
+      biographies: 'Notes',
+      addresses: 'Address',
+      nicknames: 'Nickname',
+      birthdays: 'Birthday',
+      events: 'Date',
+      urls: 'Website',
+      relations: 'Relation',
+      userDefined: 'Custom field',
+    } as Record<string, string>,
+  },
 };

@@ -12,6 +12,8 @@ import {
   type ActionTable,
 } from './actions/action-kit';
 import { adminActions } from './actions/admin-actions';
+import { confirmActions } from './actions/confirm-actions';
+import { labelContentsActions } from './actions/label-contents-actions';
 import { contactActions, renderComposeCard, renderMessageCard } from './actions/contact-actions';
 import { homepageActions, renderHomepage, renderSettings } from './actions/homepage-actions';
 import { sharingActions } from './actions/sharing-actions';
@@ -109,6 +111,9 @@ const ACTIONS: ActionTable = {
   ...contactActions,
   ...adminActions,
   ...supportActions,
+  // Issue 16: confirmations before destructive actions; contacts into and out of labels.
+  ...confirmActions,
+  ...labelContentsActions,
 };
 
 /** The message a user sees for a failure: theirs when it is meant for them, a generic one otherwise. */

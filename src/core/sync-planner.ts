@@ -325,7 +325,9 @@ export function planShareSync(input: PlanInput): SyncPlan {
               shareId: share.id,
               sourceOwner: share.owner,
               sourceResourceName: ref,
-              merged: false,
+              // The contributor's own contact (often one they had before): when the share leaves
+              // their account it is unlinked and kept, never deleted.
+              merged: true,
               base: baseOf(contact.fields, visibleSet),
             };
             recipientPlan.writes.push({ contact, fields: {}, mask: [], link });

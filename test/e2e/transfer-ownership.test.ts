@@ -211,6 +211,6 @@ describe('transferring ownership of a shared label end to end', () => {
       expect(stack.contactsOf(user)).toHaveLength(SIZE);
     }
     const home = await stack.home(ALICE);
-    expect(JSON.stringify(home.card)).toContain(`From ${BOB}`);
+    expect(JSON.stringify(home.card)).toContain(`From bob (${BOB})`);
   });
 });

@@ -373,7 +373,7 @@ describe('the sidebar journeys', () => {
       targetKind: 'user',
       address: BOB,
     });
-    expect(member.card?.header?.title).toBe(BOB);
+    expect(member.card?.header?.title).toBe(`bob (${BOB})`);
     const changed = await act(
       ALICE,
       { action: 'changeLevel', shareId, targetKind: 'user', address: BOB },

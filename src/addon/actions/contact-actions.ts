@@ -17,7 +17,7 @@ import {
   type DraftField,
 } from '../cards/compose-card';
 import { buildContactCard, CONTACT_FORM, type ContactShare } from '../cards/contact-card';
-import { LABEL_FORM } from '../cards/label-card';
+import { LABEL_FORM, personText } from '../cards/label-card';
 import {
   buildMessageContextCard,
   MESSAGE_FORM,
@@ -47,6 +47,7 @@ import {
   searchContacts,
   type OwnGroups,
 } from './people-data';
+import { directoryNames } from './directory-names';
 import {
   actionDeadline,
   labelCardFor,
@@ -100,6 +101,13 @@ function valuesOf(field: string, values: unknown[]): string[] {
     .filter((text) => text.trim() !== '');
 }
 
+/** The type of a field's value as Google shows it ("mobile", "work"), or ''. */
+function typeOf(item: unknown): string {
+  const value = item as { formattedType?: unknown; type?: unknown };
+  const type = value.formattedType ?? value.type;
+  return typeof type === 'string' ? type : '';
+}
+
 /** The shares whose group (master or copy) in this account holds the person. */
 function sharesOfPerson(
   context: SharingContext,
@@ -139,20 +147,31 @@ function contactCard(context: SharingContext, person: Person) {
     inShares.every(
       (share) => share.myLevel !== 'owner' && (share.hiddenFields as string[]).includes(field),
     );
-  const fields = Object.entries(MSG.fields)
+  const fields = Object.entries(MSG.people.cardFields)
     .filter(([field]) => !hiddenEverywhere(field))
-    .map(([field, label]) => ({
-      label,
-      values: valuesOf(
-        field,
-        ((person as Record<string, unknown>)[field] as unknown[] | undefined) ?? [],
+    .flatMap(([field, label]) =>
+      (((person as Record<string, unknown>)[field] as unknown[] | undefined) ?? []).flatMap(
+        (item) =>
+          valuesOf(field, [item]).map((text) => ({
+            label: MSG.people.typed(label, typeOf(item)),
+            values: [text],
+          })),
       ),
-    }))
-    .filter((entry) => entry.values.length > 0);
+    );
+  let names: Record<string, string> = {};
+  try {
+    names = directoryNames(
+      context,
+      inShares.map((share) => share.owner),
+      true,
+    );
+  } catch (error) {
+    console.warn('names could not be read from the directory', error);
+  }
   const sharesShown: ContactShare[] = inShares.map((share) => ({
     shareId: share.id,
     name: share.labelName,
-    owner: share.owner,
+    owner: personText(share.owner, names),
     myLevel: share.myLevel,
     audience: describeAudience(share.grants.map((grant) => grant.target)),
   }));
@@ -270,15 +289,16 @@ function findByEmail(context: SharingContext, group: string, email: string): Per
     (candidate.emailAddresses ?? []).some(
       (address) => (address.value ?? '').toLowerCase() === wanted,
     );
-  const [found = []] = searchContacts(context, [email], 'emailAddresses,memberships');
+  const fields = 'names,emailAddresses,memberships,metadata';
+  const [found = []] = searchContacts(context, [email], fields);
   const hit = found.find(hasEmail);
   if (hit?.resourceName) {
-    const [now] = readPeople(context, [hit.resourceName], 'emailAddresses,memberships');
+    const [now] = readPeople(context, [hit.resourceName], fields);
     if (now && hasEmail(now)) return now;
   }
   const members = groupMembers(context, group);
   if (members.length > MEMBER_CHECK_LIMIT) return null;
-  return readPeople(context, members, 'emailAddresses,memberships').find(hasEmail) ?? null;
+  return readPeople(context, members, fields).find(hasEmail) ?? null;
 }
 
 /**
@@ -296,6 +316,18 @@ function addToShare(
   if (!group?.resourceName) throw new UserFacingError(MSG.sync.never);
   const people = context.ownPeople();
   const existing = person.email ? findByEmail(context, group.resourceName, person.email) : null;
+  if (existing?.resourceName && nameOf(existing) === '' && (person.givenName || person.familyName))
+    // A contact known by its address only takes the name the message gives it.
+    context.transport.run(
+      people.updateContact(
+        existing.resourceName,
+        {
+          etag: existing.etag,
+          names: [{ givenName: person.givenName, familyName: person.familyName }],
+        },
+        ['names'],
+      ),
+    );
   if (existing?.resourceName) {
     const inGroup = (existing.memberships ?? []).some(
       (membership) =>
@@ -443,7 +475,10 @@ function addPersonToLabel(event: AddonEvent): ActionResponse {
   if (shareId === '') throw new UserFacingError(MSG.message.noLabels);
   const email = requireParameter(event, 'email').toLowerCase();
   if (!EMAIL.test(email)) throw new UserFacingError(MSG.contact.emailInvalid(email));
-  const name = (event.commonEventObject.parameters?.name ?? '').slice(0, 200);
+  // The sender's display name; without one, their name in the directory (for colleagues).
+  const name =
+    (event.commonEventObject.parameters?.name ?? '').slice(0, 200) ||
+    (directoryNames(context, [email], true)[email] ?? '');
   const added = addToShare(context, shareId, 'addPersonToLabel', {
     ...splitName(name),
     email,

@@ -13,6 +13,7 @@ import {
   type HomepageView,
   type LabelRow,
 } from '../cards/homepage-card';
+import { personText } from '../cards/label-card';
 import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/settings-card';
 import { MSG } from '../messages';
 import { DailyBudget } from '../sharing/daily-budget';
@@ -29,6 +30,7 @@ import {
   UserFacingError,
   type ActionTable,
 } from './action-kit';
+import { directoryNames } from './directory-names';
 import { nameOf, emailOf, readOwnGroups, searchContacts as searchOwnContacts } from './people-data';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
@@ -92,13 +94,19 @@ export function loadHomepage(
     }
   const groups = readOwnGroups(context);
   const ending = new Set(endingShares(context.addon.userStore).map((share) => share.id));
+  // People by name: names the directory gave earlier (cached), so that opening costs no call.
+  const names = directoryNames(
+    context,
+    shared.map((share) => share.owner),
+    false,
+  );
   const toRow = (share: VisibleShare): LabelRow => {
     const state = readSyncState(context.addon.userStore, share.id);
     const group = groups.groupOf(share, context.addon.user);
     return {
       shareId: share.id,
       name: share.labelName,
-      owner: share.owner,
+      owner: personText(share.owner, names),
       myLevel: share.myLevel ?? 'view',
       audience: describeAudience(share.grants.map((grant) => grant.target)),
       members: share.grants.length,

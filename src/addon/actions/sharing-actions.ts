@@ -20,7 +20,14 @@ import {
   type ShareTarget,
 } from '../../core/sharing-model';
 import { buildHomepageCard, type OwnLabel } from '../cards/homepage-card';
-import { buildLabelCard, LABEL_FORM, targetAddress, targetText } from '../cards/label-card';
+import { buildStoppedCard } from '../cards/confirm-card';
+import {
+  buildLabelCard,
+  LABEL_FORM,
+  targetAddress,
+  targetText,
+  type UndoOffer,
+} from '../cards/label-card';
 import { buildMemberCard, MEMBER_FORM } from '../cards/member-card';
 import {
   buildShareDialog,
@@ -56,6 +63,7 @@ import {
   UserFacingError,
   type ActionTable,
 } from './action-kit';
+import { directoryNames } from './directory-names';
 import { ACTION_SYNC_BUDGET_MS, loadHomepage } from './homepage-actions';
 import { readContactsPage, readOwnGroups } from './people-data';
 import { directoryAccess, suggestPeople } from './recipient-suggestions';
@@ -170,6 +178,7 @@ export function labelCardFor(
   share: Shared,
   page = 1,
   search = '',
+  undo: UndoOffer | null = null,
 ): GoogleAppsScript.Card_Service.Card {
   const group =
     actionTimeLeft() > CONTACTS_PAGE_MIN_MS
@@ -194,7 +203,28 @@ export function labelCardFor(
     offeredTo: share.offeredTo ?? null,
     offeredToMe: share.offeredTo === user,
     now: context.addon.clock.now(),
+    names: peopleNames(context, share),
+    undo,
   });
+}
+
+/** The directory names of a share's owner and person members (looked up when not cached). */
+export function peopleNames(context: SharingContext, share: Shared): Record<string, string> {
+  try {
+    return directoryNames(
+      context,
+      [
+        share.owner,
+        ...share.grants.flatMap((grant) =>
+          grant.target.kind === 'user' ? [grant.target.email] : [],
+        ),
+      ],
+      true,
+    );
+  } catch (error) {
+    console.warn('names could not be read from the directory', error);
+    return {};
+  }
 }
 
 /** The notification after a sync inside an action. */
@@ -354,12 +384,27 @@ function dialog(
     recipients,
     levels: grantableLevels(subject.myLevel, policy?.maxLevel ?? 'manage'),
     policy,
+    names: recipientNames(context, recipients),
     ...(access === 'hidden'
       ? { notice: MSG.share.directoryHidden }
       : access === 'forbidden'
         ? { notice: MSG.share.directoryForbidden }
         : {}),
   });
+}
+
+/** The directory names of the person recipients chosen in the dialog. */
+function recipientNames(context: SharingContext, recipients: ShareGrant[]): Record<string, string> {
+  try {
+    return directoryNames(
+      context,
+      recipients.flatMap((grant) => (grant.target.kind === 'user' ? [grant.target.email] : [])),
+      true,
+    );
+  } catch (error) {
+    console.warn('names could not be read from the directory', error);
+    return {};
+  }
 }
 
 function showShareForm(event: AddonEvent): ActionResponse {
@@ -503,7 +548,8 @@ function shareWith(event: AddonEvent, action: 'createShare' | 'addMembers'): Act
   return updateCard(labelCardFor(context, share), text);
 }
 
-function memberOf(share: Shared, event: AddonEvent): ShareGrant {
+/** The member (grant) an action names, or a UserFacingError when it is not one. */
+export function memberOf(share: Shared, event: AddonEvent): ShareGrant {
   const kind = requireParameter(event, 'targetKind');
   const address = requireParameter(event, 'address');
   const grant = share.grants.find(
@@ -528,6 +574,7 @@ function openMember(event: AddonEvent): ActionResponse {
       level: grant.level,
       grantable: grantableLevels(share.myLevel, policy?.maxLevel ?? 'manage'),
       mayMakeOwner: mayPerform(share.myLevel, 'transferOwnership') && grant.target.kind === 'user',
+      names: peopleNames(context, share),
     }),
   );
 }
@@ -580,11 +627,19 @@ function removeMember(event: AddonEvent): ActionResponse {
     outcome.result?.status === 'continue'
       ? MSG.member.removedBackground(who)
       : `${MSG.member.removed(who)} ${syncNotice(outcome)}`;
+  const undo: UndoOffer = {
+    text: MSG.confirm.undoRemoveMember(who),
+    action: 'addMembers',
+    parameters: {
+      shareId: share.id,
+      recipients: `${grant.target.kind}|${targetAddress(grant.target)}|${grant.level}`,
+    },
+  };
   return CardService.newActionResponseBuilder()
     .setNavigation(
       CardService.newNavigation()
         .popToNamedCard('label')
-        .updateCard(labelCardFor(context, updated)),
+        .updateCard(labelCardFor(context, updated, 1, '', undo)),
     )
     .setNotification(CardService.newNotification().setText(text))
     .build();
@@ -602,10 +657,7 @@ function leaveLabel(event: AddonEvent): ActionResponse {
   const context = sharingContext();
   const share = shareFor(context, requireParameter(event, 'shareId'), 'leaveLabel', 'read');
   context.addon.backend.request('post', `/v1/shares/${encodeURIComponent(share.id)}/leave`);
-  return homeAfter(
-    context,
-    `You left “${share.labelName}”. Its copy is removed at the owner’s next sync.`,
-  );
+  return homeAfter(context, MSG.confirm.left(share.labelName));
 }
 
 function renameLabel(event: AddonEvent): ActionResponse {
@@ -654,12 +706,42 @@ function stopSharing(event: AddonEvent): ActionResponse {
   markEnding(context.addon.userStore, asItWas);
   if (share.grants.length > 0) context.registry.setGrants(share, []);
   const outcome = context.sync.endShare(asItWas, actionDeadline(context));
-  return homeAfter(
-    context,
-    outcome.gone
-      ? `Stopped sharing “${share.labelName}”; the copies are gone.`
-      : `Stopped sharing “${share.labelName}”; the copies are being removed in the background.`,
-  );
+  const text = MSG.confirm.stopped(share.labelName, !outcome.gone);
+  // Undo shares the label again with the same grants, unless that would first copy hidden fields.
+  const undoable =
+    outcome.gone &&
+    share.hiddenFields.length === 0 &&
+    share.grants.length > 0 &&
+    share.grants.length <= MAX_RECIPIENTS;
+  const undo: UndoOffer | null = undoable
+    ? {
+        text,
+        action: 'createShare',
+        parameters: {
+          labelResourceName: share.labelResourceName,
+          recipients: share.grants
+            .map((grant) => `${grant.target.kind}|${targetAddress(grant.target)}|${grant.level}`)
+            .join(';'),
+        },
+      }
+    : null;
+  const home = buildHomepageCard(loadHomepage(context, { syncDeadline: null, minIntervalMs: 0 }));
+  return CardService.newActionResponseBuilder()
+    .setNavigation(
+      CardService.newNavigation()
+        .popToRoot()
+        .updateCard(home)
+        .pushCard(
+          buildStoppedCard(
+            share.labelName,
+            text,
+            undo,
+            share.hiddenFields.length > 0 ? MSG.confirm.stopNoUndoHidden : null,
+          ),
+        ),
+    )
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
 }
 
 /**

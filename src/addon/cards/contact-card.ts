@@ -31,7 +31,7 @@ export interface ContactShare {
 export interface ContactView {
   resourceName: string;
   name: string;
-  /** Field label → its values as text, in the order sharing syncs them. */
+  /** Field label → its values as text, in the order the card shows them (one row a value). */
   fields: { label: string; values: string[] }[];
   shares: ContactShare[];
   /** Present when the user may edit: the form's current values. */
@@ -42,7 +42,7 @@ export interface ContactView {
 export function buildContactCard(view: ContactView): GoogleAppsScript.Card_Service.Card {
   const details = section(null);
   for (const field of view.fields)
-    details.addWidget(row(field.values.join('\n'), { top: field.label }));
+    for (const value of field.values) details.addWidget(row(value, { top: field.label }));
   if (view.fields.length === 0) details.addWidget(paragraph(MSG.contact.unnamed));
   const where = section(MSG.contact.where);
   if (view.shares.length === 0) where.addWidget(paragraph(MSG.contact.nowhere));

@@ -123,6 +123,7 @@ export function buildHomepageCard(view: HomepageView): GoogleAppsScript.Card_Ser
     own.addWidget(
       row(label.name, {
         bottom: count(label.memberCount, 'contact'),
+        onClick: routerAction('openOwnLabel', { labelResourceName: label.resourceName }),
         button: actionButton(MSG.home.share, 'showShareForm', {
           labelResourceName: label.resourceName,
         }),

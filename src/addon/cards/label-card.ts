@@ -50,6 +50,24 @@ export interface ContactsPage {
   query: string;
 }
 
+/**
+ * The label a card action works on: a share (the user's master or copy of it), or one of the
+ * user's own labels that is not shared.
+ */
+export type LabelRef = { shareId: string } | { labelResourceName: string };
+
+/** The action that opens the card of a label reference. */
+export function openActionOf(ref: LabelRef): string {
+  return 'shareId' in ref ? 'openLabel' : 'openOwnLabel';
+}
+
+/** An Undo offered at the top of a card, right after a destructive action. */
+export interface UndoOffer {
+  text: string;
+  action: string;
+  parameters: Record<string, string>;
+}
+
 /** What the label card shows. */
 export interface LabelView {
   shareId: string;
@@ -70,6 +88,15 @@ export interface LabelView {
   /** True when the label is offered to the user themselves. */
   offeredToMe?: boolean;
   now: number;
+  /** Directory names of people by lower-case address (those known). */
+  names?: Record<string, string>;
+  /** Undo of the action just done, when it can be honoured. */
+  undo?: UndoOffer | null;
+}
+
+/** A person's address with their name, when the directory knows it. */
+export function personText(email: string, names: Record<string, string> = {}): string {
+  return MSG.people.named(names[email.toLowerCase()] ?? '', email);
 }
 
 /** The address a target names: an e-mail address or a domain. */
@@ -78,28 +105,43 @@ export function targetAddress(target: ShareTarget): string {
 }
 
 /** How a target reads on a card. */
-export function targetText(target: ShareTarget): string {
+export function targetText(target: ShareTarget, names: Record<string, string> = {}): string {
   if (target.kind === 'group') return MSG.label.group(target.email);
   if (target.kind === 'domain') return MSG.label.domain(target.domain);
-  return target.email;
+  return personText(target.email, names);
 }
 
-function contactsSection(view: LabelView, page: ContactsPage) {
+/** The buttons that put contacts into a label and take them out. */
+export function contentsButtons(ref: LabelRef): GoogleAppsScript.Card_Service.ButtonSet {
+  return buttons(
+    actionButton(MSG.contents.addExisting, 'findContactsToAdd', ref),
+    actionButton(MSG.contents.paste, 'showPasteContacts', ref),
+    actionButton(MSG.contents.remove, 'chooseContactsToRemove', ref),
+  );
+}
+
+/** The Undo section shown at the top of a card right after a destructive action. */
+export function undoSection(undo: UndoOffer): GoogleAppsScript.Card_Service.CardSection {
+  return section(
+    null,
+    paragraph(undo.text),
+    buttons(actionButton(MSG.confirm.undo, undo.action, undo.parameters)),
+  );
+}
+
+/** A page of a label's contacts with search and paging; a contact opens its card. */
+export function contactsSection(ref: LabelRef, page: ContactsPage) {
+  const open = openActionOf(ref);
   const built = section(MSG.label.contacts);
   built.addWidget(textField(LABEL_FORM.query, MSG.label.searchHint, '', page.query));
-  built.addWidget(
-    buttons(actionButton(MSG.home.searchButton, 'openLabel', { shareId: view.shareId })),
-  );
+  built.addWidget(buttons(actionButton(MSG.home.searchButton, open, ref)));
   if (page.rows.length === 0)
     built.addWidget(paragraph(page.query ? MSG.label.noMatches(page.query) : MSG.label.noContacts));
   for (const contact of page.rows)
     built.addWidget(
       row(contact.name, {
         bottom: contact.detail,
-        onClick: routerAction('openContact', {
-          resourceName: contact.resourceName,
-          shareId: view.shareId,
-        }),
+        onClick: routerAction('openContact', { resourceName: contact.resourceName, ...ref }),
       }),
     );
   const pages = Math.max(1, Math.ceil(page.total / CONTACTS_PER_PAGE));
@@ -107,8 +149,8 @@ function contactsSection(view: LabelView, page: ContactsPage) {
     built.addWidget(paragraph(MSG.label.page(page.page, pages, page.total)));
     const paging = CardService.newButtonSet();
     const at = (target: number) =>
-      routerAction('openLabel', {
-        shareId: view.shareId,
+      routerAction(open, {
+        ...ref,
         page: String(target),
         ...(page.query ? { query: page.query } : {}),
         replace: '1',
@@ -132,11 +174,14 @@ function contactsSection(view: LabelView, page: ContactsPage) {
 
 function membersSection(view: LabelView) {
   const mayManage = view.grantable.length > 0;
-  const built = section(MSG.label.members, row(view.owner, { bottom: MSG.label.owner }));
+  const built = section(
+    MSG.label.members,
+    row(personText(view.owner, view.names), { bottom: MSG.label.owner }),
+  );
   for (const grant of view.grants) {
     const canChange = mayManage && view.grantable.includes(grant.level);
     built.addWidget(
-      row(targetText(grant.target), {
+      row(targetText(grant.target, view.names), {
         bottom: LEVEL_NAMES[grant.level],
         ...(canChange
           ? {
@@ -181,7 +226,7 @@ function ownerSection(view: LabelView) {
         ]
       : [paragraph(MSG.label.transferHint)]),
     paragraph(MSG.label.stopHint),
-    buttons(actionButton(MSG.label.stopSharing, 'stopSharing', { shareId: view.shareId })),
+    buttons(actionButton(MSG.label.stopSharing, 'confirmStopSharing', { shareId: view.shareId })),
   );
 }
 
@@ -207,9 +252,16 @@ export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.C
     .setHeader(
       CardService.newCardHeader()
         .setTitle(view.name)
-        .setSubtitle(MSG.label.subtitle(view.owner, view.myLevel, view.contacts?.total ?? null)),
-    )
-    .addSection(sync);
+        .setSubtitle(
+          MSG.label.subtitle(
+            personText(view.owner, view.names),
+            view.myLevel,
+            view.contacts?.total ?? null,
+          ),
+        ),
+    );
+  if (view.undo) card.addSection(undoSection(view.undo));
+  card.addSection(sync);
   if (view.offeredToMe)
     card.addSection(
       section(
@@ -221,7 +273,12 @@ export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.C
         ),
       ),
     );
-  if (view.contacts) card.addSection(contactsSection(view, view.contacts));
+  if (view.contacts) {
+    const contacts = contactsSection({ shareId: view.shareId }, view.contacts);
+    if (mayPerform(view.myLevel, 'addContact'))
+      contacts.addWidget(contentsButtons({ shareId: view.shareId }));
+    card.addSection(contacts);
+  }
   if (view.contacts && mayPerform(view.myLevel, 'addContact'))
     card.addSection(
       section(
@@ -240,7 +297,7 @@ export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.C
       section(
         null,
         paragraph(MSG.label.leaveHint),
-        buttons(actionButton(MSG.label.leave, 'leaveLabel', { shareId: view.shareId })),
+        buttons(actionButton(MSG.label.leave, 'confirmLeave', { shareId: view.shareId })),
       ),
     );
   return card.build();

@@ -19,6 +19,8 @@ export interface MemberView {
   grantable: Level[];
   /** True when the viewer may hand the label over to this member. */
   mayMakeOwner?: boolean;
+  /** Directory names of people by lower-case address (those known). */
+  names?: Record<string, string>;
 }
 
 /** Builds the member card. */
@@ -31,7 +33,9 @@ export function buildMemberCard(view: MemberView): GoogleAppsScript.Card_Service
   const card = CardService.newCardBuilder()
     .setName('member')
     .setHeader(
-      CardService.newCardHeader().setTitle(targetText(view.target)).setSubtitle(view.labelName),
+      CardService.newCardHeader()
+        .setTitle(targetText(view.target, view.names))
+        .setSubtitle(view.labelName),
     )
     .addSection(
       section(
@@ -44,7 +48,7 @@ export function buildMemberCard(view: MemberView): GoogleAppsScript.Card_Service
         ),
         buttons(
           actionButton(MSG.member.save, 'changeLevel', parameters, true),
-          actionButton(MSG.member.remove, 'removeMember', parameters),
+          actionButton(MSG.member.remove, 'confirmRemoveMember', parameters),
         ),
       ),
     );

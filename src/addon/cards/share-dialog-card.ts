@@ -39,6 +39,8 @@ export interface ShareDialogView {
   policy: PolicyLimits | null;
   /** Why suggestions are limited (the directory hidden from apps), when they are. */
   notice?: string;
+  /** Directory names of the recipients by lower-case address (those known). */
+  names?: Record<string, string>;
 }
 
 /** Encodes recipients for an action parameter: `kind|address|level` joined by `;`. */
@@ -108,7 +110,7 @@ export function buildShareDialog(view: ShareDialogView): GoogleAppsScript.Card_S
   if (view.recipients.length === 0) chosen.addWidget(paragraph(MSG.share.noRecipients));
   view.recipients.forEach((grant, index) =>
     chosen.addWidget(
-      row(targetText(grant.target), {
+      row(targetText(grant.target, view.names), {
         bottom: LEVEL_NAMES[grant.level],
         button: actionButton(MSG.share.remove, 'removeRecipient', {
           ...base,

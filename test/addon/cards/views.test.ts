@@ -236,7 +236,10 @@ describe('the label card', () => {
       'phoneNumbers',
     ]);
     expect(button(card, 'Rename')).toEqual({ action: 'renameLabel', shareId: 'share-1' });
-    expect(button(card, 'Stop sharing')).toEqual({ action: 'stopSharing', shareId: 'share-1' });
+    expect(button(card, 'Stop sharing')).toEqual({
+      action: 'confirmStopSharing',
+      shareId: 'share-1',
+    });
     expect(() => button(card, 'Leave this label')).toThrow();
   });
 
@@ -287,7 +290,7 @@ describe('the member card', () => {
     expect(levels?.map((item) => item.value)).toEqual(['view', 'edit', 'contribute']);
     expect(levels?.find((item) => item.selected)?.value).toBe('edit');
     expect(button(card, 'Remove from label')).toEqual({
-      action: 'removeMember',
+      action: 'confirmRemoveMember',
       shareId: 's',
       targetKind: 'user',
       address: 'bob@acme.example',
@@ -397,7 +400,10 @@ describe('the contact card and search results', () => {
     const view = {
       resourceName: 'people/c1',
       name: 'Ann Lee',
-      fields: [{ label: 'Phone numbers', values: ['+1 555 0100', '+1 555 0101'] }],
+      fields: [
+        { label: 'Phone · mobile', values: ['+1 555 0100'] },
+        { label: 'Phone · work', values: ['+1 555 0101'] },
+      ],
       shares: [
         {
           shareId: 's1',
@@ -420,7 +426,10 @@ describe('the contact card and search results', () => {
     expect(card.header.title).toBe('Ann Lee');
     expect(texts(card)).toEqual(
       expect.arrayContaining([
-        '+1 555 0100\n+1 555 0101',
+        'Phone · mobile',
+        '+1 555 0100',
+        'Phone · work',
+        '+1 555 0101',
         'Customers',
         'alice@acme.example · Edit contacts',
       ]),

@@ -1,0 +1,253 @@
+/**
+ * Browser journeys of issue 16's points 3, 4 and 7 on the whole local stack that `npm start` runs
+ * (emulator with the demo Workspace, backend on PGlite, runtime, sidebar host), in Debian's
+ * Chromium driven by playwright-core: an unshared label opened from the homepage and filled with
+ * existing contacts and pasted addresses, contacts removed and put back with Undo; members shown
+ * by name; removing a member, stopping a share and leaving, each confirmed first with what will
+ * happen, and undone where that can be honoured; the contact card's fields in order. Screenshots
+ * go to test-results/journey-contents-*.png.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { ClockSleeper } from '../../../src/core/memory-adapters';
+import { EmulatorHttpClient } from '../../../src/emulator/api';
+import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import { PeopleClient } from '../../../src/google/people-client';
+import { GoogleTransport } from '../../../src/google/transport';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '../../../test-results');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
+
+describe('a label’s contents, confirmations and names in Chromium', () => {
+  let browser: Browser;
+  let stack: LocalStack;
+  let page: Page;
+  let owner: string;
+  let colleague: string;
+
+  const sidebar = () => page.getByRole('complementary', { name: 'Add-on sidebar' });
+  const title = () => sidebar().getByRole('heading', { level: 2 }).first();
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `journey-contents-${name}.png`), fullPage: true });
+  const fields = (name: string) => sidebar().locator(`[data-field="${name}"]`);
+  const button = (name: string) => sidebar().getByRole('button', { name, exact: true }).last();
+  const sidebarText = async () => (await sidebar().textContent()) ?? '';
+
+  async function open(user: string): Promise<void> {
+    await page.goto(`${stack.sidebarUrl}?user=${encodeURIComponent(user)}&host=homepage`);
+    await page.locator('#dev-summary', { hasText: 'ms script' }).waitFor();
+    await waitIdle();
+  }
+
+  async function waitIdle(): Promise<void> {
+    await page.locator('body:not([aria-busy])').waitFor();
+    await page.locator('#progress').waitFor({ state: 'hidden' });
+  }
+
+  async function click(locator: Locator): Promise<void> {
+    await locator.click();
+    await waitIdle();
+  }
+
+  async function status(expected: RegExp): Promise<void> {
+    await eventually(async () => (await page.getByRole('status').textContent()) ?? '').toMatch(
+      expected,
+    );
+  }
+
+  /** Polls `read` until `check` passes (the sidebar updates asynchronously), then asserts once more. */
+  function eventually<T>(read: () => Promise<T>) {
+    const settle = async (check: (value: T) => void) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const value = await read();
+        try {
+          check(value);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await page.waitForTimeout(100);
+        }
+      }
+    };
+    return {
+      toBe: (expected: T) => settle((value) => expect(value).toBe(expected)),
+      toContain: (expected: string) => settle((value) => expect(value).toContain(expected)),
+      toMatch: (expected: RegExp) => settle((value) => expect(value).toMatch(expected)),
+    };
+  }
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    stack = await startLocalStack();
+    const admin = stack.users[0] as string;
+    const domain = admin.split('@')[1] as string;
+    [owner, colleague] = stack.users.filter(
+      (user) => user !== admin && user.endsWith(`@${domain}`),
+    ) as [string, string];
+    const transport = new GoogleTransport({
+      http: new EmulatorHttpClient(stack.emulator, {}),
+      clock: stack.emulator.clock,
+      sleeper: new ClockSleeper(stack.emulator.clock),
+    });
+    const people = new PeopleClient(
+      stack.emulator.mintAccessToken(owner, ['https://www.googleapis.com/auth/contacts']),
+    );
+    const group = transport.run(people.createContactGroup({ name: 'Suppliers' }));
+    transport.run(
+      people.batchCreateContacts(
+        Array.from({ length: 6 }, (_, index) => ({
+          names: [{ givenName: `Supplier${index}`, familyName: 'Parts' }],
+          emailAddresses: [{ value: `supplier${index}@parts.example` }],
+          phoneNumbers: [
+            { value: `+1 555 01${index}0`, type: 'mobile' },
+            { value: `+1 555 01${index}1`, type: 'work' },
+          ],
+          organizations: [{ name: 'Parts Ltd' }],
+          memberships: [
+            { contactGroupMembership: { contactGroupResourceName: group.resourceName ?? '' } },
+          ],
+        })),
+      ),
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('opens an unshared label, adds existing contacts and pasted addresses, removes one and undoes it', async () => {
+    await open(owner);
+    await click(sidebar().locator('.widget', { hasText: 'Suppliers' }).first());
+    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await eventually(sidebarText).toContain('Not shared · 6 contacts');
+    await shot('own-label');
+
+    await click(button('Add existing contacts'));
+    await eventually(async () => title().textContent()).toBe('Add contacts to “Suppliers”');
+    const boxes = fields('chosenContacts');
+    await boxes.first().waitFor();
+    for (const index of [0, 1, 2]) await boxes.nth(index).check();
+    await shot('add-existing');
+    await click(button('Add chosen'));
+    await status(/^Added 3 contacts to “Suppliers”\./);
+    await eventually(sidebarText).toContain('Not shared · 9 contacts');
+
+    await click(button('Add many at once'));
+    await eventually(async () => title().textContent()).toBe('Add many to “Suppliers”');
+    await fields('pastedContacts').fill(
+      'Nina New <nina.new@new.example>, omar.new@new.example\nbob@\nnot an address',
+    );
+    await click(button('Add to label'));
+    await status(/^Added to “Suppliers”: 2 new contacts, 0 existing contacts\. 2 lines could not/);
+    await eventually(async () => fields('pastedContacts').inputValue()).toBe(
+      'bob@\nnot an address',
+    );
+    expect(await sidebarText()).toContain('Line 2: “bob@” is not an e-mail address.');
+    expect(await sidebarText()).toContain('Line 3: “not an address” has no e-mail address.');
+    await shot('paste-not-taken');
+    await click(page.getByRole('button', { name: 'Back' }).first());
+    await eventually(async () => title().textContent()).toBe('Suppliers');
+
+    await click(button('Remove contacts'));
+    await eventually(async () => title().textContent()).toBe('Remove contacts from “Suppliers”');
+    await fields('removeContacts').first().check();
+    await shot('remove-contacts');
+    await click(button('Remove chosen'));
+    await status(/^Removed 1 contact from “Suppliers”\./);
+    await eventually(sidebarText).toContain('1 contact removed from this label.');
+    await eventually(sidebarText).toContain('Not shared · 10 contacts');
+    await shot('removed-undo');
+    await click(button('Undo'));
+    await status(/^Added 1 contact to “Suppliers”\./);
+    await eventually(sidebarText).toContain('Not shared · 11 contacts');
+  });
+
+  it('shares it, shows members by name, and confirms removing one, with Undo', async () => {
+    await click(button('Share this label'));
+    await eventually(async () => title().textContent()).toBe('Share “Suppliers”');
+    await fields('recipients').first().fill(colleague);
+    await fields('level').first().selectOption('contribute');
+    await click(sidebar().getByRole('button', { name: 'Add', exact: true }));
+    // The recipient appears by name, with the address beside it.
+    await eventually(sidebarText).toContain(`(${colleague})`);
+    expect(await sidebarText()).toMatch(
+      new RegExp(`\\p{L} \\(${colleague.replace(/\./g, '\\.')}\\)`, 'u'),
+    );
+    await shot('share-dialog-names');
+    await click(page.getByRole('button', { name: 'Share', exact: true }).last());
+    await status(/^Shared “Suppliers”\./);
+    await eventually(async () => title().textContent()).toBe('Suppliers');
+    const memberRow = sidebar()
+      .locator('.widget', { hasText: `(${colleague})` })
+      .first();
+    await eventually(async () => memberRow.textContent()).toMatch(/\S+ \(/);
+    await memberRow.scrollIntoViewIfNeeded();
+    await shot('members-by-name');
+
+    await click(memberRow.getByRole('button', { name: 'Change' }));
+    await click(button('Remove from label'));
+    await eventually(async () => title().textContent()).toMatch(/^Remove .+\?$/);
+    await eventually(sidebarText).toMatch(/11 contacts will be removed from .+’s contacts/);
+    await eventually(sidebarText).toContain('You can undo this right afterwards');
+    await shot('confirm-remove-member');
+    await click(button('Remove'));
+    await status(/^Removed /);
+    await eventually(sidebarText).toContain('was removed from this label.');
+    await shot('member-removed-undo');
+    await click(button('Undo'));
+    await status(/Synced: 11 copied/);
+    await eventually(async () => memberRow.textContent()).toContain('Add and remove contacts');
+  });
+
+  it('shows the contact card’s fields in order with every value', async () => {
+    await click(sidebar().locator('.widget', { hasText: 'Supplier0 Parts' }).first());
+    await eventually(async () => title().textContent()).toBe('Supplier0 Parts');
+    const text = await sidebarText();
+    const order = ['Name', 'E-mail', 'Phone · Mobile', 'Phone · Work', 'Organisation'].map(
+      (label) => text.indexOf(label),
+    );
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).toContain('+1 555 0100');
+    expect(text).toContain('+1 555 0101');
+    await shot('contact-card');
+  });
+
+  it('asks the colleague before leaving, and says it cannot be undone from here', async () => {
+    await open(colleague);
+    await click(sidebar().locator('.widget', { hasText: 'Suppliers' }).first());
+    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await click(button('Leave this label'));
+    await eventually(async () => title().textContent()).toBe('Leave “Suppliers”?');
+    await eventually(sidebarText).toContain(
+      '11 contacts will be removed from your contacts (and from your phone)',
+    );
+    await eventually(sidebarText).toContain('This cannot be undone from here');
+    await shot('confirm-leave');
+    await click(button('Cancel'));
+    await eventually(async () => title().textContent()).toBe('Suppliers');
+  });
+
+  it('confirms stopping the share with the numbers, and Undo shares it again', async () => {
+    await open(owner);
+    await click(sidebar().locator('.widget', { hasText: 'Suppliers' }).first());
+    await click(button('Stop sharing'));
+    await eventually(async () => title().textContent()).toBe('Stop sharing “Suppliers”?');
+    await eventually(sidebarText).toContain(
+      '11 contacts will be removed from 1 person’s contacts (and from their phones).',
+    );
+    await shot('confirm-stop');
+    await click(button('Stop sharing'));
+    await status(/^Stopped sharing “Suppliers”; the copies are gone\.$/);
+    await eventually(async () => title().textContent()).toBe('“Suppliers” is no longer shared');
+    await shot('stopped-undo');
+    await click(button('Undo: share it again'));
+    await status(/^Shared “Suppliers”\. Synced: 11 copied/);
+    await eventually(async () => title().textContent()).toBe('Suppliers');
+  });
+});

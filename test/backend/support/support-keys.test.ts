@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DATABASES, type Harness } from '../harness';
-import { startEmulatedHarness } from '../emulated';
+import { startEmulatedHarness, type EmulatedHarness } from '../emulated';
 import { totpCodeAt } from '../../../src/backend/support/totp';
 import { URI } from 'otpauth';
 import { AGENT, MANAGER, freshKeyRing } from './support-harness';
@@ -19,7 +19,7 @@ describe.each(DATABASES)('OTP key rotation on %s', (kind) => {
   const newKey = freshKeyRing('k2');
   let schema: string | undefined;
   let clock = Date.now();
-  const start = async (keys: string): Promise<Harness> => {
+  const start = async (keys: string): Promise<EmulatedHarness> => {
     const h = await startEmulatedHarness(
       kind,
       {
@@ -60,6 +60,7 @@ describe.each(DATABASES)('OTP key rotation on %s', (kind) => {
       ]),
     );
     await first.server.close();
+    await first.emulatorServer.close();
 
     const second = await start(`${newKey},${oldKey}`);
     const refused = await second.request('POST', '/v1/support/keys/rotate', {
@@ -78,6 +79,7 @@ describe.each(DATABASES)('OTP key rotation on %s', (kind) => {
     });
     expect(again.body.rotated).toBe(0);
     await second.server.close();
+    await second.emulatorServer.close();
 
     const third = await start(newKey);
     try {

@@ -21,6 +21,7 @@ import {
   type WorkspaceEmulator,
 } from './api';
 import { startEmulatorServer } from './api/server';
+import type { BackendServer } from '../backend/app';
 import { createAppsScriptRuntime, type RuntimeAddonConfig } from './gas/runtime';
 import { startLocalBackend } from './local-backend';
 import { startSidebarHost } from './web/sidebar-host';
@@ -47,6 +48,12 @@ export interface LocalStackOptions {
   profile?: TrafficProfileName;
   /** Run the backend's scheduled work (anchors, retention, notifications) every this many seconds. */
   schedulerSeconds?: number;
+  /**
+   * The real time the whole stack runs on (default Date.now): the emulator's clock follows it
+   * (modelled time still passes) and the backend signs its tokens with it, so that delegation
+   * holds however long the stack runs. Tests shift it to see hours pass.
+   */
+  wallClock?: () => number;
 }
 
 /** A running local stack. */
@@ -54,6 +61,8 @@ export interface LocalStack {
   sidebarUrl: string;
   emulatorUrl: string;
   backendUrl?: string;
+  /** The backend, when started (tests reach its services). */
+  backend?: BackendServer;
   users: string[];
   emulator: WorkspaceEmulator;
   close(): Promise<void>;
@@ -64,7 +73,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const addonConfig = JSON.parse(
     fs.readFileSync(path.join(ROOT, 'config/local.json'), 'utf8'),
   ) as RuntimeAddonConfig;
-  const emulator = createWorkspaceEmulator({ startTime: Date.now() });
+  const wallClock = options.wallClock ?? Date.now;
+  const emulator = createWorkspaceEmulator({ wallClock });
   const summary = emulator.seed(options.seed ?? DEMO_SEED);
   emulator.useTrafficProfile(
     options.profile ?? profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE),
@@ -73,14 +83,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const emulatorServer = await startEmulatorServer(emulator);
     closers.push(() => emulatorServer.close());
-    let backendBaseUrl: string | undefined;
+    let backend: BackendServer | undefined;
     if (options.backend ?? true) {
-      const backend = await startLocalBackend({
+      const started = await startLocalBackend({
         emulator,
         emulatorBaseUrl: emulatorServer.baseUrl,
         audience: addonConfig.oauthClientId,
         delegatedDomains: summary.customers.map((customer) => customer.primaryDomain),
         schedulerSeconds: options.schedulerSeconds,
+        clock: wallClock,
         logger: {
           log: (severity, message, fields) => {
             if (severity === 'WARNING' || severity === 'ERROR') {
@@ -89,9 +100,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           },
         },
       });
-      closers.push(() => backend.close());
-      backendBaseUrl = backend.url;
+      closers.push(() => started.close());
+      backend = started;
     }
+    const backendBaseUrl = backend?.url;
     const runtime = createAppsScriptRuntime({ api: emulator, addonConfig, backendBaseUrl });
     closers.push(() => runtime.close());
     const users = summary.customers.flatMap((customer) => [...customer.admins, ...customer.users]);
@@ -107,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sidebarUrl: host.url,
       emulatorUrl: emulatorServer.baseUrl,
       backendUrl: backendBaseUrl,
+      backend,
       users: uniqueUsers,
       emulator,
       close: () => closeAll(closers),

@@ -1,5 +1,6 @@
 /** This file turns a share's sync state into the short text the homepage and label card show. */
-import { MSG } from '../messages';
+import { listOf, MSG } from '../messages';
+import { levelAllows, type Level } from '../../core/sharing-model';
 import type { ShareSyncState } from '../sharing/sync-state';
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago". */
@@ -15,16 +16,26 @@ export function ago(at: number, now: number): string {
 /**
  * One line for a share's state: what it is and, when it needs it, why and what to do. `copied`
  * is how many contacts the user's own copy holds, shown as the progress of a running sync.
+ * `mayAct`: the user can do something about recipients not reached (the owner, a manager), who
+ * are then named; others only learn that not everyone has their copies.
  */
 export function describeSyncState(
   state: ShareSyncState | null,
   now: number,
   copied: number | null = null,
+  mayAct = false,
 ): string {
   if (!state) return MSG.sync.never;
   const when = ago(state.at, now);
-  const detail = state.message ? ` ${state.message}` : '';
+  const unreached = state.unreached ?? [];
+  const detail = `${state.message ? ` ${state.message}` : ''}${
+    unreached.length === 0
+      ? ''
+      : ` ${mayAct ? MSG.unreached.who(listOf(unreached.map((each) => each.account))) : MSG.unreached.member}`
+  }`;
   switch (state.phase) {
+    case 'incomplete':
+      return `${MSG.unreached.state(when)}.${detail}`;
     case 'ok':
       return `${MSG.sync.ok(when)}.${detail}`;
     case 'running':
@@ -36,4 +47,19 @@ export function describeSyncState(
     case 'ending':
       return `${MSG.sync.ending(when)}.${detail}`;
   }
+}
+
+/** For whoever may act on them: each recipient not reached, why, and what to do; then the retry. */
+export function describeUnreached(state: ShareSyncState | null): string[] {
+  const unreached = state?.unreached ?? [];
+  if (unreached.length === 0) return [];
+  return [
+    ...unreached.map((each) => MSG.unreached.person(each.account, each.reason)),
+    MSG.unreached.retry,
+  ];
+}
+
+/** Who is told who was not reached, and why: the owner and those who manage the sharing. */
+export function mayActOnRecipients(level: Level): boolean {
+  return levelAllows(level, 'manage');
 }

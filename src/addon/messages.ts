@@ -381,6 +381,6 @@ export const MSG = {
       }`,
     retry: 'Each sync tries them again; they get their copies as soon as they can be reached.',
     notice: (people: string) =>
-      `Not reached: ${people}; they have no copies yet. Open the label to see why; each sync tries again.`,
+      `Not reached: ${people}; they have no copies yet. The label’s Sync section says why; each sync tries again.`,
   },
 };

@@ -11,6 +11,7 @@
  * emulator as strict as Google in production: quotas, latency, propagation delay, faults.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -24,7 +25,8 @@ import { startEmulatorServer } from './api/server';
 import type { BackendServer } from '../backend/app';
 import { createAppsScriptRuntime, type RuntimeAddonConfig } from './gas/runtime';
 import { startLocalBackend } from './local-backend';
-import { startSidebarHost } from './web/sidebar-host';
+import { addDemoLabels } from './seed/demo-labels';
+import { startSidebarHost, type DemoProfile } from './web/sidebar-host';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -36,6 +38,15 @@ export const DEMO_SEED: SeedSpec = {
   groupsPerCustomer: 2,
   contactsPerUser: 25,
 };
+
+/**
+ * The vendor's staff in the local stack (vendor.example): a support agent, who enrols a second
+ * factor in the Support access card, and a security manager.
+ */
+export const DEMO_STAFF = {
+  supportAgent: 'agent@vendor.example',
+  securityManager: 'security@vendor.example',
+} as const;
 
 /** How to start the local stack. */
 export interface LocalStackOptions {
@@ -54,6 +65,8 @@ export interface LocalStackOptions {
    * holds however long the stack runs. Tests shift it to see hours pass.
    */
   wallClock?: () => number;
+  /** Give every demo user a few labels of their own (DEMO_LABELS; default true). */
+  demoLabels?: boolean;
 }
 
 /** A running local stack. */
@@ -76,6 +89,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const wallClock = options.wallClock ?? Date.now;
   const emulator = createWorkspaceEmulator({ wallClock });
   const summary = emulator.seed(options.seed ?? DEMO_SEED);
+  const customerUsers = [
+    ...new Set(summary.customers.flatMap((customer) => [...customer.admins, ...customer.users])),
+  ];
+  if (options.demoLabels ?? true) addDemoLabels(emulator, customerUsers);
+  emulator.addCustomer('vendor.example');
+  emulator.addUser(DEMO_STAFF.supportAgent, { givenName: 'Sam', familyName: 'Support' });
+  emulator.addUser(DEMO_STAFF.securityManager, { givenName: 'Sasha', familyName: 'Security' });
   emulator.useTrafficProfile(
     options.profile ?? profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE),
   );
@@ -92,6 +112,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         delegatedDomains: summary.customers.map((customer) => customer.primaryDomain),
         schedulerSeconds: options.schedulerSeconds,
         clock: wallClock,
+        config: {
+          supportAgents: [DEMO_STAFF.supportAgent],
+          securityManagers: [DEMO_STAFF.securityManager],
+          // The support OTP key ring: a fresh key at every start, never written anywhere.
+          otpEncryptionKeys: `k1:${randomBytes(32).toString('base64')}`,
+        },
         logger: {
           log: (severity, message, fields) => {
             if (severity === 'WARNING' || severity === 'ERROR') {
@@ -106,12 +132,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const backendBaseUrl = backend?.url;
     const runtime = createAppsScriptRuntime({ api: emulator, addonConfig, backendBaseUrl });
     closers.push(() => runtime.close());
-    const users = summary.customers.flatMap((customer) => [...customer.admins, ...customer.users]);
-    const uniqueUsers = [...new Set(users)];
+    const uniqueUsers = [...customerUsers, DEMO_STAFF.supportAgent, DEMO_STAFF.securityManager];
     const host = await startSidebarHost({
       runtime,
       api: emulator,
       users: uniqueUsers,
+      senders: customerUsers,
+      profiles: demoProfiles(emulator, uniqueUsers),
       port: options.port ?? 0,
     });
     closers.push(() => host.close());
@@ -128,6 +155,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await closeAll(closers);
     throw error;
   }
+}
+
+/** Each demo user's name and what they are (admin, support agent, security manager). */
+function demoProfiles(emulator: WorkspaceEmulator, users: string[]): Record<string, DemoProfile> {
+  const byEmail = new Map(
+    [...emulator.workspace.users.values()].map((user) => [user.primaryEmail.toLowerCase(), user]),
+  );
+  return Object.fromEntries(
+    users.map((email) => {
+      const user = byEmail.get(email.toLowerCase());
+      const marks = [
+        ...(user?.isAdmin ? ['admin'] : []),
+        ...(email === DEMO_STAFF.supportAgent ? ['staff: support agent'] : []),
+        ...(email === DEMO_STAFF.securityManager ? ['staff: security manager'] : []),
+      ];
+      const name = [user?.givenName, user?.familyName].filter(Boolean).join(' ');
+      return [email, { ...(name ? { name } : {}), marks }];
+    }),
+  );
 }
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
@@ -155,6 +201,12 @@ async function main(): Promise<void> {
   console.log(`  API emulator:      ${stack.emulatorUrl}`);
   if (stack.backendUrl) console.log(`  Backend (PGlite):  ${stack.backendUrl}`);
   console.log(`  Demo users:        ${stack.users.slice(0, 3).join(', ')}, …`);
+  console.log(
+    `  Support agent:     ${DEMO_STAFF.supportAgent} (security manager ${DEMO_STAFF.securityManager})`,
+  );
+  console.log(
+    '  Support codes:     enrol in ⋮ › Support access, then: npx tsx scripts/totp-code.ts <secret>',
+  );
   if (profile !== 'off')
     console.log(`  Traffic profile:   ${profile} (quotas, latency, propagation delay, faults)`);
   console.log('Press Ctrl-C to stop.');

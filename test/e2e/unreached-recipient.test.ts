@@ -111,7 +111,7 @@ describe('a share that did not reach someone', () => {
     const customers = makeLabel(stack, ALICE, 'Customers', 5, 'c');
     const shared = await share(customers, [BOB, CAROL]);
     expect(shared.notification).toBe(
-      'Shared “Customers”. Synced: 5 copied, 0 updated, 0 removed. Not reached: carol@acme.example; they have no copies yet. Open the label to see why; each sync tries again.',
+      'Shared “Customers”. Synced: 5 copied, 0 updated, 0 removed. Not reached: carol@acme.example; they have no copies yet. The label’s Sync section says why; each sync tries again.',
     );
     expect(stack.groupsOf(BOB).has('Customers')).toBe(true);
     expect(stack.groupsOf(CAROL).has('Customers')).toBe(false);

@@ -57,7 +57,7 @@ function labelRow(view: HomepageView, label: LabelRow, top: string) {
       : `${MSG.home.figures(label.contacts ?? null, label.members)}\n`;
   return row(label.name, {
     top,
-    bottom: `${figures}${describeSyncState(label.state, view.now, label.contacts ?? null, mayActOnRecipients(label.myLevel))}`,
+    bottom: `${figures}${describeSyncState(label.state, view.now, label.contacts ?? null, mayActOnRecipients(label.myLevel) ? 'named' : 'anonymous')}`,
     onClick: routerAction('openLabel', { shareId: label.shareId }),
   });
 }

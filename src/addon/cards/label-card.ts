@@ -190,7 +190,14 @@ export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.C
   const mayAct = mayActOnRecipients(view.myLevel);
   const sync = section(
     MSG.label.syncSection,
-    paragraph(describeSyncState(view.state, view.now, view.contacts?.total ?? null, mayAct)),
+    paragraph(
+      describeSyncState(
+        view.state,
+        view.now,
+        view.contacts?.total ?? null,
+        mayAct ? 'below' : 'anonymous',
+      ),
+    ),
     ...(mayAct ? describeUnreached(view.state).map((line) => paragraph(line)) : []),
   );
   const syncButtons = buttons(

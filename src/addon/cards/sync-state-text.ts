@@ -16,22 +16,23 @@ export function ago(at: number, now: number): string {
 /**
  * One line for a share's state: what it is and, when it needs it, why and what to do. `copied`
  * is how many contacts the user's own copy holds, shown as the progress of a running sync.
- * `mayAct`: the user can do something about recipients not reached (the owner, a manager), who
- * are then named; others only learn that not everyone has their copies.
+ * `unreached` says how recipients not reached are mentioned: `named` for those who can do
+ * something about them (the owner, a manager), `anonymous` for everyone else (only that not
+ * everyone has their copies), `below` when the card lists them itself (describeUnreached).
  */
 export function describeSyncState(
   state: ShareSyncState | null,
   now: number,
   copied: number | null = null,
-  mayAct = false,
+  unreachedAs: 'named' | 'anonymous' | 'below' = 'anonymous',
 ): string {
   if (!state) return MSG.sync.never;
   const when = ago(state.at, now);
   const unreached = state.unreached ?? [];
   const detail = `${state.message ? ` ${state.message}` : ''}${
-    unreached.length === 0
+    unreached.length === 0 || unreachedAs === 'below'
       ? ''
-      : ` ${mayAct ? MSG.unreached.who(listOf(unreached.map((each) => each.account))) : MSG.unreached.member}`
+      : ` ${unreachedAs === 'named' ? MSG.unreached.who(listOf(unreached.map((each) => each.account))) : MSG.unreached.member}`
   }`;
   switch (state.phase) {
     case 'incomplete':

@@ -35,9 +35,18 @@ describe('the state of a share that did not reach everyone', () => {
   it('is incomplete, not up to date, and names the recipients to those who may act', () => {
     const state = stateFromResult(result({ unreached }), NOW);
     expect(state).toMatchObject({ phase: 'incomplete', unreached });
-    const owner = describeSyncState(state, NOW, 5, mayActOnRecipients('owner'));
+    const owner = describeSyncState(
+      state,
+      NOW,
+      5,
+      mayActOnRecipients('owner') ? 'named' : 'anonymous',
+    );
     expect(owner).toBe(
       'Not everyone has their copies yet · synced just now. Not reached: carol@acme.example. Open the label to see why.',
+    );
+    // The label card lists them below its state line instead.
+    expect(describeSyncState(state, NOW, 5, 'below')).toBe(
+      'Not everyone has their copies yet · synced just now.',
     );
     expect(describeUnreached(state)).toEqual([
       expect.stringMatching(/^carol@acme\.example: Google refused our service access/),
@@ -48,7 +57,12 @@ describe('the state of a share that did not reach everyone', () => {
   it('tells a viewer only that copies are missing', () => {
     const state = stateFromResult(result({ unreached }), NOW);
     expect(mayActOnRecipients('view')).toBe(false);
-    const viewer = describeSyncState(state, NOW, 5, mayActOnRecipients('view'));
+    const viewer = describeSyncState(
+      state,
+      NOW,
+      5,
+      mayActOnRecipients('view') ? 'named' : 'anonymous',
+    );
     expect(viewer).toContain('the label’s owner can see who and why');
     expect(viewer).not.toContain('carol@');
   });
@@ -57,7 +71,7 @@ describe('the state of a share that did not reach everyone', () => {
     expect(stateFromResult(result({ status: 'continue', unreached }), NOW).phase).toBe('running');
     const done = stateFromResult(result({}), NOW);
     expect(done).toEqual({ phase: 'ok', at: NOW });
-    expect(describeSyncState(done, NOW, 5, true)).toBe('Up to date · synced just now.');
+    expect(describeSyncState(done, NOW, 5, 'named')).toBe('Up to date · synced just now.');
   });
 
   it('says what to do for each reason', () => {

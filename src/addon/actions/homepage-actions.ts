@@ -36,6 +36,12 @@ type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 /** How long opening the sidebar may spend syncing. */
 export const HOMEPAGE_SYNC_BUDGET_MS = 5_000;
+/**
+ * Opening the sidebar starts syncing a label only this early in the execution: the homepage
+ * answers within about two seconds, and labels not reached continue on the next opens and in
+ * the hourly sync (a sync already started still ends within HOMEPAGE_SYNC_BUDGET_MS).
+ */
+export const HOMEPAGE_SYNC_START_MS = 1_500;
 /** Labels synced this recently (and up to date) are not synced again when the sidebar opens. */
 export const HOMEPAGE_MIN_INTERVAL_MS = 2 * 60_000;
 /** A card action may run 30 s; the sync inside it stops starting new calls after this long. */
@@ -55,6 +61,8 @@ export function loadHomepage(
   context: SharingContext,
   options: {
     syncDeadline: number | null;
+    /** No label is started after this time (default: the deadline). */
+    syncStartBy?: number;
     minIntervalMs: number;
     synced?: ShareSyncOutcome[];
     /** List every account (Sync now): recent edits may not show in sync listings yet. */
@@ -86,6 +94,7 @@ export function loadHomepage(
       options.syncDeadline,
       options.minIntervalMs,
       options.reconcile,
+      options.syncStartBy,
     )) {
       options.synced?.push(outcome);
       if (outcome.gone) gone.add(outcome.shareId);
@@ -136,9 +145,11 @@ function deferralNotice(context: SharingContext): string[] {
 export function renderHomepage(): GoogleAppsScript.Card_Service.Card {
   const context = sharingContext();
   const { syncOnOpen } = readSettings(context);
+  const now = context.addon.clock.now();
   return buildHomepageCard(
     loadHomepage(context, {
-      syncDeadline: syncOnOpen ? context.addon.clock.now() + HOMEPAGE_SYNC_BUDGET_MS : null,
+      syncDeadline: syncOnOpen ? now + HOMEPAGE_SYNC_BUDGET_MS : null,
+      syncStartBy: now + HOMEPAGE_SYNC_START_MS,
       minIntervalMs: HOMEPAGE_MIN_INTERVAL_MS,
     }),
   );

@@ -298,17 +298,21 @@ export class ShareSync {
    * until the deadline, then (hourly from the sidebar) removes copies of shares they left. When
    * another execution of the user is syncing, it stops at the first share it finds busy. Shares synced less than `minIntervalMs` ago (by this execution's clock, which
    * may lag the last one's) and up to date or paused are skipped; 0 syncs them all. `reconcile`
-   * when the user asked (Sync now): every account of each share is listed.
+   * when the user asked (Sync now): every account of each share is listed. No share (nor the
+   * search for leftovers) is started after `startBy` (default: the deadline), so that the sidebar
+   * can answer soon and leave the rest to later syncs.
    */
   syncAll(
     shares: VisibleShare[],
     deadline: number,
     minIntervalMs = 0,
     reconcile = false,
+    startBy = deadline,
   ): ShareSyncOutcome[] {
     const outcomes: ShareSyncOutcome[] = [];
+    const mayStart = () => this.hasTime(deadline) && this.deps.clock.now() <= startBy;
     for (const share of endingShares(this.deps.store)) {
-      if (!this.hasTime(deadline)) return outcomes;
+      if (!mayStart()) return outcomes;
       const outcome = this.endShare(share, deadline);
       outcomes.push(outcome);
       if (outcome.busy) return outcomes;
@@ -330,7 +334,7 @@ export class ShareSync {
         (a, b) => urgency(a.state) - urgency(b.state) || (a.state?.at ?? 0) - (b.state?.at ?? 0),
       );
     for (const { share } of due) {
-      if (!this.hasTime(deadline)) break;
+      if (!mayStart()) break;
       try {
         const outcome = this.syncShare(share.id, deadline, false, reconcile);
         outcomes.push(outcome);
@@ -346,7 +350,7 @@ export class ShareSync {
         outcomes.push({ shareId: share.id, result: null, state, gone: false });
       }
     }
-    if (this.hasTime(deadline) && (minIntervalMs === 0 || this.leftoversDue()))
+    if (mayStart() && (minIntervalMs === 0 || this.leftoversDue()))
       try {
         outcomes.push(...this.removeLeftovers(new Set(shares.map((share) => share.id)), deadline));
       } catch (error) {

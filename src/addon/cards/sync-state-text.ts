@@ -28,12 +28,10 @@ export function describeSyncState(
 ): string {
   if (!state) return MSG.sync.never;
   const when = ago(state.at, now);
-  const unreached = state.unreached ?? [];
-  const detail = `${state.message ? ` ${state.message}` : ''}${
-    unreached.length === 0 || unreachedAs === 'below'
-      ? ''
-      : ` ${unreachedAs === 'named' ? MSG.unreached.who(listOf(unreached.map((each) => each.account))) : MSG.unreached.member}`
-  }`;
+  const detail = [state.message, unreachedMention(state, unreachedAs)]
+    .filter((text): text is string => Boolean(text))
+    .map((text) => ` ${text}`)
+    .join('');
   switch (state.phase) {
     case 'incomplete':
       return `${MSG.unreached.state(when)}.${detail}`;
@@ -48,6 +46,18 @@ export function describeSyncState(
     case 'ending':
       return `${MSG.sync.ending(when)}.${detail}`;
   }
+}
+
+/** The sentence on recipients not reached that goes after the state, if any. */
+function unreachedMention(
+  state: ShareSyncState,
+  as: 'named' | 'anonymous' | 'below',
+): string | undefined {
+  const unreached = state.unreached ?? [];
+  if (unreached.length === 0 || as === 'below') return undefined;
+  return as === 'named'
+    ? MSG.unreached.who(listOf(unreached.map((each) => each.account)))
+    : MSG.unreached.member;
 }
 
 /** For whoever may act on them: each recipient not reached, why, and what to do; then the retry. */

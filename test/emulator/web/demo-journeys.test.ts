@@ -158,6 +158,13 @@ describe('the local demo in Chromium', () => {
     await click(sidebar().getByRole('button', { name: 'Confirm enrolment' }));
     await eventually(sidebarText).toContain('Open a session');
     await shot('support-verified');
+    await field('tenant').fill(owner.split('@')[1] as string);
+    await field('targetUser').fill(owner);
+    await field('ticket').fill('T-1234');
+    await field('justification').fill('The customer cannot see a shared label.');
+    await click(sidebar().getByRole('button', { name: 'Open session' }));
+    await eventually(sidebarText).toContain('T-1234');
+    await shot('support-session');
   });
 
   it('tells the owner who a share did not reach and why, and reaches them once it can', async () => {

@@ -88,6 +88,7 @@ export function loadHomepage(
     };
   }
   const gone = new Set<string>();
+  context.sync.ownGroupsSeen.forget();
   if (options.syncDeadline !== null)
     for (const outcome of context.sync.syncAll(
       [...mine, ...shared],
@@ -99,7 +100,11 @@ export function loadHomepage(
       options.synced?.push(outcome);
       if (outcome.gone) gone.add(outcome.shareId);
     }
-  const groups = readOwnGroups(context);
+  // Right after the sync: the groups it listed, if it wrote nothing since, spare a listing.
+  const groups = readOwnGroups(
+    context,
+    options.syncDeadline !== null ? context.sync.ownGroupsSeen.take() : null,
+  );
   const ending = new Set(endingShares(context.addon.userStore).map((share) => share.id));
   const toRow = (share: VisibleShare): LabelRow => {
     const state = readSyncState(context.addon.userStore, share.id);

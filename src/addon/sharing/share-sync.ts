@@ -11,7 +11,7 @@ import type { Clock, ExecutionLock, HttpClient, KeyValueStore, Sleeper } from '.
 import type { Share } from '../../core/sharing-model';
 import { SyncEngine, type SyncResult } from '../../core/sync-engine';
 import { PeopleClient } from '../../google/people-client';
-import { RoutedContactsGateway } from '../../google/people-gateway';
+import { OwnGroupsSeen, RoutedContactsGateway } from '../../google/people-gateway';
 import { ShareGatewayCalls } from '../../google/share-gateway-client';
 import { GoogleTransport } from '../../google/transport';
 import type { BackendClient } from '../backend-client';
@@ -72,6 +72,8 @@ export class ShareSync {
   private readonly transport: GoogleTransport;
   private readonly contacts: RoutedContactsGateway;
   private readonly audit: BackendAuditSink;
+  /** The user's own groups as this execution's syncs last listed them (until they wrote there). */
+  readonly ownGroupsSeen = new OwnGroupsSeen();
 
   constructor(private readonly deps: ShareSyncDeps) {
     this.transport = new GoogleTransport({
@@ -84,6 +86,7 @@ export class ShareSync {
       this.transport,
       (shareId, account) =>
         new ShareGatewayCalls(endpoint, shareId, account, () => deps.clock.now()),
+      this.ownGroupsSeen,
     );
     this.audit = new BackendAuditSink(deps.backend, deps.store);
   }

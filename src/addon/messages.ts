@@ -473,4 +473,26 @@ export const MSG = {
       userDefined: 'Custom field',
     } as Record<string, string>,
   },
+
+  // Recipients a sync could not reach (issue 16, point 10): who, why, what to do.
+  unreached: {
+    state: (when: string) => `Not everyone has their copies yet · synced ${when}`,
+    who: (people: string) => `Not reached: ${people}. Open the label to see why.`,
+    member: 'Some people do not have their copies yet; the label’s owner can see who and why.',
+    heading: 'Not reached yet',
+    person: (account: string, reason: 'delegation' | 'not_found' | 'refused') =>
+      `${account}: ${
+        {
+          delegation:
+            'Google refused our service access to their contacts (domain-wide delegation does not cover their account, or it is not active). Ask your domain’s admin to open Settings › Domain admin and check “Setting up”.',
+          not_found:
+            'Google has no account with this address. Check it, or remove them from the label.',
+          refused:
+            'Their account refused access to its contacts. Press Sync now later; if it persists, contact our support.',
+        }[reason]
+      }`,
+    retry: 'Each sync tries them again; they get their copies as soon as they can be reached.',
+    notice: (people: string) =>
+      `Not reached: ${people}; they have no copies yet. The label’s Sync section says why; each sync tries again.`,
+  },
 };

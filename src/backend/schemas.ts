@@ -83,7 +83,7 @@ export const offerTransferBody = z.strictObject({ to: emailSchema });
 export const acceptTransferBody = z.strictObject({ labelResourceName: labelSchema });
 
 export const listSharesQuery = z.strictObject({
-  view: z.enum(['mine', 'sharedWithMe', 'domain']).default('mine'),
+  view: z.enum(['mine', 'sharedWithMe', 'participating', 'domain']).default('mine'),
 });
 
 /** The shortest audit retention a tenant policy may set, in days. */

@@ -108,10 +108,28 @@ export interface SyncResult {
   pendingDeletions: number;
   problems: string[];
   /**
+   * Recipients this pass could not reach (the gateway refused their account): they have no
+   * copies yet, and every following pass tries them again. Absent when everyone was reached.
+   */
+  unreached?: UnreachedAccount[];
+  /**
    * True when the slice stopped because its deadline came, or would come before the listings it
    * needs could end: another slice in the same execution would only stop again.
    */
   outOfTime?: boolean;
+}
+
+/**
+ * Why a recipient was not reached: `delegation` (Google refused our service a delegated token for
+ * their account: domain-wide delegation not granted, or the account is not active), `not_found`
+ * (no such account), `refused` (their account refused access otherwise).
+ */
+export type UnreachedReason = 'delegation' | 'not_found' | 'refused';
+
+/** A recipient a pass could not reach, and why. */
+export interface UnreachedAccount {
+  account: string;
+  reason: UnreachedReason;
 }
 
 /** The checkpoint of a share in the acting user's store, under `sc:<shareId>`. */
@@ -567,6 +585,7 @@ export class SyncEngine {
           reverts: result.reverts.length,
           pendingDeletions: result.pendingDeletions,
           problems: result.problems.length,
+          unreached: result.unreached?.length ?? 0,
         },
         occurredAt: new Date(this.deps.clock.now()).toISOString(),
       },
@@ -595,9 +614,11 @@ export class SyncEngine {
     const problems: string[] = [];
     /** Accounts the gateway refused: left out of this pass, tried again by the next one. */
     const unreachable = new Set<string>();
+    const unreached: UnreachedAccount[] = [];
     const refuse = (account: string, failure: CallFailure): void => {
+      if (unreachable.has(account)) return;
       unreachable.add(account);
-      problems.push(`No access to ${account}'s contacts: ${failure.message}`);
+      unreached.push({ account, reason: unreachedReason(failure) });
     };
     let recipients = [...levels.keys()];
     const states = new Map(
@@ -633,7 +654,7 @@ export class SyncEngine {
         options.deadline,
       );
       if (outcomes.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
-        return this.pauseSlice(share, checkpoint, levels, slice, problems);
+        return this.pauseSlice(share, checkpoint, levels, slice, problems, unreached);
       let relevant = false;
       for (let index = 0; index < outcomes.length; index++) {
         const account = checkAccounts[index] as string;
@@ -693,7 +714,7 @@ export class SyncEngine {
     // Reconcile: complete listings of every account, if they can end before the deadline.
     const listedAt = this.deps.clock.now();
     if (checkpoint.listMs !== undefined && listedAt + checkpoint.listMs > options.deadline)
-      return this.pauseSlice(share, checkpoint, levels, slice, problems);
+      return this.pauseSlice(share, checkpoint, levels, slice, problems, unreached);
     const listed = [owner, ...recipients];
     const asked = new Map<string, Set<string>>();
     const listings = this.listAll(share, refs, recipients, levels, states, asked, {
@@ -705,7 +726,7 @@ export class SyncEngine {
     });
     checkpoint.listMs = this.deps.clock.now() - listedAt;
     if (listings.some((outcome) => !outcome.ok && outcome.failure.reason === DEADLINE_REACHED))
-      return this.pauseSlice(share, checkpoint, levels, slice, problems);
+      return this.pauseSlice(share, checkpoint, levels, slice, problems, unreached);
     const contactsOf = new Map<string, ContactSnapshot[]>();
     const tokensOf = new Map<string, string>();
     for (let index = 0; index < listed.length; index++) {
@@ -798,7 +819,7 @@ export class SyncEngine {
         options.deadline,
       );
       if (found === DEADLINE_REACHED)
-        return this.pauseSlice(share, checkpoint, levels, slice, problems);
+        return this.pauseSlice(share, checkpoint, levels, slice, problems, unreached);
     }
     /** Accounts whose share of the plan the actor may not write: left for others to bring level. */
     const partial = new Set<string>();
@@ -812,7 +833,7 @@ export class SyncEngine {
     const failures: string[] = [];
     if (makeGroups.length > 0) {
       if (this.deps.clock.now() >= options.deadline)
-        return this.pauseSlice(share, checkpoint, levels, slice, problems);
+        return this.pauseSlice(share, checkpoint, levels, slice, problems, unreached);
       const outcomes = this.deps.contacts.write(
         makeGroups.map((account) => ({
           ...(refs.get(account) as AccountRef),
@@ -868,6 +889,7 @@ export class SyncEngine {
       conflicts: plan.conflicts,
       reverts: plan.reverts,
       problems,
+      ...withUnreached(unreached),
     };
     const mayConfirm =
       options.allowMassDeletion === true && this.deps.actor.toLowerCase() === owner;
@@ -899,7 +921,7 @@ export class SyncEngine {
     for (const account of permitted.partial) partial.add(account);
 
     const inProgress = (): SyncResult =>
-      this.pauseSlice(share, checkpoint, levels, slice, problems, base);
+      this.pauseSlice(share, checkpoint, levels, slice, problems, unreached, base);
 
     // The owner's account, sequentially. The copies are written only once the masters are: a copy
     // written with values its master did not take would lose an edit on the next pass.
@@ -1187,6 +1209,7 @@ export class SyncEngine {
     levels: Map<string, Level | null>,
     slice: number,
     problems: string[],
+    unreached: UnreachedAccount[],
     base?: SyncResult,
   ): SyncResult {
     this.deps.store.set(
@@ -1199,6 +1222,7 @@ export class SyncEngine {
     );
     return this.finish(share.id, share, {
       ...(base ?? { ...this.result(share.id, 'continue', slice), problems }),
+      ...withUnreached(unreached),
       status: 'continue',
       outOfTime: true,
     });
@@ -1234,6 +1258,18 @@ function descriptorsOf(contacts: readonly ContactSnapshot[]): MatchDescriptor[] 
 }
 
 /** True when the share gateway refused an account (not a participant, no delegation, level). */
+/** Why the gateway could not reach an account, from its refusal. */
+function unreachedReason(failure: CallFailure): UnreachedReason {
+  if (failure.reason === 'delegation_denied') return 'delegation';
+  if (failure.httpStatus === 404) return 'not_found';
+  return 'refused';
+}
+
+/** The `unreached` field of a result: present only when someone was not reached. */
+function withUnreached(unreached: UnreachedAccount[]): Pick<SyncResult, 'unreached'> {
+  return unreached.length > 0 ? { unreached: [...unreached] } : {};
+}
+
 function isRefusal(failure: CallFailure): boolean {
   return failure.httpStatus === 401 || failure.httpStatus === 403 || failure.httpStatus === 404;
 }

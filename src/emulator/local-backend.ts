@@ -48,6 +48,8 @@ export interface LocalBackendOptions {
    * (alert notifications, retention, the audit anchor when due); off when absent.
    */
   schedulerSeconds?: number;
+  /** The backend's time (default Date.now): the local stack gives it the emulator's wall clock. */
+  clock?: () => number;
 }
 
 /** Starts the backend on PGlite against the emulator; `close()` also removes the certificates file. */
@@ -93,6 +95,7 @@ export async function startLocalBackend(options: LocalBackendOptions): Promise<B
       ownAccessToken: async () =>
         emulator.mintAccessToken(LOCAL_SERVICE_ACCOUNT, ['cloud-platform'], 600),
       logger: options.logger,
+      clock: options.clock,
     });
     const clientId = emulator.registerServiceAccountKey(
       LOCAL_SERVICE_ACCOUNT,

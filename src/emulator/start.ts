@@ -11,6 +11,7 @@
  * emulator as strict as Google in production: quotas, latency, propagation delay, faults.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -21,9 +22,11 @@ import {
   type WorkspaceEmulator,
 } from './api';
 import { startEmulatorServer } from './api/server';
+import type { BackendServer } from '../backend/app';
 import { createAppsScriptRuntime, type RuntimeAddonConfig } from './gas/runtime';
 import { startLocalBackend } from './local-backend';
-import { startSidebarHost } from './web/sidebar-host';
+import { addDemoLabels } from './seed/demo-labels';
+import { startSidebarHost, type DemoProfile } from './web/sidebar-host';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -36,6 +39,15 @@ export const DEMO_SEED: SeedSpec = {
   contactsPerUser: 25,
 };
 
+/**
+ * The vendor's staff in the local stack (vendor.example): a support agent, who enrols a second
+ * factor in the Support access card, and a security manager.
+ */
+export const DEMO_STAFF = {
+  supportAgent: 'agent@vendor.example',
+  securityManager: 'security@vendor.example',
+} as const;
+
 /** How to start the local stack. */
 export interface LocalStackOptions {
   /** Sidebar port on 127.0.0.1 (0 picks a free one). */
@@ -47,6 +59,14 @@ export interface LocalStackOptions {
   profile?: TrafficProfileName;
   /** Run the backend's scheduled work (anchors, retention, notifications) every this many seconds. */
   schedulerSeconds?: number;
+  /**
+   * The real time the whole stack runs on (default Date.now): the emulator's clock follows it
+   * (modelled time still passes) and the backend signs its tokens with it, so that delegation
+   * holds however long the stack runs. Tests shift it to see hours pass.
+   */
+  wallClock?: () => number;
+  /** Give every demo user a few labels of their own (DEMO_LABELS; default true). */
+  demoLabels?: boolean;
 }
 
 /** A running local stack. */
@@ -54,6 +74,8 @@ export interface LocalStack {
   sidebarUrl: string;
   emulatorUrl: string;
   backendUrl?: string;
+  /** The backend, when started (tests reach its services). */
+  backend?: BackendServer;
   users: string[];
   emulator: WorkspaceEmulator;
   close(): Promise<void>;
@@ -64,8 +86,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const addonConfig = JSON.parse(
     fs.readFileSync(path.join(ROOT, 'config/local.json'), 'utf8'),
   ) as RuntimeAddonConfig;
-  const emulator = createWorkspaceEmulator({ startTime: Date.now() });
+  const wallClock = options.wallClock ?? Date.now;
+  const emulator = createWorkspaceEmulator({ wallClock });
   const summary = emulator.seed(options.seed ?? DEMO_SEED);
+  const customerUsers = [
+    ...new Set(summary.customers.flatMap((customer) => [...customer.admins, ...customer.users])),
+  ];
+  if (options.demoLabels ?? true) addDemoLabels(emulator, customerUsers);
+  emulator.addCustomer('vendor.example');
+  emulator.addUser(DEMO_STAFF.supportAgent, { givenName: 'Sam', familyName: 'Support' });
+  emulator.addUser(DEMO_STAFF.securityManager, { givenName: 'Sasha', familyName: 'Security' });
   emulator.useTrafficProfile(
     options.profile ?? profileFromEnvironment(process.env.EMULATOR_TRAFFIC_PROFILE),
   );
@@ -73,14 +103,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const emulatorServer = await startEmulatorServer(emulator);
     closers.push(() => emulatorServer.close());
-    let backendBaseUrl: string | undefined;
+    let backend: BackendServer | undefined;
     if (options.backend ?? true) {
-      const backend = await startLocalBackend({
+      const started = await startLocalBackend({
         emulator,
         emulatorBaseUrl: emulatorServer.baseUrl,
         audience: addonConfig.oauthClientId,
         delegatedDomains: summary.customers.map((customer) => customer.primaryDomain),
         schedulerSeconds: options.schedulerSeconds,
+        clock: wallClock,
+        config: {
+          supportAgents: [DEMO_STAFF.supportAgent],
+          securityManagers: [DEMO_STAFF.securityManager],
+          // The support OTP key ring: a fresh key at every start, never written anywhere.
+          otpEncryptionKeys: `k1:${randomBytes(32).toString('base64')}`,
+        },
         logger: {
           log: (severity, message, fields) => {
             if (severity === 'WARNING' || severity === 'ERROR') {
@@ -89,17 +126,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           },
         },
       });
-      closers.push(() => backend.close());
-      backendBaseUrl = backend.url;
+      closers.push(() => started.close());
+      backend = started;
     }
+    const backendBaseUrl = backend?.url;
     const runtime = createAppsScriptRuntime({ api: emulator, addonConfig, backendBaseUrl });
     closers.push(() => runtime.close());
-    const users = summary.customers.flatMap((customer) => [...customer.admins, ...customer.users]);
-    const uniqueUsers = [...new Set(users)];
+    const uniqueUsers = [...customerUsers, DEMO_STAFF.supportAgent, DEMO_STAFF.securityManager];
     const host = await startSidebarHost({
       runtime,
       api: emulator,
       users: uniqueUsers,
+      senders: customerUsers,
+      profiles: demoProfiles(emulator, uniqueUsers),
       port: options.port ?? 0,
     });
     closers.push(() => host.close());
@@ -107,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sidebarUrl: host.url,
       emulatorUrl: emulatorServer.baseUrl,
       backendUrl: backendBaseUrl,
+      backend,
       users: uniqueUsers,
       emulator,
       close: () => closeAll(closers),
@@ -115,6 +155,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await closeAll(closers);
     throw error;
   }
+}
+
+/** Each demo user's name and what they are (admin, support agent, security manager). */
+function demoProfiles(emulator: WorkspaceEmulator, users: string[]): Record<string, DemoProfile> {
+  const byEmail = new Map(
+    [...emulator.workspace.users.values()].map((user) => [user.primaryEmail.toLowerCase(), user]),
+  );
+  return Object.fromEntries(
+    users.map((email) => {
+      const user = byEmail.get(email.toLowerCase());
+      const marks = [
+        ...(user?.isAdmin ? ['admin'] : []),
+        ...(email === DEMO_STAFF.supportAgent ? ['staff: support agent'] : []),
+        ...(email === DEMO_STAFF.securityManager ? ['staff: security manager'] : []),
+      ];
+      const name = [user?.givenName, user?.familyName].filter(Boolean).join(' ');
+      return [email, { ...(name ? { name } : {}), marks }];
+    }),
+  );
 }
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
@@ -142,6 +201,12 @@ async function main(): Promise<void> {
   console.log(`  API emulator:      ${stack.emulatorUrl}`);
   if (stack.backendUrl) console.log(`  Backend (PGlite):  ${stack.backendUrl}`);
   console.log(`  Demo users:        ${stack.users.slice(0, 3).join(', ')}, …`);
+  console.log(
+    `  Support agent:     ${DEMO_STAFF.supportAgent} (security manager ${DEMO_STAFF.securityManager})`,
+  );
+  console.log(
+    '  Support codes:     enrol in ⋮ › Support access, then: npx tsx scripts/totp-code.ts <secret>',
+  );
   if (profile !== 'off')
     console.log(`  Traffic profile:   ${profile} (quotas, latency, propagation delay, faults)`);
   console.log('Press Ctrl-C to stop.');

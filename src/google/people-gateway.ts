@@ -174,6 +174,32 @@ export function* connectionsPage(
   };
 }
 
+/**
+ * The user's own contact groups as a sync listed them in this execution (with their member
+ * counts), until it writes to their account: the homepage shows them without listing them again.
+ */
+export class OwnGroupsSeen {
+  private groups: ContactGroup[] | null = null;
+
+  remember(groups: ContactGroup[]): void {
+    this.groups = groups;
+  }
+
+  forget(): void {
+    this.groups = null;
+  }
+
+  /** The groups seen, once; null when none were, or a write came since. */
+  take(): ContactGroup[] | null {
+    const groups = this.groups;
+    this.groups = null;
+    return groups;
+  }
+}
+
+/** The fields of the own account's groups a sync lists: what the homepage shows too. */
+const OWN_GROUP_FIELDS = 'name,clientData,groupType,memberCount';
+
 /** The People API with one account's own token. */
 export class PeopleAccountCalls implements AccountCalls {
   private readonly client: PeopleClient;
@@ -181,6 +207,7 @@ export class PeopleAccountCalls implements AccountCalls {
   constructor(
     token: string,
     private readonly now: () => number,
+    private readonly seen?: OwnGroupsSeen,
   ) {
     this.client = new PeopleClient(token);
   }
@@ -197,12 +224,18 @@ export class PeopleAccountCalls implements AccountCalls {
   }
 
   *groups(): ApiCall<GroupSnapshot[]> {
-    const groups = yield* this.client.listAllContactGroups('name,clientData,groupType');
+    const groups = yield* this.client.listAllContactGroups(OWN_GROUP_FIELDS);
+    this.seen?.remember(groups);
     return groups.map(toGroup);
   }
 
-  write(write: AccountWrite): ApiCall<WriteDone> {
-    return performWrite(this.client, write);
+  *write(write: AccountWrite): ApiCall<WriteDone> {
+    this.seen?.forget();
+    try {
+      return yield* performWrite(this.client, write);
+    } finally {
+      this.seen?.forget();
+    }
   }
 }
 
@@ -215,11 +248,13 @@ export class RoutedContactsGateway implements ContactsGateway {
   constructor(
     private readonly transport: GoogleTransport,
     private readonly gatewayCalls: (shareId: string, account: string) => AccountCalls,
+    /** Keeps the groups of the account reached directly (the user's own) as listed. */
+    private readonly ownGroupsSeen?: OwnGroupsSeen,
   ) {}
 
   private callsFor(ref: AccountRef): AccountCalls {
     return ref.access.kind === 'direct'
-      ? new PeopleAccountCalls(ref.access.token, () => this.transport.now())
+      ? new PeopleAccountCalls(ref.access.token, () => this.transport.now(), this.ownGroupsSeen)
       : this.gatewayCalls(ref.access.shareId, ref.account);
   }
 

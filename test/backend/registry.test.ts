@@ -81,6 +81,20 @@ describe.each(DATABASES)('share registry and policy on %s', (kind) => {
     });
     expect(all.status).toBe(200);
     expect(ids(all)).toEqual(expect.arrayContaining([mine.body.id, domainWide.body.id]));
+    // Both of a caller's lists in one request (the sidebar's homepage).
+    const both = await h.request('GET', '/v1/shares?view=participating', {
+      token: as('dave@acme.example'),
+    });
+    expect(both.status).toBe(200);
+    expect(both.body.mine.map((s: { id: string }) => s.id)).toEqual(
+      ids(await h.request('GET', '/v1/shares?view=mine', { token: as('dave@acme.example') })),
+    );
+    expect(both.body.sharedWithMe).toEqual([]);
+    const bobsBoth = await h.request('GET', '/v1/shares?view=participating', {
+      token: as('bob@acme.example'),
+    });
+    expect(bobsBoth.body.mine).toEqual([]);
+    expect(bobsBoth.body.sharedWithMe).toEqual(bobs.body.shares);
   });
 
   it('lets participants read a share, and hides it from everyone else', async () => {

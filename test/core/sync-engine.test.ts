@@ -54,6 +54,31 @@ describe('sync engine on the emulator', () => {
     expect(JSON.stringify(world.audit.events)).not.toContain('client.test');
   });
 
+  it('names a recipient it could not reach, and reaches them at the next pass', () => {
+    const world = createSyncWorld();
+    const masters = world.addMasters(Array.from({ length: 4 }, (_, index) => samplePerson(index)));
+    world.gateway.undelegated.add('carol@example.com');
+    const engine = world.engine('alice@example.com');
+    const first = engine.syncShare(world.share.id, { deadline: FAR });
+    expect(first).toMatchObject({
+      status: 'done',
+      problems: [],
+      unreached: [{ account: 'carol@example.com', reason: 'delegation' }],
+    });
+    expect(labelOf(world, 'bob@example.com')).toHaveLength(masters.length);
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(0);
+    expect(world.audit.events.at(-1)).toMatchObject({
+      type: 'sync.done',
+      detail: expect.objectContaining({ unreached: 1 }),
+    });
+
+    world.gateway.undelegated.clear();
+    const next = engine.syncShare(world.share.id, { deadline: FAR });
+    expect(next.status).toBe('done');
+    expect(next.unreached).toBeUndefined();
+    expect(labelOf(world, 'carol@example.com')).toHaveLength(masters.length);
+  });
+
   it('costs one call per account when nothing changed', () => {
     const { world } = shared();
     const engine = world.engine('alice@example.com');

@@ -38,6 +38,12 @@ type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 /** How long opening the sidebar may spend syncing. */
 export const HOMEPAGE_SYNC_BUDGET_MS = 5_000;
+/**
+ * Opening the sidebar starts syncing a label only this early in the execution: the homepage
+ * answers within about two seconds, and labels not reached continue on the next opens and in
+ * the hourly sync (a sync already started still ends within HOMEPAGE_SYNC_BUDGET_MS).
+ */
+export const HOMEPAGE_SYNC_START_MS = 1_500;
 /** Labels synced this recently (and up to date) are not synced again when the sidebar opens. */
 export const HOMEPAGE_MIN_INTERVAL_MS = 2 * 60_000;
 /** A card action may run 30 s; the sync inside it stops starting new calls after this long. */
@@ -57,6 +63,8 @@ export function loadHomepage(
   context: SharingContext,
   options: {
     syncDeadline: number | null;
+    /** No label is started after this time (default: the deadline). */
+    syncStartBy?: number;
     minIntervalMs: number;
     synced?: ShareSyncOutcome[];
     /** List every account (Sync now): recent edits may not show in sync listings yet. */
@@ -82,17 +90,23 @@ export function loadHomepage(
     };
   }
   const gone = new Set<string>();
+  context.sync.ownGroupsSeen.forget();
   if (options.syncDeadline !== null)
     for (const outcome of context.sync.syncAll(
       [...mine, ...shared],
       options.syncDeadline,
       options.minIntervalMs,
       options.reconcile,
+      options.syncStartBy,
     )) {
       options.synced?.push(outcome);
       if (outcome.gone) gone.add(outcome.shareId);
     }
-  const groups = readOwnGroups(context);
+  // Right after the sync: the groups it listed, if it wrote nothing since, spare a listing.
+  const groups = readOwnGroups(
+    context,
+    options.syncDeadline !== null ? context.sync.ownGroupsSeen.take() : null,
+  );
   const ending = new Set(endingShares(context.addon.userStore).map((share) => share.id));
   // People by name: names the directory gave earlier (cached), so that opening costs no call.
   const names = directoryNames(
@@ -144,9 +158,11 @@ function deferralNotice(context: SharingContext): string[] {
 export function renderHomepage(): GoogleAppsScript.Card_Service.Card {
   const context = sharingContext();
   const { syncOnOpen } = readSettings(context);
+  const now = context.addon.clock.now();
   return buildHomepageCard(
     loadHomepage(context, {
-      syncDeadline: syncOnOpen ? context.addon.clock.now() + HOMEPAGE_SYNC_BUDGET_MS : null,
+      syncDeadline: syncOnOpen ? now + HOMEPAGE_SYNC_BUDGET_MS : null,
+      syncStartBy: now + HOMEPAGE_SYNC_START_MS,
       minIntervalMs: HOMEPAGE_MIN_INTERVAL_MS,
     }),
   );

@@ -31,9 +31,16 @@ export interface OwnGroups {
   shareable(alreadyShared: ReadonlySet<string>): OwnLabel[];
 }
 
-/** Reads the user's contact groups (one People API call for up to 1,000 groups). */
-export function readOwnGroups(context: SharingContext): OwnGroups {
-  const groups = context.transport.run(context.ownPeople().listAllContactGroups(GROUP_FIELDS));
+/**
+ * Reads the user's contact groups (one People API call for up to 1,000 groups), or takes them as
+ * `listed` (a sync of this execution listed them, and nothing was written since).
+ */
+export function readOwnGroups(
+  context: SharingContext,
+  listed: ContactGroup[] | null = null,
+): OwnGroups {
+  const groups =
+    listed ?? context.transport.run(context.ownPeople().listAllContactGroups(GROUP_FIELDS));
   const isCopy = (group: ContactGroup) =>
     (group.clientData ?? []).some((entry) => (entry.key ?? '').startsWith('sharedContacts:'));
   return {

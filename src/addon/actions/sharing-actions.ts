@@ -41,7 +41,7 @@ import {
 } from '../cards/share-dialog-card';
 import { grantableLevels } from '../cards/share-form';
 import { BackendError } from '../backend-client';
-import { MSG } from '../messages';
+import { listOf, MSG } from '../messages';
 import { findShareableLabel } from '../sharing/own-labels';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
@@ -235,7 +235,11 @@ export function syncNotice(outcome: ShareSyncOutcome): string {
     case 'unchanged':
       return MSG.sync.upToDate;
     case 'done':
-      return MSG.sync.done(result.created, result.updated, result.deleted);
+      return result.unreached?.length
+        ? `${MSG.sync.done(result.created, result.updated, result.deleted)} ${MSG.unreached.notice(
+            listOf(result.unreached.map((each) => each.account)),
+          )}`
+        : MSG.sync.done(result.created, result.updated, result.deleted);
     case 'continue':
       return MSG.sync.continues;
     case 'paused':

@@ -7,7 +7,7 @@ import type { Level } from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
 import { count, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';
-import { describeSyncState } from './sync-state-text';
+import { describeSyncState, mayActOnRecipients } from './sync-state-text';
 import { actionButton, buttons, paragraph, row, section, textField } from './widgets';
 
 /** A shared label as a homepage row. */
@@ -57,7 +57,7 @@ function labelRow(view: HomepageView, label: LabelRow, top: string) {
       : `${MSG.home.figures(label.contacts ?? null, label.members)}\n`;
   return row(label.name, {
     top,
-    bottom: `${figures}${describeSyncState(label.state, view.now, label.contacts ?? null)}`,
+    bottom: `${figures}${describeSyncState(label.state, view.now, label.contacts ?? null, mayActOnRecipients(label.myLevel) ? 'named' : 'anonymous')}`,
     onClick: routerAction('openLabel', { shareId: label.shareId }),
   });
 }
@@ -78,7 +78,11 @@ function listSection(
 
 /** True when a label's state asks the user to do something. */
 export function needsAttention(label: LabelRow): boolean {
-  return label.state?.phase === 'paused' || label.state?.phase === 'failed';
+  return (
+    label.state?.phase === 'paused' ||
+    label.state?.phase === 'failed' ||
+    (label.state?.phase === 'incomplete' && mayActOnRecipients(label.myLevel))
+  );
 }
 
 /** Builds the homepage card shown in Gmail, Calendar and Drive. */

@@ -14,7 +14,7 @@ import {
 import { routerAction } from '../actions/action-kit';
 import { LEVEL_NAMES, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';
-import { describeSyncState } from './sync-state-text';
+import { describeSyncState, describeUnreached, mayActOnRecipients } from './sync-state-text';
 import { actionButton, buttons, paragraph, row, section, textField } from './widgets';
 
 /** The name of the label card in the card stack. */
@@ -232,9 +232,18 @@ function ownerSection(view: LabelView) {
 
 /** Builds the label card. */
 export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.Card {
+  const mayAct = mayActOnRecipients(view.myLevel);
   const sync = section(
     MSG.label.syncSection,
-    paragraph(describeSyncState(view.state, view.now, view.contacts?.total ?? null)),
+    paragraph(
+      describeSyncState(
+        view.state,
+        view.now,
+        view.contacts?.total ?? null,
+        mayAct ? 'below' : 'anonymous',
+      ),
+    ),
+    ...(mayAct ? describeUnreached(view.state).map((line) => paragraph(line)) : []),
   );
   const syncButtons = buttons(
     actionButton(MSG.home.syncNow, 'syncLabel', { shareId: view.shareId }),

@@ -17,26 +17,58 @@ export interface ShareMembers {
   domains: { domain: string; users: string[]; count: number; complete: boolean }[];
 }
 
+/** The caller's own shares and those shared with them. */
+interface Lists {
+  mine: VisibleShare[];
+  sharedWithMe: VisibleShare[];
+}
+
 /** The registry as the add-on reaches it. */
 export class ShareRegistry {
   private readonly read = new Map<string, VisibleShare | null>();
   private readonly expansions = new Map<string, ShareMembers>();
+  /** The caller's lists, once read in this execution; forgotten when the caller changes a share. */
+  private lists: Lists | null = null;
 
   constructor(private readonly backend: BackendClient) {}
 
   /** Shares the caller owns, each at the `owner` level. */
   mine(): VisibleShare[] {
-    const { shares } = this.backend.request<{ shares: Share[] }>('get', '/v1/shares?view=mine');
-    return shares.map((share) => this.remember({ ...share, myLevel: 'owner' }));
+    return this.participating().mine;
   }
 
   /** Shares granted to the caller, to one of their groups or to their domain. */
   sharedWithMe(): VisibleShare[] {
-    const { shares } = this.backend.request<{ shares: VisibleShare[] }>(
-      'get',
-      '/v1/shares?view=sharedWithMe',
-    );
-    return shares.map((share) => this.remember(share));
+    return this.participating().sharedWithMe;
+  }
+
+  /**
+   * Both lists, read in one request and kept until the caller changes a share (the homepage, its
+   * sync and a handler all ask). A backend that does not know the combined view is asked twice.
+   */
+  private participating(): Lists {
+    if (this.lists) return this.lists;
+    let lists: { mine: Share[]; sharedWithMe: VisibleShare[] };
+    try {
+      lists = this.backend.request<{ mine: Share[]; sharedWithMe: VisibleShare[] }>(
+        'get',
+        '/v1/shares?view=participating',
+      );
+    } catch (error) {
+      if (!(error instanceof BackendError && error.status === 400)) throw error;
+      lists = {
+        mine: this.backend.request<{ shares: Share[] }>('get', '/v1/shares?view=mine').shares,
+        sharedWithMe: this.backend.request<{ shares: VisibleShare[] }>(
+          'get',
+          '/v1/shares?view=sharedWithMe',
+        ).shares,
+      };
+    }
+    this.lists = {
+      mine: lists.mine.map((share) => this.remember({ ...share, myLevel: 'owner' })),
+      sharedWithMe: lists.sharedWithMe.map((share) => this.remember(share)),
+    };
+    return this.lists;
   }
 
   /** One share, or null when it does not exist or the caller takes no part in it (the backend audits that). */
@@ -92,31 +124,29 @@ export class ShareRegistry {
     labelName: string;
     grants: ShareGrant[];
   }): VisibleShare {
-    const share = this.backend.request<Share>('post', '/v1/shares', input);
+    const share = this.change<Share>('post', '/v1/shares', input);
     return this.remember({ ...share, myLevel: 'owner' });
   }
 
   /** Replaces a share's grants; the backend refuses levels above the caller's. */
   setGrants(share: VisibleShare, grants: ShareGrant[]): VisibleShare {
-    const updated = this.backend.request<Share>(
-      'patch',
-      `/v1/shares/${encodeURIComponent(share.id)}`,
-      { grants },
-    );
+    const updated = this.change<Share>('patch', `/v1/shares/${encodeURIComponent(share.id)}`, {
+      grants,
+    });
     this.expansions.delete(share.id);
     return this.remember({ ...updated, myLevel: share.myLevel });
   }
 
   /** Revokes a share (owner or admin). */
   revoke(shareId: string): void {
-    this.backend.request('delete', `/v1/shares/${encodeURIComponent(shareId)}`);
+    this.change('delete', `/v1/shares/${encodeURIComponent(shareId)}`);
     this.read.set(shareId, null);
     this.expansions.delete(shareId);
   }
 
   /** Offers the share's ownership to a person member (the owner only); they accept themselves. */
   offerTransfer(share: VisibleShare, to: string): VisibleShare {
-    const updated = this.backend.request<Share>(
+    const updated = this.change<Share>(
       'post',
       `/v1/shares/${encodeURIComponent(share.id)}/transfer`,
       { to },
@@ -129,7 +159,7 @@ export class ShareRegistry {
    * the share's; the former owner keeps `manage`.
    */
   acceptTransfer(share: VisibleShare, labelResourceName: string): VisibleShare {
-    const updated = this.backend.request<Share>(
+    const updated = this.change<Share>(
       'post',
       `/v1/shares/${encodeURIComponent(share.id)}/transfer/accept`,
       { labelResourceName },
@@ -140,7 +170,7 @@ export class ShareRegistry {
 
   /** Withdraws (owner) or declines (the member offered to) an offer of ownership. */
   endTransferOffer(share: VisibleShare): VisibleShare {
-    const updated = this.backend.request<Share>(
+    const updated = this.change<Share>(
       'delete',
       `/v1/shares/${encodeURIComponent(share.id)}/transfer`,
     );
@@ -153,11 +183,7 @@ export class ShareRegistry {
    */
   transferAdopted(shareId: string): void {
     try {
-      this.backend.request(
-        'post',
-        `/v1/shares/${encodeURIComponent(shareId)}/transfer/adopted`,
-        {},
-      );
+      this.change('post', `/v1/shares/${encodeURIComponent(shareId)}/transfer/adopted`, {});
       this.read.delete(shareId);
     } catch (error) {
       console.warn('reporting the adoption of a transfer failed; the next sync reports it', error);
@@ -167,5 +193,11 @@ export class ShareRegistry {
   private remember(share: VisibleShare, id = share.id): VisibleShare {
     this.read.set(id, share);
     return share;
+  }
+
+  /** Sends a change of a share: the lists read before it are forgotten. */
+  private change<T>(method: 'post' | 'patch' | 'delete', path: string, body?: unknown): T {
+    this.lists = null;
+    return this.backend.request<T>(method, path, body);
   }
 }

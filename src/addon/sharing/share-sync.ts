@@ -11,7 +11,7 @@ import type { Clock, ExecutionLock, HttpClient, KeyValueStore, Sleeper } from '.
 import type { Share } from '../../core/sharing-model';
 import { SyncEngine, type SyncResult } from '../../core/sync-engine';
 import { PeopleClient } from '../../google/people-client';
-import { RoutedContactsGateway } from '../../google/people-gateway';
+import { OwnGroupsSeen, RoutedContactsGateway } from '../../google/people-gateway';
 import { ShareGatewayCalls } from '../../google/share-gateway-client';
 import { GoogleTransport } from '../../google/transport';
 import type { BackendClient } from '../backend-client';
@@ -72,6 +72,8 @@ export class ShareSync {
   private readonly transport: GoogleTransport;
   private readonly contacts: RoutedContactsGateway;
   private readonly audit: BackendAuditSink;
+  /** The user's own groups as this execution's syncs last listed them (until they wrote there). */
+  readonly ownGroupsSeen = new OwnGroupsSeen();
 
   constructor(private readonly deps: ShareSyncDeps) {
     this.transport = new GoogleTransport({
@@ -84,6 +86,7 @@ export class ShareSync {
       this.transport,
       (shareId, account) =>
         new ShareGatewayCalls(endpoint, shareId, account, () => deps.clock.now()),
+      this.ownGroupsSeen,
     );
     this.audit = new BackendAuditSink(deps.backend, deps.store);
   }
@@ -298,17 +301,21 @@ export class ShareSync {
    * until the deadline, then (hourly from the sidebar) removes copies of shares they left. When
    * another execution of the user is syncing, it stops at the first share it finds busy. Shares synced less than `minIntervalMs` ago (by this execution's clock, which
    * may lag the last one's) and up to date or paused are skipped; 0 syncs them all. `reconcile`
-   * when the user asked (Sync now): every account of each share is listed.
+   * when the user asked (Sync now): every account of each share is listed. No share (nor the
+   * search for leftovers) is started after `startBy` (default: the deadline), so that the sidebar
+   * can answer soon and leave the rest to later syncs.
    */
   syncAll(
     shares: VisibleShare[],
     deadline: number,
     minIntervalMs = 0,
     reconcile = false,
+    startBy = deadline,
   ): ShareSyncOutcome[] {
     const outcomes: ShareSyncOutcome[] = [];
+    const mayStart = () => this.hasTime(deadline) && this.deps.clock.now() <= startBy;
     for (const share of endingShares(this.deps.store)) {
-      if (!this.hasTime(deadline)) return outcomes;
+      if (!mayStart()) return outcomes;
       const outcome = this.endShare(share, deadline);
       outcomes.push(outcome);
       if (outcome.busy) return outcomes;
@@ -330,7 +337,7 @@ export class ShareSync {
         (a, b) => urgency(a.state) - urgency(b.state) || (a.state?.at ?? 0) - (b.state?.at ?? 0),
       );
     for (const { share } of due) {
-      if (!this.hasTime(deadline)) break;
+      if (!mayStart()) break;
       try {
         const outcome = this.syncShare(share.id, deadline, false, reconcile);
         outcomes.push(outcome);
@@ -346,7 +353,7 @@ export class ShareSync {
         outcomes.push({ shareId: share.id, result: null, state, gone: false });
       }
     }
-    if (this.hasTime(deadline) && (minIntervalMs === 0 || this.leftoversDue()))
+    if (mayStart() && (minIntervalMs === 0 || this.leftoversDue()))
       try {
         outcomes.push(...this.removeLeftovers(new Set(shares.map((share) => share.id)), deadline));
       } catch (error) {

@@ -5,16 +5,23 @@
  */
 import type { KeyValueStore } from '../../core/ports';
 import type { Share } from '../../core/sharing-model';
-import type { SyncResult } from '../../core/sync-engine';
+import type { SyncResult, UnreachedAccount } from '../../core/sync-engine';
 
-/** What the user sees: up to date, in progress, paused (and why), failed (and what to do), or ending. */
-export type SyncPhase = 'ok' | 'running' | 'paused' | 'failed' | 'ending';
+/**
+ * What the user sees: up to date, in progress, paused (and why), failed (and what to do),
+ * ending, or incomplete (synced, but some recipients could not be reached: not up to date).
+ */
+export type SyncPhase = 'ok' | 'running' | 'paused' | 'failed' | 'ending' | 'incomplete';
 
-/** The state of one share for this user. `at` is when it was last synced (epoch ms). */
+/**
+ * The state of one share for this user. `at` is when it was last synced (epoch ms); `unreached`
+ * the recipients the last pass could not reach (the next sync tries them again).
+ */
 export interface ShareSyncState {
   phase: SyncPhase;
   at: number;
   message?: string;
+  unreached?: UnreachedAccount[];
 }
 
 const stateKey = (shareId: string) => `ss:${shareId}`;
@@ -62,6 +69,19 @@ function plural(count: number, one: string, many = `${one}s`): string {
 
 /** Turns a slice's result into the state the user sees. */
 export function stateFromResult(result: SyncResult, at: number, ending = false): ShareSyncState {
+  const state = phaseFromResult(result, at, ending);
+  if (!result.unreached?.length || state.phase === 'ending') return state;
+  return {
+    ...state,
+    phase: state.phase === 'ok' ? 'incomplete' : state.phase,
+    unreached: result.unreached.slice(0, MAX_UNREACHED_KEPT),
+  };
+}
+
+/** At most this many unreached recipients are kept in a state (a property value holds 9 KB). */
+const MAX_UNREACHED_KEPT = 20;
+
+function phaseFromResult(result: SyncResult, at: number, ending: boolean): ShareSyncState {
   switch (result.status) {
     case 'unchanged':
     case 'done': {

@@ -50,6 +50,12 @@ import { seedWorkspace, type SeedSpec, type SeedSummary } from '../seed/workspac
 export interface WorkspaceEmulatorOptions {
   /** Start of the virtual clock in ms since the epoch (default 2026-01-01T00:00:00Z). */
   startTime?: number;
+  /**
+   * A wall clock to follow instead (`npm start`: Date.now): the emulator's time is then never
+   * behind it, so that tokens signed with real time by our backend hold; modelled time still
+   * passes on the clock (it runs ahead of the wall clock until the wall clock catches up).
+   */
+  wallClock?: () => number;
   /** A Workspace to generate at once. */
   seed?: SeedSpec;
 }
@@ -89,6 +95,25 @@ class EmulatorClock implements VirtualClock {
   }
 }
 
+/**
+ * The clock of a local stack that runs on real time: the wall clock, or later when modelled time
+ * ran ahead of it. It never goes back.
+ */
+class WallFollowingClock implements VirtualClock {
+  private floor = 0;
+
+  constructor(private readonly wall: () => number) {}
+
+  now(): number {
+    return Math.max(this.wall(), this.floor);
+  }
+
+  advance(milliseconds: number): void {
+    if (milliseconds < 0) throw new Error('The virtual clock cannot go back.');
+    this.floor = this.now() + milliseconds;
+  }
+}
+
 /** The in-memory Workspace and its APIs. */
 export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   readonly clock: VirtualClock;
@@ -106,7 +131,9 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
   private readonly control: Route[];
 
   constructor(options: WorkspaceEmulatorOptions = {}) {
-    this.clock = new EmulatorClock(options.startTime ?? Date.UTC(2026, 0, 1));
+    this.clock = options.wallClock
+      ? new WallFollowingClock(options.wallClock)
+      : new EmulatorClock(options.startTime ?? Date.UTC(2026, 0, 1));
     this.oauth = new OAuthState(this.clock);
     this.storage = new CloudStorageState(this.clock);
     this.control = controlRoutes(this);

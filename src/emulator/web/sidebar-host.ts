@@ -21,6 +21,12 @@ import {
 } from '../gas/events';
 import type { AppsScriptRuntime, ExecutionResult } from '../gas/runtime';
 
+/** A demo user as the page shows them: their name and what they are (e.g. `admin`). */
+export interface DemoProfile {
+  name?: string;
+  marks: string[];
+}
+
 /** How to start the sidebar host. */
 export interface SidebarHostOptions {
   runtime: AppsScriptRuntime;
@@ -29,6 +35,8 @@ export interface SidebarHostOptions {
   users: string[];
   /** Senders offered for "an open message" (default: the users). */
   senders?: string[];
+  /** Names and marks of the users and senders, by address (the picker and the message show them). */
+  profiles?: Record<string, DemoProfile>;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
 }
@@ -107,7 +115,11 @@ export async function startSidebarHost(options: SidebarHostOptions): Promise<Sid
     },
     users,
     senders: options.senders ?? users,
+    profiles: options.profiles ?? {},
   };
+  /** "Name <address>" when the address has a name, as a message header writes it. */
+  const mailbox = (address: string, name = context.profiles[address]?.name): string =>
+    name ? `${name.replace(/[<>"]/g, '')} <${address}>` : address;
 
   function surfaceEvent(surface: Surface): { functionName: string; event: AddonEvent } {
     if (!users.includes(surface.user)) throw new BadRequest(`${surface.user} is not a demo user.`);
@@ -122,10 +134,10 @@ export async function startSidebarHost(options: SidebarHostOptions): Promise<Sid
         api.putGmailMessage(surface.user, {
           id: messageId,
           threadId: messageId,
-          from: surface.senderName ? `${surface.senderName} <${sender}>` : sender,
-          to: [surface.user],
-          cc: surface.recipients ?? [],
-          subject: `A message from ${surface.senderName ?? sender}`,
+          from: mailbox(sender, surface.senderName),
+          to: [mailbox(surface.user)],
+          cc: (surface.recipients ?? []).map((address) => mailbox(address)),
+          subject: `A message from ${surface.senderName ?? context.profiles[sender]?.name ?? sender}`,
           date: api.clock.now(),
         });
         const accessToken = api.mintAccessToken(surface.user, [MESSAGE_SCOPE]);

@@ -600,17 +600,46 @@ function applyDraftUpdate(hostAppAction) {
   renderPane(state.surface);
 }
 
+/** A demo person's display name (from the directory), or the address's local part. */
+function displayName(email) {
+  const profile = (state.context.profiles || {})[email];
+  return (profile && profile.name) || email.split('@')[0].replace(/[._]/g, ' ');
+}
+
+/** "Name <address>" for the message header lines. */
+function mailbox(email) {
+  return `${displayName(email)} <${email}>`;
+}
+
+/** A picker entry: name, address and marks (admin, staff). */
+function pickerText(email) {
+  const profile = (state.context.profiles || {})[email] || { marks: [] };
+  const marks = profile.marks && profile.marks.length > 0 ? ` · ${profile.marks.join(', ')}` : '';
+  return `${profile.name ? `${profile.name} <${email}>` : email}${marks}`;
+}
+
 function renderPane(surface) {
   const pane = $('pane');
-  const name = (email) => email.split('@')[0].replace(/[._]/g, ' ');
   if (surface.host === 'message') {
     pane.replaceChildren(
       element('h1', { text: 'Quarterly contacts review' }),
       element('div', { className: 'sender' }, [
-        element('div', { className: 'avatar', text: surface.sender[0].toUpperCase() }),
+        element('div', { className: 'avatar', text: displayName(surface.sender)[0].toUpperCase() }),
         element('div', {}, [
-          element('b', { text: name(surface.sender) }),
-          element('div', { className: 'label', text: `<${surface.sender}> to me` }),
+          element('b', { text: displayName(surface.sender) }),
+          element('div', { className: 'label', text: `<${surface.sender}>` }),
+          element('div', {
+            className: 'label message-to',
+            text: `To: ${mailbox(surface.user)}`,
+          }),
+          ...((surface.recipients || []).length > 0
+            ? [
+                element('div', {
+                  className: 'label message-cc',
+                  text: `Cc: ${surface.recipients.map(mailbox).join(', ')}`,
+                }),
+              ]
+            : []),
         ]),
       ]),
       element('p', {
@@ -649,7 +678,7 @@ function renderPane(surface) {
   } else {
     const rows = state.context.senders.slice(0, 8).map((sender, i) =>
       element('div', { className: 'mail-row' }, [
-        element('b', { text: name(sender) }),
+        element('b', { text: displayName(sender) }),
         element('span', {
           text: [
             'Quarterly contacts review',
@@ -670,14 +699,23 @@ function openSurface() {
     .value.split(',')
     .map((value) => value.trim())
     .filter(Boolean);
+  const host = $('host').value;
+  // An open message has someone in Cc unless the field says otherwise: a colleague of the sender.
+  if (host === 'message' && recipients.length === 0) {
+    const colleague = state.context.senders.find(
+      (email) => email !== $('user').value && email !== $('sender').value,
+    );
+    if (colleague) recipients.push(colleague);
+  }
   state.surface = {
     user: $('user').value,
-    host: $('host').value,
+    host,
     sender: $('sender').value,
     recipients,
   };
-  $('sender-field').hidden = state.surface.host !== 'message';
-  $('recipients-field').hidden = state.surface.host !== 'compose';
+  $('sender-field').hidden = host !== 'message';
+  $('recipients-field').hidden = host !== 'compose' && host !== 'message';
+  $('recipients-label').textContent = host === 'message' ? 'Cc' : 'To';
   renderPane(state.surface);
   return perform({ kind: 'open', surface: state.surface }, true);
 }
@@ -692,9 +730,11 @@ async function start() {
   });
   $('addon-logo').src = addon.logoUrl;
   const params = new URLSearchParams(location.search);
-  $('user').replaceChildren(...users.map((user) => element('option', { value: user, text: user })));
+  $('user').replaceChildren(
+    ...users.map((user) => element('option', { value: user, text: pickerText(user) })),
+  );
   $('sender').replaceChildren(
-    ...senders.map((sender) => element('option', { value: sender, text: sender })),
+    ...senders.map((sender) => element('option', { value: sender, text: mailbox(sender) })),
   );
   if (params.get('user')) $('user').value = params.get('user');
   if (params.get('host')) $('host').value = params.get('host');

@@ -1,0 +1,205 @@
+/**
+ * Browser tests of the local demo (issue 16, points 10 and 11) on the stack `npm start` runs, in
+ * Debian's Chromium driven by playwright-core: the user picker marks admins and staff, demo users
+ * start with labels, an open message shows display names with To and Cc, the support agent
+ * enrols a second factor with the code the helper script prints; and a share that does not reach
+ * someone tells its owner who, why and what to do, then reaches them at the next sync once they
+ * can be reached. Screenshots go to test-results/demo-*.png.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { DEMO_LABELS } from '../../../src/emulator/seed/demo-labels';
+import { DEMO_STAFF, startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import { currentCode } from '../../../scripts/totp-code';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '../../../test-results');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
+
+describe('the local demo in Chromium', () => {
+  let browser: Browser;
+  let stack: LocalStack;
+  let page: Page;
+  let admin: string;
+  let owner: string;
+  let first: string;
+  let second: string;
+
+  const sidebar = () => page.getByRole('complementary', { name: 'Add-on sidebar' });
+  const title = () => sidebar().getByRole('heading', { level: 2 }).first();
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `demo-${name}.png`), fullPage: true });
+  const field = (name: string) => sidebar().locator(`[data-field="${name}"]`).first();
+  const sidebarText = async () => (await sidebar().textContent()) ?? '';
+
+  async function open(user: string, host: string, sender?: string): Promise<void> {
+    await page.goto(`${stack.sidebarUrl}?user=${encodeURIComponent(user)}&host=${host}`);
+    await page.locator('#dev-summary', { hasText: 'ms script' }).waitFor();
+    await waitIdle();
+    if (sender) {
+      await page.locator('#sender').selectOption(sender);
+      await waitIdle();
+    }
+  }
+
+  async function waitIdle(): Promise<void> {
+    await page.locator('body:not([aria-busy])').waitFor();
+    await page.locator('#progress').waitFor({ state: 'hidden' });
+  }
+
+  async function click(locator: Locator): Promise<void> {
+    await locator.click();
+    await waitIdle();
+  }
+
+  /** Polls `read` until `check` passes (the sidebar updates asynchronously), then asserts once more. */
+  function eventually<T>(read: () => Promise<T>) {
+    const settle = async (check: (value: T) => void) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const value = await read();
+        try {
+          check(value);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await page.waitForTimeout(100);
+        }
+      }
+    };
+    return {
+      toBe: (expected: T) => settle((value) => expect(value).toBe(expected)),
+      toContain: (expected: string) => settle((value) => expect(value).toContain(expected)),
+      toMatch: (expected: RegExp) => settle((value) => expect(value).toMatch(expected)),
+    };
+  }
+
+  const status = (expected: RegExp) =>
+    eventually(async () => (await page.getByRole('status').textContent()) ?? '').toMatch(expected);
+
+  /** Shares one of the owner's labels from the homepage with people at "View". */
+  async function share(label: string, people: string[]): Promise<void> {
+    await open(owner, 'homepage');
+    const row = sidebar().locator('.widget', { hasText: label }).first();
+    await click(row.getByRole('button', { name: 'Share' }));
+    await eventually(async () => title().textContent()).toBe(`Share “${label}”`);
+    for (const person of people) {
+      await field('recipients').fill(person);
+      await field('level').selectOption('view');
+      await click(sidebar().getByRole('button', { name: 'Add', exact: true }));
+      await eventually(sidebarText).toContain(person);
+    }
+    await click(page.getByRole('button', { name: 'Share', exact: true }).last());
+  }
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    stack = await startLocalStack();
+    admin = stack.users[0] as string;
+    const domain = admin.split('@')[1] as string;
+    [owner, first, second] = stack.users.filter(
+      (user) => user !== admin && user.endsWith(`@${domain}`),
+    ) as [string, string, string];
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('marks admins and staff in the user picker, and demo users start with labels', async () => {
+    await open(owner, 'homepage');
+    await eventually(async () => title().textContent()).toBe('Shared Contacts');
+    const options = await page.locator('#user option').allTextContents();
+    expect(options.find((text) => text.includes(`<${admin}>`))).toMatch(/ · admin$/);
+    expect(options.find((text) => text.includes(`<${owner}>`))).not.toContain('·');
+    expect(options.find((text) => text.includes(DEMO_STAFF.supportAgent))).toMatch(
+      /^Sam Support <agent@vendor\.example> · staff: support agent$/,
+    );
+    expect(options.find((text) => text.includes(DEMO_STAFF.securityManager))).toContain(
+      'staff: security manager',
+    );
+    const own = sidebar().locator('.section', { hasText: 'Share one of my labels' }).first();
+    for (const label of DEMO_LABELS)
+      await eventually(async () => (await own.textContent()) ?? '').toContain(label.name);
+    await eventually(async () => (await own.textContent()) ?? '').toContain('8 contacts');
+    await shot('homepage-labels');
+  });
+
+  it('shows an open message with display names, To and Cc', async () => {
+    await open(owner, 'message', first);
+    await eventually(async () => title().textContent()).toBe('People on this message');
+    const pane = async () => (await page.locator('#pane').textContent()) ?? '';
+    await eventually(pane).toMatch(new RegExp(`To: [^<]+ <${owner.replace('.', '\\.')}>`));
+    await eventually(pane).toMatch(/Cc: [^<]+ <[^>]+>/);
+    const senderName = (await page.locator('#sender option:checked').textContent())?.split(' <')[0];
+    expect(senderName).toBeTruthy();
+    expect(await pane()).toContain(senderName as string);
+    // The add-on reads the names from the headers: the sender appears by name.
+    await eventually(sidebarText).toContain(senderName as string);
+    await shot('message-names');
+  });
+
+  it('walks the support journey: the agent enrols with the code the helper prints', async () => {
+    await open(DEMO_STAFF.supportAgent, 'homepage');
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await click(page.getByRole('menuitem', { name: 'Support access' }));
+    await eventually(async () => title().textContent()).toBe('Support access');
+    await click(sidebar().getByRole('button', { name: 'Enrol authenticator' }));
+    await eventually(async () => title().textContent()).toBe('Enrol your second factor');
+    const secret = /([A-Z2-7]{4}(?: [A-Z2-7]{1,4})+)/.exec(
+      (await sidebar().locator('.widget', { hasText: 'Secret' }).first().textContent()) ?? '',
+    )?.[1];
+    expect(secret).toBeDefined();
+    await shot('support-enrol');
+    await field('code').fill(currentCode(secret as string).code);
+    await click(sidebar().getByRole('button', { name: 'Confirm enrolment' }));
+    await eventually(sidebarText).toContain('Open a session');
+    await shot('support-verified');
+    await field('tenant').fill(owner.split('@')[1] as string);
+    await field('targetUser').fill(owner);
+    await field('ticket').fill('T-1234');
+    await field('justification').fill('The customer cannot see a shared label.');
+    await click(sidebar().getByRole('button', { name: 'Open session' }));
+    await eventually(sidebarText).toContain('T-1234');
+    await shot('support-session');
+  });
+
+  it('tells the owner who a share did not reach and why, and reaches them once it can', async () => {
+    // A first share: the backend keeps a delegated token for the first colleague's account.
+    await share('Suppliers', [first]);
+    await status(/^Shared “Suppliers”\. Synced: 5 copied/);
+    // Google then refuses new delegated tokens (the grant withdrawn in the Admin console).
+    const grant = stack.emulator
+      .delegationGrants()
+      .find((each) => admin.endsWith(`@${each.domain}`));
+    if (!grant) throw new Error('no delegation grant for the demo domain');
+    stack.emulator.revokeDomainWideDelegation(grant.domain, grant.clientId);
+
+    await share('Customers', [first, second]);
+    await status(new RegExp(`Synced: 8 copied.*Not reached: ${second.replace('.', '\\.')}`));
+    await eventually(async () => title().textContent()).toBe('Customers');
+    await eventually(sidebarText).toContain('Not everyone has their copies yet');
+    const text = await sidebarText();
+    expect(text).toContain(`${second}: Google refused our service access to their contacts`);
+    expect(text).toContain('Ask your domain’s admin to open Settings › Domain admin');
+    expect(text).not.toContain('Up to date');
+    expect(text).not.toContain('Open the label to see why');
+    await shot('share-not-reached');
+
+    await open(owner, 'homepage');
+    const row = sidebar().locator('.widget', { hasText: 'Customers' }).first();
+    await eventually(async () => (await row.textContent()) ?? '').toContain(
+      `Not reached: ${second}`,
+    );
+    await shot('homepage-not-reached');
+
+    stack.emulator.grantDomainWideDelegation(grant.domain, grant.clientId, grant.scopes);
+    await click(page.getByRole('button', { name: 'Sync now' }).last());
+    await eventually(async () => (await row.textContent()) ?? '').toContain('Up to date');
+    expect((await row.textContent()) ?? '').not.toContain('Not reached');
+    await shot('homepage-reached');
+  });
+});

@@ -4,19 +4,12 @@
  * what to do, never as a stack trace. Card actions all arrive at `onAction`, which dispatches by
  * the action's `action` parameter.
  */
-import {
-  formValue,
-  notify,
-  pushCard,
-  UserFacingError,
-  type ActionTable,
-} from './actions/action-kit';
+import { failureText, formValue, notify, pushCard, type ActionTable } from './actions/action-kit';
 import { adminActions } from './actions/admin-actions';
 import { contactActions, renderComposeCard, renderMessageCard } from './actions/contact-actions';
 import { homepageActions, renderHomepage, renderSettings } from './actions/homepage-actions';
 import { sharingActions } from './actions/sharing-actions';
 import { buildSupportCard, supportActions } from './actions/support-actions';
-import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildMessageCard } from './cards/message-card';
 import { addonContext } from './context';
@@ -88,16 +81,13 @@ export const MAX_FEEDBACK_CHARS = 1000;
 /** Sends the About card's feedback to the vendor's log (Cloud Logging) and returns to the homepage. */
 function sendFeedback(event: AddonEvent): ActionResponse {
   const feedback = formValue(event, 'feedback');
-  if (feedback === '') return notify('Write your feedback first.');
-  if (feedback.length > MAX_FEEDBACK_CHARS) {
-    return notify(
-      `Feedback can be at most ${MAX_FEEDBACK_CHARS} characters; yours has ${feedback.length}.`,
-    );
-  }
+  if (feedback === '') return notify(MSG.about.empty);
+  if (feedback.length > MAX_FEEDBACK_CHARS)
+    return notify(MSG.about.tooLong(MAX_FEEDBACK_CHARS, feedback.length));
   console.log(JSON.stringify({ type: 'feedback', text: feedback }));
   return CardService.newActionResponseBuilder()
     .setNavigation(CardService.newNavigation().popCard())
-    .setNotification(CardService.newNotification().setText('Thanks, your feedback was sent.'))
+    .setNotification(CardService.newNotification().setText(MSG.about.sent))
     .build();
 }
 
@@ -111,11 +101,9 @@ const ACTIONS: ActionTable = {
   ...supportActions,
 };
 
-/** The message a user sees for a failure: theirs when it is meant for them, a generic one otherwise. */
+/** The message a user sees for a failure: from messages.ts by its code, a generic one otherwise. */
 function failureMessage(error: unknown, generic = MSG.genericFailure): string {
-  if (error instanceof UserFacingError) return error.message;
-  if (error instanceof BackendError && error.status < 500) return error.message;
-  return generic;
+  return failureText(error, generic);
 }
 
 /** Dispatches a card action by its `action` parameter; failures become a notification. */

@@ -2,6 +2,9 @@
  * This file defines what every card action shares: the table type the router dispatches on,
  * reading parameters and form inputs from the event, and building notifications and navigation.
  */
+import { BackendError } from '../backend-client';
+import { MSG } from '../messages';
+
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 type Card = GoogleAppsScript.Card_Service.Card;
@@ -21,6 +24,17 @@ export type ActionHandler = (event: AddonEvent) => ActionResponse;
 
 /** Card actions by the name carried in their `action` parameter. */
 export type ActionTable = Record<string, ActionHandler>;
+
+/**
+ * The text a user reads for a failure: a UserFacingError's own message, the text of
+ * messages.ts for a refusal of our service by its error code, and `generic` for anything else
+ * (the raw message goes to the log, never to the user).
+ */
+export function failureText(error: unknown, generic: string): string {
+  if (error instanceof UserFacingError) return error.message;
+  if (error instanceof BackendError) return MSG.errors[error.code] ?? generic;
+  return generic;
+}
 
 /** An error whose message is meant for the user, shown as a notification as it is. */
 export class UserFacingError extends Error {

@@ -15,15 +15,18 @@ export function ago(at: number, now: number): string {
 /**
  * One line for a share's state: what it is and, when it needs it, why and what to do. `copied`
  * is how many contacts the user's own copy holds, shown as the progress of a running sync.
+ * Problems only the owner or a manager can act on are shown when `mayAct`.
  */
 export function describeSyncState(
   state: ShareSyncState | null,
   now: number,
   copied: number | null = null,
+  mayAct = false,
 ): string {
   if (!state) return MSG.sync.never;
   const when = ago(state.at, now);
-  const detail = state.message ? ` ${state.message}` : '';
+  const notes = [state.message, mayAct ? state.ownerNote : undefined].filter(Boolean);
+  const detail = notes.length > 0 ? ` ${notes.join(' ')}` : '';
   switch (state.phase) {
     case 'ok':
       return `${MSG.sync.ok(when)}.${detail}`;

@@ -420,6 +420,17 @@ export const MSG = {
     directory_failed:
       'Google’s directory did not answer for your organisation. Try again in a minute; if it persists, ask your admin to check the directory settings.',
     upstream_unavailable: 'Google did not answer just now. Try again in a minute.',
+    owner: 'You own this label, so you cannot leave it. To end it for everyone, use Stop sharing.',
+    inherited_access:
+      'You have this label through a group or your whole domain, so you cannot leave it yourself. Ask its owner to remove you.',
+    not_your_label: 'That label is not one of your own contact labels. Reopen Shared Contacts.',
+    not_offered: 'This label was not offered to you, or the offer was withdrawn.',
+    target_not_participant:
+      'That person no longer takes part in this label. Reopen it to see its members.',
+    transfer_other_domain: 'Ownership can pass only to someone of your own organisation.',
+    transfer_not_participant:
+      'Ownership can pass only to a person who is a member in their own name. Share the label with them first.',
+    no_copy_group: 'You have no copy of this label yet. Use Sync now, then try again.',
   } as Record<string, string>,
 
   syncNotes: {

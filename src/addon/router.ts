@@ -4,12 +4,20 @@
  * what to do, never as a stack trace. Card actions all arrive at `onAction`, which dispatches by
  * the action's `action` parameter.
  */
-import { failureText, formValue, notify, pushCard, type ActionTable } from './actions/action-kit';
+import {
+  failureText,
+  formValue,
+  notify,
+  pushCard,
+  UserFacingError,
+  type ActionTable,
+} from './actions/action-kit';
 import { adminActions } from './actions/admin-actions';
 import { contactActions, renderComposeCard, renderMessageCard } from './actions/contact-actions';
 import { homepageActions, renderHomepage, renderSettings } from './actions/homepage-actions';
 import { sharingActions } from './actions/sharing-actions';
 import { buildSupportCard, supportActions } from './actions/support-actions';
+import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildMessageCard } from './cards/message-card';
 import { addonContext } from './context';
@@ -91,6 +99,27 @@ function sendFeedback(event: AddonEvent): ActionResponse {
     .build();
 }
 
+/**
+ * Support staff and admins read the backend's refusals on the support card as they are
+ * (support-actions.ts): they are written for the operators who act on them.
+ */
+function withBackendMessages(table: ActionTable): ActionTable {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, handler]) => [
+      name,
+      (event: AddonEvent) => {
+        try {
+          return handler(event);
+        } catch (error) {
+          if (error instanceof BackendError && error.status < 500)
+            throw new UserFacingError(error.message);
+          throw error;
+        }
+      },
+    ]),
+  );
+}
+
 const ACTIONS: ActionTable = {
   showAbout: () => pushCard(buildAboutCard()),
   sendFeedback,
@@ -98,7 +127,7 @@ const ACTIONS: ActionTable = {
   ...sharingActions,
   ...contactActions,
   ...adminActions,
-  ...supportActions,
+  ...withBackendMessages(supportActions),
 };
 
 /** The message a user sees for a failure: from messages.ts by its code, a generic one otherwise. */

@@ -180,10 +180,17 @@ export function personSuggestion(name: string, email: string): string {
   return name ? `${name} <${email}>` : email;
 }
 
-/** Splits what was typed into recipients: by commas (and spaces when no name is given). */
+/**
+ * Splits what was typed into recipients: by commas, semicolons and lines, and by spaces only
+ * between addresses (so that a typed name such as "Dmitry Ivanov" stays one entry).
+ */
 export function splitRecipientText(text: string): string[] {
   return text
-    .split(text.includes('<') ? /[,;\n]+(?![^<]*>)/ : /[\s,;]+/)
+    .split(text.includes('<') ? /[,;\n]+(?![^<]*>)/ : /[,;\n]+/)
+    .flatMap((part) => {
+      const words = part.trim().split(/\s+/);
+      return !part.includes('<') && words.every((word) => word.includes('@')) ? words : [part];
+    })
     .map((part) => part.trim())
     .filter((part) => part !== '');
 }

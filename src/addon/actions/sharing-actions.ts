@@ -148,9 +148,7 @@ export function readPolicyLimits(context: SharingContext): PolicyLimits | null {
     const domains = (answer.domains ?? []).map((entry) => entry.toLowerCase());
     return {
       domain,
-      domains: domains.includes(domain.toLowerCase())
-        ? domains
-        : [domain.toLowerCase(), ...domains],
+      domains: [domain.toLowerCase(), ...domains.filter((entry) => entry !== domain.toLowerCase())],
       maxLevel: answer.policy.maxLevel,
       adminsOnly: answer.policy.whoMayShare === 'admins',
     };

@@ -433,7 +433,22 @@ export const MSG = {
     no_copy_group: 'You have no copy of this label yet. Use Sync now, then try again.',
   } as Record<string, string>,
 
+  labelActions: {
+    notShared:
+      'This label is not shared with you, or its sharing has ended. Reopen Shared Contacts to see your labels.',
+    levelTooLow: (label: string, level: Level) =>
+      `You may not do that on “${label}”: your level is “${LEVEL_NAMES[level]}”. Ask its owner for a higher level.`,
+    left: (label: string) => `You left “${label}”. Its copy is removed at the owner’s next sync.`,
+    renamed: (name: string) => `Renamed to “${name}”.`,
+    hiddenSaved: (notice: string) => `Hidden fields saved. ${notice}`,
+    stopped: (label: string) => `Stopped sharing “${label}”; the copies are gone.`,
+    stoppedBackground: (label: string) =>
+      `Stopped sharing “${label}”; the copies are being removed in the background.`,
+  },
+
   syncNotes: {
+    serviceUnreachable:
+      'Our service could not be reached. Nothing was lost; use Sync now to try again.',
     /** A recipient whose copy could not be reached (for those who manage the label). */
     unreachable: (account: string) =>
       `${account}’s copy could not be reached. It is retried at the next sync; if it keeps failing, check that ${account} still has an account, or remove them from the label.`,

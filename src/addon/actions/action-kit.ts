@@ -48,7 +48,7 @@ export class UserFacingError extends Error {
 export function requireParameter(event: AddonEvent, name: string): string {
   const value = event.commonEventObject.parameters?.[name];
   if (typeof value !== 'string' || value === '') {
-    throw new UserFacingError('This button is out of date. Reopen Shared Contacts and try again.');
+    throw new UserFacingError(MSG.staleButton);
   }
   return value;
 }

@@ -103,17 +103,14 @@ export function shareFor(
   what: ShareAction,
 ): Shared {
   const share = context.registry.get(shareId);
-  if (!share || share.myLevel === null)
-    throw new UserFacingError(
-      'This label is not shared with you, or its sharing has ended. Reopen Shared Contacts to see your labels.',
-    );
+  if (!share || share.myLevel === null) throw new UserFacingError(MSG.labelActions.notShared);
   if (!mayPerform(share.myLevel, what))
     refuse(
       context,
       action,
       shareId,
       'insufficient_level',
-      `You may not do that on “${share.labelName}”: your level is “${share.myLevel}”.`,
+      MSG.labelActions.levelTooLow(share.labelName, share.myLevel),
     );
   return share as Shared;
 }
@@ -703,10 +700,7 @@ function leaveLabel(event: AddonEvent): ActionResponse {
   const context = sharingContext();
   const share = shareFor(context, requireParameter(event, 'shareId'), 'leaveLabel', 'read');
   context.addon.backend.request('post', `/v1/shares/${encodeURIComponent(share.id)}/leave`);
-  return homeAfter(
-    context,
-    `You left “${share.labelName}”. Its copy is removed at the owner’s next sync.`,
-  );
+  return homeAfter(context, MSG.labelActions.left(share.labelName));
 }
 
 function renameLabel(event: AddonEvent): ActionResponse {
@@ -725,7 +719,7 @@ function renameLabel(event: AddonEvent): ActionResponse {
     }) as VisibleShare),
     myLevel: share.myLevel,
   } as Shared;
-  return updateCard(labelCardFor(context, updated), `Renamed to “${name}”.`);
+  return updateCard(labelCardFor(context, updated), MSG.labelActions.renamed(name));
 }
 
 function saveHiddenFields(event: AddonEvent): ActionResponse {
@@ -745,7 +739,10 @@ function saveHiddenFields(event: AddonEvent): ActionResponse {
     myLevel: share.myLevel,
   } as Shared;
   const outcome = context.sync.syncShare(share.id, actionDeadline(context));
-  return updateCard(labelCardFor(context, updated), `Hidden fields saved. ${syncNotice(outcome)}`);
+  return updateCard(
+    labelCardFor(context, updated),
+    MSG.labelActions.hiddenSaved(syncNotice(outcome)),
+  );
 }
 
 function stopSharing(event: AddonEvent): ActionResponse {
@@ -758,8 +755,8 @@ function stopSharing(event: AddonEvent): ActionResponse {
   return homeAfter(
     context,
     outcome.gone
-      ? `Stopped sharing “${share.labelName}”; the copies are gone.`
-      : `Stopped sharing “${share.labelName}”; the copies are being removed in the background.`,
+      ? MSG.labelActions.stopped(share.labelName)
+      : MSG.labelActions.stoppedBackground(share.labelName),
   );
 }
 

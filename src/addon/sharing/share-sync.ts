@@ -336,7 +336,7 @@ export class ShareSync {
         const state: ShareSyncState = {
           phase: 'failed',
           at: this.deps.clock.now(),
-          message: 'Our service could not be reached. Nothing was lost; use Sync now to try again.',
+          message: MSG.syncNotes.serviceUnreachable,
         };
         writeSyncState(this.deps.store, share.id, state);
         outcomes.push({ shareId: share.id, result: null, state, gone: false });

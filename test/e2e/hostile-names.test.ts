@@ -247,6 +247,27 @@ describe('every card with hostile names', () => {
     expect(formattedFields(message ?? {}).map((field) => shown(field.text))).toContain(HTML_NAME);
   });
 
+  it('suggests a colleague and a group with hostile names as plain text, address intact', async () => {
+    const answer = await act(ALICE, { action: 'suggestRecipients' }, { recipients: ['mallory'] });
+    const people = (
+      answer.result?.json as { action: { suggestions: { items: { text: string }[] } } }
+    ).action.suggestions.items.map((item) => item.text);
+    const groups = await act(ALICE, { action: 'suggestRecipients' }, { recipients: ['board'] });
+    const all = [
+      ...people,
+      ...(
+        groups.result?.json as { action: { suggestions: { items: { text: string }[] } } }
+      ).action.suggestions.items.map((item) => item.text),
+    ];
+    expect(all.some((text) => text.endsWith(`<${MALLORY}>`))).toBe(true);
+    expect(all.some((text) => text.endsWith('(group) <board@acme.example>'))).toBe(true);
+    for (const text of all) {
+      expect(text).toMatch(/^[^<>]*<[^<>]+>$/);
+      expect(text).not.toMatch(DIRECTION_OVERRIDE);
+      expect(text).not.toMatch(LONE_SURROGATE);
+    }
+  });
+
   it('keeps every text within its limit, cut at a character boundary', () => {
     for (const { name, card } of walked) {
       for (const value of strings(card))

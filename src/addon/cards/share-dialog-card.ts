@@ -14,6 +14,7 @@ import {
   cardHeader,
   dropdown,
   paragraph,
+  plainText,
   row,
   section,
   textField,
@@ -170,14 +171,23 @@ export function buildShareDialog(view: ShareDialogView): GoogleAppsScript.Card_S
     .build();
 }
 
+/** A directory name in a suggestion: shown as it is, cleaned and cut, never markup-bearing. */
+function suggestedName(name: string): string {
+  return plainText(name, SUGGESTED_NAME_LIMIT).replace(/[<>]/g, '');
+}
+
+/** The longest name a suggestion shows, in characters (the address always follows it whole). */
+const SUGGESTED_NAME_LIMIT = 80;
+
 /** The suggestion text of a group, from which the dialog reads the kind back. */
 export function groupSuggestion(name: string, email: string): string {
-  return `${name} (${MSG.share.group}) <${email}>`;
+  return `${suggestedName(name)} (${MSG.share.group}) <${email}>`;
 }
 
 /** The suggestion text of a person. */
 export function personSuggestion(name: string, email: string): string {
-  return name ? `${name} <${email}>` : email;
+  const shown = suggestedName(name);
+  return shown ? `${shown} <${email}>` : email;
 }
 
 /**

@@ -88,11 +88,11 @@ describe('the share dialog for an organisation with two domains', () => {
         event: cardActionEvent(homepageEvent(), { parameters, formInputs: form }),
       }),
     );
-  const add = (typed: string, level = 'edit', recipients = '') =>
+  const add = (typed: string, level = 'edit', recipients = '', kind = 'user') =>
     act(
       ALICE,
       { action: 'addRecipient', labelResourceName: partners, recipients },
-      { recipients: [typed], targetKind: ['user'], level: [level] },
+      { recipients: [typed], targetKind: [kind], level: [level] },
     );
 
   beforeAll(async () => {
@@ -141,7 +141,12 @@ describe('the share dialog for an organisation with two domains', () => {
   });
 
   it('refuses with the reason, keeping what was typed and the level chosen', async () => {
-    const cases: [typed: string, reason: string][] = [
+    const cases: [typed: string, reason: string, kind?: string][] = [
+      [
+        'no-such-group@acme.example',
+        MSG.shareDialog.notInDirectory('no-such-group@acme.example'),
+        'group',
+      ],
       ['zed@globex.example', MSG.shareDialog.outsideCustomer('zed@globex.example')],
       [ALICE, MSG.shareDialog.yourself],
       ['nobody.here@acme.example', MSG.shareDialog.notInDirectory('nobody.here@acme.example')],
@@ -158,8 +163,8 @@ describe('the share dialog for an organisation with two domains', () => {
         ]),
       ],
     ];
-    for (const [typed, reason] of cases) {
-      const refused = await add(typed, 'contribute', `user|${BOB}|view`);
+    for (const [typed, reason, kind = 'user'] of cases) {
+      const refused = await add(typed, 'contribute', `user|${BOB}|view`, kind);
       expect({ typed, notification: refused.notification }).toEqual({
         typed,
         notification: reason,

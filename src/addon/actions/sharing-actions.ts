@@ -424,14 +424,19 @@ function resolveTarget(
 ): ShareTarget {
   if (kind === 'domain') return { kind, domain: typed };
   const address = kind === 'user' && !typed.includes('@') ? personNamed(context, typed) : typed;
-  if (kind === 'group' || !EMAIL.test(address)) return { kind, email: address };
+  if (!EMAIL.test(address)) return { kind, email: address };
   const shareId = subject.share?.id ?? null;
+  const inside = policy === null || policy.domains.includes(domainOf(address).toLowerCase());
+  if (kind === 'group') {
+    if (inside && findGroup(context, address) === 'absent')
+      refuse(context, action, shareId, 'not_in_directory', MSG.shareDialog.notInDirectory(address));
+    return { kind, email: address };
+  }
   if (address === context.addon.user.toLowerCase())
     refuse(context, action, shareId, 'own_account', MSG.shareDialog.yourself);
-  const inside = policy === null || policy.domains.includes(domainOf(address).toLowerCase());
   const listed = findInDirectory(context, address);
   if (listed === 'found') return { kind, email: address };
-  if (isDomainGroup(context, address)) return { kind: 'group', email: address };
+  if (findGroup(context, address) === 'found') return { kind: 'group', email: address };
   if (!inside)
     refuse(context, action, shareId, 'outside_customer', MSG.shareDialog.outsideCustomer(address));
   if (listed === 'absent')
@@ -460,17 +465,17 @@ function personNamed(context: SharingContext, text: string): string {
   );
 }
 
-/** True when the address is a group of the organisation's directory (our service lists them). */
-function isDomainGroup(context: SharingContext, address: string): boolean {
+/** Whether the organisation's groups (our service lists them) hold this address; `unknown` when they cannot be read. */
+function findGroup(context: SharingContext, address: string): 'found' | 'absent' | 'unknown' {
   try {
     const { groups } = context.addon.backend.request<{ groups: { email: string }[] }>(
       'get',
       `/v1/directory/groups?q=${encodeURIComponent(address)}`,
     );
-    return groups.some((group) => group.email.toLowerCase() === address);
+    return groups.some((group) => group.email.toLowerCase() === address) ? 'found' : 'absent';
   } catch (error) {
     console.warn('the groups could not be read', error);
-    return false;
+    return 'unknown';
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import { grantableLevels } from '../../../src/addon/cards/share-form';
 import { describeSyncState } from '../../../src/addon/cards/sync-state-text';
 import { count, listOf } from '../../../src/addon/messages';
+import { clip, escapeText, safeText } from '../../../src/addon/cards/widgets';
 
 interface Action {
   function: string;
@@ -124,6 +125,19 @@ describe('texts', () => {
     expect(describeSyncState({ phase: 'failed', at: NOW - 3 * 86_400_000 }, NOW)).toBe(
       'Sync failed 3 days ago.',
     );
+  });
+});
+
+describe('text made safe for cards', () => {
+  it('escapes markup, removes direction overrides and cuts between characters', () => {
+    expect(escapeText('<a href="x">A & B</a>')).toBe('&lt;a href="x"&gt;A &amp; B&lt;/a&gt;');
+    expect(safeText('ab\u202Egnp.exe\u202C\u0007')).toBe('abgnp.exe');
+    const family = '👩‍👩‍👧‍👦';
+    expect(clip(`a${family}bc`, 3)).toBe(`a${family}…`);
+    expect(clip(`ab${family}cd`, 3)).toBe('ab…');
+    expect(clip(`x${'😀'.repeat(10)}`, 4)).toBe('x😀😀…');
+    expect(clip('short', 5)).toBe('short');
+    expect(safeText(`<${'😀'.repeat(10)}`, 3)).toBe('&lt;😀…');
   });
 });
 

@@ -34,8 +34,8 @@ export const MSG = {
   pageFailure: 'Shared Contacts could not show this page. Try again in a minute.',
   somethingWrong: 'Something went wrong',
   staleButton: 'This button no longer works. Reopen Shared Contacts and try again.',
-  serviceUnreachable: (reason: string) =>
-    `Shared Contacts could not reach its service${reason}. Your contacts are not affected; try again in a minute.`,
+  serviceUnreachable:
+    'Shared Contacts could not reach its service. Your contacts are not affected; try again in a minute.',
 
   home: {
     searchTitle: 'Search shared contacts',
@@ -84,7 +84,6 @@ export const MSG = {
       'Synced part of it; the rest continues automatically within the hour, or press Sync now.',
     pausedNotice: (n: number) =>
       `Paused: this sync would delete ${count(n, 'contact')}; the owner must confirm.`,
-    failedNotice: (problem: string) => `The sync failed: ${problem}. Nothing was lost.`,
     gone: 'This label is no longer shared with you.',
     summary: (labels: number, changes: number, waiting: number) =>
       `Synced ${count(labels, 'label')}, ${count(changes, 'change')}. ${
@@ -211,18 +210,11 @@ export const MSG = {
       ];
       return `${count(contacts, 'contact')} will be copied to ${listOf(parts)}.`;
     },
-    policy: (maxLevel: Level, external: string) =>
-      `Your domain allows sharing up to “${LEVEL_NAMES[maxLevel]}”, ${external}.`,
-    policyInside: (domain: string) => `only inside ${domain}`,
-    policyOutside: 'also outside your domain',
-    policyOutsideOnly: (domains: string[]) => `outside your domain only with ${listOf(domains)}`,
     policyAdminsOnly: 'Only admins may share new labels in your domain.',
     addFirst: 'Add at least one recipient first.',
     tooMany: (max: number) => `You can add at most ${max} recipients at a time.`,
     notAddress: (what: string) => `Not an e-mail address: ${what}.`,
     notDomain: (what: string) => `Not a domain name: ${what}.`,
-    external: (domain: string) =>
-      `Your domain’s policy does not allow sharing with ${domain}. Ask your admin.`,
     aboveMax: (level: Level) =>
       `Your domain’s policy allows sharing up to “${LEVEL_NAMES[level]}”.`,
     aboveOwn: (level: Level) => `You may share up to “${LEVEL_NAMES[level]}”.`,
@@ -494,5 +486,120 @@ export const MSG = {
     retry: 'Each sync tries them again; they get their copies as soon as they can be reached.',
     notice: (people: string) =>
       `Not reached: ${people}; they have no copies yet. The label’s Sync section says why; each sync tries again.`,
+  },
+
+  // Issue 16 (safe rendering, errors people understand, the share dialog) and issue 13 (the
+  // tenant is the Workspace customer): texts added by that work.
+  about: {
+    title: 'About Shared Contacts',
+    text: 'Contacts stay in Google Contacts. Our service keeps only who shares which label with whom, your domain policy and an audit trail.',
+    feedback: 'Feedback',
+    feedbackHint: 'What should we improve? (at most 1,000 characters)',
+    send: 'Send feedback',
+    empty: 'Write your feedback first.',
+    tooLong: (max: number, length: number) =>
+      `Feedback can be at most ${max} characters; yours has ${length}.`,
+    sent: 'Thanks, your feedback was sent.',
+  },
+
+  shareDialog: {
+    policy: (maxLevel: Level, domains: string[]) =>
+      `Your organisation allows sharing up to “${LEVEL_NAMES[maxLevel]}”, only inside ${
+        domains.length > 1 ? `your organisation (${listOf(domains, domains.length)})` : domains[0]
+      }.`,
+    emptyLabel: (name: string) =>
+      `“${name}” has no contacts yet, so nothing will be copied: the recipients get an empty label that fills when you add contacts to it.`,
+    yourself: 'You cannot share a label with yourself: it is yours already.',
+    notInDirectory: (address: string) =>
+      `${address} is not in your organisation’s directory. Check the spelling, or pick a colleague from the suggestions.`,
+    outsideCustomer: (address: string) =>
+      `${address} is outside your organisation: labels can be shared only with people, groups and domains of your own Google Workspace account.`,
+    groupNotVisible: (group: string) =>
+      `You may not see the members of ${group}, so you cannot share with it. Ask its managers or your admin to share with it.`,
+    noOneCalled: (text: string) =>
+      `Nobody in your organisation is called “${text}”. Type their e-mail address or pick them from the suggestions.`,
+    several: (text: string, names: string[]) =>
+      `Several people match “${text}”: ${listOf(names)}. Pick one from the suggestions or type their e-mail address.`,
+  },
+
+  /** What the user reads for a refusal or failure of our service, by the backend's error code. */
+  errors: {
+    outside_customer:
+      'That recipient is outside your organisation: labels can be shared only with people, groups and domains of your own Google Workspace account.',
+    group_not_visible:
+      'You may not see the members of that group, so you cannot share with it. Ask its managers or your admin.',
+    insufficient_level:
+      'Your level on this label does not allow that. Ask its owner for a higher level.',
+    policy_max_level:
+      'Your organisation’s policy does not allow that level. Choose a lower level, or ask your admin.',
+    policy_who_may_share:
+      'Your organisation’s policy lets only admins share labels. Ask your admin to share it.',
+    stale_share: 'Someone changed this label meanwhile. Reopen it and try again.',
+    not_found: 'This label or item no longer exists. Reopen Shared Contacts to see what is there.',
+    rate_limited: 'Too many requests in a short time. Wait a minute and try again.',
+    unauthenticated: 'Shared Contacts could not confirm who you are. Reopen it and try again.',
+    not_admin: 'Only your organisation’s admins can do that.',
+    not_your_tenant: 'That belongs to another organisation, so you cannot open it.',
+    no_tenant:
+      'Shared Contacts works only with Google Workspace accounts. Sign in with your work account.',
+    tenant_unavailable:
+      'Shared Contacts could not confirm your organisation with Google just now. Try again in a minute.',
+    identity_mismatch:
+      'Your sign-in does not match your organisation. Sign out of other Google accounts and reopen Shared Contacts.',
+    identity_unconfirmed:
+      'Shared Contacts could not confirm your organisation. Sign in with your work account and reopen it.',
+    external_sharing_unavailable:
+      'Sharing outside your organisation is not offered. Keep sharing inside your organisation.',
+    own_account: 'That is your own account: Shared Contacts changes it directly.',
+    directory_failed:
+      'Google’s directory did not answer for your organisation. Try again in a minute; if it persists, ask your admin to check the directory settings.',
+    upstream_unavailable: 'Google did not answer just now. Try again in a minute.',
+    owner: 'You own this label, so you cannot leave it. To end it for everyone, use Stop sharing.',
+    inherited_access:
+      'You have this label through a group or your whole domain, so you cannot leave it yourself. Ask its owner to remove you.',
+    not_your_label: 'That label is not one of your own contact labels. Reopen Shared Contacts.',
+    not_offered: 'This label was not offered to you, or the offer was withdrawn.',
+    target_not_participant:
+      'That person no longer takes part in this label. Reopen it to see its members.',
+    transfer_other_domain: 'Ownership can pass only to someone of your own organisation.',
+    transfer_not_participant:
+      'Ownership can pass only to a person who is a member in their own name. Share the label with them first.',
+    no_copy_group: 'You have no copy of this label yet. Use Sync now, then try again.',
+  } as Record<string, string>,
+
+  labelActions: {
+    notShared:
+      'This label is not shared with you, or its sharing has ended. Reopen Shared Contacts to see your labels.',
+    levelTooLow: (label: string, level: Level) =>
+      `You may not do that on “${label}”: your level is “${LEVEL_NAMES[level]}”. Ask its owner for a higher level.`,
+    left: (label: string) => `You left “${label}”. Its copy is removed at the owner’s next sync.`,
+    renamed: (name: string) => `Renamed to “${name}”.`,
+    hiddenSaved: (notice: string) => `Hidden fields saved. ${notice}`,
+    stopped: (label: string) => `Stopped sharing “${label}”; the copies are gone.`,
+    stoppedBackground: (label: string) =>
+      `Stopped sharing “${label}”; the copies are being removed in the background.`,
+  },
+
+  syncNotes: {
+    serviceUnreachable:
+      'Our service could not be reached. Nothing was lost; use Sync now to try again.',
+    /** A recipient whose copy could not be reached (for those who manage the label). */
+    unreachable: (account: string) =>
+      `${account}’s copy could not be reached. It is retried at the next sync; if it keeps failing, check that ${account} still has an account, or remove them from the label.`,
+    failed: 'A step of the sync did not work. Nothing was lost; it is retried at the next sync.',
+    copiesRemoved: 'Copies removed.',
+    reverted: (n: number) =>
+      `${count(n, 'edit')} by people who may only view the label ${n === 1 ? 'was' : 'were'} undone`,
+    conflicts: (n: number) => `${count(n, 'conflicting edit')}: the later one was kept`,
+    retried: 'Part of it did not go through; it is retried automatically.',
+    removing: 'Removing the copies; this continues automatically.',
+    moreToCopy: 'More to copy; this continues automatically.',
+    waitsForOwner: (n: number) =>
+      `This sync would delete ${count(n, 'contact')} from the label, so it waits for the owner to confirm.`,
+    failedRetry: 'The sync did not finish. Nothing was lost; use Sync now to try again.',
+    inProgress:
+      'Sync in progress: another Shared Contacts window or the hourly sync is syncing your labels right now; it carries on there.',
+    reachedUnknown:
+      'Our service could not say which accounts hold copies. Nothing was removed yet; the next sync tries again.',
   },
 };

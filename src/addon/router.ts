@@ -5,6 +5,7 @@
  * the action's `action` parameter.
  */
 import {
+  failureText,
   formValue,
   notify,
   pushCard,
@@ -90,17 +91,35 @@ export const MAX_FEEDBACK_CHARS = 1000;
 /** Sends the About card's feedback to the vendor's log (Cloud Logging) and returns to the homepage. */
 function sendFeedback(event: AddonEvent): ActionResponse {
   const feedback = formValue(event, 'feedback');
-  if (feedback === '') return notify('Write your feedback first.');
-  if (feedback.length > MAX_FEEDBACK_CHARS) {
-    return notify(
-      `Feedback can be at most ${MAX_FEEDBACK_CHARS} characters; yours has ${feedback.length}.`,
-    );
-  }
+  if (feedback === '') return notify(MSG.about.empty);
+  if (feedback.length > MAX_FEEDBACK_CHARS)
+    return notify(MSG.about.tooLong(MAX_FEEDBACK_CHARS, feedback.length));
   console.log(JSON.stringify({ type: 'feedback', text: feedback }));
   return CardService.newActionResponseBuilder()
     .setNavigation(CardService.newNavigation().popCard())
-    .setNotification(CardService.newNotification().setText('Thanks, your feedback was sent.'))
+    .setNotification(CardService.newNotification().setText(MSG.about.sent))
     .build();
+}
+
+/**
+ * Support staff and admins read the backend's refusals on the support card as they are
+ * (support-actions.ts): they are written for the operators who act on them.
+ */
+function withBackendMessages(table: ActionTable): ActionTable {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, handler]) => [
+      name,
+      (event: AddonEvent) => {
+        try {
+          return handler(event);
+        } catch (error) {
+          if (error instanceof BackendError && error.status < 500)
+            throw new UserFacingError(error.message);
+          throw error;
+        }
+      },
+    ]),
+  );
 }
 
 const ACTIONS: ActionTable = {
@@ -110,17 +129,15 @@ const ACTIONS: ActionTable = {
   ...sharingActions,
   ...contactActions,
   ...adminActions,
-  ...supportActions,
+  ...withBackendMessages(supportActions),
   // Issue 16: confirmations before destructive actions; contacts into and out of labels.
   ...confirmActions,
   ...labelContentsActions,
 };
 
-/** The message a user sees for a failure: theirs when it is meant for them, a generic one otherwise. */
+/** The message a user sees for a failure: from messages.ts by its code, a generic one otherwise. */
 function failureMessage(error: unknown, generic = MSG.genericFailure): string {
-  if (error instanceof UserFacingError) return error.message;
-  if (error instanceof BackendError && error.status < 500) return error.message;
-  return generic;
+  return failureText(error, generic);
 }
 
 /** Dispatches a card action by its `action` parameter; failures become a notification. */

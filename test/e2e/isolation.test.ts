@@ -118,16 +118,22 @@ describe('tenant isolation of the card actions', () => {
       { action: 'addMembers', shareId: customers },
       { targetKind: ['user'], recipients: [CAROL], level: ['manage'] },
     );
-    expect(share.notification).toBe('You may not do that on “Customers”: your level is “edit”.');
+    expect(share.notification).toBe(
+      'You may not do that on “Customers”: your level is “Edit contacts”. Ask its owner for a higher level.',
+    );
     const stop = await stack.act(BOB, { action: 'stopSharing', shareId: customers });
-    expect(stop.notification).toBe('You may not do that on “Customers”: your level is “edit”.');
+    expect(stop.notification).toBe(
+      'You may not do that on “Customers”: your level is “Edit contacts”. Ask its owner for a higher level.',
+    );
     const remove = await stack.act(BOB, {
       action: 'removeMember',
       shareId: customers,
       targetKind: 'user',
       address: BOB,
     });
-    expect(remove.notification).toBe('You may not do that on “Customers”: your level is “edit”.');
+    expect(remove.notification).toBe(
+      'You may not do that on “Customers”: your level is “Edit contacts”. Ask its owner for a higher level.',
+    );
     const denied = (await events('sharing.action_denied')).filter((event) => event.actor === BOB);
     expect(denied.map((event) => event.detail.action).sort()).toEqual([
       'addMembers',

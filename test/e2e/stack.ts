@@ -129,6 +129,8 @@ export interface E2eStackOptions {
    * Default: EMULATOR_TRAFFIC_PROFILE, else `off`; so any end-to-end suite can run under it.
    */
   profile?: TrafficProfileName;
+  /** More domains of acme's customer (secondary domains), e.g. `acme-eu.example`. */
+  acmeSecondaryDomains?: string[];
 }
 
 /** Starts the stack with acme.example (admin, alice, bob, carol, dave, erin; sales group with carol) and globex.example (zed). */
@@ -137,7 +139,8 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     fs.readFileSync(path.join(ROOT, 'config/local.json'), 'utf8'),
   ) as RuntimeAddonConfig;
   const emulator = createWorkspaceEmulator({ startTime: Date.now() });
-  emulator.addCustomer('acme.example');
+  const acmeSecondaries = options.acmeSecondaryDomains ?? [];
+  emulator.addCustomer('acme.example', acmeSecondaries);
   emulator.addUser('admin@acme.example', { isAdmin: true });
   for (const name of ['alice', 'bob', 'carol', 'dave', 'erin'])
     emulator.addUser(`${name}@acme.example`, { givenName: name });
@@ -157,7 +160,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     emulator,
     emulatorBaseUrl: emulatorServer.baseUrl,
     audience: addonConfig.oauthClientId,
-    delegatedDomains: ['acme.example', 'globex.example'],
+    delegatedDomains: ['acme.example', ...acmeSecondaries, 'globex.example'],
     config: { securityManagers: [SECURITY_MANAGER], rateLimitPerMinute: 100_000 },
     logger: { log: () => undefined },
   });

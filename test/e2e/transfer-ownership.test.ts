@@ -99,7 +99,9 @@ describe('transferring ownership of a shared label end to end', () => {
       shareId,
       address: CAROL,
     });
-    expect(byCarol.notification).toBe('You may not do that on “Customers”: your level is “view”.');
+    expect(byCarol.notification).toBe(
+      'You may not do that on “Customers”: your level is “View”. Ask its owner for a higher level.',
+    );
     const toDave = await stack.act(ALICE, { action: 'offerOwnership', shareId, address: DAVE });
     expect(toDave.notification).toContain(`${DAVE} is not`);
     const outside = await stack.act(ALICE, {

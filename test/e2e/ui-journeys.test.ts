@@ -155,7 +155,7 @@ describe('the sidebar journeys', () => {
     const dialog = await act(ALICE, { action: 'showShareForm', labelResourceName: customers });
     expect(dialog.card?.header?.title).toBe('Share “Customers”');
     expect(texts(dialog.card)).toContain(
-      'Your domain allows sharing up to “Manage sharing”, only inside acme.example.',
+      'Your organisation allows sharing up to “Manage sharing”, only inside acme.example.',
     );
     const suggested = await act(ALICE, { action: 'suggestRecipients' }, { recipients: ['bob'] });
     const items = (
@@ -187,7 +187,7 @@ describe('the sidebar journeys', () => {
       { recipients: ['zed@globex.example'], targetKind: ['user'], level: ['view'] },
     );
     expect(outside.notification).toBe(
-      'Your domain’s policy does not allow sharing with globex.example. Ask your admin.',
+      'zed@globex.example is outside your organisation: labels can be shared only with people, groups and domains of your own Google Workspace account.',
     );
     const shared = await act(ALICE, parametersOf(both.card, 'Share'));
     expect(shared.notification).toBe(
@@ -390,7 +390,7 @@ describe('the sidebar journeys', () => {
     );
     const groupOnly = await act(CAROL, { action: 'leaveLabel', shareId });
     expect(groupOnly.notification).toBe(
-      'you have this label through a group or your domain; ask its owner to remove you',
+      'You have this label through a group or your whole domain, so you cannot leave it yourself. Ask its owner to remove you.',
     );
     await act(ALICE, { action: 'syncLabel', shareId });
     expect(
@@ -427,8 +427,7 @@ describe('the sidebar journeys', () => {
       {
         whoMayShare: ['everyone'],
         maxLevel: ['edit'],
-        allowedDomains: ['globex.example'],
-        externalSharing: ['on'],
+        allowedDomains: [''],
         supportAccess: ['approval_required'],
       },
     );
@@ -436,13 +435,13 @@ describe('the sidebar journeys', () => {
     const policy = (await stack.api(ALICE, 'GET', '/v1/tenants/acme.example/policy')).body.policy;
     expect(policy).toMatchObject({
       maxLevel: 'edit',
-      externalSharing: true,
-      allowedExternalDomains: ['globex.example'],
+      externalSharing: false,
+      allowedExternalDomains: [],
       supportAccess: 'approval_required',
     });
     const dialog = await act(ALICE, { action: 'showShareForm', shareId });
     expect(texts(dialog.card)).toContain(
-      'Your domain allows sharing up to “Edit contacts”, outside your domain only with globex.example.',
+      'Your organisation allows sharing up to “Edit contacts”, only inside acme.example.',
     );
     const exported = await act(ADMIN, { action: 'exportAudit' });
     const csv = JSON.stringify(exported.card);

@@ -2,6 +2,9 @@
  * This file defines what every card action shares: the table type the router dispatches on,
  * reading parameters and form inputs from the event, and building notifications and navigation.
  */
+import { BackendError } from '../backend-client';
+import { MSG } from '../messages';
+
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 type Card = GoogleAppsScript.Card_Service.Card;
@@ -22,6 +25,17 @@ export type ActionHandler = (event: AddonEvent) => ActionResponse;
 /** Card actions by the name carried in their `action` parameter. */
 export type ActionTable = Record<string, ActionHandler>;
 
+/**
+ * The text a user reads for a failure: a UserFacingError's own message, the text of
+ * messages.ts for a refusal of our service by its error code, and `generic` for anything else
+ * (the raw message goes to the log, never to the user).
+ */
+export function failureText(error: unknown, generic: string): string {
+  if (error instanceof UserFacingError) return error.message;
+  if (error instanceof BackendError) return MSG.errors[error.code] ?? generic;
+  return generic;
+}
+
 /** An error whose message is meant for the user, shown as a notification as it is. */
 export class UserFacingError extends Error {
   constructor(message: string) {
@@ -34,7 +48,7 @@ export class UserFacingError extends Error {
 export function requireParameter(event: AddonEvent, name: string): string {
   const value = event.commonEventObject.parameters?.[name];
   if (typeof value !== 'string' || value === '') {
-    throw new UserFacingError('This button is out of date. Reopen Shared Contacts and try again.');
+    throw new UserFacingError(MSG.staleButton);
   }
   return value;
 }

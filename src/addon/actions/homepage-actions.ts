@@ -4,7 +4,6 @@
  * search across shared contacts, creating a label, and the settings it honours.
  */
 import { linkKey } from '../../core/contact-model';
-import { BackendError } from '../backend-client';
 import { describeAudience } from '../cards/audience';
 import { buildSearchResultsCard, type FoundContact } from '../cards/contact-card';
 import {
@@ -22,6 +21,7 @@ import type { ShareSyncOutcome } from '../sharing/share-sync';
 import { sharingContext, type SharingContext } from '../sharing/sharing-context';
 import { endingShares, readSyncState } from '../sharing/sync-state';
 import {
+  failureText,
   formValue,
   formValues,
   notify,
@@ -80,13 +80,12 @@ export function loadHomepage(
     shared = context.registry.sharedWithMe();
   } catch (error) {
     console.warn('the share registry could not be read', error);
-    const reason = error instanceof BackendError ? ` (${error.message})` : '';
     return {
       mine: [],
       shared: [],
       ownLabels: [],
       now: now(),
-      notice: MSG.serviceUnreachable(reason),
+      notice: failureText(error, MSG.serviceUnreachable),
     };
   }
   const gone = new Set<string>();

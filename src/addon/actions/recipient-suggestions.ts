@@ -118,3 +118,22 @@ export function suggestPeople(context: SharingContext, text: string): SuggestedP
         });
   return [...suggestions.values()].slice(0, MAX_SUGGESTIONS);
 }
+
+/**
+ * Whether the organisation's directory lists a person with this address: `unknown` when the
+ * directory is hidden from apps or refuses (then only our service's checks apply).
+ */
+export function findInDirectory(
+  context: SharingContext,
+  address: string,
+): 'found' | 'absent' | 'unknown' {
+  const wanted = address.toLowerCase();
+  const found = searchDirectory(context, wanted);
+  if (found === 'forbidden') {
+    remember('forbidden');
+    return 'unknown';
+  }
+  if (found.some((person) => person.emailAddresses?.some((e) => e.value?.toLowerCase() === wanted)))
+    return 'found';
+  return directoryAccess(context, true) === 'shared' ? 'absent' : 'unknown';
+}

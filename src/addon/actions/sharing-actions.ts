@@ -36,6 +36,7 @@ import {
   personSuggestion,
   splitRecipientText,
   SHARE_FORM,
+  type DialogEntry,
   type PolicyLimits,
   type ShareSubject,
 } from '../cards/share-dialog-card';
@@ -52,9 +53,10 @@ import {
 } from '../sharing/sharing-context';
 import { DailyBudget } from '../sharing/daily-budget';
 import { BackendAuditSink } from '../sharing/sync-adapters';
-import { markEnding, readSyncState } from '../sharing/sync-state';
+import { markEnding, readSyncState, wordedProblem } from '../sharing/sync-state';
 import {
   actionTimeLeft,
+  failureText,
   formValue,
   formValues,
   pushCard,
@@ -66,7 +68,7 @@ import {
 import { directoryNames } from './directory-names';
 import { ACTION_SYNC_BUDGET_MS, loadHomepage } from './homepage-actions';
 import { readContactsPage, readOwnGroups } from './people-data';
-import { directoryAccess, suggestPeople } from './recipient-suggestions';
+import { directoryAccess, findInDirectory, suggestPeople } from './recipient-suggestions';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
@@ -109,17 +111,14 @@ export function shareFor(
   what: ShareAction,
 ): Shared {
   const share = context.registry.get(shareId);
-  if (!share || share.myLevel === null)
-    throw new UserFacingError(
-      'This label is not shared with you, or its sharing has ended. Reopen Shared Contacts to see your labels.',
-    );
+  if (!share || share.myLevel === null) throw new UserFacingError(MSG.labelActions.notShared);
   if (!mayPerform(share.myLevel, what))
     refuse(
       context,
       action,
       shareId,
       'insufficient_level',
-      `You may not do that on “${share.labelName}”: your level is “${share.myLevel}”.`,
+      MSG.labelActions.levelTooLow(share.labelName, share.myLevel),
     );
   return share as Shared;
 }
@@ -136,29 +135,27 @@ export function visibleShares(context: SharingContext): {
     return { shares: [...context.registry.mine(), ...context.registry.sharedWithMe()] };
   } catch (error) {
     console.warn('the share registry could not be read', error);
-    const reason = error instanceof BackendError ? ` (${error.message})` : '';
-    return { shares: [], notice: MSG.serviceUnreachable(reason) };
+    return { shares: [], notice: failureText(error, MSG.serviceUnreachable) };
   }
 }
 
-/** The tenant policy's limits for the caller, or null when it cannot be read. */
+/**
+ * The tenant policy's limits for the caller, with every domain of their organisation (Workspace
+ * customer), or null when it cannot be read.
+ */
 export function readPolicyLimits(context: SharingContext): PolicyLimits | null {
   const domain = domainOf(context.addon.user);
   try {
-    const { policy } = context.addon.backend.request<{
-      policy: {
-        maxLevel: Level;
-        externalSharing: boolean;
-        allowedExternalDomains: string[];
-        whoMayShare: string;
-      };
+    const answer = context.addon.backend.request<{
+      domains?: string[];
+      policy: { maxLevel: Level; whoMayShare: string };
     }>('get', `/v1/tenants/${encodeURIComponent(domain)}/policy`);
+    const domains = (answer.domains ?? []).map((entry) => entry.toLowerCase());
     return {
       domain,
-      maxLevel: policy.maxLevel,
-      externalSharing: policy.externalSharing,
-      allowedExternalDomains: policy.allowedExternalDomains,
-      adminsOnly: policy.whoMayShare === 'admins',
+      domains: [domain.toLowerCase(), ...domains.filter((entry) => entry !== domain.toLowerCase())],
+      maxLevel: answer.policy.maxLevel,
+      adminsOnly: answer.policy.whoMayShare === 'admins',
     };
   } catch (error) {
     console.warn('the tenant policy could not be read', error);
@@ -245,7 +242,7 @@ export function syncNotice(outcome: ShareSyncOutcome): string {
     case 'paused':
       return MSG.sync.pausedNotice(result.pendingDeletions);
     case 'failed':
-      return MSG.sync.failedNotice(result.problems[0] ?? 'unknown reason');
+      return wordedProblem(result) ?? MSG.syncNotes.failedRetry;
   }
 }
 
@@ -330,14 +327,20 @@ function checkGrant(
   if (!policy) return;
   if (!levelAllows(policy.maxLevel, grant.level))
     throw new UserFacingError(MSG.share.aboveMax(policy.maxLevel));
-  const domain =
-    grant.target.kind === 'domain' ? grant.target.domain : domainOf(grant.target.email);
-  if (
-    domain !== policy.domain &&
-    (!policy.externalSharing ||
-      (policy.allowedExternalDomains.length > 0 && !policy.allowedExternalDomains.includes(domain)))
-  )
-    throw new UserFacingError(MSG.share.external(domain));
+  // People are checked against the directory when typed (resolveTarget); groups and domains by
+  // the organisation's domains. The backend refuses anything outside the customer again.
+  if (grant.target.kind !== 'user' && !policy.domains.includes(domainOfTarget(grant.target)))
+    refuse(
+      context,
+      action,
+      shareId,
+      'outside_customer',
+      MSG.shareDialog.outsideCustomer(address.toLowerCase()),
+    );
+}
+
+function domainOfTarget(target: ShareTarget): string {
+  return (target.kind === 'domain' ? target.domain : domainOf(target.email)).toLowerCase();
 }
 
 /** Reads the recipients carried in the dialog's parameters, checking each again. */
@@ -374,6 +377,7 @@ function dialog(
   policy: PolicyLimits | null,
   recipients: ShareGrant[],
   probeDirectory = false,
+  entry?: DialogEntry,
 ) {
   let access: ReturnType<typeof directoryAccess> = null;
   try {
@@ -389,6 +393,7 @@ function dialog(
     levels: grantableLevels(subject.myLevel, policy?.maxLevel ?? 'manage'),
     policy,
     names: recipientNames(context, recipients),
+    ...(entry ? { entry } : {}),
     ...(access === 'hidden'
       ? { notice: MSG.share.directoryHidden }
       : access === 'forbidden'
@@ -446,13 +451,81 @@ function typedRecipients(
         : chosenKind);
     const grant: ShareGrant = {
       level,
-      target: (kind === 'domain'
-        ? { kind, domain: parsed.address }
-        : { kind, email: parsed.address }) as ShareTarget,
+      target: resolveTarget(context, action, subject, parsed.address, kind, policy),
     };
     checkGrant(context, action, subject.share?.id ?? null, grant, subject.myLevel, policy);
     return grant;
   });
+}
+
+/**
+ * The target a typed entry names: a name is taken when it matches one suggestion; sharing with
+ * oneself is refused; a person's address must be in the organisation's directory (a group's
+ * address typed as a person becomes the group), or it is refused with the reason.
+ */
+function resolveTarget(
+  context: SharingContext,
+  action: string,
+  subject: DialogSubject,
+  typed: string,
+  kind: 'user' | 'group' | 'domain',
+  policy: PolicyLimits | null,
+): ShareTarget {
+  if (kind === 'domain') return { kind, domain: typed };
+  const address = kind === 'user' && !typed.includes('@') ? personNamed(context, typed) : typed;
+  if (!EMAIL.test(address)) return { kind, email: address };
+  const shareId = subject.share?.id ?? null;
+  const inside = policy === null || policy.domains.includes(domainOf(address).toLowerCase());
+  if (kind === 'group') {
+    if (inside && findGroup(context, address) === 'absent')
+      refuse(context, action, shareId, 'not_in_directory', MSG.shareDialog.notInDirectory(address));
+    return { kind, email: address };
+  }
+  if (address === context.addon.user.toLowerCase())
+    refuse(context, action, shareId, 'own_account', MSG.shareDialog.yourself);
+  const listed = findInDirectory(context, address);
+  if (listed === 'found') return { kind, email: address };
+  if (findGroup(context, address) === 'found') return { kind: 'group', email: address };
+  if (!inside)
+    refuse(context, action, shareId, 'outside_customer', MSG.shareDialog.outsideCustomer(address));
+  if (listed === 'absent')
+    refuse(context, action, shareId, 'not_in_directory', MSG.shareDialog.notInDirectory(address));
+  return { kind, email: address };
+}
+
+/** The address of the one person a typed name matches, or what the user must do instead. */
+function personNamed(context: SharingContext, text: string): string {
+  const found = suggestPeople(context, text);
+  const wanted = text.trim().toLowerCase();
+  const exact = found.filter(
+    (person) =>
+      person.name.toLowerCase() === wanted ||
+      person.name.toLowerCase().split(/\s+/).includes(wanted) ||
+      person.email.split('@')[0] === wanted,
+  );
+  const chosen = exact.length === 1 ? exact : found;
+  if (chosen.length === 1) return (chosen[0] as { email: string }).email;
+  if (chosen.length === 0) throw new UserFacingError(MSG.shareDialog.noOneCalled(text));
+  throw new UserFacingError(
+    MSG.shareDialog.several(
+      text,
+      chosen.map((person) => (person.name ? `${person.name} (${person.email})` : person.email)),
+    ),
+  );
+}
+
+/** Whether the organisation's groups (our service lists them) hold this address; `unknown` when they cannot be read. */
+function findGroup(context: SharingContext, address: string): 'found' | 'absent' | 'unknown' {
+  try {
+    const { groups } = context.addon.backend.request<{ groups: { email: string }[] }>(
+      'get',
+      `/v1/directory/groups?q=${encodeURIComponent(address)}`,
+    );
+    return groups.some((group) => group.email.toLowerCase() === address) ? 'found' : 'absent';
+  } catch (error) {
+    console.warn('the groups could not be read', error);
+    return 'unknown';
+  }
 }
 
 /** Adds grants to a list, a later grant of the same target replacing an earlier one. */
@@ -465,14 +538,39 @@ function merged(list: ShareGrant[], added: ShareGrant[]): ShareGrant[] {
   return next;
 }
 
+/** The dialog again with what was typed and chosen kept, and why it was refused. */
+function dialogKeeping(
+  context: SharingContext,
+  event: AddonEvent,
+  subject: DialogSubject,
+  policy: PolicyLimits | null,
+  recipients: ShareGrant[],
+  error: unknown,
+): ActionResponse {
+  if (!(error instanceof UserFacingError || error instanceof BackendError)) throw error;
+  console.warn('the share dialog refused an entry', error);
+  const text = failureText(error, MSG.genericFailure);
+  const entry = {
+    typed: formValue(event, SHARE_FORM.recipients),
+    kind: formValue(event, SHARE_FORM.kind),
+    level: formValue(event, SHARE_FORM.level),
+    error: text,
+  };
+  return updateCard(dialog(context, subject, policy, recipients, false, entry), text);
+}
+
 function addRecipient(event: AddonEvent): ActionResponse {
   const context = sharingContext();
   const subject = dialogSubject(context, event, 'addRecipient');
   const policy = readPolicyLimits(context);
   const recipients = recipientsOf(context, event, 'addRecipient', subject, policy);
-  const typed = typedRecipients(context, event, 'addRecipient', subject, policy);
-  if (typed.length === 0) throw new UserFacingError(MSG.share.addFirst);
-  return updateCard(dialog(context, subject, policy, merged(recipients, typed)));
+  try {
+    const typed = typedRecipients(context, event, 'addRecipient', subject, policy);
+    if (typed.length === 0) throw new UserFacingError(MSG.share.addFirst);
+    return updateCard(dialog(context, subject, policy, merged(recipients, typed)));
+  } catch (error) {
+    return dialogKeeping(context, event, subject, policy, recipients, error);
+  }
 }
 
 function removeRecipient(event: AddonEvent): ActionResponse {
@@ -523,26 +621,31 @@ function shareWith(event: AddonEvent, action: 'createShare' | 'addMembers'): Act
   const context = sharingContext();
   const subject = dialogSubject(context, event, action);
   const policy = readPolicyLimits(context);
-  const recipients = merged(
-    recipientsOf(context, event, action, subject, policy),
-    typedRecipients(context, event, action, subject, policy),
-  );
-  if (recipients.length === 0) throw new UserFacingError(MSG.share.addFirst);
+  const added = recipientsOf(context, event, action, subject, policy);
   let share: Shared;
-  if (subject.share) {
-    share = context.registry.setGrants(
-      subject.share,
-      merged(subject.share.grants, recipients),
-    ) as Shared;
-  } else {
-    const labelResourceName = (subject.subject as { labelResourceName: string }).labelResourceName;
-    if (context.registry.mine().some((mine) => mine.labelResourceName === labelResourceName))
-      throw new UserFacingError(MSG.share.alreadyShared(subject.labelName));
-    share = context.registry.create({
-      labelResourceName,
-      labelName: subject.labelName,
-      grants: recipients,
-    }) as Shared;
+  let recipients: ShareGrant[] = added;
+  try {
+    recipients = merged(added, typedRecipients(context, event, action, subject, policy));
+    if (recipients.length === 0) throw new UserFacingError(MSG.share.addFirst);
+    if (subject.share) {
+      share = context.registry.setGrants(
+        subject.share,
+        merged(subject.share.grants, recipients),
+      ) as Shared;
+    } else {
+      const labelResourceName = (subject.subject as { labelResourceName: string })
+        .labelResourceName;
+      if (context.registry.mine().some((mine) => mine.labelResourceName === labelResourceName))
+        throw new UserFacingError(MSG.share.alreadyShared(subject.labelName));
+      share = context.registry.create({
+        labelResourceName,
+        labelName: subject.labelName,
+        grants: recipients,
+      }) as Shared;
+    }
+  } catch (error) {
+    if (error instanceof BackendError && error.status >= 500) throw error;
+    return dialogKeeping(context, event, subject, policy, recipients, error);
   }
   ensureHourlyTrigger(context);
   const outcome = context.sync.syncShare(share.id, actionDeadline(context));
@@ -680,7 +783,7 @@ function renameLabel(event: AddonEvent): ActionResponse {
     }) as VisibleShare),
     myLevel: share.myLevel,
   } as Shared;
-  return updateCard(labelCardFor(context, updated), `Renamed to “${name}”.`);
+  return updateCard(labelCardFor(context, updated), MSG.labelActions.renamed(name));
 }
 
 function saveHiddenFields(event: AddonEvent): ActionResponse {
@@ -700,7 +803,10 @@ function saveHiddenFields(event: AddonEvent): ActionResponse {
     myLevel: share.myLevel,
   } as Shared;
   const outcome = context.sync.syncShare(share.id, actionDeadline(context));
-  return updateCard(labelCardFor(context, updated), `Hidden fields saved. ${syncNotice(outcome)}`);
+  return updateCard(
+    labelCardFor(context, updated),
+    MSG.labelActions.hiddenSaved(syncNotice(outcome)),
+  );
 }
 
 function stopSharing(event: AddonEvent): ActionResponse {

@@ -1,4 +1,6 @@
 /** This file defines the About card: what the add-on keeps where, and a feedback form. */
+import { MSG } from '../messages';
+import { cardHeader, paragraph, section, textField } from './widgets';
 
 /** The name of the about card in the card stack. */
 export const ABOUT_CARD_NAME = 'about';
@@ -10,26 +12,17 @@ export function buildAboutCard(): GoogleAppsScript.Card_Service.Card {
     .setParameters({ action: 'sendFeedback' });
   return CardService.newCardBuilder()
     .setName(ABOUT_CARD_NAME)
-    .setHeader(CardService.newCardHeader().setTitle('About Shared Contacts'))
+    .setHeader(cardHeader(MSG.about.title))
     .addSection(
-      CardService.newCardSection()
-        .addWidget(
-          CardService.newTextParagraph().setText(
-            'Contacts stay in Google Contacts. Our service keeps only who shares which label ' +
-              'with whom, your domain policy and an audit trail.',
-          ),
-        )
-        .addWidget(
-          CardService.newTextInput()
-            .setFieldName('feedback')
-            .setTitle('Feedback')
-            .setHint('What should we improve? (at most 1,000 characters)')
-            .setMultiline(true),
-        ),
+      section(
+        null,
+        paragraph(MSG.about.text),
+        textField('feedback', MSG.about.feedback, MSG.about.feedbackHint).setMultiline(true),
+      ),
     )
     .setFixedFooter(
       CardService.newFixedFooter().setPrimaryButton(
-        CardService.newTextButton().setText('Send feedback').setOnClickAction(sendFeedback),
+        CardService.newTextButton().setText(MSG.about.send).setOnClickAction(sendFeedback),
       ),
     )
     .build();

@@ -7,7 +7,17 @@ import type { Share } from '../../core/sharing-model';
 import type { AdminOverview, AlertRow, AuditRow } from '../admin/admin-client';
 import { LEVEL_NAMES, MSG, count } from '../messages';
 import { describeAudience } from './audience';
-import { actionButton, buttons, dropdown, paragraph, row, section, textField } from './widgets';
+import {
+  actionButton,
+  buttons,
+  cardHeader,
+  dropdown,
+  paragraph,
+  row,
+  section,
+  switchRow,
+  textField,
+} from './widgets';
 
 /** Form field names of the policy form. */
 export const POLICY_FORM = {
@@ -70,15 +80,11 @@ function checksSection(overview: AdminOverview) {
 
 function policySection(overview: AdminOverview) {
   const policy = overview.policy;
-  const external = CardService.newDecoratedText()
-    .setText(MSG.admin.external)
-    .setWrapText(true)
-    .setSwitchControl(
-      CardService.newSwitch()
-        .setFieldName(POLICY_FORM.externalSharing)
-        .setValue('on')
-        .setSelected(policy.externalSharing),
-    );
+  const external = switchRow(
+    MSG.admin.external,
+    POLICY_FORM.externalSharing,
+    policy.externalSharing,
+  );
   return section(
     MSG.admin.policy,
     dropdown(
@@ -161,9 +167,10 @@ export function buildAdminCard(view: AdminView): GoogleAppsScript.Card_Service.C
   return CardService.newCardBuilder()
     .setName('admin')
     .setHeader(
-      CardService.newCardHeader()
-        .setTitle(MSG.admin.title)
-        .setSubtitle(`${view.overview.domain} · ${count(view.shares.length, 'shared label')}`),
+      cardHeader(
+        MSG.admin.title,
+        `${view.overview.domain} · ${count(view.shares.length, 'shared label')}`,
+      ),
     )
     .addSection(checksSection(view.overview))
     .addSection(policySection(view.overview))
@@ -183,9 +190,7 @@ export function buildAuditExportCard(exported: {
 }): GoogleAppsScript.Card_Service.Card {
   return CardService.newCardBuilder()
     .setName('auditExport')
-    .setHeader(
-      CardService.newCardHeader().setTitle(MSG.admin.exportTitle).setSubtitle(exported.filename),
-    )
+    .setHeader(cardHeader(MSG.admin.exportTitle, exported.filename))
     .addSection(
       section(
         null,

@@ -3,7 +3,15 @@
  * go (To, Cc, Bcc), or choose some of its contacts first.
  */
 import { MSG, count } from '../messages';
-import { actionButton, buttons, dropdown, paragraph, section } from './widgets';
+import {
+  actionButton,
+  buttons,
+  cardHeader,
+  checkboxes,
+  dropdown,
+  paragraph,
+  section,
+} from './widgets';
 
 /** Form field names of the compose cards. */
 export const COMPOSE_FORM = {
@@ -31,7 +39,7 @@ export function buildComposeCard(
 ): GoogleAppsScript.Card_Service.Card {
   const card = CardService.newCardBuilder()
     .setName('compose')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.compose.title));
+    .setHeader(cardHeader(MSG.compose.title));
   if (labels.length === 0)
     return card.addSection(section(null, paragraph(MSG.compose.noLabels))).build();
   return card
@@ -65,16 +73,14 @@ export function buildChooseContactsCard(
   contacts: { email: string; name: string }[],
   more: boolean,
 ): GoogleAppsScript.Card_Service.Card {
-  const list = CardService.newSelectionInput()
-    .setType(CardService.SelectionInputType.CHECK_BOX)
-    .setFieldName(COMPOSE_FORM.chosen)
-    .setTitle(MSG.compose.pick);
-  for (const contact of contacts)
-    list.addItem(
-      contact.name ? `${contact.name} <${contact.email}>` : contact.email,
+  const list = checkboxes(
+    COMPOSE_FORM.chosen,
+    MSG.compose.pick,
+    contacts.map((contact) => [
       contact.email,
-      false,
-    );
+      contact.name ? `${contact.name} <${contact.email}>` : contact.email,
+    ]),
+  );
   const built = section(null, list, fieldChoice());
   if (more) built.addWidget(paragraph(MSG.compose.moreThanShown(contacts.length)));
   built.addWidget(
@@ -82,7 +88,7 @@ export function buildChooseContactsCard(
   );
   return CardService.newCardBuilder()
     .setName('chooseContacts')
-    .setHeader(CardService.newCardHeader().setTitle(labelName))
+    .setHeader(cardHeader(labelName))
     .addSection(built)
     .build();
 }

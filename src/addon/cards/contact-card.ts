@@ -6,7 +6,7 @@
 import type { Level } from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
 import { LEVEL_NAMES, MSG } from '../messages';
-import { actionButton, buttons, paragraph, row, section, textField } from './widgets';
+import { actionButton, buttons, cardHeader, paragraph, row, section, textField } from './widgets';
 
 /** Form field names of the contact card. */
 export const CONTACT_FORM = {
@@ -56,7 +56,7 @@ export function buildContactCard(view: ContactView): GoogleAppsScript.Card_Servi
     );
   const card = CardService.newCardBuilder()
     .setName('contact')
-    .setHeader(CardService.newCardHeader().setTitle(view.name || MSG.contact.unnamed))
+    .setHeader(cardHeader(view.name || MSG.contact.unnamed))
     .addSection(details)
     .addSection(where);
   if (view.form) {
@@ -107,7 +107,7 @@ export function buildSearchResultsCard(
     );
   return CardService.newCardBuilder()
     .setName('search')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.contact.searchResults(query)))
+    .setHeader(cardHeader(MSG.contact.searchResults(query)))
     .addSection(results)
     .build();
 }

@@ -3,12 +3,12 @@
  * the labels the user shares and those shared with them (owner, level, figures and sync state),
  * their own labels to share, a new label, and "Sync now".
  */
-import type { Level } from '../../core/sharing-model';
+import { levelAllows, type Level } from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
 import { count, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';
 import { describeSyncState, mayActOnRecipients } from './sync-state-text';
-import { actionButton, buttons, paragraph, row, section, textField } from './widgets';
+import { actionButton, buttons, cardHeader, paragraph, row, section, textField } from './widgets';
 
 /** A shared label as a homepage row. */
 export interface LabelRow {
@@ -87,9 +87,7 @@ export function needsAttention(label: LabelRow): boolean {
 
 /** Builds the homepage card shown in Gmail, Calendar and Drive. */
 export function buildHomepageCard(view: HomepageView): GoogleAppsScript.Card_Service.Card {
-  const card = CardService.newCardBuilder().setHeader(
-    CardService.newCardHeader().setTitle(MSG.appName),
-  );
+  const card = CardService.newCardBuilder().setHeader(cardHeader(MSG.appName));
   const waiting = [...view.mine, ...view.shared].filter(needsAttention).length;
   const notices = [
     ...(view.notice ? [view.notice] : []),

@@ -5,6 +5,7 @@
  */
 import {
   HIDEABLE_FIELDS,
+  levelAllows,
   mayPerform,
   type HideableField,
   type Level,
@@ -15,7 +16,16 @@ import { routerAction } from '../actions/action-kit';
 import { LEVEL_NAMES, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';
 import { describeSyncState, describeUnreached, mayActOnRecipients } from './sync-state-text';
-import { actionButton, buttons, paragraph, row, section, textField } from './widgets';
+import {
+  actionButton,
+  buttons,
+  cardHeader,
+  checkboxes,
+  paragraph,
+  row,
+  section,
+  textField,
+} from './widgets';
 
 /** The name of the label card in the card stack. */
 export const LABEL_CARD_NAME = 'label';
@@ -204,12 +214,12 @@ function membersSection(view: LabelView) {
 }
 
 function ownerSection(view: LabelView) {
-  const hidden = CardService.newSelectionInput()
-    .setType(CardService.SelectionInputType.CHECK_BOX)
-    .setFieldName(LABEL_FORM.hidden)
-    .setTitle(MSG.label.hidden);
-  for (const field of HIDEABLE_FIELDS)
-    hidden.addItem(MSG.fields[field] ?? field, field, view.hiddenFields.includes(field));
+  const hidden = checkboxes(
+    LABEL_FORM.hidden,
+    MSG.label.hidden,
+    HIDEABLE_FIELDS.map((field) => [field, MSG.fields[field] ?? field]),
+    view.hiddenFields,
+  );
   return section(
     MSG.label.ownerSection,
     textField(LABEL_FORM.rename, MSG.label.rename, '', view.name),
@@ -259,15 +269,14 @@ export function buildLabelCard(view: LabelView): GoogleAppsScript.Card_Service.C
   const card = CardService.newCardBuilder()
     .setName(LABEL_CARD_NAME)
     .setHeader(
-      CardService.newCardHeader()
-        .setTitle(view.name)
-        .setSubtitle(
-          MSG.label.subtitle(
-            personText(view.owner, view.names),
-            view.myLevel,
-            view.contacts?.total ?? null,
-          ),
+      cardHeader(
+        view.name,
+        MSG.label.subtitle(
+          personText(view.owner, view.names),
+          view.myLevel,
+          view.contacts?.total ?? null,
         ),
+      ),
     );
   if (view.undo) card.addSection(undoSection(view.undo));
   card.addSection(sync);

@@ -5,7 +5,7 @@
 import type { Level, ShareTarget } from '../../core/sharing-model';
 import { LEVEL_NAMES, MSG } from '../messages';
 import { targetAddress, targetText } from './label-card';
-import { actionButton, buttons, dropdown, paragraph, section } from './widgets';
+import { actionButton, buttons, cardHeader, dropdown, paragraph, section } from './widgets';
 
 /** Form field of the member card. */
 export const MEMBER_FORM = { level: 'memberLevel' } as const;
@@ -32,11 +32,7 @@ export function buildMemberCard(view: MemberView): GoogleAppsScript.Card_Service
   };
   const card = CardService.newCardBuilder()
     .setName('member')
-    .setHeader(
-      CardService.newCardHeader()
-        .setTitle(targetText(view.target, view.names))
-        .setSubtitle(view.labelName),
-    )
+    .setHeader(cardHeader(targetText(view.target, view.names), view.labelName))
     .addSection(
       section(
         null,

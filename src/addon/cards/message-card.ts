@@ -1,11 +1,10 @@
 /** This file defines the cards of simple informational screens (settings, compose, support, errors). */
+import { cardHeader, paragraph, section } from './widgets';
 
 /** Builds a card with a title and one paragraph. */
 export function buildMessageCard(title: string, text: string): GoogleAppsScript.Card_Service.Card {
   return CardService.newCardBuilder()
-    .setHeader(CardService.newCardHeader().setTitle(title))
-    .addSection(
-      CardService.newCardSection().addWidget(CardService.newTextParagraph().setText(text)),
-    )
+    .setHeader(cardHeader(title))
+    .addSection(section(null, paragraph(text)))
     .build();
 }

@@ -5,7 +5,7 @@
  */
 import { routerAction } from '../actions/action-kit';
 import { MSG } from '../messages';
-import { actionButton, dropdown, paragraph, row, section } from './widgets';
+import { actionButton, cardHeader, dropdown, paragraph, row, section } from './widgets';
 
 /** Form field of the message card. */
 export const MESSAGE_FORM = { label: 'targetLabel' } as const;
@@ -64,7 +64,7 @@ export function buildMessageContextCard(view: MessageView): GoogleAppsScript.Car
   }
   const card = CardService.newCardBuilder()
     .setName('message')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.message.title))
+    .setHeader(cardHeader(MSG.message.title))
     .addSection(people);
   if (view.targets.length === 0 && !view.notice)
     card.addSection(section(null, paragraph(MSG.message.noLabels)));

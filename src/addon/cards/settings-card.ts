@@ -1,6 +1,6 @@
 /** This file defines the Settings card (a universal action): sync on open, notifications, about and privacy. */
 import { MSG } from '../messages';
-import { actionButton, buttons, paragraph, section } from './widgets';
+import { actionButton, buttons, cardHeader, paragraph, section, switchRow } from './widgets';
 
 /** Form field names of the settings card. */
 export const SETTINGS_FORM = { syncOnOpen: 'syncOnOpen', notify: 'notify' } as const;
@@ -11,23 +11,16 @@ export interface UserSettings {
   notify: boolean;
 }
 
-function toggle(name: string, label: string, on: boolean) {
-  return CardService.newDecoratedText()
-    .setText(label)
-    .setWrapText(true)
-    .setSwitchControl(CardService.newSwitch().setFieldName(name).setValue('on').setSelected(on));
-}
-
 /** Builds the settings card. */
 export function buildSettingsCard(settings: UserSettings): GoogleAppsScript.Card_Service.Card {
   return CardService.newCardBuilder()
     .setName('settings')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.settings.title))
+    .setHeader(cardHeader(MSG.settings.title))
     .addSection(
       section(
         null,
-        toggle(SETTINGS_FORM.syncOnOpen, MSG.settings.syncOnOpen, settings.syncOnOpen),
-        toggle(SETTINGS_FORM.notify, MSG.settings.notify, settings.notify),
+        switchRow(MSG.settings.syncOnOpen, SETTINGS_FORM.syncOnOpen, settings.syncOnOpen),
+        switchRow(MSG.settings.notify, SETTINGS_FORM.notify, settings.notify),
         buttons(actionButton(MSG.settings.save, 'saveSettings', {}, true)),
       ),
     )

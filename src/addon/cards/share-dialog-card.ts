@@ -8,7 +8,17 @@ import type { Level, ShareGrant } from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
 import { LEVEL_NAMES, MSG } from '../messages';
 import { targetText } from './label-card';
-import { actionButton, buttons, dropdown, paragraph, row, section } from './widgets';
+import {
+  actionButton,
+  buttons,
+  cardHeader,
+  dropdown,
+  paragraph,
+  plainText,
+  row,
+  section,
+  textField,
+} from './widgets';
 
 /** The name of the share dialog in the card stack. */
 export const SHARE_DIALOG_NAME = 'share';
@@ -19,13 +29,21 @@ export const SHARE_FORM = { recipients: 'recipients', kind: 'targetKind', level:
 /** What the dialog shares: a new label of the user's (`labelResourceName`) or an existing share. */
 export type ShareSubject = { labelResourceName: string } | { shareId: string };
 
-/** The policy limits the dialog shows. */
+/** The policy limits the dialog shows: sharing stays inside the organisation, all of its domains. */
 export interface PolicyLimits {
   domain: string;
+  /** Every domain of the organisation (Workspace customer): primary, secondary and alias. */
+  domains: string[];
   maxLevel: Level;
-  externalSharing: boolean;
-  allowedExternalDomains: string[];
   adminsOnly: boolean;
+}
+
+/** What the user had typed and chosen when an Add was refused, shown again with the reason. */
+export interface DialogEntry {
+  typed: string;
+  kind: string;
+  level: string;
+  error: string;
 }
 
 /** What the share dialog shows. */
@@ -41,6 +59,8 @@ export interface ShareDialogView {
   notice?: string;
   /** Directory names of the recipients by lower-case address (those known). */
   names?: Record<string, string>;
+  /** The refused entry, kept in the form with the reason. */
+  entry?: DialogEntry;
 }
 
 /** Encodes recipients for an action parameter: `kind|address|level` joined by `;`. */
@@ -61,16 +81,19 @@ function subjectParameters(subject: ShareSubject): Record<string, string> {
 
 /** The policy in one sentence. */
 export function describePolicy(policy: PolicyLimits): string {
-  const external = !policy.externalSharing
-    ? MSG.share.policyInside(policy.domain)
-    : policy.allowedExternalDomains.length > 0
-      ? MSG.share.policyOutsideOnly(policy.allowedExternalDomains)
-      : MSG.share.policyOutside;
-  return MSG.share.policy(policy.maxLevel, external);
+  return MSG.shareDialog.policy(
+    policy.maxLevel,
+    policy.domains.length > 0 ? policy.domains : [policy.domain],
+  );
 }
 
-/** The preview sentence: how many contacts go to how many people. */
-export function describePreview(contactCount: number, recipients: ShareGrant[]): string {
+/** The preview sentence: how many contacts go to how many people, or that none will. */
+export function describePreview(
+  contactCount: number,
+  recipients: ShareGrant[],
+  labelName = '',
+): string {
+  if (contactCount === 0) return MSG.shareDialog.emptyLabel(labelName);
   const of = (kind: string) => recipients.filter((grant) => grant.target.kind === kind).length;
   return MSG.share.preview(contactCount, of('user'), of('group'), of('domain'));
 }
@@ -86,25 +109,34 @@ export function buildShareDialog(view: ShareDialogView): GoogleAppsScript.Card_S
     intro.addWidget(paragraph(describePolicy(view.policy)));
     if (view.policy.adminsOnly) intro.addWidget(paragraph(MSG.share.policyAdminsOnly));
   }
+  const entry = view.entry;
   const picker = section(
     MSG.share.recipient,
-    CardService.newTextInput()
-      .setFieldName(SHARE_FORM.recipients)
-      .setTitle(MSG.share.recipient)
-      .setHint(MSG.share.recipientHint)
-      .setSuggestionsAction(routerAction('suggestRecipients')),
-    dropdown(SHARE_FORM.kind, MSG.share.kind, [
-      ['user', MSG.share.kinds.user],
-      ['group', MSG.share.kinds.group],
-      ['domain', MSG.share.kinds.domain],
-    ]),
+    textField(
+      SHARE_FORM.recipients,
+      MSG.share.recipient,
+      MSG.share.recipientHint,
+      entry?.typed ?? '',
+    ).setSuggestionsAction(routerAction('suggestRecipients')),
+    dropdown(
+      SHARE_FORM.kind,
+      MSG.share.kind,
+      [
+        ['user', MSG.share.kinds.user],
+        ['group', MSG.share.kinds.group],
+        ['domain', MSG.share.kinds.domain],
+      ],
+      entry && ['user', 'group', 'domain'].includes(entry.kind) ? entry.kind : undefined,
+    ),
     dropdown(
       SHARE_FORM.level,
       MSG.share.level,
       view.levels.map((level) => [level, LEVEL_NAMES[level]]),
+      entry && (view.levels as string[]).includes(entry.level) ? entry.level : undefined,
     ),
-    buttons(actionButton(MSG.share.add, 'addRecipient', base)),
   );
+  if (entry) picker.addWidget(paragraph(entry.error));
+  picker.addWidget(buttons(actionButton(MSG.share.add, 'addRecipient', base)));
   if (view.notice) picker.addWidget(paragraph(view.notice));
   const chosen = section(MSG.share.recipients);
   if (view.recipients.length === 0) chosen.addWidget(paragraph(MSG.share.noRecipients));
@@ -119,11 +151,13 @@ export function buildShareDialog(view: ShareDialogView): GoogleAppsScript.Card_S
       }),
     ),
   );
-  if (view.recipients.length > 0)
-    chosen.addWidget(paragraph(describePreview(view.contactCount, view.recipients)));
+  if (view.recipients.length > 0 || view.contactCount === 0)
+    chosen.addWidget(
+      paragraph(describePreview(view.contactCount, view.recipients, view.labelName)),
+    );
   return CardService.newCardBuilder()
     .setName(SHARE_DIALOG_NAME)
-    .setHeader(CardService.newCardHeader().setTitle(MSG.share.title(view.labelName)))
+    .setHeader(cardHeader(MSG.share.title(view.labelName)))
     .addSection(intro)
     .addSection(picker)
     .addSection(chosen)
@@ -139,20 +173,36 @@ export function buildShareDialog(view: ShareDialogView): GoogleAppsScript.Card_S
     .build();
 }
 
+/** A directory name in a suggestion: shown as it is, cleaned and cut, never markup-bearing. */
+function suggestedName(name: string): string {
+  return plainText(name, SUGGESTED_NAME_LIMIT).replace(/[<>]/g, '');
+}
+
+/** The longest name a suggestion shows, in characters (the address always follows it whole). */
+const SUGGESTED_NAME_LIMIT = 80;
+
 /** The suggestion text of a group, from which the dialog reads the kind back. */
 export function groupSuggestion(name: string, email: string): string {
-  return `${name} (${MSG.share.group}) <${email}>`;
+  return `${suggestedName(name)} (${MSG.share.group}) <${email}>`;
 }
 
 /** The suggestion text of a person. */
 export function personSuggestion(name: string, email: string): string {
-  return name ? `${name} <${email}>` : email;
+  const shown = suggestedName(name);
+  return shown ? `${shown} <${email}>` : email;
 }
 
-/** Splits what was typed into recipients: by commas (and spaces when no name is given). */
+/**
+ * Splits what was typed into recipients: by commas, semicolons and lines, and by spaces only
+ * between addresses (so that a typed name such as "Dmitry Ivanov" stays one entry).
+ */
 export function splitRecipientText(text: string): string[] {
   return text
-    .split(text.includes('<') ? /[,;\n]+(?![^<]*>)/ : /[\s,;]+/)
+    .split(text.includes('<') ? /[,;\n]+(?![^<]*>)/ : /[,;\n]+/)
+    .flatMap((part) => {
+      const words = part.trim().split(/\s+/);
+      return !part.includes('<') && words.every((word) => word.includes('@')) ? words : [part];
+    })
     .map((part) => part.trim())
     .filter((part) => part !== '');
 }

@@ -19,6 +19,7 @@ export function ago(at: number, now: number): string {
  * `unreached` says how recipients not reached are mentioned: `named` for those who can do
  * something about them (the owner, a manager), `anonymous` for everyone else (only that not
  * everyone has their copies), `below` when the card lists them itself (describeUnreached).
+ * Problems only the owner or a manager can act on (`ownerNote`) are shown only to them.
  */
 export function describeSyncState(
   state: ShareSyncState | null,
@@ -28,7 +29,12 @@ export function describeSyncState(
 ): string {
   if (!state) return MSG.sync.never;
   const when = ago(state.at, now);
-  const detail = [state.message, unreachedMention(state, unreachedAs)]
+  const mayAct = unreachedAs !== 'anonymous';
+  const detail = [
+    state.message,
+    mayAct ? state.ownerNote : undefined,
+    unreachedMention(state, unreachedAs),
+  ]
     .filter((text): text is string => Boolean(text))
     .map((text) => ` ${text}`)
     .join('');

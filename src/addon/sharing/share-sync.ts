@@ -15,6 +15,7 @@ import { OwnGroupsSeen, RoutedContactsGateway } from '../../google/people-gatewa
 import { ShareGatewayCalls } from '../../google/share-gateway-client';
 import { GoogleTransport } from '../../google/transport';
 import type { BackendClient } from '../backend-client';
+import { MSG } from '../messages';
 import type { ShareRegistry, VisibleShare } from './share-registry';
 import { BackendAuditSink, RegistryShareDirectory, ShareMembersDirectory } from './sync-adapters';
 import {
@@ -50,8 +51,7 @@ export const LEFTOVER_SCAN_INTERVAL_MS = 60 * 60_000;
 const LEFTOVER_SCAN_KEY = 'leftovers:at';
 
 /** What the user is told when another execution of theirs is syncing. */
-export const SYNC_IN_PROGRESS =
-  'Sync in progress: another Shared Contacts window or the hourly sync is syncing your labels right now; it carries on there.';
+export const SYNC_IN_PROGRESS = MSG.syncNotes.inProgress;
 
 /** The outcome of syncing one share, with what the user should see. */
 export interface ShareSyncOutcome {
@@ -211,11 +211,7 @@ export class ShareSync {
       reached = this.deps.registry.reachedAccounts(share.id);
     } catch (error) {
       console.error(`reading the accounts share ${share.id} reached failed`, error);
-      const result = emptyResult(
-        share.id,
-        'failed',
-        'Our service could not say which accounts hold copies. Nothing was removed yet; the next sync tries again.',
-      );
+      const result = emptyResult(share.id, 'failed', MSG.syncNotes.reachedUnknown);
       const state = stateFromResult(result, this.deps.clock.now(), true);
       writeSyncState(this.deps.store, share.id, state);
       return { shareId: share.id, result, state, gone: false };
@@ -347,7 +343,7 @@ export class ShareSync {
         const state: ShareSyncState = {
           phase: 'failed',
           at: this.deps.clock.now(),
-          message: 'Our service could not be reached. Nothing was lost; use Sync now to try again.',
+          message: MSG.syncNotes.serviceUnreachable,
         };
         writeSyncState(this.deps.store, share.id, state);
         outcomes.push({ shareId: share.id, result: null, state, gone: false });

@@ -6,6 +6,7 @@
 import type { KeyValueStore } from '../../core/ports';
 import type { Share } from '../../core/sharing-model';
 import type { SyncResult, UnreachedAccount } from '../../core/sync-engine';
+import { MSG } from '../messages';
 
 /**
  * What the user sees: up to date, in progress, paused (and why), failed (and what to do),
@@ -22,6 +23,8 @@ export interface ShareSyncState {
   at: number;
   message?: string;
   unreached?: UnreachedAccount[];
+  /** What went wrong and what to do, for those who can act on it (the owner and managers). */
+  ownerNote?: string;
 }
 
 const stateKey = (shareId: string) => `ss:${shareId}`;
@@ -63,8 +66,30 @@ export function endingShares(store: KeyValueStore): Share[] {
     .map((key) => JSON.parse(store.get(key) as string) as Share);
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+/**
+ * A sync problem in words a person can act on (messages.ts); the raw text, which may carry an
+ * API's error, goes to the log only.
+ */
+export function problemNote(problem: string): string {
+  if (WORDED.has(problem)) return problem;
+  console.warn('sync problem', problem);
+  const unreachable = /^No access to (.+?)'s contacts/.exec(problem);
+  return unreachable ? MSG.syncNotes.unreachable(unreachable[1] as string) : MSG.syncNotes.failed;
+}
+
+/** Problems the add-on itself words for everyone (messages.ts). */
+const WORDED = new Set<string>([MSG.syncNotes.inProgress, MSG.syncNotes.reachedUnknown]);
+
+/** The problems of a result, for those who manage the share: one note per distinct text. */
+function ownerNote(result: SyncResult): { ownerNote?: string } {
+  const raw = result.problems.filter((problem) => !WORDED.has(problem));
+  if (raw.length === 0) return {};
+  return { ownerNote: [...new Set(raw.map(problemNote))].join(' ') };
+}
+
+/** The first problem everyone may read, if any. */
+export function wordedProblem(result: SyncResult): string | undefined {
+  return result.problems.find((problem) => WORDED.has(problem));
 }
 
 /** Turns a slice's result into the state the user sees. */
@@ -85,41 +110,42 @@ function phaseFromResult(result: SyncResult, at: number, ending: boolean): Share
   switch (result.status) {
     case 'unchanged':
     case 'done': {
-      if (ending) return { phase: 'ending', at, message: 'Copies removed.' };
+      if (ending) return { phase: 'ending', at, message: MSG.syncNotes.copiesRemoved };
       const notes: string[] = [];
-      if (result.reverts.length > 0)
-        notes.push(
-          `${plural(result.reverts.length, 'edit')} by people who may only view the label ${result.reverts.length === 1 ? 'was' : 'were'} undone`,
-        );
-      if (result.conflicts.length > 0)
-        notes.push(
-          `${plural(result.conflicts.length, 'conflicting edit')}: the later one was kept`,
-        );
-      if (result.problems.length > 0) notes.push(result.problems[0] as string);
-      return { phase: 'ok', at, ...(notes.length > 0 ? { message: `${notes.join('. ')}.` } : {}) };
+      if (result.reverts.length > 0) notes.push(MSG.syncNotes.reverted(result.reverts.length));
+      if (result.conflicts.length > 0) notes.push(MSG.syncNotes.conflicts(result.conflicts.length));
+      return {
+        phase: 'ok',
+        at,
+        ...(notes.length > 0 ? { message: `${notes.join('. ')}.` } : {}),
+        ...ownerNote(result),
+      };
     }
     case 'continue':
       return {
         phase: ending ? 'ending' : 'running',
         at,
         message:
-          result.problems.length > 0
-            ? `${result.problems[0]} It is retried automatically.`
+          wordedProblem(result) ??
+          (result.problems.length > 0
+            ? MSG.syncNotes.retried
             : ending
-              ? 'Removing the copies; this continues automatically.'
-              : 'More to copy; this continues automatically.',
+              ? MSG.syncNotes.removing
+              : MSG.syncNotes.moreToCopy),
+        ...ownerNote(result),
       };
     case 'paused':
       return {
         phase: 'paused',
         at,
-        message: `This sync would delete ${plural(result.pendingDeletions, 'contact')} from the label, so it waits for the owner to confirm.`,
+        message: MSG.syncNotes.waitsForOwner(result.pendingDeletions),
       };
     case 'failed':
       return {
         phase: 'failed',
         at,
-        message: `${result.problems[0] ?? 'The sync failed.'} Nothing was lost; use Sync now to try again.`,
+        message: wordedProblem(result) ?? MSG.syncNotes.failedRetry,
+        ...ownerNote(result),
       };
   }
 }

@@ -22,6 +22,7 @@ import {
 import { grantableLevels } from '../../../src/addon/cards/share-form';
 import { describeSyncState } from '../../../src/addon/cards/sync-state-text';
 import { count, listOf } from '../../../src/addon/messages';
+import { clip, escapeText, safeText } from '../../../src/addon/cards/widgets';
 
 interface Action {
   function: string;
@@ -124,6 +125,19 @@ describe('texts', () => {
     expect(describeSyncState({ phase: 'failed', at: NOW - 3 * 86_400_000 }, NOW)).toBe(
       'Sync failed 3 days ago.',
     );
+  });
+});
+
+describe('text made safe for cards', () => {
+  it('escapes markup, removes direction overrides and cuts between characters', () => {
+    expect(escapeText('<a href="x">A & B</a>')).toBe('&lt;a href="x"&gt;A &amp; B&lt;/a&gt;');
+    expect(safeText('ab\u202Egnp.exe\u202C\u0007')).toBe('abgnp.exe');
+    const family = '👩‍👩‍👧‍👦';
+    expect(clip(`a${family}bc`, 3)).toBe(`a${family}…`);
+    expect(clip(`ab${family}cd`, 3)).toBe('ab…');
+    expect(clip(`x${'😀'.repeat(10)}`, 4)).toBe('x😀😀…');
+    expect(clip('short', 5)).toBe('short');
+    expect(safeText(`<${'😀'.repeat(10)}`, 3)).toBe('&lt;😀…');
   });
 });
 
@@ -301,9 +315,8 @@ describe('the member card', () => {
 describe('the share dialog', () => {
   const policy = {
     domain: 'acme.example',
+    domains: ['acme.example'],
     maxLevel: 'edit' as const,
-    externalSharing: false,
-    allowedExternalDomains: [],
     adminsOnly: false,
   };
 
@@ -324,7 +337,7 @@ describe('the share dialog', () => {
     expect(card.header.title).toBe('Share “Customers”');
     expect(texts(card)).toEqual(
       expect.arrayContaining([
-        'Your domain allows sharing up to “Edit contacts”, only inside acme.example.',
+        'Your organisation allows sharing up to “Edit contacts”, only inside acme.example.',
         '1,240 contacts will be copied to 1 person and everyone in 1 group.',
         'bob@acme.example',
         'Edit contacts',
@@ -367,13 +380,33 @@ describe('the share dialog', () => {
     );
   });
 
-  it('describes external policies and reads typed and suggested recipients', () => {
-    expect(describePolicy({ ...policy, externalSharing: true })).toBe(
-      'Your domain allows sharing up to “Edit contacts”, also outside your domain.',
+  it('warns that an empty label copies nothing, and keeps a refused entry with its reason', () => {
+    const card = json(
+      buildShareDialog({
+        subject: { labelResourceName: 'contactGroups/empty' },
+        labelName: 'Prospects',
+        contactCount: 0,
+        recipients: [],
+        levels: ['view', 'edit'],
+        policy,
+        entry: { typed: 'nobody@acme.example', kind: 'user', level: 'edit', error: 'Refused.' },
+      }),
     );
-    expect(
-      describePolicy({ ...policy, externalSharing: true, allowedExternalDomains: ['a.example'] }),
-    ).toContain('outside your domain only with a.example');
+    expect(texts(card)).toEqual(
+      expect.arrayContaining([
+        '“Prospects” has no contacts yet, so nothing will be copied: the recipients get an empty label that fills when you add contacts to it.',
+        'Refused.',
+      ]),
+    );
+    expect(input(card, 'recipients')?.textInput?.value).toBe('nobody@acme.example');
+    const levels = input(card, 'level')?.selectionInput?.items ?? [];
+    expect(levels.find((item) => item.selected)?.value).toBe('edit');
+  });
+
+  it('names every domain of the organisation and reads typed and suggested recipients', () => {
+    expect(describePolicy({ ...policy, domains: ['acme.example', 'acme-eu.example'] })).toBe(
+      'Your organisation allows sharing up to “Edit contacts”, only inside your organisation (acme.example and acme-eu.example).',
+    );
     expect(parseRecipientText('Bob Lee <Bob@Acme.example>')).toEqual({
       address: 'bob@acme.example',
       kind: 'user',

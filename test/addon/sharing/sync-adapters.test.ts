@@ -17,6 +17,7 @@ import { RoutedContactsGateway } from '../../../src/google/people-gateway';
 import { ShareGatewayCalls } from '../../../src/google/share-gateway-client';
 import { GoogleTransport } from '../../../src/google/transport';
 import { stateFromResult } from '../../../src/addon/sharing/sync-state';
+import { describeSyncState } from '../../../src/addon/cards/sync-state-text';
 
 /** A backend that answers from a handler and keeps every request. */
 class FakeBackend implements HttpClient {
@@ -233,19 +234,36 @@ describe('stateFromResult', () => {
       message: 'More to copy; this continues automatically.',
     });
     expect(
-      stateFromResult(result({ status: 'continue', problems: ['Writing failed.'] }), 5).message,
-    ).toBe('Writing failed. It is retried automatically.');
+      stateFromResult(result({ status: 'continue', problems: ['Writing failed.'] }), 5),
+    ).toEqual({
+      phase: 'running',
+      at: 5,
+      message: 'Part of it did not go through; it is retried automatically.',
+      ownerNote:
+        'A step of the sync did not work. Nothing was lost; it is retried at the next sync.',
+    });
     expect(stateFromResult(result({ status: 'paused', pendingDeletions: 1200 }), 5)).toEqual({
       phase: 'paused',
       at: 5,
       message:
         'This sync would delete 1,200 contacts from the label, so it waits for the owner to confirm.',
     });
-    expect(stateFromResult(result({ status: 'failed', problems: ['No access.'] }), 5)).toEqual({
+    const raw =
+      "No access to nobody.here@acme.example's contacts: BackendError: the Directory API answered HTTP 400";
+    const failed = stateFromResult(result({ status: 'failed', problems: [raw] }), 5);
+    expect(failed).toEqual({
       phase: 'failed',
       at: 5,
-      message: 'No access. Nothing was lost; use Sync now to try again.',
+      message: 'The sync did not finish. Nothing was lost; use Sync now to try again.',
+      ownerNote:
+        'nobody.here@acme.example’s copy could not be reached. It is retried at the next sync; if it keeps failing, check that nobody.here@acme.example still has an account, or remove them from the label.',
     });
+    expect(JSON.stringify(failed)).not.toMatch(/BackendError|HTTP 400/);
+    const done = stateFromResult(result({ status: 'done', problems: [raw] }), 5);
+    expect(describeSyncState(done, 5, null, 'anonymous')).toBe('Up to date · synced just now.');
+    expect(describeSyncState(done, 5, null, 'named')).toContain(
+      'nobody.here@acme.example’s copy could not be reached.',
+    );
     expect(stateFromResult(result({ status: 'continue' }), 5, true).phase).toBe('ending');
   });
 });

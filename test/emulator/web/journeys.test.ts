@@ -185,7 +185,7 @@ describe('the sidebar journeys in Chromium', () => {
     await click(row);
     await click(sidebar().getByRole('button', { name: 'Share with more people' }));
     await eventually(async () => (await sidebar().textContent()) ?? '').toContain(
-      'Your domain allows sharing up to “View”',
+      'Your organisation allows sharing up to “View”',
     );
     await shot('share-dialog-policy');
   });

@@ -12,6 +12,7 @@ import type {
   SupportMe,
   SupportSessionView,
 } from '../../support/support-client';
+import { cardHeader, safeText } from '../widgets';
 
 type Card = GoogleAppsScript.Card_Service.Card;
 type Section = GoogleAppsScript.Card_Service.CardSection;
@@ -19,9 +20,9 @@ type Section = GoogleAppsScript.Card_Service.CardSection;
 /** The notice non-staff see on the support page. */
 export const NOT_FOR_YOU = 'This page is for Shared Contacts support staff.';
 
-/** Escapes text for the card's simple HTML. */
+/** Text made safe for the card's simple HTML (widgets.ts). */
 function html(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return safeText(text);
 }
 
 function paragraph(text: string): GoogleAppsScript.Card_Service.TextParagraph {
@@ -55,9 +56,7 @@ function input(name: string, title: string, hint?: string, multiline = false) {
 }
 
 function card(title: string, sections: Section[], name = 'support'): Card {
-  const builder = CardService.newCardBuilder()
-    .setName(name)
-    .setHeader(CardService.newCardHeader().setTitle(title));
+  const builder = CardService.newCardBuilder().setName(name).setHeader(cardHeader(title));
   for (const section of sections) builder.addSection(section);
   return builder.build();
 }

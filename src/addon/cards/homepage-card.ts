@@ -3,7 +3,7 @@
  * the labels the user shares and those shared with them (owner, level, figures and sync state),
  * their own labels to share, a new label, and "Sync now".
  */
-import { levelAllows, type Level } from '../../core/sharing-model';
+import { type Level } from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
 import { count, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';

@@ -5,7 +5,6 @@
  */
 import {
   HIDEABLE_FIELDS,
-  levelAllows,
   mayPerform,
   type HideableField,
   type Level,

@@ -5,7 +5,7 @@
  */
 import { MSG } from '../messages';
 import type { UndoOffer } from './label-card';
-import { actionButton, buttons, paragraph, section } from './widgets';
+import { actionButton, buttons, cardHeader, paragraph, section } from './widgets';
 
 /** What a confirmation card shows. */
 export interface ConfirmView {
@@ -19,7 +19,7 @@ export interface ConfirmView {
 export function buildConfirmCard(view: ConfirmView): GoogleAppsScript.Card_Service.Card {
   return CardService.newCardBuilder()
     .setName('confirm')
-    .setHeader(CardService.newCardHeader().setTitle(view.title))
+    .setHeader(cardHeader(view.title))
     .addSection(
       section(
         null,
@@ -52,7 +52,7 @@ export function buildStoppedCard(
   );
   return CardService.newCardBuilder()
     .setName('stopped')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.confirm.stoppedTitle(labelName)))
+    .setHeader(cardHeader(MSG.confirm.stoppedTitle(labelName)))
     .addSection(body)
     .build();
 }

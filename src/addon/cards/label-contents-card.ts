@@ -14,7 +14,15 @@ import {
   type LabelRef,
   type UndoOffer,
 } from './label-card';
-import { actionButton, buttons, paragraph, section, textField } from './widgets';
+import {
+  actionButton,
+  buttons,
+  cardHeader,
+  checkboxes,
+  paragraph,
+  section,
+  textField,
+} from './widgets';
 
 /** Form field names of the contents cards. */
 export const CONTENTS_FORM = {
@@ -37,11 +45,7 @@ export function buildOwnLabelCard(view: OwnLabelView): GoogleAppsScript.Card_Ser
   const ref = { labelResourceName: view.resourceName };
   const card = CardService.newCardBuilder()
     .setName('label')
-    .setHeader(
-      CardService.newCardHeader()
-        .setTitle(view.name)
-        .setSubtitle(MSG.contents.subtitle(view.contacts.total)),
-    );
+    .setHeader(cardHeader(view.name, MSG.contents.subtitle(view.contacts.total)));
   if (view.undo) card.addSection(undoSection(view.undo));
   const contacts = contactsSection(ref, view.contacts);
   contacts.addWidget(contentsButtons(ref));
@@ -78,17 +82,16 @@ export function buildFindContactsCard(view: FindContactsView): GoogleAppsScript.
   const results = section(MSG.contents.choose);
   if (view.found.length === 0) results.addWidget(paragraph(MSG.contents.noneFound(view.query)));
   else {
-    const list = CardService.newSelectionInput()
-      .setType(CardService.SelectionInputType.CHECK_BOX)
-      .setFieldName(CONTENTS_FORM.chosen)
-      .setTitle(MSG.contents.choose);
-    for (const contact of view.found)
-      list.addItem(
-        contact.detail ? `${contact.name} · ${contact.detail}` : contact.name,
-        contact.resourceName,
-        false,
-      );
-    results.addWidget(list);
+    results.addWidget(
+      checkboxes(
+        CONTENTS_FORM.chosen,
+        MSG.contents.choose,
+        view.found.map((contact) => [
+          contact.resourceName,
+          contact.detail ? `${contact.name} · ${contact.detail}` : contact.name,
+        ]),
+      ),
+    );
     if (view.more) results.addWidget(paragraph(MSG.contents.moreFound(view.found.length)));
     results.addWidget(
       buttons(actionButton(MSG.contents.addChosen, 'addChosenContacts', view.ref, true)),
@@ -96,7 +99,7 @@ export function buildFindContactsCard(view: FindContactsView): GoogleAppsScript.
   }
   return CardService.newCardBuilder()
     .setName('findContacts')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.contents.findTitle(view.labelName)))
+    .setHeader(cardHeader(MSG.contents.findTitle(view.labelName)))
     .addSection(search)
     .addSection(results)
     .build();
@@ -116,7 +119,7 @@ export interface PasteView {
 export function buildPasteCard(view: PasteView): GoogleAppsScript.Card_Service.Card {
   const card = CardService.newCardBuilder()
     .setName('pasteContacts')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.contents.pasteTitle(view.labelName)));
+    .setHeader(cardHeader(MSG.contents.pasteTitle(view.labelName)));
   if (view.problems.length > 0)
     card.addSection(
       section(
@@ -152,24 +155,23 @@ export function buildRemoveContactsCard(
   const body = section(null, paragraph(MSG.contents.removeWhat(view.people)));
   if (view.rows.length === 0) body.addWidget(paragraph(MSG.label.noContacts));
   else {
-    const list = CardService.newSelectionInput()
-      .setType(CardService.SelectionInputType.CHECK_BOX)
-      .setFieldName(CONTENTS_FORM.remove)
-      .setTitle(MSG.label.contacts);
-    for (const contact of view.rows)
-      list.addItem(
-        contact.detail ? `${contact.name} · ${contact.detail}` : contact.name,
-        contact.resourceName,
-        false,
-      );
-    body.addWidget(list);
+    body.addWidget(
+      checkboxes(
+        CONTENTS_FORM.remove,
+        MSG.label.contacts,
+        view.rows.map((contact) => [
+          contact.resourceName,
+          contact.detail ? `${contact.name} · ${contact.detail}` : contact.name,
+        ]),
+      ),
+    );
     body.addWidget(
       buttons(actionButton(MSG.contents.removeChosen, 'removeChosenContacts', view.ref)),
     );
   }
   return CardService.newCardBuilder()
     .setName('removeContacts')
-    .setHeader(CardService.newCardHeader().setTitle(MSG.contents.removeTitle(view.labelName)))
+    .setHeader(cardHeader(MSG.contents.removeTitle(view.labelName)))
     .addSection(body)
     .build();
 }

@@ -50,23 +50,27 @@ describe('errors people understand', () => {
 
   it('tells the owner who was not reached and what to do, in words', async () => {
     const label = await stack.act(ALICE, { action: 'openLabel', shareId });
-    expect(everything(label)).toContain(MSG.syncNotes.unreachable(NOBODY));
+    // Who, why and what to do, for the owner: one line per recipient not reached.
+    expect(everything(label)).toContain(`${NOBODY}: `);
+    expect(everything(label)).toContain(MSG.unreached.retry);
     expect(everything(label)).not.toMatch(RAW);
     const home = await stack.home(ALICE);
-    expect(everything(home)).toContain(MSG.syncNotes.unreachable(NOBODY));
+    expect(everything(home)).toContain(MSG.unreached.who(NOBODY));
     expect(everything(home)).not.toMatch(RAW);
   });
 
   it('keeps the problem from members who cannot act on it, and shows it to a manager', async () => {
     const bobEdit = await stack.act(BOB, { action: 'syncLabel', shareId });
     expect(everything(bobEdit)).not.toMatch(RAW);
-    expect(everything(bobEdit)).not.toContain(MSG.syncNotes.unreachable(NOBODY));
+    // bob sees the members (nobody.here among them), never why a copy failed.
+    expect(everything(bobEdit)).not.toContain(`${NOBODY}: `);
     const bobHome = await stack.home(BOB);
-    expect(everything(bobHome)).not.toContain(MSG.syncNotes.unreachable(NOBODY));
+    expect(everything(bobHome)).not.toContain(MSG.unreached.who(NOBODY));
+    expect(everything(bobHome)).toContain(MSG.unreached.member);
     expect(everything(bobHome)).not.toMatch(RAW);
     const carol = await stack.act(CAROL, { action: 'syncLabel', shareId });
     expect(everything(carol)).not.toMatch(RAW);
-    expect(everything(carol)).toContain(MSG.syncNotes.unreachable(NOBODY));
+    expect(everything(carol)).toContain(`${NOBODY}: `);
   });
 
   it("shows a refusal of our service as messages.ts words its code, never the service's text", async () => {

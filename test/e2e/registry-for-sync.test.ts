@@ -100,19 +100,19 @@ describe('the registry as the sync needs it', () => {
       (name) => `${name}@acme.example`,
     );
     expect([...response.body.domains[0].users].sort()).toEqual(everyone);
-    // Below manage, a participant learns the counts and only themselves among the members.
+    // An editor writes to every copy, so the lists are expanded for bob too (he may view the sales
+    // group's members: anyone in the domain may).
     const asBob = await h.request('GET', `/v1/shares/${shareId}/members`, as('bob@acme.example'));
     expect(asBob.body.groups).toEqual([
-      { email: 'sales@acme.example', members: [], count: 2, complete: false },
-    ]);
-    expect(asBob.body.domains).toEqual([
       {
-        domain: 'acme.example',
-        users: ['bob@acme.example'],
-        count: everyone.length,
-        complete: false,
+        email: 'sales@acme.example',
+        members: ['carol@acme.example', 'dave@acme.example'],
+        count: 2,
+        complete: true,
       },
     ]);
+    expect(asBob.body.domains[0]).toMatchObject({ count: everyone.length, complete: true });
+    // A view participant writes to no one else: counts, and only themselves among the members.
     const asCarol = await h.request(
       'GET',
       `/v1/shares/${shareId}/members`,
@@ -120,8 +120,17 @@ describe('the registry as the sync needs it', () => {
     );
     expect(asCarol.body.groups[0]).toMatchObject({
       members: ['carol@acme.example'],
+      count: 2,
       complete: false,
     });
+    expect(asCarol.body.domains).toEqual([
+      {
+        domain: 'acme.example',
+        users: ['carol@acme.example'],
+        count: everyone.length,
+        complete: false,
+      },
+    ]);
   });
 
   it('refuses the expansion to outsiders, and audits the refusal', async () => {

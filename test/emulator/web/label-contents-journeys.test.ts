@@ -95,7 +95,7 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
     const people = new PeopleClient(
       stack.emulator.mintAccessToken(owner, ['https://www.googleapis.com/auth/contacts']),
     );
-    const group = transport.run(people.createContactGroup({ name: 'Suppliers' }));
+    const group = transport.run(people.createContactGroup({ name: 'Vendors' }));
     transport.run(
       people.batchCreateContacts(
         Array.from({ length: 6 }, (_, index) => ({
@@ -122,28 +122,28 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
 
   it('opens an unshared label, adds existing contacts and pasted addresses, removes one and undoes it', async () => {
     await open(owner);
-    await click(sidebar().locator('.widget', { hasText: 'Suppliers' }).first());
-    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await click(sidebar().locator('.widget', { hasText: 'Vendors' }).first());
+    await eventually(async () => title().textContent()).toBe('Vendors');
     await eventually(sidebarText).toContain('Not shared · 6 contacts');
     await shot('own-label');
 
     await click(button('Add existing contacts'));
-    await eventually(async () => title().textContent()).toBe('Add contacts to “Suppliers”');
+    await eventually(async () => title().textContent()).toBe('Add contacts to “Vendors”');
     const boxes = fields('chosenContacts');
     await boxes.first().waitFor();
     for (const index of [0, 1, 2]) await boxes.nth(index).check();
     await shot('add-existing');
     await click(button('Add chosen'));
-    await status(/^Added 3 contacts to “Suppliers”\./);
+    await status(/^Added 3 contacts to “Vendors”\./);
     await eventually(sidebarText).toContain('Not shared · 9 contacts');
 
     await click(button('Add many at once'));
-    await eventually(async () => title().textContent()).toBe('Add many to “Suppliers”');
+    await eventually(async () => title().textContent()).toBe('Add many to “Vendors”');
     await fields('pastedContacts').fill(
       'Nina New <nina.new@new.example>, omar.new@new.example\nbob@\nnot an address',
     );
     await click(button('Add to label'));
-    await status(/^Added to “Suppliers”: 2 new contacts, 0 existing contacts\. 2 lines could not/);
+    await status(/^Added to “Vendors”: 2 new contacts, 0 existing contacts\. 2 lines could not/);
     await eventually(async () => fields('pastedContacts').inputValue()).toBe(
       'bob@\nnot an address',
     );
@@ -151,25 +151,25 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
     expect(await sidebarText()).toContain('Line 3: “not an address” has no e-mail address.');
     await shot('paste-not-taken');
     await click(page.getByRole('button', { name: 'Back' }).first());
-    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await eventually(async () => title().textContent()).toBe('Vendors');
 
     await click(button('Remove contacts'));
-    await eventually(async () => title().textContent()).toBe('Remove contacts from “Suppliers”');
+    await eventually(async () => title().textContent()).toBe('Remove contacts from “Vendors”');
     await fields('removeContacts').first().check();
     await shot('remove-contacts');
     await click(button('Remove chosen'));
-    await status(/^Removed 1 contact from “Suppliers”\./);
+    await status(/^Removed 1 contact from “Vendors”\./);
     await eventually(sidebarText).toContain('1 contact removed from this label.');
     await eventually(sidebarText).toContain('Not shared · 10 contacts');
     await shot('removed-undo');
     await click(button('Undo'));
-    await status(/^Added 1 contact to “Suppliers”\./);
+    await status(/^Added 1 contact to “Vendors”\./);
     await eventually(sidebarText).toContain('Not shared · 11 contacts');
   });
 
   it('shares it, shows members by name, and confirms removing one, with Undo', async () => {
     await click(button('Share this label'));
-    await eventually(async () => title().textContent()).toBe('Share “Suppliers”');
+    await eventually(async () => title().textContent()).toBe('Share “Vendors”');
     await fields('recipients').first().fill(colleague);
     await fields('level').first().selectOption('contribute');
     await click(sidebar().getByRole('button', { name: 'Add', exact: true }));
@@ -180,8 +180,8 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
     );
     await shot('share-dialog-names');
     await click(page.getByRole('button', { name: 'Share', exact: true }).last());
-    await status(/^Shared “Suppliers”\./);
-    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await status(/^Shared “Vendors”\./);
+    await eventually(async () => title().textContent()).toBe('Vendors');
     const memberRow = sidebar()
       .locator('.widget', { hasText: `(${colleague})` })
       .first();
@@ -220,34 +220,34 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
 
   it('asks the colleague before leaving, and says it cannot be undone from here', async () => {
     await open(colleague);
-    await click(sidebar().locator('.widget', { hasText: 'Suppliers' }).first());
-    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await click(sidebar().locator('.widget', { hasText: 'Vendors' }).first());
+    await eventually(async () => title().textContent()).toBe('Vendors');
     await click(button('Leave this label'));
-    await eventually(async () => title().textContent()).toBe('Leave “Suppliers”?');
+    await eventually(async () => title().textContent()).toBe('Leave “Vendors”?');
     await eventually(sidebarText).toContain(
       '11 contacts will be removed from your contacts (and from your phone)',
     );
     await eventually(sidebarText).toContain('This cannot be undone from here');
     await shot('confirm-leave');
     await click(button('Cancel'));
-    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await eventually(async () => title().textContent()).toBe('Vendors');
   });
 
   it('confirms stopping the share with the numbers, and Undo shares it again', async () => {
     await open(owner);
-    await click(sidebar().locator('.widget', { hasText: 'Suppliers' }).first());
+    await click(sidebar().locator('.widget', { hasText: 'Vendors' }).first());
     await click(button('Stop sharing'));
-    await eventually(async () => title().textContent()).toBe('Stop sharing “Suppliers”?');
+    await eventually(async () => title().textContent()).toBe('Stop sharing “Vendors”?');
     await eventually(sidebarText).toContain(
       '11 contacts will be removed from 1 person’s contacts (and from their phones).',
     );
     await shot('confirm-stop');
     await click(button('Stop sharing'));
-    await status(/^Stopped sharing “Suppliers”; the copies are gone\.$/);
-    await eventually(async () => title().textContent()).toBe('“Suppliers” is no longer shared');
+    await status(/^Stopped sharing “Vendors”; the copies are gone\.$/);
+    await eventually(async () => title().textContent()).toBe('“Vendors” is no longer shared');
     await shot('stopped-undo');
     await click(button('Undo: share it again'));
-    await status(/^Shared “Suppliers”\. Synced: 11 copied/);
-    await eventually(async () => title().textContent()).toBe('Suppliers');
+    await status(/^Shared “Vendors”\. Synced: 11 copied/);
+    await eventually(async () => title().textContent()).toBe('Vendors');
   });
 });

@@ -11,8 +11,10 @@ import {
   DIRECTORY_USER_SCOPE,
   GROUPS_SETTINGS_SCOPE,
 } from './google-access';
+import { adminTenant } from './admin/admin-gate';
 import type { Caller } from './auth';
 import { HttpError, conflict, forbidden } from './errors';
+import { EVENT } from './event-types';
 import { route, type Route } from './http';
 import { text } from './schemas';
 import type { BackendServices } from './services';
@@ -62,13 +64,6 @@ export function csvField(value: string): string {
 /** Returns the sidebar routes, to be added to buildRoutes' list. */
 export function buildSidebarRoutes(services: BackendServices): Route[] {
   const { db } = services;
-
-  const requireAdmin = async (who: Caller): Promise<string> => {
-    const tenant = services.tenantOf(who);
-    if (!(await services.isAdminOf(who, tenant)))
-      throw forbidden("only the domain's admins may open the admin card", 'not_admin');
-    return tenant;
-  };
 
   /**
    * Test-mints a delegated token in the user's name for each scope, one at a time. A scope Google
@@ -168,7 +163,16 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         const tenant = services.tenantOf(who);
         const adminship = await checkAdminship(who, tenant);
         if (adminship === 'not_admin')
-          throw forbidden("only the domain's admins may open the admin card", 'not_admin');
+          return services.refuse(
+            who,
+            context.origin,
+            {
+              type: EVENT.adminDenied,
+              outcome: 'denied',
+              detail: { action: 'overview', reason: 'not_admin' },
+            },
+            forbidden("only the domain's admins may open the admin card", 'not_admin'),
+          );
         const delegation = await testDelegation(who.email);
         if (adminship === 'unverifiable') {
           const stored = await services.record(db, tenant, who.email, context.origin, [
@@ -235,7 +239,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       query: exportQuery,
       handle: async (context) => {
         const who = caller(context);
-        const tenant = await requireAdmin(who);
+        const tenant = await adminTenant(services, who, context.origin, 'audit_export');
         const expiresAt = services.clock() + services.downloads.lifetimeSeconds * 1000;
         const query = services.downloads.sign({
           tenant,

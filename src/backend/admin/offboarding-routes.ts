@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { LEVELS, type Level, type Share } from '../../core/sharing-model';
 import type { Caller } from '../auth';
 import { badRequest, forbidden } from '../errors';
+import { adminTenant as checkAdmin } from './admin-gate';
 import { EVENT } from '../event-types';
 import { route, type Route } from '../http';
 import { emailSchema } from '../schemas';
@@ -46,31 +47,8 @@ const levelRank = (level: Level): number => LEVELS.indexOf(level);
 export function buildOffboardingRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
-  /**
-   * The caller's organisation when they are one of its admins; otherwise the refusal is audited
-   * in the caller's own chain (never the organisation they aimed at) and thrown.
-   */
-  const adminTenant = async (who: Caller, origin: string, action: string): Promise<string> => {
-    if (!who.tenant)
-      return services.refuse(
-        who,
-        origin,
-        { type: EVENT.adminDenied, outcome: 'denied', detail: { action, reason: 'no_tenant' } },
-        who.tenantProblem ??
-          forbidden(
-            'a Google Workspace account is required (the ID token has no hd claim)',
-            'no_tenant',
-          ),
-      );
-    if (!(await services.isAdminOf(who, who.tenant)))
-      return services.refuse(
-        who,
-        origin,
-        { type: EVENT.adminDenied, outcome: 'denied', detail: { action, reason: 'not_admin' } },
-        forbidden("only your organisation's admins may do this", 'not_admin'),
-      );
-    return who.tenant;
-  };
+  const adminTenant = (who: Caller, origin: string, action: string): Promise<string> =>
+    checkAdmin(services, who, origin, action);
 
   return [
     route({

@@ -18,8 +18,18 @@ function toggle(name: string, label: string, on: boolean) {
     .setSwitchControl(CardService.newSwitch().setFieldName(name).setValue('on').setSelected(on));
 }
 
-/** Builds the settings card. */
-export function buildSettingsCard(settings: UserSettings): GoogleAppsScript.Card_Service.Card {
+/**
+ * Builds the settings card; `support` adds the Support access entry (staff and admins only).
+ */
+export function buildSettingsCard(
+  settings: UserSettings,
+  support = false,
+): GoogleAppsScript.Card_Service.Card {
+  const entries = [
+    actionButton(MSG.settings.about, 'showAbout'),
+    actionButton(MSG.settings.admin, 'openAdmin'),
+    ...(support ? [actionButton(MSG.settingsSupport.open, 'openSupport')] : []),
+  ];
   return CardService.newCardBuilder()
     .setName('settings')
     .setHeader(CardService.newCardHeader().setTitle(MSG.settings.title))
@@ -32,14 +42,7 @@ export function buildSettingsCard(settings: UserSettings): GoogleAppsScript.Card
       ),
     )
     .addSection(
-      section(
-        MSG.settings.privacyTitle,
-        paragraph(MSG.settings.privacy),
-        buttons(
-          actionButton(MSG.settings.about, 'showAbout'),
-          actionButton(MSG.settings.admin, 'openAdmin'),
-        ),
-      ),
+      section(MSG.settings.privacyTitle, paragraph(MSG.settings.privacy), buttons(...entries)),
     )
     .build();
 }

@@ -101,6 +101,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       api: emulator,
       users: uniqueUsers,
       port: options.port ?? 0,
+      ...(backendBaseUrl
+        ? { linkOrigins: { [new URL(addonConfig.backendUrl).origin]: backendBaseUrl } }
+        : {}),
     });
     closers.push(() => host.close());
     return {

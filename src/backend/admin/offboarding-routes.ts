@@ -13,6 +13,7 @@ import { adminTenant as checkAdmin } from './admin-gate';
 import { EVENT } from '../event-types';
 import { route, type Route } from '../http';
 import { emailSchema } from '../schemas';
+import type { StoredEvent } from '../audit-log';
 import type { BackendServices } from '../services';
 import { policies, shares } from '../stores';
 
@@ -24,7 +25,7 @@ export const ACTIVITY_KINDS: Record<string, readonly string[]> = {
   admin: ['admin.', 'alert.'],
 };
 
-/** At most this many events are scanned for one page of activity (the newest first). */
+/** At most this many events of one day are read for the activity. */
 const ACTIVITY_SCAN = 5_000;
 /** The newest events of this many days make up the activity. */
 const ACTIVITY_DAYS = 30;
@@ -146,30 +147,40 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
         const { person, kind, pageSize } = context.query;
         const prefixes = kind === 'all' ? null : (ACTIVITY_KINDS[kind] ?? []);
         const wanted = person?.toLowerCase();
-        const since = new Date(services.clock() - ACTIVITY_DAYS * 86_400_000).toISOString();
         const chains = await services.tenancy.chainsOf(tenant);
-        const scanned = [];
-        let pageToken: string | undefined;
-        do {
-          const page = await services.audit.query({
-            tenants: chains,
-            since,
-            pageToken,
-            limit: 500,
-          });
-          scanned.push(...page.events);
-          pageToken = page.nextPageToken;
-        } while (pageToken && scanned.length < ACTIVITY_SCAN);
-        const matching = scanned
-          .filter(
-            (event) =>
-              (prefixes === null || prefixes.some((prefix) => event.type.startsWith(prefix))) &&
-              (wanted === undefined ||
-                event.actor.toLowerCase() === wanted ||
-                event.target?.toLowerCase() === wanted),
-          )
-          .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.seq - a.seq)
-          .slice(0, pageSize);
+        const matches = (event: StoredEvent): boolean =>
+          (prefixes === null || prefixes.some((prefix) => event.type.startsWith(prefix))) &&
+          (wanted === undefined ||
+            event.actor.toLowerCase() === wanted ||
+            event.target?.toLowerCase() === wanted);
+        // The audit log pages oldest first: read one day at a time, from today backwards, until
+        // a page of matching events is found (at most ACTIVITY_SCAN events read per day).
+        const found: StoredEvent[] = [];
+        let complete = true;
+        for (let day = 0; day < ACTIVITY_DAYS && found.length < pageSize; day++) {
+          const until = new Date(services.clock() - day * 86_400_000).toISOString();
+          const since = new Date(services.clock() - (day + 1) * 86_400_000).toISOString();
+          const ofDay: StoredEvent[] = [];
+          let pageToken: string | undefined;
+          let read = 0;
+          do {
+            const page = await services.audit.query({
+              tenants: chains,
+              since,
+              until: day === 0 ? undefined : until,
+              pageToken,
+              limit: 500,
+            });
+            read += page.events.length;
+            ofDay.push(...page.events.filter(matches));
+            pageToken = page.nextPageToken;
+          } while (pageToken && read < ACTIVITY_SCAN);
+          if (pageToken) complete = false;
+          found.push(
+            ...ofDay.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.seq - a.seq),
+          );
+        }
+        const matching = found.slice(0, pageSize);
         const names = new Map<string, string>();
         for (const event of matching)
           if (event.shareId && !names.has(event.shareId)) {
@@ -190,7 +201,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
               receivedAt: event.receivedAt,
               detail: event.detail,
             })),
-            complete: !pageToken,
+            complete,
           },
         };
       },

@@ -321,8 +321,6 @@ export const MSG = {
     checks: 'Setting up',
     backendOk: 'Our service is reachable.',
     delegationOk: 'Domain-wide delegation is granted with every scope we need.',
-    delegationMissing: (scopes: string[], serviceAccount: string) =>
-      `Domain-wide delegation is missing ${listOf(scopes)}. In the Admin console, open Security › API controls › Domain-wide delegation and add the client of ${serviceAccount} with those scopes.`,
     installUnknown: (users: number) =>
       `Whether the add-on is installed for the whole domain cannot be checked from here. ${count(users, 'person', 'people')} used it in the last 30 days. To check: Admin console › Apps › Google Workspace Marketplace apps.`,
     chainOk: (n: number) => `Audit trail intact (${count(n, 'event')}).`,
@@ -348,9 +346,7 @@ export const MSG = {
     noShares: 'No shared labels in your domain yet.',
     alerts: 'Alerts',
     noAlerts: 'No open alerts.',
-    audit: 'Recent activity',
     noAudit: 'No activity yet.',
-    export: 'Export audit trail (CSV)',
   },
   // The admin card: onboarding, organisation, offboarding, activity, download (issue 16, points 1, 8, 9).
   adminCard: {

@@ -354,6 +354,8 @@ export const MSG = {
       `We could not check that you are an admin of ${domain}: Google answers for your organisation only once domain-wide delegation is granted. Here is what is missing; nothing else of your organisation is shown until then.`,
     scopeGranted: (scope: string) => `Granted: ${scope}.`,
     scopeMissing: (scope: string) => `Missing: ${scope}.`,
+    clockProblem:
+      'Google refuses our service’s requests because our clock and Google’s disagree. Nothing is wrong on your side and nothing needs granting: contact our support, and open this page again later.',
     grantSteps: (serviceAccount: string, scopes: string[]) =>
       `To grant it: in the Admin console (as a super admin), open Security › API controls › Domain-wide delegation, add the client of ${serviceAccount}, and give it these scopes: ${scopes.join(', ')}. Then open this page again.`,
     organisation: 'Your organisation',

@@ -38,6 +38,14 @@ export const DELEGATION_SCOPES = [
   GROUPS_SETTINGS_SCOPE,
 ];
 
+/** One scope of domain-wide delegation as test-minted in a user's name, and why it failed. */
+interface DelegationCheck {
+  scope: string;
+  granted: boolean;
+  cause?: 'not_granted' | 'clock';
+  reason?: string;
+}
+
 const groupsQuery = z.strictObject({ q: text(100).default('') });
 const exportQuery = z.strictObject({
   since: z.iso.datetime().optional(),
@@ -67,20 +75,28 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
 
   /**
    * Test-mints a delegated token in the user's name for each scope, one at a time. A scope Google
-   * refuses is reported with the reason; any other failure (signing, Google unreachable) throws.
+   * refuses is reported with the reason (`clock` when Google finds the token's times off, which
+   * is the backend's problem, not the customer's); any other failure (signing, Google
+   * unreachable) throws.
    */
   const testDelegation = async (
     email: string,
     scopes: string[] = DELEGATION_SCOPES,
-  ): Promise<{ scope: string; granted: boolean; reason?: string }[]> => {
-    const delegation: { scope: string; granted: boolean; reason?: string }[] = [];
+  ): Promise<DelegationCheck[]> => {
+    const delegation: DelegationCheck[] = [];
     for (const scope of scopes) {
       try {
         await services.minter.tokenFor(email, [scope]);
         delegation.push({ scope, granted: true });
       } catch (error) {
         if (!(error instanceof UpstreamError) || error.code !== 'delegation_denied') throw error;
-        delegation.push({ scope, granted: false, reason: truncateText(error.message, 300) });
+        delegation.push({
+          scope,
+          granted: false,
+          // Google's words when the signed times are off: the backend's clock, not the customer.
+          cause: /iat and exp/.test(error.message) ? 'clock' : 'not_granted',
+          reason: truncateText(error.message, 300),
+        });
       }
     }
     return delegation;

@@ -66,10 +66,9 @@ describe.each(DATABASES)('the admin card’s backend, on %s', (kind) => {
     const partial = await get('boss@partial.example', '/v1/admin/overview');
     expect(partial.status).toBe(200);
     expect(partial.body.adminVerified).toBe(false);
-    const missing = partial.body.delegation
-      .filter((entry: { granted: boolean }) => !entry.granted)
-      .map((entry: { scope: string }) => entry.scope);
-    expect(missing).toEqual([USER_SCOPE]);
+    const missing = partial.body.delegation.filter((entry: { granted: boolean }) => !entry.granted);
+    expect(missing.map((entry: { scope: string }) => entry.scope)).toEqual([USER_SCOPE]);
+    expect(missing[0].cause).toBe('not_granted');
   });
 
   it('never takes an unverifiable caller for an admin: the admin routes stay closed', async () => {
@@ -220,6 +219,7 @@ describe('the admin card when the backend’s clock and Google’s disagree', ()
       expect(answer.status).toBe(200);
       expect(answer.body.adminVerified).toBe(false);
       expect(answer.body.delegation[0].reason).toMatch(/iat and exp/);
+      expect(answer.body.delegation[0].cause).toBe('clock');
     } finally {
       await skewed.close();
     }

@@ -21,6 +21,8 @@ export interface TenantPolicy {
 export interface DelegationCheck {
   scope: string;
   granted: boolean;
+  /** Why it is refused: not granted by the customer, or our clock and Google's disagree. */
+  cause?: 'not_granted' | 'clock';
   reason?: string;
 }
 

@@ -65,6 +65,8 @@ const SUPPORT_CHOICES = (): [string, string][] => [
 
 /** One row per scope, then the steps that grant the missing ones. */
 function delegationWidgets(delegation: DelegationCheck[], serviceAccount: string) {
+  if (delegation.some((entry) => entry.cause === 'clock'))
+    return [check(false, MSG.adminCard.clockProblem)];
   const missing = delegation.filter((entry) => !entry.granted);
   const widgets: GoogleAppsScript.Card_Service.Widget[] = delegation.map((entry) =>
     check(

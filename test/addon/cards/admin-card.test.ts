@@ -147,6 +147,22 @@ describe('the onboarding card', () => {
   });
 });
 
+describe('the onboarding card when our clock and Google’s disagree', () => {
+  it('says that nothing needs granting on the customer’s side', () => {
+    const card = json(
+      buildOnboardingOnlyCard({
+        adminVerified: false,
+        domain: 'acme.example',
+        serviceAccount: SA,
+        delegation: [{ scope: USER_SCOPE, granted: false, cause: 'clock' }],
+      }),
+    );
+    const shown = texts(card).join('\n');
+    expect(shown).toContain('our clock and Google’s disagree');
+    expect(shown).not.toContain('Missing:');
+  });
+});
+
 describe('the admin card', () => {
   const card = () =>
     json(

@@ -82,8 +82,8 @@ export interface BackendConfig {
   /** Days audit events are kept unless the tenant's policy says otherwise (400). */
   auditRetentionDays: number;
   /**
-   * Key of the admin card's signed download links (DOWNLOAD_LINK_KEY, a secret); generated at
-   * start when absent, which suits one instance only: set it where several instances serve.
+   * Key of the admin card's signed download links (DOWNLOAD_LINK_KEY, a secret); when absent it
+   * is derived from the OTP key ring, else generated at start (admin/download-links.ts).
    */
   downloadLinkKey?: string;
   /** How long a signed download link is valid. */

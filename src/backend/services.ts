@@ -4,7 +4,7 @@
  * audit events in a transaction, raising alerts from rule hits, checking who is an admin.
  */
 import { randomUUID } from 'node:crypto';
-import { DownloadLinks } from './admin/download-links';
+import { DownloadLinks, downloadLinkKey } from './admin/download-links';
 import { AuditLog, type StoredEvent } from './audit-log';
 import type { AuditAnchoring } from './audit/anchoring';
 import type { Caller } from './auth';
@@ -76,7 +76,7 @@ export class BackendServices {
       logger,
     );
     this.refusals = new SharedRateLimiter(db, config.refusalsPerMinute, clock);
-    this.downloads = new DownloadLinks(config.downloadLinkKey, config.downloadLinkSeconds);
+    this.downloads = new DownloadLinks(downloadLinkKey(config), config.downloadLinkSeconds);
   }
 
   /** The current time as an ISO-8601 UTC string. */

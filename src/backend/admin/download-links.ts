@@ -2,9 +2,27 @@
  * This file defines the short-lived signed links of the admin card's downloads (the audit trail
  * as CSV): an HMAC-SHA256 over what the link may fetch, who asked and until when, so that the
  * browser can fetch the file without an ID token. The key comes from configuration
- * (DOWNLOAD_LINK_KEY) or is generated at start; it is never stored in the repository.
+ * (DOWNLOAD_LINK_KEY), else is derived (HKDF) from the OTP key ring that every instance shares,
+ * else is generated at start (one instance only); it is never stored in the repository.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The key of the download links: DOWNLOAD_LINK_KEY; else one derived from the OTP key ring with
+ * HKDF-SHA256 under its own label (so that every instance agrees and neither key gives the
+ * other); else a key made at start.
+ */
+export function downloadLinkKey(config: {
+  downloadLinkKey?: string;
+  otpEncryptionKeys?: string;
+}): Buffer {
+  if (config.downloadLinkKey) return Buffer.from(config.downloadLinkKey, 'utf8');
+  if (config.otpEncryptionKeys)
+    return Buffer.from(
+      hkdfSync('sha256', config.otpEncryptionKeys, '', 'shared-contacts download links', 32),
+    );
+  return randomBytes(32);
+}
 
 /** What a download link lets its bearer fetch, and until when (ms since the epoch). */
 export interface DownloadGrant {
@@ -16,14 +34,10 @@ export interface DownloadGrant {
 
 /** Signs and checks download links. */
 export class DownloadLinks {
-  private readonly key: Buffer;
-
   constructor(
-    key: string | undefined,
+    private readonly key: Buffer,
     readonly lifetimeSeconds: number,
-  ) {
-    this.key = key ? Buffer.from(key, 'utf8') : randomBytes(32);
-  }
+  ) {}
 
   private mac(grant: DownloadGrant): Buffer {
     const fields = [grant.tenant, grant.admin, grant.since ?? '', String(grant.expiresAt)];

@@ -369,6 +369,10 @@ export const MSG = {
       'Choose whether our support staff may look into your users’ shared labels when they ask for help. Until you choose, every access needs an admin’s approval.',
     supportChosen: 'Support access chosen.',
     saveSupport: 'Save this choice',
+    allShares: (n: number) => `Show all ${n.toLocaleString('en-US')}`,
+    nextShares: 'Next page',
+    sharesPage: (from: number, to: number, of: number) =>
+      `${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}`,
     share: (owner: string) => `Owner: ${owner}`,
     shareGrant: (who: string, level: string) => `${who} · ${level}`,
     offeredTo: (person: string) => `Handed over to ${person}; waiting for them to accept.`,

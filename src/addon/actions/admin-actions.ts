@@ -18,6 +18,7 @@ import {
   buildAdminCard,
   buildAdminRevokeConfirmCard,
   buildAdminShareCard,
+  buildAdminSharesCard,
   buildHandOverConfirmCard,
   buildOnboardingOnlyCard,
   POLICY_FORM,
@@ -138,6 +139,13 @@ function openAdminShare(event: AddonEvent): ActionResponse {
   return pushCard(buildAdminShareCard(client().share(requireParameter(event, 'shareId'))));
 }
 
+function openAdminShares(event: AddonEvent): ActionResponse {
+  const page = Number(event.commonEventObject.parameters?.page ?? '0');
+  if (!Number.isInteger(page) || page < 0) throw new UserFacingError(MSG.staleButton);
+  const card = buildAdminSharesCard(client().shares(), page);
+  return page === 0 ? pushCard(card) : updateCard(card);
+}
+
 function confirmAdminRevoke(event: AddonEvent): ActionResponse {
   return pushCard(buildAdminRevokeConfirmCard(client().share(requireParameter(event, 'shareId'))));
 }
@@ -209,6 +217,7 @@ export const adminActions: ActionTable = {
   savePolicy,
   saveSupportChoice,
   openAdminShare,
+  openAdminShares,
   confirmAdminRevoke,
   adminRevoke,
   confirmHandOver,

@@ -223,7 +223,9 @@ export function buildAdminCard(view: AdminView): GoogleAppsScript.Card_Service.C
   if (view.shares.length === 0) all.addWidget(paragraph(MSG.admin.noShares));
   for (const share of view.shares.slice(0, ADMIN_ROWS)) all.addWidget(shareRow(share));
   if (view.shares.length > ADMIN_ROWS)
-    all.addWidget(paragraph(MSG.home.more(view.shares.length - ADMIN_ROWS)));
+    all.addWidget(
+      buttons(actionButton(MSG.adminCard.allShares(view.shares.length), 'openAdminShares')),
+    );
 
   const alerts = section(MSG.admin.alerts);
   if (view.alerts.length === 0) alerts.addWidget(paragraph(MSG.admin.noAlerts));
@@ -254,6 +256,33 @@ export function buildAdminCard(view: AdminView): GoogleAppsScript.Card_Service.C
     .addSection(offboardingSection())
     .addSection(alerts)
     .addSection(activity)
+    .build();
+}
+
+/** Every share of the organisation, a page of ADMIN_ROWS at a time (`page` from 0). */
+export function buildAdminSharesCard(
+  shares: Share[],
+  page: number,
+): GoogleAppsScript.Card_Service.Card {
+  const list = section(null);
+  for (const share of shares.slice(page * ADMIN_ROWS, (page + 1) * ADMIN_ROWS))
+    list.addWidget(shareRow(share));
+  if ((page + 1) * ADMIN_ROWS < shares.length)
+    list.addWidget(
+      buttons(
+        actionButton(MSG.adminCard.nextShares, 'openAdminShares', { page: String(page + 1) }),
+      ),
+    );
+  return card(
+    'adminShares',
+    MSG.admin.shares,
+    MSG.adminCard.sharesPage(
+      page * ADMIN_ROWS + 1,
+      Math.min((page + 1) * ADMIN_ROWS, shares.length),
+      shares.length,
+    ),
+  )
+    .addSection(list)
     .build();
 }
 

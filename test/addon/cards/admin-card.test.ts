@@ -11,6 +11,7 @@ import {
   buildAdminCard,
   buildAdminRevokeConfirmCard,
   buildAdminShareCard,
+  buildAdminSharesCard,
   buildHandOverConfirmCard,
   buildOnboardingOnlyCard,
 } from '../../../src/addon/cards/admin-card';
@@ -231,6 +232,31 @@ describe('the admin card', () => {
     );
     expect(button(built, 'Download audit trail (CSV)')).toEqual({ action: 'exportAudit' });
     expect(button(built, 'Show all and filter')).toEqual({ action: 'openAdminActivity' });
+  });
+});
+
+describe('every share of the organisation', () => {
+  it('is a button away when the admin card shows only the first 25, and pages through', () => {
+    const many = Array.from({ length: 30 }, (_, index) => ({
+      ...customers,
+      id: `s${index}`,
+      labelName: `Label ${index}`,
+    }));
+    const admin = json(buildAdminCard({ overview, shares: many, activity: [], alerts: [] }));
+    expect(button(admin, 'Show all 30')).toEqual({ action: 'openAdminShares' });
+    const first = json(buildAdminSharesCard(many, 0));
+    expect(first.header.subtitle).toBe('1–25 of 30');
+    expect(button(first, 'Next page')).toEqual({ action: 'openAdminShares', page: '1' });
+    const second = json(buildAdminSharesCard(many, 1));
+    expect(second.header.subtitle).toBe('26–30 of 30');
+    expect(widgets(second).map((widget) => widget.decoratedText?.text)).toEqual([
+      'Label 25',
+      'Label 26',
+      'Label 27',
+      'Label 28',
+      'Label 29',
+    ]);
+    expect(() => button(second, 'Next page')).toThrow();
   });
 });
 

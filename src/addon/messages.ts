@@ -364,7 +364,7 @@ export const MSG = {
     noDirectoryAdmin:
       'No admin can be used to read your directory, so group and whole-domain shares do not reach anyone. An admin must open this page once, and domain-wide delegation must be granted.',
     directoryAdmins: (usable: number) =>
-      `Group and domain shares are read in the name of any of ${count(usable, 'admin')} who opened this page.`,
+      `Group and domain shares are read in the name of an admin who opened this page (${count(usable, 'admin')} can be used).`,
     supportQuestion:
       'Choose whether our support staff may look into your users’ shared labels when they ask for help. Until you choose, every access needs an admin’s approval.',
     supportChosen: 'Support access chosen.',

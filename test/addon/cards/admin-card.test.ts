@@ -216,7 +216,7 @@ describe('the admin card', () => {
       ),
     ).join('\n');
     expect(usable).not.toContain('No admin can be used');
-    expect(usable).toContain('any of 2 admins');
+    expect(usable).toContain('(2 admins can be used)');
   });
 
   it('opens a share from its row, offers the hand-over, activity in words and the download', () => {

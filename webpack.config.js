@@ -37,6 +37,9 @@ class ManifestPlugin {
           const backend = new URL(this.environment.backendUrl);
           const prefix = `${backend.origin}/`;
           if (!manifest.urlFetchWhitelist.includes(prefix)) manifest.urlFetchWhitelist.push(prefix);
+          // The admin card opens the backend's signed download links (the audit trail as CSV).
+          const links = manifest.addOns.common.openLinkUrlPrefixes;
+          if (!links.includes(prefix)) links.push(prefix);
           const text = `${JSON.stringify(manifest, null, 2)}\n`;
           compilation.emitAsset('appsscript.json', new compiler.webpack.sources.RawSource(text));
         },

@@ -31,6 +31,11 @@ export class BackendClient {
     return { baseUrl: this.baseUrl, identityToken: this.identityToken };
   }
 
+  /** The full URL of a backend path (a link the user's browser opens). */
+  urlOf(path: string): string {
+    return `${this.baseUrl.replace(/\/$/, '')}${path}`;
+  }
+
   /** Sends one request and returns the parsed JSON body; throws BackendError on a non-2xx answer. */
   request<T>(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown): T {
     const response = this.http.fetch({

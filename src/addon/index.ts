@@ -4,14 +4,7 @@
  * top-level function declarations that Apps Script calls.
  */
 import { runSyncTrigger } from './actions/sharing-actions';
-import {
-  handleAction,
-  showCompose,
-  showHomepage,
-  showMessage,
-  showSettings,
-  showSupport,
-} from './router';
+import { handleAction, showCompose, showHomepage, showMessage, showSettings } from './router';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 
@@ -20,7 +13,6 @@ declare global {
   var onGmailMessage: (event: AddonEvent) => GoogleAppsScript.Card_Service.Card;
   var onCompose: (event: AddonEvent) => GoogleAppsScript.Card_Service.Card;
   var onSettings: (event: AddonEvent) => GoogleAppsScript.Card_Service.UniversalActionResponse;
-  var onSupport: (event: AddonEvent) => GoogleAppsScript.Card_Service.UniversalActionResponse;
   var onAction: (event: AddonEvent) => GoogleAppsScript.Card_Service.ActionResponse;
   var onSyncTrigger: () => void;
 }
@@ -29,6 +21,5 @@ global.onHomepage = (event) => showHomepage(event);
 global.onGmailMessage = (event) => showMessage(event);
 global.onCompose = (event) => showCompose(event);
 global.onSettings = (event) => showSettings(event);
-global.onSupport = (event) => showSupport(event);
 global.onAction = (event) => handleAction(event);
 global.onSyncTrigger = () => runSyncTrigger();

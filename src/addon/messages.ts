@@ -313,12 +313,8 @@ export const MSG = {
     checks: 'Setting up',
     backendOk: 'Our service is reachable.',
     delegationOk: 'Domain-wide delegation is granted with every scope we need.',
-    delegationMissing: (scopes: string[], serviceAccount: string) =>
-      `Domain-wide delegation is missing ${listOf(scopes)}. In the Admin console, open Security › API controls › Domain-wide delegation and add the client of ${serviceAccount} with those scopes.`,
     installUnknown: (users: number) =>
       `Whether the add-on is installed for the whole domain cannot be checked from here. ${count(users, 'person', 'people')} used it in the last 30 days. To check: Admin console › Apps › Google Workspace Marketplace apps.`,
-    directoryAdminMissing:
-      'Save the policy below once, so that group members can be read in your name.',
     chainOk: (n: number) => `Audit trail intact (${count(n, 'event')}).`,
     chainBroken: (seq: number) =>
       `The audit trail is broken at event ${seq}. Contact support with this number.`,
@@ -327,16 +323,12 @@ export const MSG = {
     everyone: 'Everyone',
     admins: 'Admins only',
     maxLevel: 'Highest level people may grant',
-    external: 'Allow sharing outside the domain',
-    allowedDomains: 'Only with these domains',
-    allowedDomainsHint: 'Comma-separated; empty means any domain',
     supportAccess: 'Vendor support access',
     supportAllowed: 'Allowed (always audited)',
     supportApproval: 'Needs an admin’s approval',
     supportDisabled: 'Disabled',
     save: 'Save policy',
     saved: 'Policy saved.',
-    badDomain: (value: string) => `Not a domain name: ${value}.`,
     everyoneLabels: 'Labels for everyone',
     everyoneHint:
       'Labels shared with the whole domain or a group reach new employees at the next hourly sync.',
@@ -346,12 +338,105 @@ export const MSG = {
     noShares: 'No shared labels in your domain yet.',
     alerts: 'Alerts',
     noAlerts: 'No open alerts.',
-    audit: 'Recent activity',
     noAudit: 'No activity yet.',
-    export: 'Export audit trail (CSV)',
-    exportTitle: 'Audit trail export',
-    exportHint: (rows: number, truncated: boolean) =>
-      `${count(rows, 'event')}${truncated ? ' (the oldest first; narrow the range for more)' : ''}. Select all and copy into a .csv file.`,
+  },
+  // The admin card: onboarding, organisation, offboarding, activity, download (issue 16, points 1, 8, 9).
+  adminCard: {
+    unverified: (domain: string) =>
+      `We could not check that you are an admin of ${domain}: Google answers for your organisation only once domain-wide delegation is granted. Here is what is missing; nothing else of your organisation is shown until then.`,
+    scopeGranted: (scope: string) => `Granted: ${scope}.`,
+    scopeMissing: (scope: string) => `Missing: ${scope}.`,
+    clockProblem:
+      'Google refuses our service’s requests because our clock and Google’s disagree. Nothing is wrong on your side and nothing needs granting: contact our support, and open this page again later.',
+    grantSteps: (serviceAccount: string, scopes: string[]) =>
+      `To grant it: in the Admin console (as a super admin), open Security › API controls › Domain-wide delegation, add the client of ${serviceAccount}, and give it these scopes: ${scopes.join(', ')}. Then open this page again.`,
+    organisation: 'Your organisation',
+    domains: (domains: string[]) =>
+      `${count(domains.length, 'domain')}: ${domains.join(', ')}. Labels can be shared among the people of all of them, and with no one outside.`,
+    noDirectoryAdmin:
+      'No admin can be used to read your directory, so group and whole-domain shares do not reach anyone. An admin must open this page once, and domain-wide delegation must be granted.',
+    directoryAdmins: (usable: number) =>
+      `Group and domain shares are read in the name of an admin who opened this page (${count(usable, 'admin')} can be used).`,
+    supportQuestion:
+      'Choose whether our support staff may look into your users’ shared labels when they ask for help. Until you choose, every access needs an admin’s approval.',
+    supportChosen: 'Support access chosen.',
+    saveSupport: 'Save this choice',
+    allShares: (n: number) => `Show all ${n.toLocaleString('en-US')}`,
+    nextShares: 'Next page',
+    sharesPage: (from: number, to: number, of: number) =>
+      `${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}`,
+    share: (owner: string) => `Owner: ${owner}`,
+    shareGrant: (who: string, level: string) => `${who} · ${level}`,
+    offeredTo: (person: string) => `Handed over to ${person}; waiting for them to accept.`,
+    stopSharing: 'Stop sharing',
+    stopConfirm: (label: string, people: string) =>
+      `Stop sharing “${label}” with ${people}? Their copies are removed from their contacts at their next sync. This cannot be undone.`,
+    confirmStop: 'Yes, stop sharing',
+    cancel: 'Cancel',
+    stopped: (label: string) => `“${label}” is no longer shared.`,
+    offboarding: 'When someone leaves',
+    offboardingHint:
+      'Hand every label a person owns over to a colleague before their account is removed, so that the labels keep working. The colleague accepts each one in their own sidebar.',
+    leaver: 'Person who leaves',
+    colleague: 'Colleague who takes over',
+    handOver: 'Hand their labels over',
+    handOverNeeds: 'Type the address of the person who leaves and of the colleague.',
+    handOverConfirm: (from: string, to: string, labels: string[]) =>
+      labels.length === 0
+        ? `${from} owns no shared label; there is nothing to hand over.`
+        : `${count(labels.length, 'label')} of ${from} (${listOf(labels)}) will be offered to ${to}, who becomes a member where needed and accepts each one in their sidebar.`,
+    confirmHandOver: 'Yes, hand them over',
+    handedOver: (n: number, to: string) =>
+      `${count(n, 'label')} offered to ${to}. They accept in their own sidebar.`,
+    activity: 'Recent activity',
+    activityAll: 'Show all and filter',
+    person: 'Person (address)',
+    kind: 'Kind',
+    kinds: {
+      all: 'Everything',
+      sharing: 'Sharing',
+      policy: 'Policy and domains',
+      support: 'Support access',
+      admin: 'Admin and alerts',
+    } as Record<string, string>,
+    filter: 'Filter',
+    noActivity: 'Nothing matches.',
+    download: 'Download audit trail (CSV)',
+    downloadStarted:
+      'Your download starts in a new tab. The link works for 5 minutes; download again for a fresh one.',
+    couldNotCheck:
+      'Your admin rights could not be checked just now (Google did not answer). Try again in a minute.',
+  },
+
+  // Phrases of the admin card's recent activity (issue 16, point 8).
+  activity: {
+    when: (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`,
+    shared: (actor: string, label: string, audience: string) =>
+      `${actor} shared ${label} with ${audience}`,
+    sharedNoAudience: (actor: string, label: string) => `${actor} shared ${label}`,
+    changed: (actor: string, label: string, audience: string) =>
+      audience
+        ? `${actor} changed who has ${label}: now ${audience}`
+        : `${actor} renamed ${label} or changed its hidden fields`,
+    stopped: (actor: string, label: string) => `${actor} stopped sharing ${label}`,
+    left: (actor: string, label: string) => `${actor} left ${label}`,
+    offered: (actor: string, label: string, to: string) => `${actor} offered ${label} to ${to}`,
+    tookOver: (actor: string, label: string) => `${actor} took over ${label}`,
+    handedOver: (actor: string, from: string, to: string) =>
+      `${actor} handed the labels of ${from} over to ${to}`,
+    policy: (actor: string) => `${actor} changed the organisation’s policy`,
+    exported: (actor: string) => `${actor} downloaded the audit trail`,
+    checked: (actor: string) => `${actor} opened the admin page`,
+    refused: (actor: string, what: string) => `${actor} was refused: ${what}`,
+    other: (actor: string, type: string) => `${actor}: ${type}`,
+    unknownLabel: 'a label',
+    grant: (who: string, level: string) => `${who} (${level})`,
+    everyone: (domain: string) => `everyone at ${domain}`,
+  },
+
+  // The Settings card's support entry (issue 16, point 9).
+  settingsSupport: {
+    open: 'Support access',
   },
 
   // Issue 16 (points 3, 4, 7): a label's contents, confirmations before destructive actions, people by name.

@@ -18,7 +18,7 @@ import { labelContentsActions } from './actions/label-contents-actions';
 import { contactActions, renderComposeCard, renderMessageCard } from './actions/contact-actions';
 import { homepageActions, renderHomepage, renderSettings } from './actions/homepage-actions';
 import { sharingActions } from './actions/sharing-actions';
-import { buildSupportCard, supportActions } from './actions/support-actions';
+import { supportActions } from './actions/support-actions';
 import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildMessageCard } from './cards/message-card';
@@ -72,14 +72,6 @@ export function showSettings(
   _event: AddonEvent,
 ): GoogleAppsScript.Card_Service.UniversalActionResponse {
   const card = renderSafely('settings', () => renderSettings());
-  return CardService.newUniversalActionResponseBuilder().displayAddOnCards([card]).build();
-}
-
-/** Renders the support universal action (restricted to the vendor's support agents). */
-export function showSupport(
-  _event: AddonEvent,
-): GoogleAppsScript.Card_Service.UniversalActionResponse {
-  const card = renderSafely('support', () => buildSupportCard());
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([card]).build();
 }
 

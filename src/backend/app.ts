@@ -26,8 +26,10 @@ import {
   parseJsonBody,
   parseQuery,
   readBody,
+  sendFile,
   sendJson,
   validate,
+  type Reply,
 } from './http';
 import { jsonLogger, traceField, type Logger, type Severity } from './logger';
 import { answerClientErrorsAsJson, restoreRequest } from './platform/framework-takeover';
@@ -179,7 +181,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     request: IncomingMessage,
     origin: string,
     timing: { upstreamMs: number },
-  ): Promise<{ status: number; body: unknown; caller: Caller | null }> {
+  ): Promise<{ status: number; body: unknown; file?: Reply['file']; caller: Caller | null }> {
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://backend.invalid');
@@ -247,7 +249,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       timing,
       ...(trace ? { trace: trace.slice(0, 200) } : {}),
     });
-    return { status: reply.status ?? 200, body: reply.body, caller };
+    return { status: reply.status ?? 200, body: reply.body, file: reply.file, caller };
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -262,14 +264,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       status = result.status;
       caller = result.caller;
       // Server-Timing (W3C) tells the caller how much of the answer's time was Google's.
-      sendJson(
-        response,
-        status,
-        result.body,
-        timing.upstreamMs > 0
-          ? { 'server-timing': `google;dur=${timing.upstreamMs.toFixed(1)}` }
-          : {},
-      );
+      if (result.file) sendFile(response, result.file);
+      else
+        sendJson(
+          response,
+          status,
+          result.body,
+          timing.upstreamMs > 0
+            ? { 'server-timing': `google;dur=${timing.upstreamMs.toFixed(1)}` }
+            : {},
+        );
     } catch (error) {
       let httpError: HttpError;
       if (error instanceof HttpError) httpError = error;

@@ -81,6 +81,13 @@ export interface BackendConfig {
   anchorIntervalSeconds: number;
   /** Days audit events are kept unless the tenant's policy says otherwise (400). */
   auditRetentionDays: number;
+  /**
+   * Key of the admin card's signed download links (DOWNLOAD_LINK_KEY, a secret); when absent it
+   * is derived from the OTP key ring, else generated at start (admin/download-links.ts).
+   */
+  downloadLinkKey?: string;
+  /** How long a signed download link is valid. */
+  downloadLinkSeconds: number;
   /** NODE_ENV=production: settings only fit for local runs are refused (productionProblems). */
   production: boolean;
 }
@@ -151,6 +158,7 @@ export function defaultConfig(overrides: Partial<BackendConfig> = {}): BackendCo
     serviceAccountKeysUrl: 'https://www.googleapis.com/service_accounts/v1/metadata/jwk',
     anchorIntervalSeconds: 3600,
     auditRetentionDays: 400,
+    downloadLinkSeconds: 300,
     production: false,
     ...overrides,
   };
@@ -224,6 +232,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConf
     serviceAccountKeysUrl: env.SERVICE_ACCOUNT_KEYS_URL || base.serviceAccountKeysUrl,
     anchorIntervalSeconds: positiveInt(env, 'ANCHOR_INTERVAL_SECONDS', 3600),
     auditRetentionDays: positiveInt(env, 'AUDIT_RETENTION_DAYS', 400),
+    downloadLinkKey: env.DOWNLOAD_LINK_KEY || undefined,
+    downloadLinkSeconds: positiveInt(env, 'DOWNLOAD_LINK_SECONDS', 300),
     production: env.NODE_ENV === 'production',
   });
   const problems = productionProblems(config);

@@ -27,6 +27,8 @@ export const EVENT = {
   tenantDomainsLeft: 'tenant.domains_left',
   contactDeleted: 'contact.deleted',
   anchorDenied: 'audit.anchor_denied',
+  adminDenied: 'admin.denied',
+  adminSharesHandedOver: 'admin.shares_handed_over',
 } as const;
 
 /** Prefix of events recording a support agent's access to a customer user's data. */

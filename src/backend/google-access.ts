@@ -172,15 +172,21 @@ export class DelegatedTokenMinter {
       access_token?: string;
       expires_in?: number;
       error?: string;
+      error_description?: string;
     };
     if (response.ok && typeof body.access_token === 'string' && typeof body.expires_in === 'number')
       return { accessToken: body.access_token, expiresAt: this.now() + body.expires_in * 1000 };
-    if (body.error === 'unauthorized_client' || body.error === 'invalid_grant')
+    if (body.error === 'unauthorized_client' || body.error === 'invalid_grant') {
+      const said =
+        typeof body.error_description === 'string' && body.error_description !== ''
+          ? `${body.error}: ${body.error_description.slice(0, 200)}`
+          : body.error;
       throw new UpstreamError(
         403,
         'delegation_denied',
-        `Google refused a delegated token for ${subject} (${body.error}): domain-wide delegation of these scopes must be granted to ${this.signer.serviceAccountEmail} in the domain's Admin console, and the user must exist`,
+        `Google refused a delegated token for ${subject} (${said}): domain-wide delegation of these scopes must be granted to ${this.signer.serviceAccountEmail} in the domain's Admin console, and the user must exist`,
       );
+    }
     throw new UpstreamError(
       502,
       'token_exchange_failed',

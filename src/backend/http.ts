@@ -28,10 +28,11 @@ export interface RequestContext<Body, Query> {
   timing?: { upstreamMs: number };
 }
 
-/** A handler's answer. */
+/** A handler's answer: JSON, or with `file` a download (the body is then ignored). */
 export interface Reply {
   status?: number;
   body: unknown;
+  file?: { contentType: string; filename: string; text: string };
 }
 
 /** One endpoint: method, path template (`/v1/shares/{id}`), schemas and handler. */
@@ -290,6 +291,21 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'referrer-policy': 'no-referrer',
   'cross-origin-resource-policy': 'same-origin',
 };
+
+/** Writes a file to download (Content-Disposition: attachment) with the security headers. */
+export function sendFile(
+  response: ServerResponse,
+  file: { contentType: string; filename: string; text: string },
+): void {
+  const safeName = file.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': file.contentType,
+    'content-disposition': `attachment; filename="${safeName}"`,
+    'content-length': Buffer.byteLength(file.text),
+  });
+  response.end(file.text);
+}
 
 /** Writes a JSON answer with the security headers. */
 export function sendJson(

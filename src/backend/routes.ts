@@ -23,6 +23,7 @@ import type { BackendServices } from './services';
 import { alerts, normaliseGrants, policies, shares, type Alert } from './stores';
 import { buildSupportRoutes } from './support-routes';
 import { buildSidebarRoutes } from './sidebar-routes';
+import { buildOffboardingRoutes } from './admin/offboarding-routes';
 import { buildReachedAccountsRoutes } from './reached-accounts-route';
 import { buildGatewayRoutes } from './gateway/gateway-routes';
 import { buildTransferRoutes } from './share-transfer-routes';
@@ -41,6 +42,20 @@ function caller(context: { caller: Caller | null }): Caller {
  * customer are refused whatever the policy says (customer-rules.ts): `externalSharing` and
  * `allowedExternalDomains` are kept in stored policies but no longer widen anything.
  */
+/**
+ * The grants of a share as the audit trail keeps them for the activity view, e.g.
+ * `group:sales@acme.example=view,user:bob@acme.example=edit` (cut at 1,000 characters).
+ */
+export function audienceOf(grants: ShareGrant[]): string {
+  return grants
+    .map(
+      (grant) =>
+        `${grant.target.kind}:${grant.target.kind === 'domain' ? grant.target.domain : grant.target.email}=${grant.level}`,
+    )
+    .join(',')
+    .slice(0, 1000);
+}
+
 function checkGrantsAgainstPolicy(grants: ShareGrant[], policy: TenantPolicy): void {
   for (const grant of grants)
     if (!levelAllows(policy.maxLevel, grant.level))
@@ -249,7 +264,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
               type: EVENT.shareCreated,
               shareId: created.id,
               outcome: 'success',
-              detail: { grants: grants.length },
+              detail: { grants: grants.length, audience: audienceOf(grants) },
             },
           ]);
           return { share: created, stored: events };
@@ -415,7 +430,10 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
               type: EVENT.shareUpdated,
               shareId: id,
               outcome: 'success',
-              detail: { changed: changed.join(',') },
+              detail: {
+                changed: changed.join(','),
+                ...(context.body.grants !== undefined ? { audience: audienceOf(grants) } : {}),
+              },
             },
           ]);
         });
@@ -664,6 +682,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
     }),
     ...buildSupportRoutes(services),
     ...buildSidebarRoutes(services),
+    ...buildOffboardingRoutes(services),
     ...buildReachedAccountsRoutes(services),
     ...buildGatewayRoutes(services),
     ...buildTransferRoutes(services),

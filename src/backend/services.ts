@@ -4,6 +4,7 @@
  * audit events in a transaction, raising alerts from rule hits, checking who is an admin.
  */
 import { randomUUID } from 'node:crypto';
+import { DownloadLinks, downloadLinkKey } from './admin/download-links';
 import { AuditLog, type StoredEvent } from './audit-log';
 import type { AuditAnchoring } from './audit/anchoring';
 import type { Caller } from './auth';
@@ -44,6 +45,8 @@ export class BackendServices {
    * audited (each instance refuses them at once from its own copy of the bucket).
    */
   readonly refusals: SharedRateLimiter;
+  /** Signs the admin card's short-lived download links. */
+  readonly downloads: DownloadLinks;
   /** Publishes and checks audit anchors outside the database; absent when not configured. */
   anchoring?: AuditAnchoring;
 
@@ -73,6 +76,7 @@ export class BackendServices {
       logger,
     );
     this.refusals = new SharedRateLimiter(db, config.refusalsPerMinute, clock);
+    this.downloads = new DownloadLinks(downloadLinkKey(config), config.downloadLinkSeconds);
   }
 
   /** The current time as an ISO-8601 UTC string. */

@@ -5,13 +5,16 @@
  */
 import { z } from 'zod';
 import {
+  UpstreamError,
   DIRECTORY_DOMAIN_SCOPE,
   DIRECTORY_GROUP_SCOPE,
   DIRECTORY_USER_SCOPE,
   GROUPS_SETTINGS_SCOPE,
 } from './google-access';
+import { adminTenant } from './admin/admin-gate';
 import type { Caller } from './auth';
 import { HttpError, conflict, forbidden } from './errors';
+import { EVENT } from './event-types';
 import { route, type Route } from './http';
 import { text } from './schemas';
 import type { BackendServices } from './services';
@@ -35,9 +38,24 @@ export const DELEGATION_SCOPES = [
   GROUPS_SETTINGS_SCOPE,
 ];
 
+/** One scope of domain-wide delegation as test-minted in a user's name, and why it failed. */
+interface DelegationCheck {
+  scope: string;
+  granted: boolean;
+  cause?: 'not_granted' | 'clock';
+  reason?: string;
+}
+
 const groupsQuery = z.strictObject({ q: text(100).default('') });
 const exportQuery = z.strictObject({
   since: z.iso.datetime().optional(),
+});
+const downloadQuery = z.strictObject({
+  tenant: text(253),
+  admin: text(320),
+  since: z.iso.datetime().optional(),
+  expires: z.coerce.number().int().positive(),
+  signature: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 
 function caller(context: { caller: Caller | null }): Caller {
@@ -55,11 +73,98 @@ export function csvField(value: string): string {
 export function buildSidebarRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
-  const requireAdmin = async (who: Caller): Promise<string> => {
-    const tenant = services.tenantOf(who);
-    if (!(await services.isAdminOf(who, tenant)))
-      throw forbidden("only the domain's admins may open the admin card", 'not_admin');
-    return tenant;
+  /**
+   * Test-mints a delegated token in the user's name for each scope, one at a time. A scope Google
+   * refuses is reported with the reason (`clock` when Google finds the token's times off, which
+   * is the backend's problem, not the customer's); any other failure (signing, Google
+   * unreachable) throws.
+   */
+  const testDelegation = async (
+    email: string,
+    scopes: string[] = DELEGATION_SCOPES,
+  ): Promise<DelegationCheck[]> => {
+    const delegation: DelegationCheck[] = [];
+    for (const scope of scopes) {
+      try {
+        await services.minter.tokenFor(email, [scope]);
+        delegation.push({ scope, granted: true });
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || error.code !== 'delegation_denied') throw error;
+        delegation.push({
+          scope,
+          granted: false,
+          // Google's words when the signed times are off: the backend's clock, not the customer.
+          cause: /iat and exp/.test(error.message) ? 'clock' : 'not_granted',
+          reason: truncateText(error.message, 300),
+        });
+      }
+    }
+    return delegation;
+  };
+
+  /**
+   * Whether the caller is an admin of the tenant, or `unverifiable` when Google refuses to answer
+   * in their name (delegation of the directory scope not granted yet, or refused, as when the
+   * signer's clock and Google's disagree). An unverifiable caller is never taken for an admin;
+   * other failures to ask (signing, Google unreachable) are thrown as they are.
+   */
+  const checkAdminship = async (
+    who: Caller,
+    tenant: string,
+  ): Promise<'admin' | 'not_admin' | 'unverifiable'> => {
+    try {
+      if (await services.isAdminOf(who, tenant)) return 'admin';
+    } catch (error) {
+      if (error instanceof UpstreamError && error.code === 'delegation_denied')
+        return 'unverifiable';
+      throw error;
+    }
+    const [probe] = await testDelegation(who.email, [DIRECTORY_USER_SCOPE]);
+    return probe?.granted ? 'not_admin' : 'unverifiable';
+  };
+
+  const exportFilename = (tenant: string): string =>
+    `audit-${tenant}-${services.nowIso().slice(0, 10)}.csv`;
+
+  /** The tenant's audit trail as CSV (RFC 4180), newest last, at most MAX_EXPORT_ROWS rows. */
+  const auditCsv = async (
+    tenant: string,
+    since: string | undefined,
+  ): Promise<{ csv: string; rows: number; truncated: boolean }> => {
+    const rows: string[] = [
+      'seq,received_at,occurred_at,type,actor,target,share_id,outcome,origin,detail',
+    ];
+    let pageToken: string | undefined;
+    let truncated = false;
+    const chains = await services.tenancy.chainsOf(tenant);
+    for (;;) {
+      const page = await services.audit.query({ tenants: chains, since, pageToken, limit: 500 });
+      for (const event of page.events) {
+        if (rows.length > MAX_EXPORT_ROWS) {
+          truncated = true;
+          break;
+        }
+        rows.push(
+          [
+            String(event.seq),
+            event.receivedAt,
+            event.occurredAt,
+            event.type,
+            event.actor,
+            event.target ?? '',
+            event.shareId ?? '',
+            event.outcome,
+            event.origin,
+            JSON.stringify(event.detail),
+          ]
+            .map(csvField)
+            .join(','),
+        );
+      }
+      if (truncated || !page.nextPageToken) break;
+      pageToken = page.nextPageToken;
+    }
+    return { csv: `${rows.join('\r\n')}\r\n`, rows: rows.length - 1, truncated };
   };
 
   return [
@@ -67,23 +172,41 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       method: 'GET',
       path: '/v1/admin/overview',
       summary:
-        "The admin card's onboarding checks (delegation test-minted per scope), policy and chain state (admins).",
+        "The admin card: onboarding checks (delegation test-minted per scope), policy, the organisation's domains and chain state (admins). A user of the organisation whose adminship cannot be checked (delegation not granted, or refused) gets the onboarding checks alone.",
       auth: true,
       handle: async (context) => {
         const who = caller(context);
-        const tenant = await requireAdmin(who);
-        const delegation: { scope: string; granted: boolean; reason?: string }[] = [];
-        for (const scope of DELEGATION_SCOPES) {
-          try {
-            await services.minter.tokenFor(who.email, [scope]);
-            delegation.push({ scope, granted: true });
-          } catch (error) {
-            delegation.push({
-              scope,
-              granted: false,
-              reason: truncateText(error instanceof Error ? error.message : String(error), 300),
-            });
-          }
+        const tenant = services.tenantOf(who);
+        const adminship = await checkAdminship(who, tenant);
+        if (adminship === 'not_admin')
+          return services.refuse(
+            who,
+            context.origin,
+            {
+              type: EVENT.adminDenied,
+              outcome: 'denied',
+              detail: { action: 'overview', reason: 'not_admin' },
+            },
+            forbidden("only the domain's admins may open the admin card", 'not_admin'),
+          );
+        const delegation = await testDelegation(who.email);
+        if (adminship === 'unverifiable') {
+          const stored = await services.record(db, tenant, who.email, context.origin, [
+            {
+              type: 'admin.onboarding_checked',
+              outcome: 'success',
+              detail: { adminVerified: false, delegationGranted: false },
+            },
+          ]);
+          await services.afterEvents(stored);
+          return {
+            body: {
+              adminVerified: false,
+              domain: tenant,
+              delegation,
+              serviceAccount: services.config.serviceAccountEmail,
+            },
+          };
         }
         const since = new Date(services.clock() - 30 * 86_400_000).toISOString();
         const seen = await db.query<{ users: string | number }>(
@@ -98,16 +221,21 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
           {
             type: 'admin.onboarding_checked',
             outcome: 'success',
-            detail: { delegationGranted: delegation.every((entry) => entry.granted) },
+            detail: {
+              adminVerified: true,
+              delegationGranted: delegation.every((entry) => entry.granted),
+            },
           },
         ]);
         await services.afterEvents(stored);
         return {
           body: {
+            adminVerified: true,
             domain: tenant,
             customerId: organisation.customerId,
             domains: organisation.domains,
             policy: await policies.get(db, tenant),
+            policyChosen: await policies.isSet(db, tenant),
             directoryAdmin: organisation.admins.usable > 0 ? who.email : null,
             directoryAdmins: organisation.admins,
             delegation,
@@ -121,64 +249,59 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
     route({
       method: 'GET',
       path: '/v1/admin/audit-export',
-      summary: "The domain's audit trail as CSV text inside JSON, newest last (admins; audited).",
+      summary:
+        "A short-lived signed link to the organisation's audit trail as a CSV file (admins); the download is audited.",
       auth: true,
       query: exportQuery,
       handle: async (context) => {
         const who = caller(context);
-        const tenant = await requireAdmin(who);
-        const rows: string[] = [
-          'seq,received_at,occurred_at,type,actor,target,share_id,outcome,origin,detail',
-        ];
-        let pageToken: string | undefined;
-        let truncated = false;
-        const chains = await services.tenancy.chainsOf(tenant);
-        for (;;) {
-          const page = await services.audit.query({
-            tenants: chains,
-            since: context.query.since,
-            pageToken,
-            limit: 500,
-          });
-          for (const event of page.events) {
-            if (rows.length > MAX_EXPORT_ROWS) {
-              truncated = true;
-              break;
-            }
-            rows.push(
-              [
-                String(event.seq),
-                event.receivedAt,
-                event.occurredAt,
-                event.type,
-                event.actor,
-                event.target ?? '',
-                event.shareId ?? '',
-                event.outcome,
-                event.origin,
-                JSON.stringify(event.detail),
-              ]
-                .map(csvField)
-                .join(','),
-            );
-          }
-          if (truncated || !page.nextPageToken) break;
-          pageToken = page.nextPageToken;
-        }
-        const stored = await services.record(db, tenant, who.email, context.origin, [
-          {
-            type: 'admin.audit_exported',
-            outcome: 'success',
-            detail: { rows: rows.length - 1, truncated },
+        const tenant = await adminTenant(services, who, context.origin, 'audit_export');
+        const expiresAt = services.clock() + services.downloads.lifetimeSeconds * 1000;
+        const query = services.downloads.sign({
+          tenant,
+          admin: who.email.toLowerCase(),
+          ...(context.query.since ? { since: context.query.since } : {}),
+          expiresAt,
+        });
+        return {
+          body: {
+            path: `/v1/admin/audit-export/download?${query}`,
+            expiresAt: new Date(expiresAt).toISOString(),
+            filename: exportFilename(tenant),
           },
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/admin/audit-export/download',
+      summary:
+        "The organisation's audit trail as a CSV file (text/csv, newest last), fetched through a signed link from /v1/admin/audit-export while it is valid and its admin still is one; audited.",
+      auth: false,
+      query: downloadQuery,
+      handle: async (context) => {
+        const grant = services.downloads.check(context.query, services.clock());
+        if (grant === 'invalid') throw forbidden('this download link is not valid', 'link_invalid');
+        if (grant === 'expired')
+          throw new HttpError(
+            410,
+            'link_expired',
+            'this download link has expired; export the audit trail again from the admin card',
+          );
+        // The link outlives no admin role: the one who asked must still be an admin.
+        if (!(await services.directory.isAdmin(grant.admin)))
+          throw forbidden("only the domain's admins may download its audit trail", 'not_admin');
+        const { csv, rows, truncated } = await auditCsv(grant.tenant, grant.since);
+        const stored = await services.record(db, grant.tenant, grant.admin, context.origin, [
+          { type: 'admin.audit_exported', outcome: 'success', detail: { rows, truncated } },
         ]);
         await services.afterEvents(stored);
         return {
-          body: {
-            filename: `audit-${tenant}-${services.nowIso().slice(0, 10)}.csv`,
-            rows: rows.length - 1,
-            truncated,
-            csv: `${rows.join('\r\n')}\r\n`,
+          body: null,
+          file: {
+            contentType: 'text/csv; charset=utf-8',
+            filename: exportFilename(grant.tenant),
+            text: csv,
           },
         };
       },

@@ -8,13 +8,16 @@ import type { HideableField, Share, ShareGrant } from '../core/sharing-model';
 import type { Sql } from './db';
 import type { TenantPolicy } from './schemas';
 
-/** The policy of a tenant that has not set one: no external sharing, everyone may share. */
+/**
+ * The policy of a tenant that has not set one: no external sharing, everyone may share, and the
+ * vendor's support needs an admin's approval until an admin chooses otherwise.
+ */
 export const DEFAULT_POLICY: TenantPolicy = {
   externalSharing: false,
   allowedExternalDomains: [],
   whoMayShare: 'everyone',
   maxLevel: 'manage',
-  supportAccess: 'allowed',
+  supportAccess: 'approval_required',
 };
 
 /** Reads and writes tenant policies. */
@@ -25,6 +28,12 @@ export const policies = {
       [domain],
     );
     return row ? { ...DEFAULT_POLICY, ...row.policy } : DEFAULT_POLICY;
+  },
+
+  /** True once an admin saved the tenant's policy (until then DEFAULT_POLICY applies). */
+  async isSet(sql: Sql, domain: string): Promise<boolean> {
+    const rows = await sql.query('SELECT 1 FROM tenant_policies WHERE domain = $1', [domain]);
+    return rows.length > 0;
   },
 
   async put(sql: Sql, domain: string, policy: TenantPolicy, by: string, at: string): Promise<void> {

@@ -140,6 +140,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       senders: customerUsers,
       profiles: demoProfiles(emulator, uniqueUsers),
       port: options.port ?? 0,
+      ...(backendBaseUrl
+        ? { linkOrigins: { [new URL(addonConfig.backendUrl).origin]: backendBaseUrl } }
+        : {}),
     });
     closers.push(() => host.close());
     return {

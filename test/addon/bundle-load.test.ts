@@ -89,7 +89,7 @@ describe('the built bundle, loaded as Apps Script loads it', () => {
   afterAll(() => runtime.close());
 
   it('names the entry points the add-on needs', () => {
-    expect(names).toEqual(['onHomepage', 'onSettings', 'onSupport', 'onGmailMessage', 'onCompose']);
+    expect(names).toEqual(['onHomepage', 'onSettings', 'onGmailMessage', 'onCompose']);
   });
 
   it('declares every manifest function at top level', () => {

@@ -89,6 +89,8 @@ describe.each(DATABASES)('anomaly rules and alerts on %s', (kind) => {
         tokenVolumeWindowSeconds: 600,
       },
     });
+    // Support access needs approval until an admin chooses; these sessions open at once.
+    await h.setPolicy('acme.example', { supportAccess: 'allowed' });
   });
   afterAll(async () => {
     webhook.release();

@@ -1,16 +1,34 @@
 /**
- * This file defines the admin card's actions: opening it (the backend decides who is an admin),
- * saving the domain policy and exporting the audit trail.
+ * This file defines the admin card's actions: opening it (the backend decides who is an admin,
+ * and shows the onboarding checks alone to a user it cannot check), saving the policy and the
+ * support choice, opening and revoking a share, handing a person's labels over, the activity
+ * filter, and the audit trail's download through a short-lived signed link.
  */
-import { AdminClient, type TenantPolicy } from '../admin/admin-client';
+import {
+  AdminClient,
+  type ActivityFilter,
+  type AdminOverview,
+  type TenantPolicy,
+} from '../admin/admin-client';
 import { BackendError } from '../backend-client';
-import { buildAdminCard, buildAuditExportCard, POLICY_FORM } from '../cards/admin-card';
+import {
+  ADMIN_FORM,
+  ADMIN_ROWS,
+  buildActivityCard,
+  buildAdminCard,
+  buildAdminRevokeConfirmCard,
+  buildAdminShareCard,
+  buildAdminSharesCard,
+  buildHandOverConfirmCard,
+  buildOnboardingOnlyCard,
+  POLICY_FORM,
+} from '../cards/admin-card';
 import { addonContext } from '../context';
 import { MSG } from '../messages';
 import {
   formValue,
-  formValues,
   pushCard,
+  requireParameter,
   updateCard,
   UserFacingError,
   type ActionTable,
@@ -18,72 +36,194 @@ import {
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+type Card = GoogleAppsScript.Card_Service.Card;
 
-const DOMAIN = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-/** At most this many recent events on the card. */
-const RECENT_EVENTS = 20;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const KINDS: readonly ActivityFilter['kind'][] = ['all', 'sharing', 'policy', 'support', 'admin'];
+const SUPPORT_ACCESS: readonly TenantPolicy['supportAccess'][] = [
+  'allowed',
+  'approval_required',
+  'disabled',
+];
 
 function client(): AdminClient {
   return new AdminClient(addonContext().backend);
 }
 
-function adminCard(admin: AdminClient): GoogleAppsScript.Card_Service.Card {
-  let overview;
+/** The overview, with the backend's refusals and failures said in words. */
+function readOverview(admin: AdminClient) {
   try {
-    overview = admin.overview();
+    return admin.overview();
   } catch (error) {
     if (error instanceof BackendError && error.status === 403)
       throw new UserFacingError(MSG.admin.onlyAdmins);
     // IAM signJwt needs Token Creator on the service account even to sign as itself (FACTS.md).
     if (error instanceof BackendError && error.code === 'signing_failed')
       throw new UserFacingError(MSG.admin.brokerCannotSign);
+    if (error instanceof BackendError && error.status >= 500)
+      throw new UserFacingError(MSG.adminCard.couldNotCheck);
     throw error;
   }
+}
+
+/** The overview of a verified admin; a stale button of anyone else. */
+function adminOverview(admin: AdminClient): AdminOverview {
+  const overview = readOverview(admin);
+  if (!overview.adminVerified) throw new UserFacingError(MSG.admin.onlyAdmins);
+  return overview;
+}
+
+function adminCard(admin: AdminClient, overview = adminOverview(admin)): Card {
   return buildAdminCard({
     overview,
     shares: admin.shares(),
-    events: admin.recentEvents(RECENT_EVENTS),
+    activity: admin.activity({ kind: 'all' }, ADMIN_ROWS),
     alerts: admin.alerts(),
   });
 }
 
+/** Goes back to the admin card, shown afresh, with a notification. */
+function backToAdmin(admin: AdminClient, text: string): ActionResponse {
+  return CardService.newActionResponseBuilder()
+    .setNavigation(CardService.newNavigation().popToNamedCard('admin').updateCard(adminCard(admin)))
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
+}
+
 function openAdmin(_event: AddonEvent): ActionResponse {
-  return pushCard(adminCard(client()));
+  const admin = client();
+  const overview = readOverview(admin);
+  if (!overview.adminVerified) return pushCard(buildOnboardingOnlyCard(overview));
+  return pushCard(adminCard(admin, overview));
+}
+
+function chosen<T extends string>(value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UserFacingError(MSG.staleButton);
+  return value as T;
 }
 
 function savePolicy(event: AddonEvent): ActionResponse {
   const admin = client();
-  const overview = admin.overview();
-  const whoMayShare = formValue(event, POLICY_FORM.whoMayShare);
-  const maxLevel = formValue(event, POLICY_FORM.maxLevel);
-  const supportAccess = formValue(event, POLICY_FORM.supportAccess);
-  const domains = formValue(event, POLICY_FORM.allowedDomains)
-    .split(/[\s,;]+/)
-    .map((domain) => domain.trim().toLowerCase())
-    .filter((domain) => domain !== '');
-  const bad = domains.find((domain) => !DOMAIN.test(domain));
-  if (bad) throw new UserFacingError(MSG.admin.badDomain(bad));
-  if (
-    !['everyone', 'admins'].includes(whoMayShare) ||
-    !['view', 'edit', 'contribute', 'manage'].includes(maxLevel) ||
-    !['allowed', 'approval_required', 'disabled'].includes(supportAccess)
-  )
-    throw new UserFacingError(MSG.staleButton);
+  const overview = adminOverview(admin);
   const policy: TenantPolicy = {
     ...overview.policy,
-    whoMayShare: whoMayShare as TenantPolicy['whoMayShare'],
-    maxLevel: maxLevel as TenantPolicy['maxLevel'],
-    externalSharing: formValues(event, POLICY_FORM.externalSharing).includes('on'),
-    allowedExternalDomains: [...new Set(domains)],
-    supportAccess: supportAccess as TenantPolicy['supportAccess'],
+    whoMayShare: chosen(formValue(event, POLICY_FORM.whoMayShare), ['everyone', 'admins'] as const),
+    maxLevel: chosen(formValue(event, POLICY_FORM.maxLevel), [
+      'view',
+      'edit',
+      'contribute',
+      'manage',
+    ] as const),
+    // Sharing stays inside the organisation (issue 13): the backend refuses anything else.
+    externalSharing: false,
+    allowedExternalDomains: [],
+    supportAccess: chosen(formValue(event, POLICY_FORM.supportAccess), SUPPORT_ACCESS),
   };
   admin.savePolicy(overview.domain, policy);
   return updateCard(adminCard(admin), MSG.admin.saved);
 }
 
+function saveSupportChoice(event: AddonEvent): ActionResponse {
+  const admin = client();
+  const overview = adminOverview(admin);
+  admin.savePolicy(overview.domain, {
+    ...overview.policy,
+    externalSharing: false,
+    allowedExternalDomains: [],
+    supportAccess: chosen(formValue(event, ADMIN_FORM.supportChoice), SUPPORT_ACCESS),
+  });
+  return updateCard(adminCard(admin), MSG.adminCard.supportChosen);
+}
+
+function openAdminShare(event: AddonEvent): ActionResponse {
+  return pushCard(buildAdminShareCard(client().share(requireParameter(event, 'shareId'))));
+}
+
+function openAdminShares(event: AddonEvent): ActionResponse {
+  const page = Number(event.commonEventObject.parameters?.page ?? '0');
+  if (!Number.isInteger(page) || page < 0) throw new UserFacingError(MSG.staleButton);
+  const card = buildAdminSharesCard(client().shares(), page);
+  return page === 0 ? pushCard(card) : updateCard(card);
+}
+
+function confirmAdminRevoke(event: AddonEvent): ActionResponse {
+  return pushCard(buildAdminRevokeConfirmCard(client().share(requireParameter(event, 'shareId'))));
+}
+
+function adminRevoke(event: AddonEvent): ActionResponse {
+  const admin = client();
+  const share = admin.share(requireParameter(event, 'shareId'));
+  admin.revokeShare(share.id);
+  return backToAdmin(admin, MSG.adminCard.stopped(share.labelName));
+}
+
+function address(event: AddonEvent, field: string): string {
+  const value = formValue(event, field).trim().toLowerCase();
+  if (!EMAIL.test(value)) throw new UserFacingError(MSG.adminCard.handOverNeeds);
+  return value;
+}
+
+function confirmHandOver(event: AddonEvent): ActionResponse {
+  const from = address(event, ADMIN_FORM.leaver);
+  const to = address(event, ADMIN_FORM.colleague);
+  const labels = client()
+    .shares()
+    .filter((share) => share.owner.toLowerCase() === from)
+    .map((share) => share.labelName);
+  return pushCard(buildHandOverConfirmCard(from, to, labels));
+}
+
+function adminHandOver(event: AddonEvent): ActionResponse {
+  const admin = client();
+  const to = requireParameter(event, 'to');
+  const handed = admin.handOver(requireParameter(event, 'from'), to);
+  return backToAdmin(admin, MSG.adminCard.handedOver(handed.offered, to));
+}
+
+function activityFilter(event: AddonEvent): ActivityFilter {
+  const person = formValue(event, ADMIN_FORM.person).trim().toLowerCase();
+  if (person !== '' && !EMAIL.test(person)) throw new UserFacingError(MSG.adminCard.person);
+  const kind = formValue(event, ADMIN_FORM.kind) || 'all';
+  return { ...(person ? { person } : {}), kind: chosen(kind, KINDS) };
+}
+
+function openAdminActivity(_event: AddonEvent): ActionResponse {
+  const filter: ActivityFilter = { kind: 'all' };
+  return pushCard(buildActivityCard(client().activity(filter, ADMIN_ROWS), filter));
+}
+
+function filterAdminActivity(event: AddonEvent): ActionResponse {
+  const filter = activityFilter(event);
+  return updateCard(buildActivityCard(client().activity(filter, ADMIN_ROWS), filter));
+}
+
 function exportAudit(_event: AddonEvent): ActionResponse {
-  return pushCard(buildAuditExportCard(client().exportAudit()));
+  const url = client().auditDownloadUrl();
+  return CardService.newActionResponseBuilder()
+    .setOpenLink(CardService.newOpenLink().setUrl(url))
+    .setNotification(CardService.newNotification().setText(MSG.adminCard.downloadStarted))
+    .build();
+}
+
+function adminBack(_event: AddonEvent): ActionResponse {
+  return CardService.newActionResponseBuilder()
+    .setNavigation(CardService.newNavigation().popCard())
+    .build();
 }
 
 /** The admin card's actions by name. */
-export const adminActions: ActionTable = { openAdmin, savePolicy, exportAudit };
+export const adminActions: ActionTable = {
+  openAdmin,
+  savePolicy,
+  saveSupportChoice,
+  openAdminShare,
+  openAdminShares,
+  confirmAdminRevoke,
+  adminRevoke,
+  confirmHandOver,
+  adminHandOver,
+  openAdminActivity,
+  filterAdminActivity,
+  exportAudit,
+  adminBack,
+};

@@ -15,6 +15,7 @@ import {
 import { personText } from '../cards/label-card';
 import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/settings-card';
 import { MSG } from '../messages';
+import { mayOpenSupport } from './support-actions';
 import { DailyBudget } from '../sharing/daily-budget';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
@@ -246,7 +247,7 @@ function createLabel(event: AddonEvent): ActionResponse {
 
 /** The settings card, for the universal action and the homepage's footer. */
 export function renderSettings(): GoogleAppsScript.Card_Service.Card {
-  return buildSettingsCard(readSettings(sharingContext()));
+  return buildSettingsCard(readSettings(sharingContext()), mayOpenSupport());
 }
 
 function saveSettings(event: AddonEvent): ActionResponse {
@@ -256,7 +257,7 @@ function saveSettings(event: AddonEvent): ActionResponse {
     notify: formValues(event, SETTINGS_FORM.notify).includes('on'),
   };
   context.addon.userStore.set(SETTINGS_KEY, JSON.stringify(settings));
-  return updateCard(buildSettingsCard(settings), MSG.settings.saved);
+  return updateCard(buildSettingsCard(settings, mayOpenSupport()), MSG.settings.saved);
 }
 
 /** The homepage's actions by name. */

@@ -11,8 +11,18 @@ export interface UserSettings {
   notify: boolean;
 }
 
-/** Builds the settings card. */
-export function buildSettingsCard(settings: UserSettings): GoogleAppsScript.Card_Service.Card {
+/**
+ * Builds the settings card; `support` adds the Support access entry (staff and admins only).
+ */
+export function buildSettingsCard(
+  settings: UserSettings,
+  support = false,
+): GoogleAppsScript.Card_Service.Card {
+  const entries = [
+    actionButton(MSG.settings.about, 'showAbout'),
+    actionButton(MSG.settings.admin, 'openAdmin'),
+    ...(support ? [actionButton(MSG.settingsSupport.open, 'openSupport')] : []),
+  ];
   return CardService.newCardBuilder()
     .setName('settings')
     .setHeader(cardHeader(MSG.settings.title))
@@ -25,14 +35,7 @@ export function buildSettingsCard(settings: UserSettings): GoogleAppsScript.Card
       ),
     )
     .addSection(
-      section(
-        MSG.settings.privacyTitle,
-        paragraph(MSG.settings.privacy),
-        buttons(
-          actionButton(MSG.settings.about, 'showAbout'),
-          actionButton(MSG.settings.admin, 'openAdmin'),
-        ),
-      ),
+      section(MSG.settings.privacyTitle, paragraph(MSG.settings.privacy), buttons(...entries)),
     )
     .build();
 }

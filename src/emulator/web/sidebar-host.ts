@@ -39,6 +39,11 @@ export interface SidebarHostOptions {
   profiles?: Record<string, DemoProfile>;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Where links the add-on opens really go: the add-on's configured backend origin → the local
+   * backend's (the add-on's backend host name resolves only inside the runtime).
+   */
+  linkOrigins?: Record<string, string>;
 }
 
 /** A running sidebar host. */
@@ -190,7 +195,18 @@ export async function startSidebarHost(options: SidebarHostOptions): Promise<Sid
       functionName = action.runFunction;
     }
     const result = await runtime.runFunction(functionName, { user: request.surface.user, event });
-    return { functionName, ...result };
+    return { functionName, ...localLinks(result) };
+  }
+
+  /** Points an action's link (an OpenLink the add-on returns) at the local host it stands for. */
+  function localLinks(result: ExecutionResult): ExecutionResult {
+    const link = (
+      result.result?.json as { renderActions?: { action?: { link?: { url?: string } } } }
+    )?.renderActions?.action?.link;
+    if (!link?.url) return result;
+    for (const [from, to] of Object.entries(options.linkOrigins ?? {}))
+      if (link.url.startsWith(`${from}/`)) link.url = `${to}${link.url.slice(from.length)}`;
+    return result;
   }
 
   const server = http.createServer((request, response) => {

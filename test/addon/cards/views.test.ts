@@ -1,11 +1,9 @@
 /**
  * Tests of every card view from plain data: the card JSON (card.proto names, as printJson shows
- * them) of the homepage, label, member, share dialog, contact, search results, message, compose,
- * settings, admin and audit export cards, built with the runtime's CardService fake, and the
- * texts they are made of.
+ * them) of the homepage, label, member, share dialog, contact, search results, message, compose
+ * and settings cards, built with the runtime's CardService fake, and the texts they are made of.
  */
 import { createCardService } from '../../../src/emulator/gas/card-service';
-import { buildAdminCard, buildAuditExportCard } from '../../../src/addon/cards/admin-card';
 import { buildChooseContactsCard, buildComposeCard } from '../../../src/addon/cards/compose-card';
 import { buildContactCard, buildSearchResultsCard } from '../../../src/addon/cards/contact-card';
 import { buildHomepageCard, MAX_ROWS, type LabelRow } from '../../../src/addon/cards/homepage-card';
@@ -569,84 +567,5 @@ describe('the settings card', () => {
     ]);
     expect(texts(card).join()).toContain('Contacts stay in Google Contacts');
     expect(button(card, 'Domain admin')).toEqual({ action: 'openAdmin' });
-  });
-});
-
-describe('the admin card', () => {
-  const overview = {
-    domain: 'acme.example',
-    policy: {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone' as const,
-      maxLevel: 'manage' as const,
-      supportAccess: 'allowed' as const,
-    },
-    directoryAdmin: null,
-    delegation: [
-      { scope: 'https://www.googleapis.com/auth/contacts', granted: true },
-      {
-        scope: 'https://www.googleapis.com/auth/admin.directory.group.readonly',
-        granted: false,
-      },
-    ],
-    serviceAccount: 'broker@p.iam.gserviceaccount.com',
-    activeUsers30d: 12,
-    chain: { ok: true, checked: 40 },
-  };
-
-  it('shows checks with instructions, the policy form, labels for everyone, alerts and activity', () => {
-    const card = json(
-      buildAdminCard({
-        overview,
-        shares: [
-          {
-            id: 's1',
-            domain: 'acme.example',
-            owner: 'alice@acme.example',
-            labelResourceName: 'contactGroups/a',
-            labelName: 'Everyone list',
-            grants: [{ target: { kind: 'domain', domain: 'acme.example' }, level: 'view' }],
-            hiddenFields: [],
-            createdAt: '',
-            updatedAt: '',
-          },
-        ],
-        events: [
-          {
-            seq: 3,
-            type: 'policy.changed',
-            actor: 'admin@acme.example',
-            target: null,
-            outcome: 'success',
-            receivedAt: '2026-05-01T12:00:00.000Z',
-          },
-        ],
-        alerts: [],
-      }),
-    );
-    const shown = texts(card).join('\n');
-    expect(shown).toContain(
-      'Domain-wide delegation is missing admin.directory.group.readonly. In the Admin console',
-    );
-    expect(shown).toContain('12 people used it in the last 30 days');
-    expect(shown).toContain('Save the policy below once');
-    expect(shown).toContain('Audit trail intact (40 events).');
-    expect(shown).toContain('Everyone list');
-    expect(shown).toContain('No open alerts.');
-    expect(shown).toContain('2026-05-01 12:00 UTC · success');
-    expect(input(card, 'maxLevel')?.selectionInput?.items.find((i) => i.selected)?.value).toBe(
-      'manage',
-    );
-    expect(button(card, 'Save policy')).toEqual({ action: 'savePolicy' });
-    expect(button(card, 'Export audit trail (CSV)')).toEqual({ action: 'exportAudit' });
-  });
-
-  it('shows the export for copying', () => {
-    const card = json(
-      buildAuditExportCard({ filename: 'audit.csv', rows: 2, truncated: false, csv: 'a,b\r\n' }),
-    );
-    expect((input(card, 'csv')?.textInput as { value?: string }).value).toBe('a,b\r\n');
-    expect(texts(card)[0]).toMatch(/^2 events\. Select all and copy/);
   });
 });

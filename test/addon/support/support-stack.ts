@@ -42,7 +42,7 @@ export interface SupportStack {
   api(user: string, method: string, urlPath: string, body?: unknown): Promise<JsonResponse>;
   /** Calls the People API of the emulator as a user. */
   people(user: string, method: string, urlPath: string, body?: unknown): any; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw JSON
-  /** Runs the "Support access" universal action as a user and returns its card. */
+  /** Opens Support access (the Settings card's entry) as a user and returns its card. */
   openSupport(user: string): Promise<Card>;
   /** Runs a card action through onAction as a user. */
   act(
@@ -172,8 +172,11 @@ export async function startSupportStack(): Promise<SupportStack> {
       return response.body ? JSON.parse(response.body) : {};
     },
     async openSupport(user) {
-      const run = await runtime.runFunction('onSupport', { user, event });
-      if (run.error) throw new Error(`onSupport failed: ${run.error.message}`);
+      const run = await runtime.runFunction('onAction', {
+        user,
+        event: cardActionEvent(event, { parameters: { action: 'openSupport' } }),
+      });
+      if (run.error) throw new Error(`openSupport failed: ${run.error.message}`);
       const json = run.result?.json as {
         renderActions: { action: { navigations: { pushCard: Card }[] } };
       };

@@ -115,8 +115,8 @@ function onClickHandler(onClick) {
   };
 }
 
-function openLink(link) {
-  notify(`Opening ${link.url}`);
+function openLink(link, quiet = false) {
+  if (!quiet) notify(`Opening ${link.url}`);
   window.open(link.url, '_blank', 'noopener');
 }
 
@@ -530,7 +530,8 @@ function apply(answer, opening) {
       }
     }
     if (action.notification) notify(action.notification.text);
-    if (action.link) openLink(action.link);
+    // The add-on's own notification, when it gave one, says what the link is for.
+    if (action.link) openLink(action.link, Boolean(action.notification));
     if (json.renderActions.hostAppAction) {
       applyDraftUpdate(json.renderActions.hostAppAction);
       notify('The draft was updated.');

@@ -26,7 +26,6 @@ import {
   paragraph,
   row,
   section,
-  switchRow,
   textField,
 } from './widgets';
 

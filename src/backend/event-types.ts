@@ -3,6 +3,26 @@
  * the families of types that only the backend may write. Support access events start with
  * `support.access.`.
  */
+/** Audit event types of support access; `support.access.*` ones count as access to a user. */
+export const SUPPORT_EVENT = {
+  denied: 'support.denied',
+  enrolmentStarted: 'support.enrolment.started',
+  enrolmentConfirmed: 'support.enrolment.confirmed',
+  otpVerify: 'support.otp.verify',
+  backupCodeUsed: 'support.otp.backup_code_used',
+  factorReset: 'support.factor.reset',
+  keysRotated: 'support.keys.rotated',
+  sessionRequested: 'support.session.requested',
+  sessionOpened: 'support.access.session_opened',
+  sessionApproved: 'support.session.approved',
+  sessionRefused: 'support.session.refused',
+  sessionClosed: 'support.session.closed',
+  sharesRead: 'support.access.shares',
+  labelsRead: 'support.access.labels',
+  contactsRead: 'support.access.contacts',
+  repair: 'support.access.repair',
+} as const;
+
 export const EVENT = {
   shareCreated: 'share.created',
   shareUpdated: 'share.updated',
@@ -22,7 +42,7 @@ export const EVENT = {
   alertRaised: 'alert.raised',
   alertJustified: 'alert.justified',
   alertResolved: 'alert.resolved',
-  otpVerify: 'support.otp.verify',
+  otpVerify: SUPPORT_EVENT.otpVerify,
   tenantDomainJoined: 'tenant.domain_joined',
   tenantDomainsLeft: 'tenant.domains_left',
   contactDeleted: 'contact.deleted',

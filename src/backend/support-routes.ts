@@ -4,6 +4,7 @@
  * (open, approve or refuse, close, the user's shares, repairs) and access transparency for the
  * tenant's admins. Every step and every refusal is an audit event that feeds the anomaly rules.
  */
+import { SUPPORT_EVENT } from './event-types';
 import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
 import { GoogleApiError } from '../google/google-error';
 import { PeopleClient } from '../google/people-client';
@@ -38,26 +39,6 @@ import {
   type SupportSessionRecord,
 } from './support-store';
 import { truncateText } from './platform/text';
-
-/** Audit event types of support access; `support.access.*` ones count as access to a user. */
-export const SUPPORT_EVENT = {
-  denied: 'support.denied',
-  enrolmentStarted: 'support.enrolment.started',
-  enrolmentConfirmed: 'support.enrolment.confirmed',
-  otpVerify: 'support.otp.verify',
-  backupCodeUsed: 'support.otp.backup_code_used',
-  factorReset: 'support.factor.reset',
-  keysRotated: 'support.keys.rotated',
-  sessionRequested: 'support.session.requested',
-  sessionOpened: 'support.access.session_opened',
-  sessionApproved: 'support.session.approved',
-  sessionRefused: 'support.session.refused',
-  sessionClosed: 'support.session.closed',
-  sharesRead: 'support.access.shares',
-  labelsRead: 'support.access.labels',
-  contactsRead: 'support.access.contacts',
-  repair: 'support.access.repair',
-} as const;
 
 /** Rules of alerts the support endpoints raise themselves. */
 export const SUPPORT_RULES = {

@@ -144,8 +144,11 @@ describe('the local demo in Chromium', () => {
 
   it('walks the support journey: the agent enrols with the code the helper prints', async () => {
     await open(DEMO_STAFF.supportAgent, 'homepage');
+    // Support access is a Settings entry, shown to staff and admins only.
     await page.getByRole('button', { name: 'More actions' }).click();
-    await click(page.getByRole('menuitem', { name: 'Support access' }));
+    await click(page.getByRole('menuitem', { name: 'Settings' }));
+    await eventually(async () => title().textContent()).toBe('Settings');
+    await click(sidebar().getByRole('button', { name: 'Support access' }));
     await eventually(async () => title().textContent()).toBe('Support access');
     await click(sidebar().getByRole('button', { name: 'Enrol authenticator' }));
     await eventually(async () => title().textContent()).toBe('Enrol your second factor');

@@ -4,6 +4,12 @@
  * exchange at the OAuth token endpoint with a cache, and the Directory API checks built on it
  * (is a user their domain's admin, which groups a user belongs to).
  */
+import {
+  DIRECTORY_DOMAIN_SCOPE,
+  DIRECTORY_GROUP_SCOPE,
+  DIRECTORY_USER_SCOPE,
+  GROUPS_SETTINGS_SCOPE,
+} from '../core/google-scopes';
 import { createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { HttpError } from './errors';
 
@@ -194,13 +200,6 @@ export class DelegatedTokenMinter {
     );
   }
 }
-
-export const DIRECTORY_USER_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
-export const DIRECTORY_GROUP_SCOPE =
-  'https://www.googleapis.com/auth/admin.directory.group.readonly';
-export const DIRECTORY_DOMAIN_SCOPE =
-  'https://www.googleapis.com/auth/admin.directory.domain.readonly';
-export const GROUPS_SETTINGS_SCOPE = 'https://www.googleapis.com/auth/apps.groups.settings';
 
 /** What users.get tells of a user in their own name: their customer and whether they are an admin. */
 export interface DirectoryProfile {

@@ -3,14 +3,9 @@
  * card's onboarding checks and audit export, the domain's groups for the share dialog's
  * suggestions, and leaving a label shared with one. Each re-checks the caller's rights.
  */
+import { DELEGATION_SCOPES, DIRECTORY_USER_SCOPE } from '../core/google-scopes';
 import { z } from 'zod';
-import {
-  UpstreamError,
-  DIRECTORY_DOMAIN_SCOPE,
-  DIRECTORY_GROUP_SCOPE,
-  DIRECTORY_USER_SCOPE,
-  GROUPS_SETTINGS_SCOPE,
-} from './google-access';
+import { UpstreamError } from './google-access';
 import { adminTenant } from './admin/admin-gate';
 import type { Caller } from './auth';
 import { HttpError, conflict, forbidden } from './errors';
@@ -24,19 +19,6 @@ import { verifyAgainstAnchor } from './audit/scheduled';
 
 /** At most this many audit events go into one export. */
 export const MAX_EXPORT_ROWS = 5_000;
-
-/**
- * The scopes domain-wide delegation must grant: contacts for the share gateway; the directory's
- * users (who is whose customer and admin), groups and their settings (who may view a group's
- * members) for expansion; domains for the customer's domains.
- */
-export const DELEGATION_SCOPES = [
-  'https://www.googleapis.com/auth/contacts',
-  DIRECTORY_USER_SCOPE,
-  DIRECTORY_GROUP_SCOPE,
-  DIRECTORY_DOMAIN_SCOPE,
-  GROUPS_SETTINGS_SCOPE,
-];
 
 /** One scope of domain-wide delegation as test-minted in a user's name, and why it failed. */
 interface DelegationCheck {
@@ -81,7 +63,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
    */
   const testDelegation = async (
     email: string,
-    scopes: string[] = DELEGATION_SCOPES,
+    scopes: readonly string[] = DELEGATION_SCOPES,
   ): Promise<DelegationCheck[]> => {
     const delegation: DelegationCheck[] = [];
     for (const scope of scopes) {

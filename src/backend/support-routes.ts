@@ -17,7 +17,7 @@ import { route, type Route } from './http';
 import { agentParams, emptyBody } from './schemas';
 import type { BackendServices, ServerEvent } from './services';
 import { alerts, policies, shares } from './stores';
-import { CONTACTS_SCOPE } from './gateway/gateway-routes';
+import { CONTACTS_SCOPE } from '../core/google-scopes';
 import { runGoogleCall } from './gateway/google-runner';
 import { renderQrCodeDataUrl } from './support/qr-code';
 import { readLabelContacts, readLabelStates, repairCopyGroup } from './support/support-browse';

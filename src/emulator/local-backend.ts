@@ -6,6 +6,7 @@
  * given domains, and the audit anchors in an emulated bucket with a locked retention policy,
  * signed with a second start-up key that the emulator publishes as the account's.
  */
+import { GRANTED_SCOPES } from '../core/google-scopes';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,14 +24,7 @@ export const LOCAL_SERVICE_ACCOUNT = 'shared-contacts-broker@local-project.iam.g
 export const LOCAL_ANCHOR_BUCKET = 'shared-contacts-local-audit-anchors';
 
 /** The scopes a domain's admin grants the broker (docs/marketplace.md). */
-export const DELEGATED_SCOPES = [
-  'https://www.googleapis.com/auth/contacts',
-  'https://www.googleapis.com/auth/contacts.readonly',
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.readonly',
-  'https://www.googleapis.com/auth/admin.directory.domain.readonly',
-  'https://www.googleapis.com/auth/apps.groups.settings',
-];
+export const DELEGATED_SCOPES = GRANTED_SCOPES;
 
 /** How to start a local backend. */
 export interface LocalBackendOptions {

@@ -8,20 +8,14 @@ import { createWorkspaceEmulator, type WorkspaceEmulator } from '../../src/emula
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/api/server';
 import { LocalKeySigner, type Signer } from '../../src/backend/google-access';
 import { LocalBlobSigner } from '../../src/backend/audit/blob-signer';
+import { GRANTED_SCOPES } from '../../src/core/google-scopes';
 import type { BackendConfig } from '../../src/backend/config';
 import type { BackendOptions } from '../../src/backend/app';
 import type { IdTokenRequest } from '../../src/emulator/api/id-token-issuer';
 import { startHarness, type DatabaseKind, type Harness } from './harness';
 
 export const SERVICE_ACCOUNT = 'shared-contacts-broker@test-project.iam.gserviceaccount.com';
-export const DELEGATED_SCOPES = [
-  'https://www.googleapis.com/auth/contacts',
-  'https://www.googleapis.com/auth/contacts.readonly',
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.readonly',
-  'https://www.googleapis.com/auth/admin.directory.domain.readonly',
-  'https://www.googleapis.com/auth/apps.groups.settings',
-];
+export const DELEGATED_SCOPES = GRANTED_SCOPES;
 
 /** The anchors' bucket in the emulator: 400 days of locked retention, written by the broker. */
 export const ANCHOR_BUCKET = 'shared-contacts-audit-anchors';

@@ -5,6 +5,7 @@
  * caller's level, what the account is to the share), decides, acts through footprint-calls.ts,
  * and records one audit event; every refusal is recorded too.
  */
+import { CONTACTS_SCOPE } from '../../core/google-scopes';
 import { domainOf, effectiveLevel, type Level, type Share } from '../../core/sharing-model';
 import type { AccountRole } from '../../core/footprint';
 import {
@@ -32,7 +33,6 @@ import { runGoogleCall } from './google-runner';
 import { truncateText } from '../platform/text';
 
 /** The only scope the gateway mints: reading and writing contacts. */
-export const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
 
 /** The largest gateway request body: 200 contacts, or the people of a 25,000-contact label. */
 export const GATEWAY_MAX_BODY_BYTES = 8 * 1024 * 1024;

@@ -308,8 +308,8 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
    * Grants domain-wide delegation of scopes to a client id for the users of every domain of the
    * customer owning `domain` (the Admin console setting is the organisation's).
    */
-  grantDomainWideDelegation(domain: string, clientId: string, scopes: string[]): void {
-    this.oauth.grantDomainWideDelegation(domain, clientId, scopes);
+  grantDomainWideDelegation(domain: string, clientId: string, scopes: readonly string[]): void {
+    this.oauth.grantDomainWideDelegation(domain, clientId, [...scopes]);
   }
 
   /** Withdraws a domain-wide-delegation grant. */

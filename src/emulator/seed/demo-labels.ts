@@ -3,6 +3,7 @@
  * suppliers, press), filled with some of their generated contacts, so that the homepage has
  * labels to share from the first click. It writes through the People API like any client.
  */
+import { CONTACTS_SCOPE } from '../../core/google-scopes';
 import { ClockSleeper } from '../../core/memory-adapters';
 import { PeopleClient } from '../../google/people-client';
 import { GoogleTransport } from '../../google/transport';
@@ -15,8 +16,6 @@ export const DEMO_LABELS: readonly { name: string; size: number }[] = [
   { name: 'Suppliers', size: 5 },
   { name: 'Press', size: 3 },
 ];
-
-const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
 
 /** Creates DEMO_LABELS in each user's contacts, each with the next contacts of theirs. */
 export function addDemoLabels(emulator: WorkspaceEmulator, users: readonly string[]): void {

@@ -2,6 +2,7 @@
  * This file defines the zod schemas of every request body and query of the backend's API. The
  * same schemas validate requests and generate GET /openapi.json.
  */
+import type { TenantPolicy as CorePolicy } from '../core/tenant-policy';
 import { z } from 'zod';
 import { isUserGroupName } from '../core/footprint';
 import { HIDEABLE_FIELDS, LEVELS } from '../core/sharing-model';
@@ -100,7 +101,13 @@ export const policySchema = z.strictObject({
   /** Audit events older than this many days are purged (the deployment's default, 400, when absent). */
   auditRetentionDays: z.number().int().min(MIN_AUDIT_RETENTION_DAYS).max(3650).optional(),
 });
-export type TenantPolicy = z.infer<typeof policySchema>;
+export type { TenantPolicy } from '../core/tenant-policy';
+// The schema accepts exactly the wire contract's policy: each type must be assignable to the other.
+type SchemaPolicy = z.infer<typeof policySchema>;
+const policyMatchesContract: [SchemaPolicy, CorePolicy] extends [CorePolicy, SchemaPolicy]
+  ? true
+  : never = true;
+void policyMatchesContract;
 
 const detailValue = z.union([text(2000), z.number().finite(), z.boolean()]);
 

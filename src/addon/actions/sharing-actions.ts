@@ -7,6 +7,7 @@
  * re-reads the share and the caller's level from the registry (which the backend enforces
  * again); parameters only name things, and a refusal is audited.
  */
+import type { PolicyAnswer } from '../../core/tenant-policy';
 import {
   domainOf,
   HIDEABLE_FIELDS,
@@ -146,10 +147,10 @@ export function visibleShares(context: SharingContext): {
 export function readPolicyLimits(context: SharingContext): PolicyLimits | null {
   const domain = domainOf(context.addon.user);
   try {
-    const answer = context.addon.backend.request<{
-      domains?: string[];
-      policy: { maxLevel: Level; whoMayShare: string };
-    }>('get', `/v1/tenants/${encodeURIComponent(domain)}/policy`);
+    const answer = context.addon.backend.request<PolicyAnswer>(
+      'get',
+      `/v1/tenants/${encodeURIComponent(domain)}/policy`,
+    );
     const domains = (answer.domains ?? []).map((entry) => entry.toLowerCase());
     return {
       domain,

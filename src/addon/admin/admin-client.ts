@@ -4,18 +4,11 @@
  * shares, revoking one, handing a person's labels over, recent activity, alerts, the policy
  * update and the audit trail's download link. The backend checks that the caller is an admin.
  */
-import type { Level, Share } from '../../core/sharing-model';
+import type { Share } from '../../core/sharing-model';
+import type { TenantPolicy } from '../../core/tenant-policy';
 import type { BackendClient } from '../backend-client';
 
-/** The tenant policy as the backend keeps it. */
-export interface TenantPolicy {
-  externalSharing: boolean;
-  allowedExternalDomains: string[];
-  whoMayShare: 'everyone' | 'admins';
-  maxLevel: Exclude<Level, 'owner'>;
-  supportAccess: 'allowed' | 'approval_required' | 'disabled';
-  supportSessionMaxMinutes?: number;
-}
+export type { TenantPolicy };
 
 /** One scope of domain-wide delegation, test-minted in the caller's name. */
 export interface DelegationCheck {

@@ -12,6 +12,12 @@ import { textProblem } from './platform/text';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** The caller of a route declared with `auth: true` (the router authenticated them first). */
+export function requireCaller(context: { caller: Caller | null }): Caller {
+  if (!context.caller) throw new Error('route declared auth but has no caller');
+  return context.caller;
+}
+
 /** What a handler gets: the caller (null on public routes), the parsed body, query and params. */
 export interface RequestContext<Body, Query> {
   caller: Caller | null;

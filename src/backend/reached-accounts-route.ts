@@ -9,18 +9,13 @@ import type { Caller } from './auth';
 import { EVENT } from './event-types';
 import { HttpError, forbidden, notFound } from './errors';
 import { refuseShareRequest } from './share-refusal';
-import { route, type Route } from './http';
+import { requireCaller, route, type Route } from './http';
 import type { BackendServices } from './services';
 import { shares } from './stores';
 import { mayReach, roleOf } from './gateway/gateway-routes';
 
 /** How long after its revocation a share's reached accounts may still be read. */
 export const REACHED_ACCOUNTS_AFTER_REVOCATION_MS = 7 * 86_400_000;
-
-function caller(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
 
 /** The users behind the share's group and domain grants (the members expansion), lower-case. */
 async function currentMembers(services: BackendServices, share: Share): Promise<string[]> {
@@ -55,7 +50,7 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
         "The accounts a share reached, which ending it must clean (its owner, manage participants, the domain's admins; also for 7 days after revocation); audited.",
       auth: true,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const found = await shares.getWithRevocation(db, id);
         const expired =

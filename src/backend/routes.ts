@@ -17,7 +17,7 @@ import type { Caller } from './auth';
 import { BACKEND_ONLY_PREFIXES, EVENT, isBackendOnlyType } from './event-types';
 import { HttpError, badRequest, conflict, forbidden, notFound } from './errors';
 import { refuseShareRequest } from './share-refusal';
-import { route, type Route } from './http';
+import { requireCaller, route, type Route } from './http';
 import * as schema from './schemas';
 import type { BackendServices } from './services';
 import { alerts, normaliseGrants, policies, shares, type Alert } from './stores';
@@ -31,11 +31,6 @@ import { checkGrantsInCustomer, mayExpand, mayViewMembers } from './tenants/cust
 import type { TenantPolicy } from './schemas';
 import { buildAnchorRoutes } from './audit/anchor-routes';
 import { runScheduledWork, verifyAgainstAnchor } from './audit/scheduled';
-
-function caller(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
 
 /**
  * Throws a 403 when a grant goes above the tenant policy's maximum level. Grants outside the
@@ -162,7 +157,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.ingestBody,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const tenant = services.tenantOf(who);
         if (context.bodyBytes > schema.MAX_BATCH_BYTES)
           throw new HttpError(
@@ -201,7 +196,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       query: schema.eventsQuery,
       handle: async (context) => {
         const q = context.query;
-        const tenant = await eventScope(caller(context), q.tenant);
+        const tenant = await eventScope(requireCaller(context), q.tenant);
         const page = await services.audit.query({
           tenants: await services.tenancy.chainsOf(tenant),
           type: q.type,
@@ -223,7 +218,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       query: schema.verifyQuery,
       handle: async (context) => {
-        const tenant = await eventScope(caller(context), context.query.tenant);
+        const tenant = await eventScope(requireCaller(context), context.query.tenant);
         return { body: await verifyAgainstAnchor(services, tenant) };
       },
     }),
@@ -235,7 +230,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.createShareBody,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const tenant = services.tenantOf(who);
         const policy = await policies.get(db, tenant);
         if (policy.whoMayShare === 'admins' && !(await services.isAdminOf(who, tenant)))
@@ -281,7 +276,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       query: schema.listSharesQuery,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const tenant = services.tenantOf(who);
         if (context.query.view === 'mine')
           return { body: { shares: await shares.ownedBy(db, who.email) } };
@@ -308,7 +303,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       handle: async (context) => {
         const { share, level } = await visibleShare(
-          caller(context),
+          requireCaller(context),
           context.params.id ?? '',
           context.origin,
         );
@@ -322,7 +317,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         "The users behind a share's group and domain grants: listed for its owner and participants at edit or above (groups only when they may view its members), counted for others (view participants and the organisation's admins).",
       auth: true,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const { share, level } = await visibleShare(who, context.params.id ?? '', context.origin);
         const me = who.email.toLowerCase();
         const groups: {
@@ -372,7 +367,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.updateShareBody,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const { share: current, level } = await visibleShare(who, id, context.origin);
         if (level === null)
@@ -447,7 +442,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       summary: "Revokes a share (its owner or the domain's admins).",
       auth: true,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const { share, level } = await visibleShare(who, id, context.origin);
         if (level !== 'owner' && !(await services.isAdminOf(who, share.domain)))
@@ -476,7 +471,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       params: schema.domainParams,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const tenant = await services.tenancy.tenantNamedBy(context.params.domain ?? '', who);
         if (who.tenant !== tenant && !who.isSecurityManager && !who.isSupportAgent)
           return services.refuse(
@@ -503,7 +498,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       params: schema.domainParams,
       body: schema.policySchema,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const domain = await services.tenancy.tenantNamedBy(context.params.domain ?? '', who);
         if (!(await services.isAdminOf(who, domain)))
           return services.refuse(
@@ -554,7 +549,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         "Retired: no Google token for another person's account leaves the backend (use the share gateway, /v1/shares/{id}/gateway/...). Every request is refused with 410 and audited.",
       auth: true,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const error = new HttpError(
           410,
           'tokens_not_issued',
@@ -577,7 +572,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       query: schema.alertsQuery,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const q = context.query;
         if (who.isSecurityManager) return { body: { alerts: await alerts.list(db, q) } };
         const own = await alerts.list(db, { status: q.status, actor: who.email });
@@ -601,7 +596,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.justifyBody,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const alert = await db.transaction(async (tx) => {
           const current = await alerts.get(tx, id, true);
@@ -632,7 +627,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.resolveBody,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         if (!who.isSecurityManager)
           throw forbidden(
             'only vendor security managers may resolve alerts',
@@ -671,7 +666,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.emptyBody,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         if (!who.isSchedulerInvoker && !who.isSecurityManager)
           throw forbidden('only the scheduler or a security manager may run a scan');
         const hits = await services.rules.scan(db, services.clock());

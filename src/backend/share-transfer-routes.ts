@@ -14,16 +14,11 @@ import { EVENT } from './event-types';
 import { CONTACTS_SCOPE } from '../core/google-scopes';
 import { levelOf } from './gateway/gateway-routes';
 import { runGoogleCall } from './gateway/google-runner';
-import { route, type Route } from './http';
+import { requireCaller, route, type Route } from './http';
 import { acceptTransferBody, emptyBody, offerTransferBody } from './schemas';
 import type { BackendServices } from './services';
 import { refuseShareRequest } from './share-refusal';
 import { shares } from './stores';
-
-function callerOf(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
 
 /** Returns the transfer routes. */
 export function buildTransferRoutes(services: BackendServices): Route[] {
@@ -95,7 +90,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: offerTransferBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const { share, level } = await participantShare(who, id, context.origin);
         const to = context.body.to.toLowerCase();
@@ -143,7 +138,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: acceptTransferBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const { share } = await participantShare(who, id, context.origin);
         const me = who.email.toLowerCase();
@@ -195,7 +190,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
         'Withdraws an offer of ownership (the owner) or declines it (the member it was offered to). Audited.',
       auth: true,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const { share, level } = await participantShare(who, id, context.origin);
         const me = who.email.toLowerCase();
@@ -232,7 +227,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const { share } = await participantShare(who, id, context.origin);
         if (share.formerOwner !== who.email.toLowerCase())

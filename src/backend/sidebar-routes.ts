@@ -10,7 +10,7 @@ import { adminTenant } from './admin/admin-gate';
 import type { Caller } from './auth';
 import { HttpError, conflict, forbidden } from './errors';
 import { EVENT } from './event-types';
-import { route, type Route } from './http';
+import { requireCaller, route, type Route } from './http';
 import { text } from './schemas';
 import type { BackendServices } from './services';
 import { policies, shares } from './stores';
@@ -39,11 +39,6 @@ const downloadQuery = z.strictObject({
   expires: z.coerce.number().int().positive(),
   signature: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
-
-function caller(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
 
 /** One CSV field (RFC 4180), with formula-leading characters neutralised for spreadsheets. */
 export function csvField(value: string): string {
@@ -157,7 +152,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         "The admin card: onboarding checks (delegation test-minted per scope), policy, the organisation's domains and chain state (admins). A user of the organisation whose adminship cannot be checked (delegation not granted, or refused) gets the onboarding checks alone.",
       auth: true,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const tenant = services.tenantOf(who);
         const adminship = await checkAdminship(who, tenant);
         if (adminship === 'not_admin')
@@ -236,7 +231,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       auth: true,
       query: exportQuery,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const tenant = await adminTenant(services, who, context.origin, 'audit_export');
         const expiresAt = services.clock() + services.downloads.lifetimeSeconds * 1000;
         const query = services.downloads.sign({
@@ -296,7 +291,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       auth: true,
       query: groupsQuery,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const tenant = services.tenantOf(who);
         let all: { email: string; name: string }[];
         try {
@@ -321,7 +316,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       summary: "Removes the caller's own grant from a share shared with them; audited.",
       auth: true,
       handle: async (context) => {
-        const who = caller(context);
+        const who = requireCaller(context);
         const id = context.params.id ?? '';
         const email = who.email.toLowerCase();
         const stored = await db.transaction(async (tx) => {

@@ -13,7 +13,7 @@ import type { Caller } from './auth';
 import type { Sql } from './db';
 import { z } from 'zod';
 import { HttpError, badRequest, conflict, forbidden, notFound } from './errors';
-import { route, type Route } from './http';
+import { requireCaller, route, type Route } from './http';
 import { agentParams, emptyBody } from './schemas';
 import type { BackendServices, ServerEvent } from './services';
 import { alerts, policies, shares } from './stores';
@@ -56,11 +56,6 @@ const REFUSAL_CODES: Record<string, { status: number; code: string }> = {
   reused: { status: 403, code: 'otp_reused' },
   'not-confirmed': { status: 403, code: 'otp_not_confirmed' },
 };
-
-function callerOf(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
 
 /** A page position in a listing, as an opaque token. */
 function encodeCursor(value: object): string {
@@ -280,7 +275,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "The caller's support roles; for agents their second factor, proof, sessions and open alerts.",
       auth: true,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const now = services.nowIso();
         const admin = who.tenant !== null && (await services.isAdminOf(who, who.tenant));
         const base = {
@@ -323,7 +318,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireAgent(who, context.origin, 'enrol');
         const enrolment = await enrolAgent(db, keyRing(), who.email, services.clock());
         if (enrolment === 'already-enrolled')
@@ -359,7 +354,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: schema.verifyCodeBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireAgent(who, context.origin, 'verify');
         const tenant = services.ownChain(who);
         const nowMs = services.clock();
@@ -480,7 +475,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       params: agentParams,
       body: schema.resetFactorBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireSecurityManager(who, context.origin, 'reset_factor');
         const agent = (context.params.agent ?? '').toLowerCase();
         if (agent === who.email)
@@ -527,7 +522,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireSecurityManager(who, context.origin, 'rotate_keys');
         const current = keyRing();
         const report = await rotateSecondFactorKeys(db, current);
@@ -564,7 +559,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: schema.openSessionBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const request = context.body;
         const named = await services.tenancy.tenantOfDomain(request.tenant);
         const target = request.targetUser.toLowerCase();
@@ -672,7 +667,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       query: schema.sessionsQuery,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const q = context.query;
         const now = services.nowIso();
         const tenant =
@@ -721,7 +716,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       summary: 'Reads one support session (its agent, its tenant admins, security managers).',
       auth: true,
       handle: async (context) => ({
-        body: await visibleSession(callerOf(context), context.params.id ?? ''),
+        body: await visibleSession(requireCaller(context), context.params.id ?? ''),
       }),
     }),
     route({
@@ -731,7 +726,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const session = await visibleSession(who, context.params.id ?? '');
         if (session.status !== 'open' && session.status !== 'pending')
           throw conflict(`the session is ${session.status} already`, 'session_state');
@@ -763,7 +758,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         auth: true,
         body: decision === 'approve' ? emptyBody : schema.refuseBody,
         handle: async (context) => {
-          const who = callerOf(context);
+          const who = requireCaller(context);
           const id = context.params.id ?? '';
           const found = await supportSessions.get(db, id, services.nowIso());
           if (!found) throw notFound(`no support session ${id}`);
@@ -840,7 +835,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "The session user's shares (owned and shared with them), read through an open session; audited.",
       auth: true,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireAgent(who, context.origin, 'read_shares');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
@@ -863,7 +858,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "The state of each shared label in the session user's account (its label or copy group, member and linked counts), read by the backend within the shares' footprints; audited.",
       auth: true,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireAgent(who, context.origin, 'read_labels');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
@@ -887,7 +882,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "Names and addresses of the contacts of one of the session user's shared labels (its footprint in their account, at most 50), read by the backend; audited.",
       auth: true,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireAgent(who, context.origin, 'read_contacts');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const share = await sessionShare(
@@ -918,7 +913,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: schema.repairBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         await requireAgent(who, context.origin, 'repair');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         if (!session.repair)
@@ -972,7 +967,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       query: schema.transparencyQuery,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const named = context.query.tenant ?? who.tenant;
         const tenant = named ? await services.tenancy.tenantNamedBy(named, who) : '';
         if (!who.isSecurityManager && !(tenant && (await services.isAdminOf(who, tenant))))

@@ -11,7 +11,7 @@ import type { Caller } from '../auth';
 import { badRequest, forbidden } from '../errors';
 import { adminTenant as checkAdmin } from './admin-gate';
 import { EVENT } from '../event-types';
-import { route, type Route } from '../http';
+import { requireCaller, route, type Route } from '../http';
 import { emailSchema } from '../schemas';
 import type { StoredEvent } from '../audit-log';
 import type { BackendServices } from '../services';
@@ -37,11 +37,6 @@ const activityQuery = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });
 
-function callerOf(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
-
 const levelRank = (level: Level): number => LEVELS.indexOf(level);
 
 /** Returns the offboarding routes. */
@@ -60,7 +55,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
       auth: true,
       body: handOverBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const tenant = await adminTenant(who, context.origin, 'hand_over');
         const from = context.body.from.toLowerCase();
         const to = context.body.to.toLowerCase();
@@ -142,7 +137,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
       auth: true,
       query: activityQuery,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const tenant = await adminTenant(who, context.origin, 'activity');
         const { person, kind, pageSize } = context.query;
         const prefixes = kind === 'all' ? null : (ACTIVITY_KINDS[kind] ?? []);

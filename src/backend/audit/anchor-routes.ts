@@ -7,18 +7,13 @@
 import type { Caller } from '../auth';
 import { EVENT } from '../event-types';
 import { HttpError, forbidden } from '../errors';
-import { route, type Route } from '../http';
+import { requireCaller, route, type Route } from '../http';
 import { domainSchema, emptyBody } from '../schemas';
 import type { BackendServices } from '../services';
 import { z } from 'zod';
 import { publishAnchorNow } from './scheduled';
 
 const latestQuery = z.strictObject({ tenant: domainSchema.optional() });
-
-function callerOf(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
 
 function notConfigured(): HttpError {
   return new HttpError(
@@ -62,7 +57,7 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         if (!who.isSchedulerInvoker && !who.isSecurityManager)
           return refuse(
             who,
@@ -82,7 +77,7 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
       auth: true,
       query: latestQuery,
       handle: async (context) => {
-        const who = callerOf(context);
+        const who = requireCaller(context);
         const tenant = who.isSecurityManager
           ? (context.query.tenant ?? services.tenantOf(who))
           : services.tenantOf(who);

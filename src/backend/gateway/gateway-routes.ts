@@ -23,7 +23,7 @@ import type { ApiCall } from '../../google/transport';
 import type { Caller } from '../auth';
 import { badRequest, forbidden, HttpError, notFound } from '../errors';
 import { EVENT } from '../event-types';
-import { route, type Route } from '../http';
+import { requireCaller, route, type Route } from '../http';
 import type { BackendServices } from '../services';
 import { shares } from '../stores';
 import { levelExpands, mayViewMembers } from '../tenants/customer-rules';
@@ -36,11 +36,6 @@ import { truncateText } from '../platform/text';
 
 /** The largest gateway request body: 200 contacts, or the people of a 25,000-contact label. */
 export const GATEWAY_MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-function callerOf(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
 
 /** The user's level on a share, looking up their groups only when a group grant exists. */
 export async function levelOf(
@@ -161,7 +156,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     run: (client: PeopleClient, facts: FootprintFacts) => ApiCall<FootprintOutcome<T>>,
     after: (facts: FootprintFacts, outcome: FootprintOutcome<T>) => Promise<void>,
   ): Promise<T> => {
-    const who = callerOf(context);
+    const who = requireCaller(context);
     const shareId = context.params.id ?? '';
     const target = account.toLowerCase();
     const share = await shares.get(db, shareId);

@@ -388,6 +388,35 @@ describe('sync engine on the emulator', () => {
     expect(world.contactsOf('carol@example.com')).toHaveLength(4);
   });
 
+  it('reverts, in the owner’s first pass, what a view participant added to a copy group his own sync made', () => {
+    const world = createSyncWorld();
+    world.share.grants = [{ target: { kind: 'user', email: 'dan@example.com' }, level: 'view' }];
+    // dan syncs first: his own sync makes his copy group, with his own token; the label is empty.
+    expect(
+      world.engine('dan@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const group = world.copyGroupOf('dan@example.com')!;
+    expect(labelOf(world, 'dan@example.com')).toEqual([]);
+    const added = world.run(
+      world.people('dan@example.com').createContact({
+        ...samplePerson(1, 'added'),
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+      }),
+    );
+    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
+    expect(result.reverts).toEqual([
+      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
+    ]);
+    expect(world.copyGroupOf('dan@example.com')).toBe(group);
+    expect(labelOf(world, 'dan@example.com')).toEqual([]);
+    expect(labelOf(world, 'alice@example.com')).toEqual([]);
+    // dan keeps his contact, outside the label.
+    expect(world.contactsOf('dan@example.com').map((contact) => contact.resourceName)).toEqual([
+      added.resourceName,
+    ]);
+  });
+
   it('takes a contact out of the label when a contributor removes it from the copy group', () => {
     const world = createSyncWorld();
     world.share.grants = [

@@ -10,17 +10,45 @@ export interface KnownGroup {
   group: string | null;
   /** When the gateway last looked for it (ISO time), or null. */
   checkedAt: string | null;
+  /** True when the share reached the account: the gateway wrote there, or its own sync called. */
+  reached: boolean;
 }
 
 /** Reads and writes `share_accounts`. */
 export const shareAccounts = {
   /** The copy group the gateway knows for the share in the account. */
   async copyGroup(sql: Sql, shareId: string, account: string): Promise<KnownGroup> {
-    const [row] = await sql.query<{ copy_group: string | null; group_checked_at: string | null }>(
-      'SELECT copy_group, group_checked_at FROM share_accounts WHERE share_id = $1 AND account = $2',
+    const [row] = await sql.query<{
+      copy_group: string | null;
+      group_checked_at: string | null;
+      reached_at: string | null;
+    }>(
+      'SELECT copy_group, group_checked_at, reached_at FROM share_accounts WHERE share_id = $1 AND account = $2',
       [shareId, account],
     );
-    return { group: row?.copy_group ?? null, checkedAt: row?.group_checked_at ?? null };
+    return {
+      group: row?.copy_group ?? null,
+      checkedAt: row?.group_checked_at ?? null,
+      reached: (row?.reached_at ?? null) !== null,
+    };
+  },
+
+  /**
+   * Records that a participant's own sync called the gateway: the share reached their account,
+   * and their sync may make a copy group there with their own token, so that having looked and
+   * found none no longer holds. Writes nothing when that is already known.
+   */
+  async recordOwnSync(sql: Sql, shareId: string, account: string, at: string): Promise<void> {
+    await sql.query(
+      `INSERT INTO share_accounts (share_id, account, reached_at) VALUES ($1, $2, $3)
+       ON CONFLICT (share_id, account) DO UPDATE SET
+         reached_at = COALESCE(share_accounts.reached_at, $3),
+         group_checked_at = CASE WHEN share_accounts.copy_group IS NULL THEN NULL
+           ELSE share_accounts.group_checked_at END
+       WHERE share_accounts.reached_at IS NULL
+         OR (share_accounts.copy_group IS NULL AND share_accounts.group_checked_at IS NOT NULL)`,
+      [shareId, account, at],
+    );
   },
 
   /**

@@ -417,6 +417,34 @@ describe('sync engine on the emulator', () => {
     ]);
   });
 
+  it('finds a copy group the participant renamed, rather than making a second one, when only his additions are in it', () => {
+    const world = createSyncWorld();
+    world.share.grants = [{ target: { kind: 'user', email: 'dan@example.com' }, level: 'view' }];
+    expect(
+      world.engine('dan@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const group = world.copyGroupOf('dan@example.com')!;
+    const client = world.people('dan@example.com');
+    const current = world.run(client.getContactGroup(group, 'name,clientData'));
+    world.run(client.updateContactGroup(group, { ...current, name: 'Clients' }));
+    world.run(
+      client.createContact({
+        ...samplePerson(1, 'added'),
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+      }),
+    );
+    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
+    expect(result.reverts).toEqual([
+      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
+    ]);
+    const linked = world
+      .run(client.listAllContactGroups('name,clientData'))
+      .filter((found) => found.clientData?.some((entry) => entry.key === 'sharedContacts:share-1'));
+    expect(linked.map((found) => [found.resourceName, found.name])).toEqual([[group, 'Clients']]);
+    expect(labelOf(world, 'dan@example.com')).toEqual([]);
+  });
+
   it('takes a contact out of the label when a contributor removes it from the copy group', () => {
     const world = createSyncWorld();
     world.share.grants = [

@@ -917,11 +917,28 @@ export class SyncEngine {
         pendingDeletions: plan.labelDeletions,
       });
     }
-    const permitted = permittedPlan(plan, owner, (account, operation) =>
-      account === owner
-        ? owner === this.deps.actor.toLowerCase() ||
-          footprintAllows(actorLevel, 'master', operation)
-        : may(account, operation),
+    const sources = new Map<string, Map<string, string>>();
+    const sourceOf = (account: string, resourceName: string): string | null => {
+      let known = sources.get(account);
+      if (!known) {
+        known = new Map();
+        for (const contact of contactsOf.get(account) ?? []) {
+          const source = readLink(contact.clientData, shareId)?.sourceResourceName;
+          if (source !== undefined) known.set(contact.resourceName, source);
+        }
+        sources.set(account, known);
+      }
+      return known.get(resourceName) ?? null;
+    };
+    const permitted = permittedPlan(
+      plan,
+      owner,
+      (account, operation) =>
+        account === owner
+          ? owner === this.deps.actor.toLowerCase() ||
+            footprintAllows(actorLevel, 'master', operation)
+          : may(account, operation),
+      sourceOf,
     );
     for (const account of permitted.partial) partial.add(account);
 

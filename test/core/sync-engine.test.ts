@@ -445,6 +445,38 @@ describe('sync engine on the emulator', () => {
     expect(labelOf(world, 'dan@example.com')).toEqual([]);
   });
 
+  it('leaves an edit participant’s own copy of a contact that a contributor removed, until someone may remove its master', () => {
+    const world = createSyncWorld();
+    world.share.grants = [
+      { target: { kind: 'user', email: 'bob@example.com' }, level: 'edit' },
+      { target: { kind: 'group', email: 'sales@example.com' }, level: 'contribute' },
+    ];
+    const [first] = world.addMasters([samplePerson(1)]);
+    expect(
+      world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const copy = labelOf(world, 'carol@example.com')[0]!;
+    world.run(
+      world
+        .people('carol@example.com')
+        .modifyMembers(world.copyGroupOf('carol@example.com')!, [], [copy.resourceName]),
+    );
+    // bob may not take the master out of the label: his own copy stays level with it.
+    const byBob = world.engine('bob@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(byBob.status).toBe('done');
+    expect(labelOf(world, 'alice@example.com').map((master) => master.resourceName)).toEqual([
+      first,
+    ]);
+    expect(phones(world, 'bob@example.com')).toEqual(['+1 555 100001']);
+    // The owner's pass takes carol's removal everywhere.
+    world.emulator.clock.advance(60_000);
+    expect(
+      world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    for (const user of ['alice@example.com', 'bob@example.com', 'carol@example.com'])
+      expect(phones(world, user)).toEqual([]);
+  });
+
   it('takes a contact out of the label when a contributor removes it from the copy group', () => {
     const world = createSyncWorld();
     world.share.grants = [

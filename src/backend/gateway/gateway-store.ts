@@ -1,6 +1,7 @@
 /**
  * This file defines what the share gateway keeps of the accounts it acted in for a share: the copy
- * group (a resource name) and when it last looked for one, and when the share first wrote there.
+ * group (a resource name) and when it last looked for one, when the share first wrote there, and
+ * when the account's own sync first called the gateway.
  * Identifiers only: no contact data is ever stored.
  */
 import type { Sql } from '../db';
@@ -21,31 +22,32 @@ export const shareAccounts = {
     const [row] = await sql.query<{
       copy_group: string | null;
       group_checked_at: string | null;
-      reached_at: string | null;
+      reached: boolean;
     }>(
-      'SELECT copy_group, group_checked_at, reached_at FROM share_accounts WHERE share_id = $1 AND account = $2',
+      `SELECT copy_group, group_checked_at, (reached_at IS NOT NULL OR own_sync_at IS NOT NULL) AS reached
+       FROM share_accounts WHERE share_id = $1 AND account = $2`,
       [shareId, account],
     );
     return {
       group: row?.copy_group ?? null,
       checkedAt: row?.group_checked_at ?? null,
-      reached: (row?.reached_at ?? null) !== null,
+      reached: row?.reached === true,
     };
   },
 
   /**
-   * Records that a participant's own sync called the gateway: the share reached their account,
-   * and their sync may make a copy group there with their own token, so that having looked and
-   * found none no longer holds. Writes nothing when that is already known.
+   * Records that a participant's own sync called the gateway: their sync may make a copy group in
+   * their account with their own token, so that having looked and found none no longer holds.
+   * Writes nothing when that is already known. (Not a reach: `reached_at` stays the gateway's.)
    */
   async recordOwnSync(sql: Sql, shareId: string, account: string, at: string): Promise<void> {
     await sql.query(
-      `INSERT INTO share_accounts (share_id, account, reached_at) VALUES ($1, $2, $3)
+      `INSERT INTO share_accounts (share_id, account, own_sync_at) VALUES ($1, $2, $3)
        ON CONFLICT (share_id, account) DO UPDATE SET
-         reached_at = COALESCE(share_accounts.reached_at, $3),
+         own_sync_at = COALESCE(share_accounts.own_sync_at, $3),
          group_checked_at = CASE WHEN share_accounts.copy_group IS NULL THEN NULL
            ELSE share_accounts.group_checked_at END
-       WHERE share_accounts.reached_at IS NULL
+       WHERE share_accounts.own_sync_at IS NULL
          OR (share_accounts.copy_group IS NULL AND share_accounts.group_checked_at IS NOT NULL)`,
       [shareId, account, at],
     );

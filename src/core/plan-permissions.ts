@@ -27,18 +27,44 @@ export function masterUpdateOperation(update: ContactUpdate): FootprintOperation
 
 /**
  * The plan less what the actor may not write, and the recipients' accounts it leaves short of
- * the master (they must not be taken as level with it).
+ * the master (they must not be taken as level with it). A master whose leaving the label the
+ * actor may not write stays in it, and so do its copies: `sourceOf` names a recipient's copy's
+ * master, so that no copy of it is deleted or unlinked while it stays.
  */
 export function permittedPlan(
   plan: SyncPlan,
   owner: string,
   allows: WriteAllowance,
+  sourceOf: (account: string, resourceName: string) => string | null = () => null,
 ): { plan: SyncPlan; partial: Set<string> } {
   const partial = new Set<string>();
+  const masterUpdates = plan.masterUpdates.filter((update) =>
+    allows(owner, masterUpdateOperation(update)),
+  );
+  const staying = new Set(
+    plan.masterUpdates
+      .filter((update) => !masterUpdates.includes(update))
+      .filter((update) => masterUpdateOperation(update) === 'unlink')
+      .map((update) => update.resourceName),
+  );
+  const stays = (account: string, resourceName: string): boolean => {
+    const source = sourceOf(account, resourceName);
+    return source !== null && staying.has(source);
+  };
   const recipients = plan.recipients.map((recipient): RecipientPlan => {
     const account = recipient.account;
-    const writes = recipient.writes.filter((write) => allows(account, copyWriteOperation(write)));
-    const deletes = allows(account, 'deleteContacts') ? recipient.deletes : [];
+    const writes = recipient.writes.filter(
+      (write) =>
+        allows(account, copyWriteOperation(write)) &&
+        !(
+          copyWriteOperation(write) === 'unlink' &&
+          write.contact !== null &&
+          stays(account, write.contact.resourceName)
+        ),
+    );
+    const deletes = allows(account, 'deleteContacts')
+      ? recipient.deletes.filter((name) => !stays(account, name))
+      : [];
     const deleteGroup = recipient.deleteGroup && allows(account, 'deleteGroup');
     if (
       writes.length < recipient.writes.length ||
@@ -52,9 +78,7 @@ export function permittedPlan(
     plan: {
       ...plan,
       masterCreates: allows(owner, 'createContacts') ? plan.masterCreates : [],
-      masterUpdates: plan.masterUpdates.filter((update) =>
-        allows(owner, masterUpdateOperation(update)),
-      ),
+      masterUpdates,
       masterDeletes: allows(owner, 'deleteContacts') ? plan.masterDeletes : [],
       recipients,
     },

@@ -16,6 +16,7 @@ import {
 import {
   footprintAllows,
   matchDescriptor,
+  MY_CONTACTS,
   type AccountRole,
   type MatchDescriptor,
 } from './footprint';
@@ -791,17 +792,21 @@ export class SyncEngine {
     // Copy groups, in parallel, before planning: a group that turns out to exist already (made by
     // another participant's sync) holds contacts that the plan must see as in the group, and a
     // departed account's group (made by someone else's sync) must be found to be deleted.
-    // Only an account holding contacts linked to the share can hold such a group with contacts in
-    // it: looking only there keeps a first share free of extra calls. (An empty group of the
-    // share's name is still found by createGroup's answer to the name clash.)
+    // Only an account holding contacts linked to the share, or contacts that the gateway lists in
+    // a group (it lists none but the copy group it found there, maybe renamed), can hold such a
+    // group with contacts in it: looking only there keeps a first share free of extra calls. (An
+    // empty group of the share's name is still found by createGroup's answer to the name clash.)
     const linkPrefix = linkKey(shareId);
     this.findCopyGroups(
       shareId,
       recipients.filter(
         (account) =>
           (states.get(account) as AccountCheckpoint).g === null &&
-          (contactsOf.get(account) ?? []).some((contact) =>
-            contact.clientData.some((entry) => entry.key.startsWith(linkPrefix)),
+          (contactsOf.get(account) ?? []).some(
+            (contact) =>
+              contact.clientData.some((entry) => entry.key.startsWith(linkPrefix)) ||
+              ((refs.get(account) as AccountRef).access.kind === 'gateway' &&
+                contact.memberships.some((name) => name !== MY_CONTACTS)),
           ),
       ),
       refs,
@@ -912,11 +917,28 @@ export class SyncEngine {
         pendingDeletions: plan.labelDeletions,
       });
     }
-    const permitted = permittedPlan(plan, owner, (account, operation) =>
-      account === owner
-        ? owner === this.deps.actor.toLowerCase() ||
-          footprintAllows(actorLevel, 'master', operation)
-        : may(account, operation),
+    const sources = new Map<string, Map<string, string>>();
+    const sourceOf = (account: string, resourceName: string): string | null => {
+      let known = sources.get(account);
+      if (!known) {
+        known = new Map();
+        for (const contact of contactsOf.get(account) ?? []) {
+          const source = readLink(contact.clientData, shareId)?.sourceResourceName;
+          if (source !== undefined) known.set(contact.resourceName, source);
+        }
+        sources.set(account, known);
+      }
+      return known.get(resourceName) ?? null;
+    };
+    const permitted = permittedPlan(
+      plan,
+      owner,
+      (account, operation) =>
+        account === owner
+          ? owner === this.deps.actor.toLowerCase() ||
+            footprintAllows(actorLevel, 'master', operation)
+          : may(account, operation),
+      sourceOf,
     );
     for (const account of permitted.partial) partial.add(account);
 

@@ -62,6 +62,12 @@ export interface FootprintFacts {
   group: string | null;
   /** True when the gateway looked for the copy group lately and found none: no need to look again. */
   noGroupLately?: boolean;
+  /**
+   * True when the share reached the account before (the gateway wrote there, or its own sync
+   * called the gateway): it may hold a copy group that its own sync made, holding none of the
+   * share's contacts yet but the account's own additions.
+   */
+  reached?: boolean;
 }
 
 /** A request the gateway refuses: outside the footprint, or beyond the caller's level. */
@@ -128,17 +134,19 @@ export function* listFootprintContacts(
   const match = request.match ?? [];
   if (match.length > 0) requireAllowed(facts, 'merge');
   const index = match.length > 0 ? new MatchIndex(match) : null;
-  // The copy group is looked for only when the page shows that the share reached the account
-  // (a contact carries its link): a first share costs no extra call.
+  // The copy group is looked for only when the share reached the account (the gateway knows it,
+  // or a contact of the page carries its link): a first share costs no extra call.
   const page = yield* connectionsPage(
     client,
     request.syncToken ?? null,
     request.pageToken,
     request.requestSyncToken ?? true,
   );
-  const reached = page.contacts.some((contact) =>
-    contact.clientData.some((entry) => entry.key === linkKey(facts.share.id)),
-  );
+  const reached =
+    facts.reached === true ||
+    page.contacts.some((contact) =>
+      contact.clientData.some((entry) => entry.key === linkKey(facts.share.id)),
+    );
   const { group, looked } = yield* footprintGroup(client, {
     ...facts,
     noGroupLately: facts.noGroupLately === true || !reached,

@@ -7,7 +7,7 @@
  * token endpoint refusing everyone.
  */
 import { IamSigner } from '../../src/backend/google-access';
-import { linkKey } from '../../src/core/contact-model';
+import { encodeGroupLink, linkKey } from '../../src/core/contact-model';
 import { contactsOf, labelWith, peopleAs, type PeopleAs } from '../fixtures/emulator-people';
 import { DATABASES } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
@@ -374,5 +374,66 @@ describe.each(DATABASES)('share gateway on %s', (kind) => {
     } finally {
       await iam.close();
     }
+  });
+
+  it('lists what a view participant added to the copy group his own sync made, though nothing in it is linked to the share', async () => {
+    const visits = labelWith(people, 'alice@acme.example', 'Visits', []);
+    const other = await h.request('POST', '/v1/shares', {
+      token: h.token('alice@acme.example'),
+      body: {
+        labelResourceName: visits,
+        labelName: 'Visits',
+        grants: [{ target: { kind: 'user', email: 'dave@acme.example' }, level: 'view' }],
+      },
+    });
+    const id = other.body.id as string;
+    // The owner's sync looks for dave's copy group before dave ever synced: there is none.
+    const before = await call(
+      'alice@acme.example',
+      'list-groups',
+      { account: 'dave@acme.example' },
+      id,
+    );
+    expect(before.body.groups).toEqual([]);
+    // dave's own sync reads the label through the gateway, then makes his copy group with his own
+    // token; dave adds a contact of his to it.
+    expect(
+      (await call('dave@acme.example', 'list-contacts', { account: 'alice@acme.example' }, id))
+        .status,
+    ).toBe(200);
+    const group =
+      people('dave@acme.example', (client) =>
+        client.createContactGroup({
+          name: 'Visits',
+          clientData: [
+            encodeGroupLink({
+              shareId: id,
+              sourceOwner: 'alice@acme.example',
+              labelResourceName: visits,
+            }),
+          ],
+        }),
+      ).resourceName ?? '';
+    people('dave@acme.example', (client) =>
+      client.createContact(
+        person('Dora', {
+          memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+        }),
+      ),
+    );
+    const listing = await call(
+      'alice@acme.example',
+      'list-contacts',
+      { account: 'dave@acme.example' },
+      id,
+    );
+    expect(listing.status).toBe(200);
+    const contacts = listing.body.contacts as {
+      fields: { names?: { givenName: string }[] };
+      memberships: string[];
+    }[];
+    expect(
+      contacts.map((contact) => [contact.fields.names?.[0]?.givenName, contact.memberships]),
+    ).toEqual([['Dora', expect.arrayContaining([group])]]);
   });
 });

@@ -263,6 +263,21 @@ describe('a plan reduced to what the actor may write', () => {
     expect([...partial]).toEqual(['bob@acme.example']);
   });
 
+  it('keeps the copies of a master that an edit participant may not take out of the label', () => {
+    const { plan: kept, partial } = permittedPlan(
+      plan,
+      'ann@acme.example',
+      (account, operation) =>
+        account === 'bob@acme.example' ||
+        footprintAllows('edit', account === 'ann@acme.example' ? 'master' : 'copy', operation),
+      (_account, resourceName) => (resourceName === 'people/c9' ? 'people/m2' : null),
+    );
+    expect(kept.masterUpdates.map((update) => update.resourceName)).toEqual(['people/m1']);
+    expect(kept.recipients[0]?.writes).toHaveLength(3);
+    expect(kept.recipients[0]?.deletes).toEqual([]);
+    expect([...partial]).toEqual(['bob@acme.example']);
+  });
+
   it('leaves a contributor everything but cleaning', () => {
     const { plan: kept, partial } = permittedPlan(plan, 'ann@acme.example', (_account, operation) =>
       footprintAllows('contribute', _account === 'ann@acme.example' ? 'master' : 'copy', operation),

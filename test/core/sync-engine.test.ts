@@ -388,6 +388,95 @@ describe('sync engine on the emulator', () => {
     expect(world.contactsOf('carol@example.com')).toHaveLength(4);
   });
 
+  it('reverts, in the owner’s first pass, what a view participant added to a copy group his own sync made', () => {
+    const world = createSyncWorld();
+    world.share.grants = [{ target: { kind: 'user', email: 'dan@example.com' }, level: 'view' }];
+    // dan syncs first: his own sync makes his copy group, with his own token; the label is empty.
+    expect(
+      world.engine('dan@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const group = world.copyGroupOf('dan@example.com')!;
+    expect(labelOf(world, 'dan@example.com')).toEqual([]);
+    const added = world.run(
+      world.people('dan@example.com').createContact({
+        ...samplePerson(1, 'added'),
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+      }),
+    );
+    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
+    expect(result.reverts).toEqual([
+      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
+    ]);
+    expect(world.copyGroupOf('dan@example.com')).toBe(group);
+    expect(labelOf(world, 'dan@example.com')).toEqual([]);
+    expect(labelOf(world, 'alice@example.com')).toEqual([]);
+    // dan keeps his contact, outside the label.
+    expect(world.contactsOf('dan@example.com').map((contact) => contact.resourceName)).toEqual([
+      added.resourceName,
+    ]);
+  });
+
+  it('finds a copy group the participant renamed, rather than making a second one, when only his additions are in it', () => {
+    const world = createSyncWorld();
+    world.share.grants = [{ target: { kind: 'user', email: 'dan@example.com' }, level: 'view' }];
+    expect(
+      world.engine('dan@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const group = world.copyGroupOf('dan@example.com')!;
+    const client = world.people('dan@example.com');
+    const current = world.run(client.getContactGroup(group, 'name,clientData'));
+    world.run(client.updateContactGroup(group, { ...current, name: 'Clients' }));
+    world.run(
+      client.createContact({
+        ...samplePerson(1, 'added'),
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
+      }),
+    );
+    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
+    expect(result.reverts).toEqual([
+      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
+    ]);
+    const linked = world
+      .run(client.listAllContactGroups('name,clientData'))
+      .filter((found) => found.clientData?.some((entry) => entry.key === 'sharedContacts:share-1'));
+    expect(linked.map((found) => [found.resourceName, found.name])).toEqual([[group, 'Clients']]);
+    expect(labelOf(world, 'dan@example.com')).toEqual([]);
+  });
+
+  it('leaves an edit participant’s own copy of a contact that a contributor removed, until someone may remove its master', () => {
+    const world = createSyncWorld();
+    world.share.grants = [
+      { target: { kind: 'user', email: 'bob@example.com' }, level: 'edit' },
+      { target: { kind: 'group', email: 'sales@example.com' }, level: 'contribute' },
+    ];
+    const [first] = world.addMasters([samplePerson(1)]);
+    expect(
+      world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    const copy = labelOf(world, 'carol@example.com')[0]!;
+    world.run(
+      world
+        .people('carol@example.com')
+        .modifyMembers(world.copyGroupOf('carol@example.com')!, [], [copy.resourceName]),
+    );
+    // bob may not take the master out of the label: his own copy stays level with it.
+    const byBob = world.engine('bob@example.com').syncShare(world.share.id, { deadline: FAR });
+    expect(byBob.status).toBe('done');
+    expect(labelOf(world, 'alice@example.com').map((master) => master.resourceName)).toEqual([
+      first,
+    ]);
+    expect(phones(world, 'bob@example.com')).toEqual(['+1 555 100001']);
+    // The owner's pass takes carol's removal everywhere.
+    world.emulator.clock.advance(60_000);
+    expect(
+      world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR }).status,
+    ).toBe('done');
+    for (const user of ['alice@example.com', 'bob@example.com', 'carol@example.com'])
+      expect(phones(world, user)).toEqual([]);
+  });
+
   it('takes a contact out of the label when a contributor removes it from the copy group', () => {
     const world = createSyncWorld();
     world.share.grants = [

@@ -175,6 +175,8 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
       refuse(who, context.origin, share.domain, shareId, operation, target, error);
     const level = await levelOf(services, share, who.email);
     if (level === null) return deny(notFound(`no share ${shareId}`));
+    if (who.email.toLowerCase() !== share.owner.toLowerCase())
+      await shareAccounts.recordOwnSync(db, share.id, who.email.toLowerCase(), services.nowIso());
     if (target === who.email.toLowerCase())
       return deny(
         badRequest(
@@ -187,7 +189,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
       return deny(forbidden(`${target} takes no part in this share`, 'target_not_participant'));
     const known =
       role === 'master'
-        ? { group: share.labelResourceName, checkedAt: null }
+        ? { group: share.labelResourceName, checkedAt: null, reached: true }
         : await shareAccounts.copyGroup(db, share.id, target);
     const facts: FootprintFacts = {
       share,
@@ -199,6 +201,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
         known.group === null &&
         known.checkedAt !== null &&
         services.clock() - Date.parse(known.checkedAt) < GROUP_RECHECK_MS,
+      reached: known.reached,
     };
     let outcome: FootprintOutcome<T>;
     try {

@@ -191,6 +191,33 @@ export class OAuthState {
   }
 
   /**
+   * The key of a service account the caller may sign as: Google holds it, and the caller holds
+   * `iam.serviceAccounts.<permission>` on it through roles/iam.serviceAccountTokenCreator (needed
+   * even when it signs as itself, FACTS.md Delegation). Google's 404 or 403 otherwise.
+   */
+  private signingKeyFor(
+    caller: string,
+    accountEmail: string,
+    permission: 'signJwt' | 'signBlob',
+  ): { privateKey: KeyObject; keyId: string } {
+    const account = this.serviceAccounts.get(accountEmail.toLowerCase());
+    if (!account || !account.privateKey || !account.keyId)
+      throw notFound(`Service account ${accountEmail} not found or has no key held by Google.`);
+    if (!account.tokenCreators.has(caller))
+      throw new GoogleApiError(
+        403,
+        `Permission 'iam.serviceAccounts.${permission}' denied on resource (or it may not exist).`,
+        'PERMISSION_DENIED',
+        {
+          reason: 'IAM_PERMISSION_DENIED',
+          domain: 'iam.googleapis.com',
+          metadata: { permission: `iam.serviceAccounts.${permission}` },
+        },
+      );
+    return { privateKey: account.privateKey, keyId: account.keyId };
+  }
+
+  /**
    * IAM Credentials signJwt: signs the claims as the service account with the key the emulator
    * holds. The caller needs `iam.serviceAccounts.signJwt` on the account (roles/iam
    * .serviceAccountTokenCreator) even when it is the account itself (FACTS.md Delegation: "needs
@@ -204,20 +231,7 @@ export class OAuthState {
     accountEmail: string,
     body: unknown,
   ): { keyId: string; signedJwt: string } {
-    const account = this.serviceAccounts.get(accountEmail.toLowerCase());
-    if (!account || !account.privateKey || !account.keyId)
-      throw notFound(`Service account ${accountEmail} not found or has no key held by Google.`);
-    if (!account.tokenCreators.has(caller))
-      throw new GoogleApiError(
-        403,
-        `Permission 'iam.serviceAccounts.signJwt' denied on resource (or it may not exist).`,
-        'PERMISSION_DENIED',
-        {
-          reason: 'IAM_PERMISSION_DENIED',
-          domain: 'iam.googleapis.com',
-          metadata: { permission: 'iam.serviceAccounts.signJwt' },
-        },
-      );
+    const { privateKey, keyId } = this.signingKeyFor(caller, accountEmail, 'signJwt');
     const payload = (body as { payload?: unknown } | null)?.payload;
     if (typeof payload !== 'string')
       throw invalidArgument('Invalid JWT payload: payload is required.');
@@ -237,12 +251,8 @@ export class OAuthState {
       throw invalidArgument('Invalid JWT payload: exp is in the past.');
     if (typeof exp === 'number' && exp > now + 12 * 3600)
       throw invalidArgument('Invalid JWT payload: exp must be at most 12 hours in the future.');
-    const signedJwt = signJwt(
-      { alg: 'RS256', kid: account.keyId, typ: 'JWT' },
-      claims,
-      account.privateKey,
-    );
-    return { keyId: account.keyId, signedJwt };
+    const signedJwt = signJwt({ alg: 'RS256', kid: keyId, typ: 'JWT' }, claims, privateKey);
+    return { keyId, signedJwt };
   }
 
   /**
@@ -258,27 +268,14 @@ export class OAuthState {
     accountEmail: string,
     body: unknown,
   ): { keyId: string; signedBlob: string } {
-    const account = this.serviceAccounts.get(accountEmail.toLowerCase());
-    if (!account || !account.privateKey || !account.keyId)
-      throw notFound(`Service account ${accountEmail} not found or has no key held by Google.`);
-    if (!account.tokenCreators.has(caller))
-      throw new GoogleApiError(
-        403,
-        `Permission 'iam.serviceAccounts.signBlob' denied on resource (or it may not exist).`,
-        'PERMISSION_DENIED',
-        {
-          reason: 'IAM_PERMISSION_DENIED',
-          domain: 'iam.googleapis.com',
-          metadata: { permission: 'iam.serviceAccounts.signBlob' },
-        },
-      );
+    const { privateKey, keyId } = this.signingKeyFor(caller, accountEmail, 'signBlob');
     const payload = (body as { payload?: unknown } | null)?.payload;
     if (typeof payload !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(payload))
       throw invalidArgument("Invalid value at 'payload' (TYPE_BYTES), Base64 decoding failed.");
     const signature = createSign('RSA-SHA256')
       .update(Buffer.from(payload, 'base64'))
-      .sign(account.privateKey);
-    return { keyId: account.keyId, signedBlob: signature.toString('base64') };
+      .sign(privateKey);
+    return { keyId, signedBlob: signature.toString('base64') };
   }
 
   /**

@@ -7,18 +7,16 @@
  * the recent activity told in words, and downloads the audit trail as a CSV file. Screenshots go
  * to test-results/admin-*.png.
  */
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Download, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { ClockSleeper } from '../../../src/core/memory-adapters';
 import { EmulatorHttpClient } from '../../../src/emulator/api';
 import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
 import { PeopleClient } from '../../../src/google/people-client';
 import { GoogleTransport } from '../../../src/google/transport';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '../../../test-results');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
 const AUDIENCE = 'local-addon.apps.googleusercontent.com';
 const USER_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
 
@@ -26,6 +24,10 @@ describe('the admin card’s journeys in Chromium', () => {
   let browser: Browser;
   let stack: LocalStack;
   let page: Page;
+  const { sidebar, title, shot, field, click, openAs, eventually, status } = sidebarPage(
+    () => page,
+    'admin-',
+  );
   let admin: string;
   let owner: string;
   let colleague: string;
@@ -33,27 +35,10 @@ describe('the admin card’s journeys in Chromium', () => {
   let otherAdmin: string;
   const downloads: Download[] = [];
 
-  const sidebar = () => page.getByRole('complementary', { name: 'Add-on sidebar' });
-  const title = () => sidebar().getByRole('heading', { level: 2 }).first();
-  const shot = (name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `admin-${name}.png`), fullPage: true });
-  const field = (name: string) => sidebar().locator(`[data-field="${name}"]`).first();
   const shown = async () => (await sidebar().textContent()) ?? '';
 
   async function open(user: string) {
-    await page.goto(`${stack.sidebarUrl}?user=${encodeURIComponent(user)}&host=homepage`);
-    await page.locator('#dev-summary', { hasText: 'ms script' }).waitFor();
-    await waitIdle();
-  }
-
-  async function waitIdle(): Promise<void> {
-    await page.locator('body:not([aria-busy])').waitFor();
-    await page.locator('#progress').waitFor({ state: 'hidden' });
-  }
-
-  async function click(locator: Locator): Promise<void> {
-    await locator.click();
-    await waitIdle();
+    await openAs(stack.sidebarUrl, user, 'homepage');
   }
 
   async function openSettings(user: string): Promise<void> {
@@ -79,34 +64,6 @@ describe('the admin card’s journeys in Chromium', () => {
     await openSettings(user);
     await click(sidebar().getByRole('button', { name: 'Domain admin' }));
     await eventually(async () => title().textContent()).toBe('Domain admin');
-  }
-
-  async function status(expected: RegExp): Promise<void> {
-    await eventually(async () => (await page.getByRole('status').textContent()) ?? '').toMatch(
-      expected,
-    );
-  }
-
-  /** Polls `read` until `check` passes (the sidebar updates asynchronously). */
-  function eventually<T>(read: () => Promise<T>) {
-    const settle = async (check: (value: T) => void) => {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const value = await read();
-        try {
-          check(value);
-          return;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await page.waitForTimeout(100);
-        }
-      }
-    };
-    return {
-      toBe: (expected: T) => settle((value) => expect(value).toBe(expected)),
-      toContain: (expected: string) => settle((value) => expect(value).toContain(expected)),
-      toMatch: (expected: RegExp) => settle((value) => expect(value).toMatch(expected)),
-    };
   }
 
   /** Registers a share of a new label of the owner's with the backend, as the add-on would. */
@@ -161,7 +118,7 @@ describe('the admin card’s journeys in Chromium', () => {
     });
     await shareLabel('Key clients', transport);
     await shareLabel('Old suppliers', transport);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const browserContext = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,

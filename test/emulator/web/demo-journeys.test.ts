@@ -6,77 +6,31 @@
  * someone tells its owner who, why and what to do, then reaches them at the next sync once they
  * can be reached. Screenshots go to test-results/demo-*.png.
  */
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_LABELS } from '../../../src/emulator/seed/demo-labels';
 import { DEMO_STAFF, startLocalStack, type LocalStack } from '../../../src/emulator/start';
 import { currentCode } from '../../../scripts/totp-code';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '../../../test-results');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
 
 describe('the local demo in Chromium', () => {
   let browser: Browser;
   let stack: LocalStack;
   let page: Page;
+  const { sidebar, title, shot, field, sidebarText, waitIdle, click, openAs, eventually, status } =
+    sidebarPage(() => page, 'demo-');
   let admin: string;
   let owner: string;
   let first: string;
   let second: string;
 
-  const sidebar = () => page.getByRole('complementary', { name: 'Add-on sidebar' });
-  const title = () => sidebar().getByRole('heading', { level: 2 }).first();
-  const shot = (name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `demo-${name}.png`), fullPage: true });
-  const field = (name: string) => sidebar().locator(`[data-field="${name}"]`).first();
-  const sidebarText = async () => (await sidebar().textContent()) ?? '';
-
   async function open(user: string, host: string, sender?: string): Promise<void> {
-    await page.goto(`${stack.sidebarUrl}?user=${encodeURIComponent(user)}&host=${host}`);
-    await page.locator('#dev-summary', { hasText: 'ms script' }).waitFor();
-    await waitIdle();
+    await openAs(stack.sidebarUrl, user, host);
     if (sender) {
       await page.locator('#sender').selectOption(sender);
       await waitIdle();
     }
   }
-
-  async function waitIdle(): Promise<void> {
-    await page.locator('body:not([aria-busy])').waitFor();
-    await page.locator('#progress').waitFor({ state: 'hidden' });
-  }
-
-  async function click(locator: Locator): Promise<void> {
-    await locator.click();
-    await waitIdle();
-  }
-
-  /** Polls `read` until `check` passes (the sidebar updates asynchronously), then asserts once more. */
-  function eventually<T>(read: () => Promise<T>) {
-    const settle = async (check: (value: T) => void) => {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const value = await read();
-        try {
-          check(value);
-          return;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await page.waitForTimeout(100);
-        }
-      }
-    };
-    return {
-      toBe: (expected: T) => settle((value) => expect(value).toBe(expected)),
-      toContain: (expected: string) => settle((value) => expect(value).toContain(expected)),
-      toMatch: (expected: RegExp) => settle((value) => expect(value).toMatch(expected)),
-    };
-  }
-
-  const status = (expected: RegExp) =>
-    eventually(async () => (await page.getByRole('status').textContent()) ?? '').toMatch(expected);
 
   /** Shares one of the owner's labels from the homepage with people at "View". */
   async function share(label: string, people: string[]): Promise<void> {
@@ -101,7 +55,7 @@ describe('the local demo in Chromium', () => {
     [owner, first, second] = stack.users.filter(
       (user) => user !== admin && user.endsWith(`@${domain}`),
     ) as [string, string, string];
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
   afterAll(async () => {

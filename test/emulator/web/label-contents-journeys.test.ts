@@ -7,76 +7,31 @@
  * happen, and undone where that can be honoured; the contact card's fields in order. Screenshots
  * go to test-results/journey-contents-*.png.
  */
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ClockSleeper } from '../../../src/core/memory-adapters';
 import { EmulatorHttpClient } from '../../../src/emulator/api';
 import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
 import { PeopleClient } from '../../../src/google/people-client';
 import { GoogleTransport } from '../../../src/google/transport';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '../../../test-results');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
-
 describe('a label’s contents, confirmations and names in Chromium', () => {
   let browser: Browser;
   let stack: LocalStack;
   let page: Page;
+  const { sidebar, title, shot, sidebarText, click, openAs, eventually, status } = sidebarPage(
+    () => page,
+    'journey-contents-',
+  );
   let owner: string;
   let colleague: string;
 
-  const sidebar = () => page.getByRole('complementary', { name: 'Add-on sidebar' });
-  const title = () => sidebar().getByRole('heading', { level: 2 }).first();
-  const shot = (name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `journey-contents-${name}.png`), fullPage: true });
   const fields = (name: string) => sidebar().locator(`[data-field="${name}"]`);
   const button = (name: string) => sidebar().getByRole('button', { name, exact: true }).last();
-  const sidebarText = async () => (await sidebar().textContent()) ?? '';
 
   async function open(user: string): Promise<void> {
-    await page.goto(`${stack.sidebarUrl}?user=${encodeURIComponent(user)}&host=homepage`);
-    await page.locator('#dev-summary', { hasText: 'ms script' }).waitFor();
-    await waitIdle();
-  }
-
-  async function waitIdle(): Promise<void> {
-    await page.locator('body:not([aria-busy])').waitFor();
-    await page.locator('#progress').waitFor({ state: 'hidden' });
-  }
-
-  async function click(locator: Locator): Promise<void> {
-    await locator.click();
-    await waitIdle();
-  }
-
-  async function status(expected: RegExp): Promise<void> {
-    await eventually(async () => (await page.getByRole('status').textContent()) ?? '').toMatch(
-      expected,
-    );
-  }
-
-  /** Polls `read` until `check` passes (the sidebar updates asynchronously), then asserts once more. */
-  function eventually<T>(read: () => Promise<T>) {
-    const settle = async (check: (value: T) => void) => {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const value = await read();
-        try {
-          check(value);
-          return;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await page.waitForTimeout(100);
-        }
-      }
-    };
-    return {
-      toBe: (expected: T) => settle((value) => expect(value).toBe(expected)),
-      toContain: (expected: string) => settle((value) => expect(value).toContain(expected)),
-      toMatch: (expected: RegExp) => settle((value) => expect(value).toMatch(expected)),
-    };
+    await openAs(stack.sidebarUrl, user, 'homepage');
   }
 
   beforeAll(async () => {
@@ -112,7 +67,7 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
         })),
       ),
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
   afterAll(async () => {

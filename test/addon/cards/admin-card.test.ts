@@ -4,6 +4,15 @@
  * the organisation's domains, the warning when no directory admin can be used, no external
  * sharing switch), a share with Stop sharing, the confirmations, and activity in words.
  */
+import {
+  button,
+  json,
+  params,
+  texts,
+  widgets,
+  type Action,
+  type CardJson,
+} from '../../fixtures/card-json';
 import { createCardService } from '../../../src/emulator/gas/card-service';
 import type { ActivityRow, AdminOverview } from '../../../src/addon/admin/admin-client';
 import {
@@ -18,49 +27,6 @@ import {
 import { activityInWords } from '../../../src/addon/cards/activity-words';
 import type { Share } from '../../../src/core/sharing-model';
 
-interface Action {
-  function: string;
-  parameters: { key: string; value: string }[];
-}
-interface Widget {
-  decoratedText?: {
-    topLabel?: string;
-    text: string;
-    bottomLabel?: string;
-    onClick?: { action: Action };
-    switchControl?: unknown;
-  };
-  textParagraph?: { text: string };
-  selectionInput?: { name: string; items: { value: string; selected: boolean }[] };
-  textInput?: { name: string; value?: string };
-  buttonList?: { buttons: { text: string; onClick: { action: Action } }[] };
-}
-interface CardJson {
-  name?: string;
-  header: { title: string; subtitle?: string };
-  sections: { header?: string; widgets: Widget[] }[];
-}
-
-const json = (card: GoogleAppsScript.Card_Service.Card) => JSON.parse(card.printJson()) as CardJson;
-const widgets = (card: CardJson) => card.sections.flatMap((section) => section.widgets);
-const texts = (card: CardJson) =>
-  widgets(card)
-    .flatMap((widget) => [
-      widget.decoratedText?.topLabel,
-      widget.decoratedText?.text,
-      widget.decoratedText?.bottomLabel,
-      widget.textParagraph?.text,
-    ])
-    .filter((text): text is string => typeof text === 'string');
-const params = (action: Action) =>
-  Object.fromEntries(action.parameters.map((parameter) => [parameter.key, parameter.value]));
-const button = (card: CardJson, text: string) => {
-  const found = widgets(card)
-    .flatMap((widget) => widget.buttonList?.buttons ?? [])
-    .find((candidate) => candidate.text === text);
-  if (!found) throw new Error(`no button ${text}`);
-  return params(found.onClick.action);
-};
 const fieldNames = (card: CardJson) =>
   widgets(card).flatMap((widget) => [
     ...(widget.selectionInput ? [widget.selectionInput.name] : []),

@@ -3,6 +3,7 @@
  * choosing existing contacts, pasting many, removing contacts, the confirmations before
  * destructive actions and the Undo after them, and people shown by name with their address.
  */
+import { button, input, json, texts, widgets } from '../../fixtures/card-json';
 import { createCardService } from '../../../src/emulator/gas/card-service';
 import { buildConfirmCard, buildStoppedCard } from '../../../src/addon/cards/confirm-card';
 import { buildContactCard } from '../../../src/addon/cards/contact-card';
@@ -18,55 +19,7 @@ import { buildShareDialog } from '../../../src/addon/cards/share-dialog-card';
 import { grantableLevels } from '../../../src/addon/cards/share-form';
 import { MSG } from '../../../src/addon/messages';
 
-interface Action {
-  function: string;
-  parameters: { key: string; value: string }[];
-}
-interface Widget {
-  decoratedText?: {
-    topLabel?: string;
-    text: string;
-    bottomLabel?: string;
-    onClick?: { action: Action };
-    button?: { text: string; onClick: { action: Action } };
-  };
-  textParagraph?: { text: string };
-  selectionInput?: { name: string; type: string; items: { text: string; value: string }[] };
-  textInput?: { name: string; value?: string; type?: string };
-  buttonList?: { buttons: { text: string; onClick: { action: Action } }[] };
-}
-interface CardJson {
-  name?: string;
-  header: { title: string; subtitle?: string };
-  sections: { header?: string; widgets: Widget[] }[];
-}
-
 const NOW = Date.UTC(2026, 4, 1, 12);
-const json = (card: GoogleAppsScript.Card_Service.Card) => JSON.parse(card.printJson()) as CardJson;
-const widgets = (card: CardJson) => card.sections.flatMap((section) => section.widgets);
-const texts = (card: CardJson) =>
-  widgets(card)
-    .flatMap((widget) => [
-      widget.decoratedText?.topLabel,
-      widget.decoratedText?.text,
-      widget.decoratedText?.bottomLabel,
-      widget.textParagraph?.text,
-    ])
-    .filter((text): text is string => typeof text === 'string');
-const button = (card: CardJson, text: string) => {
-  const found = widgets(card)
-    .flatMap((widget) => [
-      ...(widget.buttonList?.buttons ?? []),
-      ...(widget.decoratedText?.button ? [widget.decoratedText.button] : []),
-    ])
-    .find((candidate) => candidate.text === text);
-  if (!found) throw new Error(`no button ${text}`);
-  return Object.fromEntries(found.onClick.action.parameters.map((p) => [p.key, p.value]));
-};
-const input = (card: CardJson, name: string) =>
-  widgets(card).find(
-    (widget) => widget.selectionInput?.name === name || widget.textInput?.name === name,
-  );
 
 const page = {
   rows: [

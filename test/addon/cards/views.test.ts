@@ -3,6 +3,16 @@
  * them) of the homepage, label, member, share dialog, contact, search results, message, compose
  * and settings cards, built with the runtime's CardService fake, and the texts they are made of.
  */
+import {
+  button,
+  buttons,
+  input,
+  json,
+  params,
+  texts,
+  widgets,
+  type Action,
+} from '../../fixtures/card-json';
 import { createCardService } from '../../../src/emulator/gas/card-service';
 import { buildChooseContactsCard, buildComposeCard } from '../../../src/addon/cards/compose-card';
 import { buildContactCard, buildSearchResultsCard } from '../../../src/addon/cards/contact-card';
@@ -22,66 +32,7 @@ import { describeSyncState } from '../../../src/addon/cards/sync-state-text';
 import { count, listOf } from '../../../src/addon/messages';
 import { clip, escapeText, safeText } from '../../../src/addon/cards/widgets';
 
-interface Action {
-  function: string;
-  parameters: { key: string; value: string }[];
-}
-interface Widget {
-  decoratedText?: {
-    topLabel?: string;
-    text: string;
-    bottomLabel?: string;
-    onClick?: { action: Action };
-    button?: { text: string; onClick: { action: Action } };
-    switchControl?: { name: string; selected: boolean };
-  };
-  textParagraph?: { text: string };
-  selectionInput?: {
-    name: string;
-    type: string;
-    items: { text: string; value: string; selected: boolean }[];
-  };
-  textInput?: { name: string; value?: string; autoCompleteAction?: Action };
-  buttonList?: { buttons: { text: string; onClick: { action: Action } }[] };
-}
-interface CardJson {
-  name?: string;
-  header: { title: string; subtitle?: string };
-  sections: { header?: string; widgets: Widget[] }[];
-  fixedFooter?: {
-    primaryButton: { text: string; onClick: { action: Action } };
-    secondaryButton?: { text: string };
-  };
-}
-
 const NOW = Date.UTC(2026, 4, 1, 12);
-const json = (card: GoogleAppsScript.Card_Service.Card) => JSON.parse(card.printJson()) as CardJson;
-const params = (action: Action) =>
-  Object.fromEntries(action.parameters.map((parameter) => [parameter.key, parameter.value]));
-const widgets = (card: CardJson) => card.sections.flatMap((section) => section.widgets);
-const texts = (card: CardJson) =>
-  widgets(card)
-    .flatMap((widget) => [
-      widget.decoratedText?.topLabel,
-      widget.decoratedText?.text,
-      widget.decoratedText?.bottomLabel,
-      widget.textParagraph?.text,
-    ])
-    .filter((text): text is string => typeof text === 'string');
-const buttons = (card: CardJson) =>
-  widgets(card).flatMap((widget) => [
-    ...(widget.buttonList?.buttons ?? []),
-    ...(widget.decoratedText?.button ? [widget.decoratedText.button] : []),
-  ]);
-const button = (card: CardJson, text: string) => {
-  const found = buttons(card).find((candidate) => candidate.text === text);
-  if (!found) throw new Error(`no button ${text}`);
-  return params(found.onClick.action);
-};
-const input = (card: CardJson, name: string) =>
-  widgets(card).find(
-    (widget) => widget.selectionInput?.name === name || widget.textInput?.name === name,
-  );
 
 const row = (overrides: Partial<LabelRow> = {}): LabelRow => ({
   shareId: 'share-1',

@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
+import { ERIN } from '../fixtures/acme-users';
 
-const ERIN = 'erin@acme.example';
 const RECIPIENTS = ['bob@acme.example', 'carol@acme.example'];
 const SIZE = 8000;
 

@@ -5,13 +5,7 @@
  * a notification, change nothing, and leave an audit event in the backend.
  */
 import { makeLabel, startE2eStack, type E2eStack } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const ERIN = 'erin@acme.example';
-const ADMIN = 'admin@acme.example';
-const ZED = 'zed@globex.example';
+import { ADMIN, ALICE, BOB, CAROL, ERIN, ZED } from '../fixtures/acme-users';
 
 const NOT_SHARED =
   'This label is not shared with you, or its sharing has ended. Reopen Shared Contacts to see your labels.';

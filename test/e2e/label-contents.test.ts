@@ -8,10 +8,9 @@
  */
 import { gmailMessageEvent, cardActionEvent } from '../../src/emulator/gas/events';
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
 
 interface Widget {
@@ -74,13 +73,7 @@ describe('contacts into and out of labels, confirmations and people by name', ()
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api('admin@acme.example', 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     suppliers = makeLabel(stack, ALICE, 'Suppliers', 5, 's');
     makeLabel(stack, ALICE, 'Others', 30, 'o');
   });

@@ -8,13 +8,9 @@
  * Apps Script daily quota.
  */
 import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ERIN = 'erin@acme.example';
-const ADMIN = 'admin@acme.example';
+import { ALICE, BOB, CAROL, DAVE, ERIN } from '../fixtures/acme-users';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
 
 function suggestionsOf(json: unknown): string[] {
   return (
@@ -30,14 +26,7 @@ describe('the add-on when Google is as strict as in production', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack({ profile: 'production-like' });
-    const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
-    expect(policy.status).toBe(200);
+    expect((await putOpenPolicy(stack)).status).toBe(200);
   });
   afterAll(async () => {
     await stack.close();
@@ -62,14 +51,7 @@ describe('the add-on when Google is as strict as in production', () => {
       }
     }
     for (const user of [BOB, CAROL]) {
-      const group = stack.groupsOf(user).get('Accounts');
-      const copies = stack
-        .contactsOf(user)
-        .filter((person) =>
-          (person.memberships ?? []).some(
-            (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-          ),
-        );
+      const copies = contactsInLabel(stack, user, 'Accounts');
       expect({ user, copies: copies.length }).toEqual({ user, copies: 300 });
     }
   });

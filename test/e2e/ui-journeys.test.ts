@@ -18,12 +18,10 @@ import {
 } from '../../src/emulator/gas/events';
 import type { ExecutionResult } from '../../src/emulator/gas/runtime';
 import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
+import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ADMIN = 'admin@acme.example';
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
 
 interface Widget {
@@ -125,13 +123,7 @@ describe('the sidebar journeys', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     customers = makeLabel(stack, ALICE, 'Customers', 45, 'k');
   });
   afterAll(async () => {
@@ -330,18 +322,10 @@ describe('the sidebar journeys', () => {
       }
     ).renderActions.hostAppAction.gmailAction.updateDraftActionMarkup;
     const emails = markup.updateBccRecipients.bccRecipients.map((entry) => entry.email);
-    const addressesIn = (user: string) => {
-      const group = stack.groupsOf(user).get('Customers');
-      return stack
-        .contactsOf(user)
-        .filter((person) =>
-          (person.memberships ?? []).some(
-            (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-          ),
-        )
+    const addressesIn = (user: string) =>
+      contactsInLabel(stack, user, 'Customers')
         .map((person) => person.emailAddresses?.[0]?.value ?? '')
         .sort();
-    };
     const inMaster = addressesIn(ALICE);
     expect(inMaster).toHaveLength(47);
     expect(addressesIn(BOB)).toEqual(inMaster);

@@ -7,11 +7,9 @@
  * sync reaches her.
  */
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const ADMIN = 'admin@acme.example';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { contactsInGroup } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
 
 interface Widget {
   decoratedText?: { topLabel?: string; text: string; bottomLabel?: string };
@@ -88,13 +86,7 @@ describe('a share that did not reach someone', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     grant = stack.emulator
       .delegationGrants()
       .find((each) => each.domain === 'acme.example') as typeof grant;
@@ -141,13 +133,7 @@ describe('a share that did not reach someone', () => {
     expect(rowOf(home, 'Customers')).not.toContain('Not reached');
     const copy = stack.groupsOf(CAROL).get('Customers');
     expect(copy).toBeDefined();
-    const copied = stack
-      .contactsOf(CAROL)
-      .filter((person) =>
-        (person.memberships ?? []).some(
-          (membership) => membership.contactGroupMembership?.contactGroupResourceName === copy,
-        ),
-      );
+    const copied = contactsInGroup(stack.contactsOf(CAROL), copy);
     expect(copied).toHaveLength(5);
   });
 });

@@ -12,6 +12,7 @@ import { startE2eStack, type E2eStack } from './stack';
 import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
 import { contactsInGroup, contactsInLabel } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
 function person(given: string, email: string | null, phone: string | null): Person {
   return {
@@ -109,13 +110,9 @@ describe('every copy holds exactly the master’s contacts', () => {
   });
 
   it('gives each master its own copy when the share is made, merging bob’s own contacts once', async () => {
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName: label },
-      { targetKind: ['user'], recipients: [BOB], level: ['edit'] },
-    );
+    const shared = await shareLabel(stack, ALICE, label, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     const more = await stack.act(
       ALICE,
       { action: 'addMembers', shareId },

@@ -9,6 +9,7 @@ import { MSG } from '../../src/addon/messages';
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
 import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
 import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
 const NOBODY = 'nobody.here@acme.example';
 
@@ -34,7 +35,7 @@ describe('errors people understand', () => {
     });
     expect(shared.notification).toMatch(/^Shared “Team”\./);
     expect(shared.notification).not.toMatch(RAW);
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
   });
   afterAll(async () => {
     await stack.close();

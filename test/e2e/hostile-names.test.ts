@@ -20,6 +20,7 @@ import type { ExecutionResult } from '../../src/emulator/gas/runtime';
 import { startE2eStack, type E2eStack } from './stack';
 import { ADMIN, ALICE, BOB } from '../fixtures/acme-users';
 import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
 const MALLORY = 'mallory@acme.example';
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
@@ -148,7 +149,7 @@ describe('every card with hostile names', () => {
       recipients: `user|${BOB}|edit;user|${MALLORY}|view;group|board@acme.example|view`,
     });
     expect(shared.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     stack.emulator.putGmailMessage(BOB, {
       id: 'm-hostile',
       threadId: 'm-hostile',

@@ -10,6 +10,7 @@ import { gmailMessageEvent, cardActionEvent } from '../../src/emulator/gas/event
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
 import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
 import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
 
@@ -168,7 +169,7 @@ describe('contacts into and out of labels, confirmations and people by name', ()
       recipients: `user|${BOB}|contribute`,
     });
     expect(shared.notification).toMatch(/^Shared “Suppliers”/);
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     expect(copyCount(BOB, 'Suppliers')).toBe(11);
     // Opening the label by its resource name now opens the share's card.
     const opened = await stack.act(ALICE, { action: 'openOwnLabel', labelResourceName: suppliers });
@@ -283,7 +284,7 @@ describe('contacts into and out of labels, confirmations and people by name', ()
     expect(again.notification).toMatch(/^Shared “Suppliers”/);
     expect(copyCount(BOB, 'Suppliers')).toBe(15);
     expect(copyCount(CAROL, 'Suppliers')).toBe(15);
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
   });
 
   it('names a contact added from a message after its sender, and shows every value in order', async () => {

@@ -20,6 +20,7 @@ import {
 import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
 import { contactsInLabel } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
+import { shareLabel } from '../fixtures/share-steps';
 
 const SIZE = 1000;
 
@@ -72,11 +73,7 @@ describe('sharing a label end to end', () => {
     const form = await stack.act(ALICE, { action: 'showShareForm', labelResourceName });
     expect(form.card?.header?.title).toBe('Share “Customers”');
     const before = peopleCalls(stack.emulator);
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName },
-      { targetKind: ['user'], recipients: [BOB], level: ['edit'] },
-    );
+    const shared = await shareLabel(stack, ALICE, labelResourceName, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
     expect(shared.notification).toBe(
       `Shared “Customers”. Synced: ${SIZE - 1} copied, 1 updated, 0 removed.`,

@@ -11,6 +11,7 @@ import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
 import { ALICE, BOB, CAROL, DAVE, ERIN } from '../fixtures/acme-users';
 import { contactsInLabel } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
 function suggestionsOf(json: unknown): string[] {
   return (
@@ -34,15 +35,10 @@ describe('the add-on when Google is as strict as in production', () => {
 
   it('shares 300 contacts with bob and carol, and the hourly syncs complete them (issue 15: production-like profile)', async () => {
     const labelResourceName = makeLabel(stack, ALICE, 'Accounts', 300, 'q');
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName },
-      { targetKind: ['user'], recipients: [`${BOB}, ${CAROL}`], level: ['view'] },
-    );
+    const shared = await shareLabel(stack, ALICE, labelResourceName, `${BOB}, ${CAROL}`, 'view');
     expect(shared.run.error).toBeUndefined();
     expect(shared.notification).toMatch(/^Shared “Accounts”\./);
-    const mine = await stack.api(ALICE, 'GET', '/v1/shares?view=mine');
-    shareId = mine.body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     for (let hour = 0; hour < 3; hour++) {
       stack.emulator.clock.advance(3600_000);
       for (const user of [ALICE, BOB, CAROL]) {

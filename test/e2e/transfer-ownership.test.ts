@@ -13,6 +13,7 @@ import { makeLabel, startE2eStack, type E2eStack } from './stack';
 import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
 import { contactsInGroup } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
 const SIZE = 12;
 
@@ -40,13 +41,9 @@ describe('transferring ownership of a shared label end to end', () => {
     stack = await startE2eStack();
     expect((await putOpenPolicy(stack)).status).toBe(200);
     labelResourceName = makeLabel(stack, ALICE, 'Customers', SIZE, 't');
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName },
-      { targetKind: ['user'], recipients: [BOB], level: ['manage'] },
-    );
+    const shared = await shareLabel(stack, ALICE, labelResourceName, BOB, 'manage');
     expect(shared.run.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     const added = await stack.act(
       ALICE,
       { action: 'addMembers', shareId },

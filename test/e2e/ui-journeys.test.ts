@@ -21,6 +21,7 @@ import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
 import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
 import { contactsInLabel } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
 
@@ -186,7 +187,7 @@ describe('the sidebar journeys', () => {
       'Shared “Customers”. Synced: 90 copied, 0 updated, 0 removed.',
     );
     expect(shared.card?.header?.subtitle).toContain('45 contacts');
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     expect(stack.groupsOf(BOB).has('Customers')).toBe(true);
     expect(stack.groupsOf(CAROL).has('Customers')).toBe(true);
   });

@@ -19,6 +19,7 @@ import {
 import type { ExecutionResult } from '../../src/emulator/gas/runtime';
 import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
 import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
+import { buttonParameters } from '../fixtures/card-buttons';
 import { contactsInLabel } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
 import { firstShareId } from '../fixtures/share-steps';
@@ -96,18 +97,6 @@ function texts(card: Card | undefined): string {
     .join('\n');
 }
 
-function parametersOf(card: Card | undefined, buttonText: string): Record<string, string> {
-  for (const section of card?.sections ?? [])
-    for (const widget of section.widgets)
-      for (const button of widget.buttonList?.buttons ?? [])
-        if (button.text === buttonText)
-          return Object.fromEntries(button.onClick.action.parameters.map((p) => [p.key, p.value]));
-  const footer = card?.fixedFooter?.primaryButton;
-  if (footer?.text === buttonText)
-    return Object.fromEntries(footer.onClick.action.parameters.map((p) => [p.key, p.value]));
-  throw new Error(`no button ${buttonText}`);
-}
-
 describe('the sidebar journeys', () => {
   let stack: E2eStack;
   let customers: string;
@@ -168,7 +157,7 @@ describe('the sidebar journeys', () => {
     expect(texts(withBob.card)).toContain('45 contacts will be copied to 1 person.');
     const both = await act(
       ALICE,
-      { action: 'addRecipient', ...parametersOf(withBob.card, 'Add') },
+      { action: 'addRecipient', ...buttonParameters(withBob.card, 'Add') },
       { recipients: ['sales@acme.example'], targetKind: ['group'], level: ['view'] },
     );
     expect(texts(both.card)).toContain(
@@ -176,13 +165,13 @@ describe('the sidebar journeys', () => {
     );
     const outside = await act(
       ALICE,
-      { action: 'addRecipient', ...parametersOf(both.card, 'Add') },
+      { action: 'addRecipient', ...buttonParameters(both.card, 'Add') },
       { recipients: ['zed@globex.example'], targetKind: ['user'], level: ['view'] },
     );
     expect(outside.notification).toBe(
       'zed@globex.example is outside your organisation: labels can be shared only with people, groups and domains of your own Google Workspace account.',
     );
-    const shared = await act(ALICE, parametersOf(both.card, 'Share'));
+    const shared = await act(ALICE, buttonParameters(both.card, 'Share'));
     expect(shared.notification).toBe(
       'Shared “Customers”. Synced: 90 copied, 0 updated, 0 removed.',
     );
@@ -206,7 +195,7 @@ describe('the sidebar journeys', () => {
   it('pages and searches the label card, and adds a contact that reaches everyone', async () => {
     const label = await act(ALICE, { action: 'openLabel', shareId });
     expect(texts(label.card)).toContain('Page 1 of 3 · 45 contacts');
-    const next = await act(ALICE, { action: 'openLabel', ...parametersOf(label.card, 'Next') });
+    const next = await act(ALICE, { action: 'openLabel', ...buttonParameters(label.card, 'Next') });
     expect(texts(next.card)).toContain('Page 2 of 3 · 45 contacts');
     const search = await act(ALICE, { action: 'openLabel', shareId }, { labelQuery: ['k17@'] });
     expect(texts(search.card)).toContain('k17 Customer');
@@ -229,7 +218,7 @@ describe('the sidebar journeys', () => {
       .find((person) => person.emailAddresses?.[0]?.value === 'k3@customers.example');
     const card = await act(BOB, { action: 'openContact', resourceName: copy?.resourceName ?? '' });
     expect(texts(card.card)).toContain('Customers');
-    expect(parametersOf(card.card, 'Save')).toMatchObject({ action: 'saveContact' });
+    expect(buttonParameters(card.card, 'Save')).toMatchObject({ action: 'saveContact' });
     const saved = await act(
       BOB,
       { action: 'saveContact', resourceName: copy?.resourceName ?? '' },

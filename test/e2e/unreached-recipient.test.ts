@@ -8,6 +8,7 @@
  */
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
 import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { buttonParameters } from '../fixtures/card-buttons';
 import { contactsInGroup } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
 
@@ -56,16 +57,7 @@ function rowOf(step: Step, label: string): string {
 }
 
 function parametersOf(step: Step, buttonText: string): Record<string, string> {
-  const card = step.card as Card | undefined;
-  for (const section of card?.sections ?? [])
-    for (const widget of section.widgets)
-      for (const button of widget.buttonList?.buttons ?? [])
-        if (button.text === buttonText)
-          return Object.fromEntries(button.onClick.action.parameters.map((p) => [p.key, p.value]));
-  const footer = card?.fixedFooter?.primaryButton;
-  if (footer?.text === buttonText)
-    return Object.fromEntries(footer.onClick.action.parameters.map((p) => [p.key, p.value]));
-  throw new Error(`no button ${buttonText}`);
+  return buttonParameters(step.card as Card | undefined, buttonText);
 }
 
 describe('a share that did not reach someone', () => {

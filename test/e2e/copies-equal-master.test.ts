@@ -12,7 +12,7 @@ import { startE2eStack, type E2eStack } from './stack';
 import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
 import { contactsInGroup, contactsInLabel } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
-import { firstShareId, shareLabel } from '../fixtures/share-steps';
+import { addMembers, firstShareId, shareLabel } from '../fixtures/share-steps';
 
 function person(given: string, email: string | null, phone: string | null): Person {
   return {
@@ -113,11 +113,7 @@ describe('every copy holds exactly the master’s contacts', () => {
     const shared = await shareLabel(stack, ALICE, label, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
     shareId = await firstShareId(stack, ALICE);
-    const more = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['group'], recipients: ['sales@acme.example'], level: ['view'] },
-    );
+    const more = await addMembers(stack, ALICE, shareId, 'group', 'sales@acme.example', 'view');
     expect(more.run.error).toBeUndefined();
     expectCopiesEqualMaster();
     // Bob's three own contacts became three of the copies: nothing of his is left beside them.

@@ -20,7 +20,7 @@ import {
 import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
 import { contactsInLabel } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
-import { shareLabel } from '../fixtures/share-steps';
+import { addMembers, shareLabel } from '../fixtures/share-steps';
 
 const SIZE = 1000;
 
@@ -99,11 +99,7 @@ describe('sharing a label end to end', () => {
 
   it('adds the sales group (view): carol gets a copy, and bob sees the label shared with him', async () => {
     const before = peopleCalls(stack.emulator);
-    const added = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['group'], recipients: ['sales@acme.example'], level: ['view'] },
-    );
+    const added = await addMembers(stack, ALICE, shareId, 'group', 'sales@acme.example', 'view');
     expect(added.run.error).toBeUndefined();
     expect(added.notification).toBe(`Synced: ${SIZE} copied, 0 updated, 0 removed.`);
     figures.addSalesGroup = { modelledMs: added.run.modelledMs, apiCalls: callsSince(before) };

@@ -13,7 +13,7 @@ import { makeLabel, startE2eStack, type E2eStack } from './stack';
 import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
 import { contactsInGroup } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
-import { firstShareId, shareLabel } from '../fixtures/share-steps';
+import { addMembers, firstShareId, shareLabel } from '../fixtures/share-steps';
 
 const SIZE = 12;
 
@@ -44,11 +44,7 @@ describe('transferring ownership of a shared label end to end', () => {
     const shared = await shareLabel(stack, ALICE, labelResourceName, BOB, 'manage');
     expect(shared.run.error).toBeUndefined();
     shareId = await firstShareId(stack, ALICE);
-    const added = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['user'], recipients: [CAROL], level: ['view'] },
-    );
+    const added = await addMembers(stack, ALICE, shareId, 'user', CAROL, 'view');
     expect(added.run.error).toBeUndefined();
     expect(labelOf(BOB, null)).toHaveLength(SIZE);
     expect(labelOf(CAROL, null)).toHaveLength(SIZE);

@@ -11,7 +11,7 @@ import type { ObservedFetch } from '../../src/emulator/gas/runtime';
 import { makeLabel, startE2eStack, type E2eStack } from '../e2e/stack';
 import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
 import { putOpenPolicy } from '../fixtures/policy';
-import { firstShareId, shareLabel } from '../fixtures/share-steps';
+import { addMembers, firstShareId, shareLabel } from '../fixtures/share-steps';
 
 describe('no Google token for another person’s account leaves the backend', () => {
   let stack: E2eStack;
@@ -31,11 +31,7 @@ describe('no Google token for another person’s account leaves the backend', ()
     const shared = await shareLabel(stack, ALICE, label, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
     const shareId = await firstShareId(stack, ALICE);
-    const added = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['group'], recipients: ['sales@acme.example'], level: ['view'] },
-    );
+    const added = await addMembers(stack, ALICE, shareId, 'group', 'sales@acme.example', 'view');
     expect(added.run.error).toBeUndefined();
     for (const user of [BOB, CAROL]) expect((await stack.trigger(user)).error).toBeUndefined();
     const edit = (user: string, value: string) => {

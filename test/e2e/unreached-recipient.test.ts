@@ -8,7 +8,7 @@
  */
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
 import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
-import { buttonParameters } from '../fixtures/card-buttons';
+import { buttonParameters, cardText } from '../fixtures/step-card';
 import { contactsInGroup } from '../fixtures/label-contacts';
 import { putOpenPolicy } from '../fixtures/policy';
 
@@ -34,17 +34,7 @@ interface Card {
 
 /** Every text on a card. */
 function texts(step: Step): string {
-  return ((step.card as Card | undefined)?.sections ?? [])
-    .flatMap((section) => [
-      section.header ?? '',
-      ...section.widgets.flatMap((widget) => [
-        widget.decoratedText?.topLabel ?? '',
-        widget.decoratedText?.text ?? '',
-        widget.decoratedText?.bottomLabel ?? '',
-        widget.textParagraph?.text ?? '',
-      ]),
-    ])
-    .join('\n');
+  return cardText(step.card as Card | undefined);
 }
 
 /** The text of the homepage row of a label. */

@@ -8,11 +8,10 @@
 import { DATABASES } from './harness';
 import { DELEGATED_SCOPES, startEmulatedHarness } from './emulated';
 import { ADMIN, startSupportHarness, type SupportHarness } from './support/support-harness';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { OPEN_POLICY } from '../fixtures/policy';
 
 const USER_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
 
 describe.each(DATABASES)('the admin card’s backend, on %s', (kind) => {
   let h: SupportHarness;
@@ -78,13 +77,7 @@ describe.each(DATABASES)('the admin card’s backend, on %s', (kind) => {
         expect((await get(who, path)).status).toBe(403);
       const put = await h.request('PUT', '/v1/tenants/onboard.example/policy', {
         token: h.token(who),
-        body: {
-          externalSharing: false,
-          allowedExternalDomains: [],
-          whoMayShare: 'everyone',
-          maxLevel: 'manage',
-          supportAccess: 'allowed',
-        },
+        body: OPEN_POLICY,
       });
       expect(put.status).toBe(403);
     }

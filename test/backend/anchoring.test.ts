@@ -12,9 +12,7 @@ import { IamBlobSigner } from '../../src/backend/audit/blob-signer';
 import type { Database } from '../../src/backend/db';
 import { DATABASES, auditEvent } from './harness';
 import { ANCHOR_BUCKET, startEmulatedHarness, type EmulatedHarness } from './emulated';
-
-const MANAGER = 'security@vendor.example';
-const SCHEDULER = 'scheduler@vendor-project.iam.gserviceaccount.com';
+import { MANAGER, SCHEDULER } from '../fixtures/staff';
 
 /**
  * What an insider with the database does: switches the append-only trigger off, changes one

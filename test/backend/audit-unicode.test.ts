@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { canonicalText } from '../../src/backend/platform/text';
 import type { AuditEventInput } from '../../src/backend/schemas';
 import { DATABASES, startHarness, type Harness } from './harness';
+import { serveForSuite } from '../fixtures/suite-server';
 
 /** Arbitrary Unicode with lone surrogates and NULs mixed in. */
 const anyText = (maxLength: number) =>
@@ -37,12 +38,7 @@ const eventArbitrary = fc.record({
 
 describe.each(DATABASES)('audit chain over arbitrary Unicode on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(kind);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  serveForSuite(async () => (h = await startHarness(kind)));
 
   it('appends client batches and server events of any text, and the chain verifies', async () => {
     const { audit, db } = h.server.backend.services;

@@ -5,17 +5,12 @@
  */
 import { DATABASES, auditEvent, type Harness } from './harness';
 import { startEmulatedHarness } from './emulated';
-
-const MANAGER = 'security@vendor.example';
+import { MANAGER } from '../fixtures/staff';
+import { serveForSuite } from '../fixtures/suite-server';
 
 describe.each(DATABASES)('audit log on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startEmulatedHarness(kind);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  serveForSuite(async () => (h = await startEmulatedHarness(kind)));
 
   const alice = () => h.token('alice@acme.example');
   const manager = () => h.token(MANAGER, { hostedDomain: 'vendor.example' });

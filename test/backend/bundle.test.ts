@@ -8,7 +8,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { IdTokenIssuer } from '../../src/emulator/api/id-token-issuer';
 import {
@@ -22,17 +21,10 @@ import {
 } from './harness';
 import { errorProblems, hostileCases, rawRequest } from './hostile';
 import { startUndelegatedGoogle, type UndelegatedGoogle } from '../fixtures/undelegated-google';
+import { freePort } from '../fixtures/free-port';
 
 const root = path.join(__dirname, '..', '..');
 const out = path.join(root, 'build', 'backend');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (;;) {

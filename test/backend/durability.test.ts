@@ -7,24 +7,16 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { IdTokenIssuer } from '../../src/emulator/api/id-token-issuer';
 import { AUDIENCE, auditEvent, requestJson, writeCerts } from './harness';
 import { startUndelegatedGoogle, type UndelegatedGoogle } from '../fixtures/undelegated-google';
+import { freePort } from '../fixtures/free-port';
 
 const root = path.join(__dirname, '..', '..');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

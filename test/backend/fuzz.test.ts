@@ -14,11 +14,9 @@ import fc from 'fast-check';
 import { DATABASES } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
 import { answerProblems, hostileCases, rawRequest, type RawRequest } from './hostile';
+import { AGENT, MANAGER, SCHEDULER } from '../fixtures/staff';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-const MANAGER = 'security@vendor.example';
-const AGENT = 'agent@vendor.example';
-const SCHEDULER = 'scheduler@vendor-project.iam.gserviceaccount.com';
 
 type JsonSchema = {
   type?: string | string[];

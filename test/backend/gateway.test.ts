@@ -11,6 +11,7 @@ import { encodeGroupLink, linkKey } from '../../src/core/contact-model';
 import { contactsOf, labelWith, peopleAs, type PeopleAs } from '../fixtures/emulator-people';
 import { DATABASES } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+import { OPEN_POLICY } from '../fixtures/policy';
 
 const person = (name: string, extra: Record<string, unknown> = {}) => ({
   names: [{ givenName: name, familyName: 'Client' }],
@@ -29,13 +30,7 @@ describe.each(DATABASES)('share gateway on %s', (kind) => {
     people = peopleAs(h.emulator);
     await h.request('PUT', '/v1/tenants/acme.example/policy', {
       token: h.token('admin@acme.example'),
-      body: {
-        externalSharing: false,
-        allowedExternalDomains: [],
-        whoMayShare: 'everyone',
-        maxLevel: 'manage',
-        supportAccess: 'allowed',
-      },
+      body: OPEN_POLICY,
     });
     label = labelWith(people, 'alice@acme.example', 'Team', [person('Ann'), person('Ben')]);
     people('alice@acme.example', (client) => client.createContact(person('Private')));

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { AGENT, AGENT2, MANAGER, SCHEDULER } from '../fixtures/staff';
 import { IdTokenIssuer, type IdTokenRequest } from '../../src/emulator/api/id-token-issuer';
 import { startBackendServer, type BackendOptions, type BackendServer } from '../../src/backend/app';
 import { defaultConfig, type BackendConfig } from '../../src/backend/config';
@@ -113,9 +114,9 @@ export async function startHarness(
     databaseSchema: schema,
     authAudiences: [AUDIENCE],
     authCertsFile: writeCerts({ ...issuer.certs(), ...extraCerts }),
-    securityManagers: ['security@vendor.example'],
-    supportAgents: ['agent@vendor.example', 'agent2@vendor.example'],
-    schedulerInvokers: ['scheduler@vendor-project.iam.gserviceaccount.com'],
+    securityManagers: [MANAGER],
+    supportAgents: [AGENT, AGENT2],
+    schedulerInvokers: [SCHEDULER],
     rateLimitPerMinute: 100_000,
     ...overrides,
   });

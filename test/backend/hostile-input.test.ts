@@ -11,8 +11,7 @@ import { signJwt } from '../../src/emulator/api/id-token-issuer';
 import { AUDIENCE, DATABASES, type Harness } from './harness';
 import { startEmulatedHarness } from './emulated';
 import { errorProblems, hostileCases, rawRequest } from './hostile';
-
-const MANAGER = 'security@vendor.example';
+import { MANAGER } from '../fixtures/staff';
 
 describe.each(DATABASES)('hostile input on %s', (kind) => {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -8,15 +8,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { signJwt } from '../../src/emulator/api/id-token-issuer';
 import { AUDIENCE, DATABASES, auditEvent, writeCerts, type Harness } from './harness';
 import { startEmulatedHarness } from './emulated';
+import { serveForSuite } from '../fixtures/suite-server';
 
 describe.each(DATABASES)('HTTP surface on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startEmulatedHarness(kind);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  serveForSuite(async () => (h = await startEmulatedHarness(kind)));
 
   const ingest = (token: string) =>
     h.request('POST', '/v1/events', { token, body: { events: [auditEvent()] } });

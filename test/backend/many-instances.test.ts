@@ -18,12 +18,11 @@ import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/api
 import { AUDIENCE, POSTGRES_URL, dropSchema, freshSchema, writeCerts } from './harness';
 import { DELEGATED_SCOPES } from './emulated';
 import { labelWith, peopleAs } from '../fixtures/emulator-people';
+import { MANAGER, SCHEDULER } from '../fixtures/staff';
 
 const root = path.join(__dirname, '..', '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'backend-process.ts');
 const SERVICE_ACCOUNT = 'shared-contacts-broker@many-instances.iam.gserviceaccount.com';
-const MANAGER = 'security@vendor.example';
-const SCHEDULER = 'scheduler@vendor-project.iam.gserviceaccount.com';
 const RATE_LIMIT = 60;
 const TOKEN_VOLUME = 8;
 /** The share's recipients: one gateway call into each account reaches TOKEN_VOLUME accounts. */

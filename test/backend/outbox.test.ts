@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DATABASES, startHarness, type Harness } from './harness';
+import { SCHEDULER } from '../fixtures/staff';
 
 /** A webhook whose answer the test sets; it records every message and attempt. */
 async function startReceiver(): Promise<{
@@ -37,8 +38,6 @@ async function startReceiver(): Promise<{
       }),
   });
 }
-
-const SCHEDULER = 'scheduler@vendor-project.iam.gserviceaccount.com';
 
 describe.each(DATABASES)('alert outbox on %s', (kind) => {
   let h: Harness;

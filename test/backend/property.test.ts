@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { DATABASES } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+import { serveForSuite } from '../fixtures/suite-server';
 
 const ENDPOINTS: [string, string][] = [
   ['POST', '/v1/events'],
@@ -29,12 +30,7 @@ const ENDPOINTS: [string, string][] = [
 
 describe.each(DATABASES)('arbitrary input on %s', (kind) => {
   let h: EmulatedHarness;
-  beforeAll(async () => {
-    h = await startEmulatedHarness(kind);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  serveForSuite(async () => (h = await startEmulatedHarness(kind)));
 
   const expectClean = (response: { status: number; body: unknown; text: string }) => {
     expect(response.status).toBeLessThan(500);

@@ -8,16 +8,11 @@
 import { REACHED_ACCOUNTS_AFTER_REVOCATION_MS } from '../../src/backend/reached-accounts-route';
 import { DATABASES, auditEvent } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+import { ADMIN, ALICE, BOB, CAROL, DAVE, ERIN, ZED } from '../fixtures/acme-users';
+import { OPEN_POLICY } from '../fixtures/policy';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ERIN = 'erin@acme.example';
 const FRANK = 'frank@acme.example';
 const GINA = 'gina@acme.example';
-const ADMIN = 'admin@acme.example';
-const ZED = 'zed@globex.example';
 
 describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
   let h: EmulatedHarness;
@@ -29,13 +24,7 @@ describe.each(DATABASES)('reached accounts of a share on %s', (kind) => {
     for (const name of ['frank', 'gina']) h.emulator.addUser(`${name}@acme.example`);
     await h.request('PUT', '/v1/tenants/acme.example/policy', {
       token: h.token(ADMIN),
-      body: {
-        externalSharing: false,
-        allowedExternalDomains: [],
-        whoMayShare: 'everyone',
-        maxLevel: 'manage',
-        supportAccess: 'allowed',
-      },
+      body: OPEN_POLICY,
     });
     const created = await h.request('POST', '/v1/shares', {
       token: h.token(ALICE),

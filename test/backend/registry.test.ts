@@ -5,15 +5,11 @@
  */
 import { DATABASES } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+import { serveForSuite } from '../fixtures/suite-server';
 
 describe.each(DATABASES)('share registry and policy on %s', (kind) => {
   let h: EmulatedHarness;
-  beforeAll(async () => {
-    h = await startEmulatedHarness(kind);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  serveForSuite(async () => (h = await startEmulatedHarness(kind)));
 
   const as = (email: string) => h.token(email);
   const createShare = (owner: string, grants: unknown[], extra: Record<string, unknown> = {}) =>

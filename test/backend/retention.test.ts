@@ -8,10 +8,10 @@
  */
 import { DATABASES, auditEvent } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+import { OPEN_POLICY } from '../fixtures/policy';
+import { MANAGER, SCHEDULER } from '../fixtures/staff';
 
 const DAY = 86_400_000;
-const MANAGER = 'security@vendor.example';
-const SCHEDULER = 'scheduler@vendor-project.iam.gserviceaccount.com';
 
 describe.each(DATABASES)('retention of audit events on %s', (kind) => {
   let h: EmulatedHarness;
@@ -92,14 +92,7 @@ describe.each(DATABASES)('retention of audit events on %s', (kind) => {
     moveTo(start);
     const policy = await h.request('PUT', '/v1/tenants/acme.example/policy', {
       token: admin,
-      body: {
-        externalSharing: false,
-        allowedExternalDomains: [],
-        whoMayShare: 'everyone',
-        maxLevel: 'manage',
-        supportAccess: 'allowed',
-        auditRetentionDays: 30,
-      },
+      body: { ...OPEN_POLICY, auditRetentionDays: 30 },
     });
     expect(policy.status).toBe(200);
     expect(

@@ -13,14 +13,7 @@ import {
   startSupportHarness,
   type SupportHarness,
 } from './support/support-harness';
-
-const POLICY = {
-  externalSharing: false,
-  allowedExternalDomains: [],
-  whoMayShare: 'everyone',
-  maxLevel: 'manage',
-  supportAccess: 'allowed',
-};
+import { OPEN_POLICY } from '../fixtures/policy';
 
 describe.each(DATABASES)('the tenant is the Workspace customer, on %s', (kind) => {
   let h: SupportHarness;
@@ -32,7 +25,7 @@ describe.each(DATABASES)('the tenant is the Workspace customer, on %s', (kind) =
   const policy = (who: string, domain: string, changes: Record<string, unknown>) =>
     h.request('PUT', `/v1/tenants/${domain}/policy`, {
       token: h.token(who),
-      body: { ...POLICY, ...changes },
+      body: { ...OPEN_POLICY, ...changes },
     });
   const share = (owner: string, grants: unknown[], label = 'contactGroups/l1') =>
     h.request('POST', '/v1/shares', {
@@ -205,7 +198,7 @@ describe.each(DATABASES)('the tenant is the Workspace customer, on %s', (kind) =
       `INSERT INTO tenant_policies (domain, policy, updated_at, updated_by) VALUES ($1, $2, $3, $4)`,
       [
         'old-eu.example',
-        JSON.stringify({ ...POLICY, supportAccess: 'disabled' }),
+        JSON.stringify({ ...OPEN_POLICY, supportAccess: 'disabled' }),
         now,
         'admin@old.example',
       ],

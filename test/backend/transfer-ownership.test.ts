@@ -7,6 +7,7 @@
 import { labelWith, peopleAs, type PeopleAs } from '../fixtures/emulator-people';
 import { DATABASES } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
+import { OPEN_POLICY } from '../fixtures/policy';
 
 describe.each(DATABASES)('transfer of ownership on %s', (kind) => {
   let h: EmulatedHarness;
@@ -16,13 +17,7 @@ describe.each(DATABASES)('transfer of ownership on %s', (kind) => {
     people = peopleAs(h.emulator);
     const policy = await h.request('PUT', '/v1/tenants/acme.example/policy', {
       token: h.token('admin@acme.example'),
-      body: {
-        externalSharing: false,
-        allowedExternalDomains: [],
-        whoMayShare: 'everyone',
-        maxLevel: 'manage',
-        supportAccess: 'allowed',
-      },
+      body: OPEN_POLICY,
     });
     expect(policy.status).toBe(200);
   });

@@ -8,8 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
+import { ERIN } from '../fixtures/acme-users';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
-const ERIN = 'erin@acme.example';
 const RECIPIENTS = ['bob@acme.example', 'carol@acme.example'];
 const SIZE = 8000;
 
@@ -27,11 +28,7 @@ describe('a share that does not fit in one action', () => {
   it('copies part inside the action and finishes through its continuation', async () => {
     const figures: Record<string, unknown> = { contacts: SIZE, recipients: RECIPIENTS.length };
     let before = peopleCalls(stack.emulator);
-    const shared = await stack.act(
-      ERIN,
-      { action: 'createShare', labelResourceName: label },
-      { targetKind: ['user'], recipients: [RECIPIENTS.join(', ')], level: ['view'] },
-    );
+    const shared = await shareLabel(stack, ERIN, label, RECIPIENTS.join(', '), 'view');
     expect(shared.run.error).toBeUndefined();
     expect(shared.notification).toBe(
       'Shared “Big”. Synced part of it; the rest continues automatically within the hour, or press Sync now.',
@@ -94,6 +91,6 @@ describe('a share that does not fit in one action', () => {
   });
 
   async function shareId(): Promise<string> {
-    return (await stack.api(ERIN, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    return await firstShareId(stack, ERIN);
   }
 });

@@ -9,11 +9,10 @@
 import { readLink } from '../../src/core/contact-model';
 import type { Person } from '../../src/google/people-client';
 import { startE2eStack, type E2eStack } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const ADMIN = 'admin@acme.example';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { contactsInGroup, contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
+import { addMembers, firstShareId, shareLabel } from '../fixtures/share-steps';
 
 function person(given: string, email: string | null, phone: string | null): Person {
   return {
@@ -48,16 +47,6 @@ function fieldsOf(contact: Person): string {
   ]);
 }
 
-function membersOf(stack: E2eStack, user: string, group: string | undefined): Person[] {
-  return stack
-    .contactsOf(user)
-    .filter((contact) =>
-      (contact.memberships ?? []).some(
-        (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-      ),
-    );
-}
-
 describe('every copy holds exactly the master’s contacts', () => {
   let stack: E2eStack;
   let label: string;
@@ -65,10 +54,10 @@ describe('every copy holds exactly the master’s contacts', () => {
 
   /** Checks bob's and carol's copies against alice's label, contact by contact. */
   function expectCopiesEqualMaster(): void {
-    const masters = membersOf(stack, ALICE, label);
+    const masters = contactsInGroup(stack.contactsOf(ALICE), label);
     const byName = new Map(masters.map((master) => [master.resourceName ?? '', master]));
     for (const user of [BOB, CAROL]) {
-      const copies = membersOf(stack, user, stack.groupsOf(user).get('Accounts'));
+      const copies = contactsInLabel(stack, user, 'Accounts');
       const sources = copies.map(
         (copy) =>
           readLink(
@@ -93,13 +82,7 @@ describe('every copy holds exactly the master’s contacts', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     label = stack.people(ALICE, (client) => client.createContactGroup({ name: 'Accounts' }))
       .resourceName as string;
     stack.people(ALICE, (client) =>
@@ -127,18 +110,10 @@ describe('every copy holds exactly the master’s contacts', () => {
   });
 
   it('gives each master its own copy when the share is made, merging bob’s own contacts once', async () => {
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName: label },
-      { targetKind: ['user'], recipients: [BOB], level: ['edit'] },
-    );
+    const shared = await shareLabel(stack, ALICE, label, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
-    const more = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['group'], recipients: ['sales@acme.example'], level: ['view'] },
-    );
+    shareId = await firstShareId(stack, ALICE);
+    const more = await addMembers(stack, ALICE, shareId, 'group', 'sales@acme.example', 'view');
     expect(more.run.error).toBeUndefined();
     expectCopiesEqualMaster();
     // Bob's three own contacts became three of the copies: nothing of his is left beside them.
@@ -152,7 +127,7 @@ describe('every copy holds exactly the master’s contacts', () => {
       { givenName: ['Dock'], familyName: ['C'], email: [''], phone: ['555-010-0200'] },
     );
     expect(added.notification).toMatch(/^Added Dock C to “Accounts”\. Synced:/);
-    const ron = membersOf(stack, BOB, stack.groupsOf(BOB).get('Accounts')).find(
+    const ron = contactsInLabel(stack, BOB, 'Accounts').find(
       (contact) => contact.names?.[0]?.givenName === 'Ron',
     ) as Person;
     const saved = await stack.act(
@@ -192,13 +167,15 @@ describe('every copy holds exactly the master’s contacts', () => {
       },
     );
     expect(added.notification).toMatch(/^Added Kim Lookalike to “Accounts”\. Synced:/);
-    expect(membersOf(stack, ALICE, label).map((master) => master.names?.[0]?.givenName)).toContain(
-      'Kim',
-    );
+    expect(
+      contactsInGroup(stack.contactsOf(ALICE), label).map((master) => master.names?.[0]?.givenName),
+    ).toContain('Kim');
     expect((await stack.trigger(CAROL)).error).toBeUndefined();
     expectCopiesEqualMaster();
     // carol's own contact for Kim became her copy of him.
-    expect(stack.contactsOf(CAROL)).toHaveLength(membersOf(stack, ALICE, label).length);
+    expect(stack.contactsOf(CAROL)).toHaveLength(
+      contactsInGroup(stack.contactsOf(ALICE), label).length,
+    );
   });
 
   it('keeps them equal through everyone’s later syncs', async () => {

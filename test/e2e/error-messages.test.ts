@@ -7,11 +7,10 @@
  */
 import { MSG } from '../../src/addon/messages';
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const ADMIN = 'admin@acme.example';
 const NOBODY = 'nobody.here@acme.example';
 
 /** Everything a card and its notification show, as one text. */
@@ -27,13 +26,7 @@ describe('errors people understand', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     const team = makeLabel(stack, ALICE, 'Team', 4, 't');
     const shared = await stack.act(ALICE, {
       action: 'createShare',
@@ -42,7 +35,7 @@ describe('errors people understand', () => {
     });
     expect(shared.notification).toMatch(/^Shared “Team”\./);
     expect(shared.notification).not.toMatch(RAW);
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
   });
   afterAll(async () => {
     await stack.close();

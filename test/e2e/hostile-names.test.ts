@@ -18,10 +18,10 @@ import {
 } from '../../src/emulator/gas/events';
 import type { ExecutionResult } from '../../src/emulator/gas/runtime';
 import { startE2eStack, type E2eStack } from './stack';
+import { ADMIN, ALICE, BOB } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const ADMIN = 'admin@acme.example';
 const MALLORY = 'mallory@acme.example';
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
 
@@ -121,13 +121,7 @@ describe('every card with hostile names', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     stack.emulator.addUser(MALLORY, { givenName: HTML_NAME, familyName: RTL_NAME });
     stack.emulator.addGroup('board@acme.example', HTML_NAME);
     const group = stack.people(ALICE, (client) => client.createContactGroup({ name: HTML_NAME }));
@@ -155,7 +149,7 @@ describe('every card with hostile names', () => {
       recipients: `user|${BOB}|edit;user|${MALLORY}|view;group|board@acme.example|view`,
     });
     expect(shared.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     stack.emulator.putGmailMessage(BOB, {
       id: 'm-hostile',
       threadId: 'm-hostile',

@@ -5,13 +5,9 @@
  * a notification, change nothing, and leave an audit event in the backend.
  */
 import { makeLabel, startE2eStack, type E2eStack } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const ERIN = 'erin@acme.example';
-const ADMIN = 'admin@acme.example';
-const ZED = 'zed@globex.example';
+import { ADMIN, ALICE, BOB, CAROL, ERIN, ZED } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
 const NOT_SHARED =
   'This label is not shared with you, or its sharing has ended. Reopen Shared Contacts to see your labels.';
@@ -42,22 +38,11 @@ describe('tenant isolation of the card actions', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    for (const domain of ['acme.example', 'globex.example'])
-      await stack.api(`admin@${domain}`, 'PUT', `/v1/tenants/${domain}/policy`, {
-        externalSharing: false,
-        allowedExternalDomains: [],
-        whoMayShare: 'everyone',
-        maxLevel: 'manage',
-        supportAccess: 'allowed',
-      });
+    for (const domain of ['acme.example', 'globex.example']) await putOpenPolicy(stack, domain);
     aliceLabel = makeLabel(stack, ALICE, 'Customers', 10, 'c');
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName: aliceLabel },
-      { targetKind: ['user'], recipients: [BOB], level: ['edit'] },
-    );
+    const shared = await shareLabel(stack, ALICE, aliceLabel, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
-    customers = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    customers = await firstShareId(stack, ALICE);
     const zedLabel = makeLabel(stack, ZED, 'Globex leads', 3, 'g');
     globexShare = (
       await stack.api(ZED, 'POST', '/v1/shares', {
@@ -165,11 +150,7 @@ describe('tenant isolation of the card actions', () => {
   });
 
   it("refuses to share someone else's contact label, audited", async () => {
-    const step = await stack.act(
-      BOB,
-      { action: 'createShare', labelResourceName: aliceLabel },
-      { targetKind: ['user'], recipients: [CAROL], level: ['view'] },
-    );
+    const step = await shareLabel(stack, BOB, aliceLabel, CAROL, 'view');
     expect(step.notification).toBe('That label is not one of your own contact labels.');
     expect((await stack.api(BOB, 'GET', '/v1/shares?view=mine')).body.shares).toEqual([]);
     expect((await events('sharing.action_denied')).map((event) => event.detail)).toEqual(

@@ -8,10 +8,10 @@
  */
 import { gmailMessageEvent, cardActionEvent } from '../../src/emulator/gas/events';
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
 
 interface Widget {
@@ -74,13 +74,7 @@ describe('contacts into and out of labels, confirmations and people by name', ()
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api('admin@acme.example', 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     suppliers = makeLabel(stack, ALICE, 'Suppliers', 5, 's');
     makeLabel(stack, ALICE, 'Others', 30, 'o');
   });
@@ -175,7 +169,7 @@ describe('contacts into and out of labels, confirmations and people by name', ()
       recipients: `user|${BOB}|contribute`,
     });
     expect(shared.notification).toMatch(/^Shared “Suppliers”/);
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     expect(copyCount(BOB, 'Suppliers')).toBe(11);
     // Opening the label by its resource name now opens the share's card.
     const opened = await stack.act(ALICE, { action: 'openOwnLabel', labelResourceName: suppliers });
@@ -290,7 +284,7 @@ describe('contacts into and out of labels, confirmations and people by name', ()
     expect(again.notification).toMatch(/^Shared “Suppliers”/);
     expect(copyCount(BOB, 'Suppliers')).toBe(15);
     expect(copyCount(CAROL, 'Suppliers')).toBe(15);
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
   });
 
   it('names a contact added from a message after its sender, and shows every value in order', async () => {

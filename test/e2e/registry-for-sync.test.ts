@@ -5,14 +5,7 @@
  * can be removed, and the audit of refused share requests. It runs on PGlite against the Workspace API emulator.
  */
 import { startEmulatedHarness, type EmulatedHarness } from '../backend/emulated';
-
-const POLICY = {
-  externalSharing: false,
-  allowedExternalDomains: [],
-  whoMayShare: 'everyone',
-  maxLevel: 'manage',
-  supportAccess: 'allowed',
-};
+import { OPEN_POLICY } from '../fixtures/policy';
 
 describe('the registry as the sync needs it', () => {
   let h: EmulatedHarness;
@@ -60,7 +53,7 @@ describe('the registry as the sync needs it', () => {
       (
         await h.request('PUT', '/v1/tenants/acme.example/policy', {
           ...as('admin@acme.example'),
-          body: POLICY,
+          body: OPEN_POLICY,
         })
       ).status,
     ).toBe(200);

@@ -11,10 +11,9 @@ import { MSG } from '../../src/addon/messages';
 import { cardActionEvent, homepageEvent, type FormValue } from '../../src/emulator/gas/events';
 import type { ExecutionResult } from '../../src/emulator/gas/runtime';
 import { makeLabel, startE2eStack, type E2eStack } from './stack';
+import { ALICE, BOB } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const ADMIN = 'admin@acme.example';
 const DMITRY = 'dmitry@acme-eu.example';
 
 interface Widget {
@@ -102,13 +101,7 @@ describe('the share dialog for an organisation with two domains', () => {
       givenName: 'Dmitri',
       familyName: 'Petrov',
     });
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     partners = makeLabel(stack, ALICE, 'Partners', 3, 'p');
     prospects = stack.people(ALICE, (client) => client.createContactGroup({ name: 'Prospects' }))
       .resourceName as string;

@@ -17,27 +17,14 @@ import {
   startE2eStack,
   type E2eStack,
 } from './stack';
+import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
+import { addMembers, shareLabel } from '../fixtures/share-steps';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ADMIN = 'admin@acme.example';
 const SIZE = 1000;
 
 const figures: Record<string, unknown> = {};
-
-function membersOf(stack: E2eStack, user: string, label: string): Person[] {
-  const group = stack.groupsOf(user).get(label);
-  if (!group) return [];
-  return stack
-    .contactsOf(user)
-    .filter((person) =>
-      (person.memberships ?? []).some(
-        (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-      ),
-    );
-}
 
 const emailOf = (person: Person) => person.emailAddresses?.[0]?.value ?? '';
 const phoneOf = (person: Person) => person.phoneNumbers?.[0]?.value ?? '';
@@ -53,14 +40,7 @@ describe('sharing a label end to end', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
-    expect(policy.status).toBe(200);
+    expect((await putOpenPolicy(stack)).status).toBe(200);
     labelResourceName = makeLabel(stack, ALICE, 'Customers', SIZE, 'c');
     // bob already knows one customer: the share merges it rather than duplicating it.
     knownCustomer = stack.people(BOB, (client) =>
@@ -93,11 +73,7 @@ describe('sharing a label end to end', () => {
     const form = await stack.act(ALICE, { action: 'showShareForm', labelResourceName });
     expect(form.card?.header?.title).toBe('Share “Customers”');
     const before = peopleCalls(stack.emulator);
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName },
-      { targetKind: ['user'], recipients: [BOB], level: ['edit'] },
-    );
+    const shared = await shareLabel(stack, ALICE, labelResourceName, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
     expect(shared.notification).toBe(
       `Shared “Customers”. Synced: ${SIZE - 1} copied, 1 updated, 0 removed.`,
@@ -110,7 +86,7 @@ describe('sharing a label end to end', () => {
     const mine = await stack.api(ALICE, 'GET', '/v1/shares?view=mine');
     shareId = mine.body.shares[0].id;
     expect(mine.body.shares[0]).toMatchObject({ labelName: 'Customers', labelResourceName });
-    const copies = membersOf(stack, BOB, 'Customers');
+    const copies = contactsInLabel(stack, BOB, 'Customers');
     expect(copies).toHaveLength(SIZE);
     expect(stack.contactsOf(BOB)).toHaveLength(SIZE);
     expect(byEmail(copies, 'c5@customers.example')?.resourceName).toBe(knownCustomer);
@@ -123,16 +99,12 @@ describe('sharing a label end to end', () => {
 
   it('adds the sales group (view): carol gets a copy, and bob sees the label shared with him', async () => {
     const before = peopleCalls(stack.emulator);
-    const added = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['group'], recipients: ['sales@acme.example'], level: ['view'] },
-    );
+    const added = await addMembers(stack, ALICE, shareId, 'group', 'sales@acme.example', 'view');
     expect(added.run.error).toBeUndefined();
     expect(added.notification).toBe(`Synced: ${SIZE} copied, 0 updated, 0 removed.`);
     figures.addSalesGroup = { modelledMs: added.run.modelledMs, apiCalls: callsSince(before) };
     expect(JSON.stringify(added.card)).toContain('sales@acme.example (group)');
-    expect(membersOf(stack, CAROL, 'Customers')).toHaveLength(SIZE);
+    expect(contactsInLabel(stack, CAROL, 'Customers')).toHaveLength(SIZE);
     const home = await stack.home(BOB);
     const text = JSON.stringify(home.card);
     expect(text).toContain(`From ${ALICE} · Edit contacts`);
@@ -141,7 +113,10 @@ describe('sharing a label end to end', () => {
   });
 
   it("bob's phone change reaches alice and carol", async () => {
-    const copy = byEmail(membersOf(stack, BOB, 'Customers'), 'c42@customers.example') as Person;
+    const copy = byEmail(
+      contactsInLabel(stack, BOB, 'Customers'),
+      'c42@customers.example',
+    ) as Person;
     stack.people(BOB, (client) =>
       client.updateContact(
         copy.resourceName ?? '',
@@ -157,17 +132,24 @@ describe('sharing a label end to end', () => {
     );
     figures.bobEditSync = { modelledMs: synced.run.modelledMs };
     expect(
-      phoneOf(byEmail(membersOf(stack, ALICE, 'Customers'), 'c42@customers.example') as Person),
+      phoneOf(
+        byEmail(contactsInLabel(stack, ALICE, 'Customers'), 'c42@customers.example') as Person,
+      ),
     ).toBe('+1 555 9999');
     // bob (edit) may view the sales group's members (anyone in the domain may, its settings
     // say): his edit reaches carol's copy in the same action.
     expect(
-      phoneOf(byEmail(membersOf(stack, CAROL, 'Customers'), 'c42@customers.example') as Person),
+      phoneOf(
+        byEmail(contactsInLabel(stack, CAROL, 'Customers'), 'c42@customers.example') as Person,
+      ),
     ).toBe('+1 555 9999');
   });
 
   it("reverts carol's edit (she may only view) in alice's hourly trigger", async () => {
-    const copy = byEmail(membersOf(stack, CAROL, 'Customers'), 'c7@customers.example') as Person;
+    const copy = byEmail(
+      contactsInLabel(stack, CAROL, 'Customers'),
+      'c7@customers.example',
+    ) as Person;
     stack.people(CAROL, (client) =>
       client.updateContact(
         copy.resourceName ?? '',
@@ -179,10 +161,14 @@ describe('sharing a label end to end', () => {
     expect(run.error).toBeUndefined();
     figures.triggerRevert = { modelledMs: run.modelledMs };
     expect(
-      phoneOf(byEmail(membersOf(stack, CAROL, 'Customers'), 'c7@customers.example') as Person),
+      phoneOf(
+        byEmail(contactsInLabel(stack, CAROL, 'Customers'), 'c7@customers.example') as Person,
+      ),
     ).toBe(phoneFor('c', 7));
     expect(
-      phoneOf(byEmail(membersOf(stack, ALICE, 'Customers'), 'c7@customers.example') as Person),
+      phoneOf(
+        byEmail(contactsInLabel(stack, ALICE, 'Customers'), 'c7@customers.example') as Person,
+      ),
     ).toBe(phoneFor('c', 7));
     const label = await stack.act(ALICE, { action: 'openLabel', shareId });
     expect(JSON.stringify(label.card)).toContain(
@@ -191,12 +177,15 @@ describe('sharing a label end to end', () => {
   });
 
   it('a contact alice deletes disappears everywhere', async () => {
-    const master = byEmail(membersOf(stack, ALICE, 'Customers'), 'c99@customers.example') as Person;
+    const master = byEmail(
+      contactsInLabel(stack, ALICE, 'Customers'),
+      'c99@customers.example',
+    ) as Person;
     stack.people(ALICE, (client) => client.deleteContact(master.resourceName ?? ''));
     const synced = await stack.act(ALICE, { action: 'syncLabel', shareId });
     expect(synced.notification).toMatch(/^Synced: 0 copied, \d+ updated, 2 removed\.$/);
     for (const user of [ALICE, BOB, CAROL]) {
-      const members = membersOf(stack, user, 'Customers');
+      const members = contactsInLabel(stack, user, 'Customers');
       expect(members).toHaveLength(SIZE - 1);
       expect(byEmail(members, 'c99@customers.example')).toBeUndefined();
     }
@@ -214,13 +203,13 @@ describe('sharing a label end to end', () => {
     };
     // The homepage syncs within a 5 s budget: dave's copies start there and, when they do not all
     // fit, the next sync (here alice's Sync now) carries on where it stopped.
-    const first = membersOf(stack, DAVE, 'Customers').length;
+    const first = contactsInLabel(stack, DAVE, 'Customers').length;
     expect(first).toBeGreaterThan(0);
     if (first < SIZE - 1) {
       const next = await stack.act(ALICE, { action: 'syncNow' });
       expect(next.run.error).toBeUndefined();
     }
-    expect(membersOf(stack, DAVE, 'Customers')).toHaveLength(SIZE - 1);
+    expect(contactsInLabel(stack, DAVE, 'Customers')).toHaveLength(SIZE - 1);
     const daveHome = await stack.home(DAVE);
     expect(JSON.stringify(daveHome.card)).toContain(`From ${ALICE} · View`);
   });
@@ -253,7 +242,7 @@ describe('sharing a label end to end', () => {
     expect(stack.contactsOf(BOB).map((person) => person.resourceName)).toEqual([knownCustomer]);
     expect(stack.contactsOf(CAROL)).toEqual([]);
     expect(stack.contactsOf(DAVE)).toEqual([]);
-    expect(membersOf(stack, ALICE, 'Customers')).toHaveLength(SIZE - 1);
+    expect(contactsInLabel(stack, ALICE, 'Customers')).toHaveLength(SIZE - 1);
     expect((await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares).toEqual([]);
     const home = await stack.home(BOB);
     expect(JSON.stringify(home.card)).toContain('No labels are shared with you yet.');

@@ -8,13 +8,10 @@
  * Apps Script daily quota.
  */
 import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ERIN = 'erin@acme.example';
-const ADMIN = 'admin@acme.example';
+import { ALICE, BOB, CAROL, DAVE, ERIN } from '../fixtures/acme-users';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
 function suggestionsOf(json: unknown): string[] {
   return (
@@ -30,14 +27,7 @@ describe('the add-on when Google is as strict as in production', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack({ profile: 'production-like' });
-    const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
-    expect(policy.status).toBe(200);
+    expect((await putOpenPolicy(stack)).status).toBe(200);
   });
   afterAll(async () => {
     await stack.close();
@@ -45,15 +35,10 @@ describe('the add-on when Google is as strict as in production', () => {
 
   it('shares 300 contacts with bob and carol, and the hourly syncs complete them (issue 15: production-like profile)', async () => {
     const labelResourceName = makeLabel(stack, ALICE, 'Accounts', 300, 'q');
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName },
-      { targetKind: ['user'], recipients: [`${BOB}, ${CAROL}`], level: ['view'] },
-    );
+    const shared = await shareLabel(stack, ALICE, labelResourceName, `${BOB}, ${CAROL}`, 'view');
     expect(shared.run.error).toBeUndefined();
     expect(shared.notification).toMatch(/^Shared “Accounts”\./);
-    const mine = await stack.api(ALICE, 'GET', '/v1/shares?view=mine');
-    shareId = mine.body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     for (let hour = 0; hour < 3; hour++) {
       stack.emulator.clock.advance(3600_000);
       for (const user of [ALICE, BOB, CAROL]) {
@@ -62,14 +47,7 @@ describe('the add-on when Google is as strict as in production', () => {
       }
     }
     for (const user of [BOB, CAROL]) {
-      const group = stack.groupsOf(user).get('Accounts');
-      const copies = stack
-        .contactsOf(user)
-        .filter((person) =>
-          (person.memberships ?? []).some(
-            (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-          ),
-        );
+      const copies = contactsInLabel(stack, user, 'Accounts');
       expect({ user, copies: copies.length }).toEqual({ user, copies: 300 });
     }
   });

@@ -5,13 +5,9 @@
  * leave it once the share has ended, when its user next opens Shared Contacts.
  */
 import { makeLabel, startE2eStack, type E2eStack } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ADMIN = 'admin@acme.example';
-const SALES = 'sales@acme.example';
+import { ALICE, BOB, CAROL, DAVE, SALES } from '../fixtures/acme-users';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
 
 describe('sharing robustness end to end', () => {
   let stack: E2eStack;
@@ -19,14 +15,7 @@ describe('sharing robustness end to end', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
-    expect(policy.status).toBe(200);
+    expect((await putOpenPolicy(stack)).status).toBe(200);
   });
   afterAll(() => stack.close());
 
@@ -41,16 +30,7 @@ describe('sharing robustness end to end', () => {
     return created.body.id as string;
   }
 
-  const copiesIn = (user: string, name: string) => {
-    const group = stack.groupsOf(user).get(name);
-    return stack
-      .contactsOf(user)
-      .filter((person) =>
-        (person.memberships ?? []).some(
-          (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-        ),
-      );
-  };
+  const copiesIn = (user: string, name: string) => contactsInLabel(stack, user, name);
 
   it('skips the sync while another execution of the user holds their lock', async () => {
     await share(ALICE, 'Partners', 'p', [{ target: { kind: 'user', email: BOB }, level: 'edit' }]);

@@ -10,12 +10,11 @@
 import { linkKey } from '../../src/core/contact-model';
 import type { Person } from '../../src/google/people-client';
 import { makeLabel, startE2eStack, type E2eStack } from './stack';
+import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
+import { contactsInGroup } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
+import { addMembers, firstShareId, shareLabel } from '../fixtures/share-steps';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ADMIN = 'admin@acme.example';
 const SIZE = 12;
 
 describe('transferring ownership of a shared label end to end', () => {
@@ -31,13 +30,7 @@ describe('transferring ownership of a shared label end to end', () => {
         .people(user, (client) => client.listAllContactGroups('name,clientData'))
         .find((found) => found.clientData?.some((entry) => entry.key === linkKey(shareId)))
         ?.resourceName;
-    return stack
-      .contactsOf(user)
-      .filter((person) =>
-        (person.memberships ?? []).some(
-          (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-        ),
-      );
+    return contactsInGroup(stack.contactsOf(user), group);
   };
   const emails = (people: Person[]) =>
     people.map((person) => person.emailAddresses?.[0]?.value ?? '').sort();
@@ -46,27 +39,12 @@ describe('transferring ownership of a shared label end to end', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
-    expect(policy.status).toBe(200);
+    expect((await putOpenPolicy(stack)).status).toBe(200);
     labelResourceName = makeLabel(stack, ALICE, 'Customers', SIZE, 't');
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName },
-      { targetKind: ['user'], recipients: [BOB], level: ['manage'] },
-    );
+    const shared = await shareLabel(stack, ALICE, labelResourceName, BOB, 'manage');
     expect(shared.run.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
-    const added = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['user'], recipients: [CAROL], level: ['view'] },
-    );
+    shareId = await firstShareId(stack, ALICE);
+    const added = await addMembers(stack, ALICE, shareId, 'user', CAROL, 'view');
     expect(added.run.error).toBeUndefined();
     expect(labelOf(BOB, null)).toHaveLength(SIZE);
     expect(labelOf(CAROL, null)).toHaveLength(SIZE);

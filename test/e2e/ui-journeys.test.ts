@@ -18,12 +18,12 @@ import {
 } from '../../src/emulator/gas/events';
 import type { ExecutionResult } from '../../src/emulator/gas/runtime';
 import { makeLabel, peopleCalls, startE2eStack, type E2eStack } from './stack';
+import { ADMIN, ALICE, BOB, CAROL, DAVE } from '../fixtures/acme-users';
+import { buttonParameters, cardText } from '../fixtures/step-card';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId } from '../fixtures/share-steps';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ADMIN = 'admin@acme.example';
 const MESSAGE_SCOPE = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
 
 interface Widget {
@@ -82,33 +82,6 @@ function stepOf(run: ExecutionResult): Step {
   return { run, card, notification: action?.notification?.text, json };
 }
 
-/** Every text on a card, for assertions on what the user reads. */
-function texts(card: Card | undefined): string {
-  return (card?.sections ?? [])
-    .flatMap((section) => [
-      section.header ?? '',
-      ...section.widgets.flatMap((widget) => [
-        widget.decoratedText?.topLabel ?? '',
-        widget.decoratedText?.text ?? '',
-        widget.decoratedText?.bottomLabel ?? '',
-        widget.textParagraph?.text ?? '',
-      ]),
-    ])
-    .join('\n');
-}
-
-function parametersOf(card: Card | undefined, buttonText: string): Record<string, string> {
-  for (const section of card?.sections ?? [])
-    for (const widget of section.widgets)
-      for (const button of widget.buttonList?.buttons ?? [])
-        if (button.text === buttonText)
-          return Object.fromEntries(button.onClick.action.parameters.map((p) => [p.key, p.value]));
-  const footer = card?.fixedFooter?.primaryButton;
-  if (footer?.text === buttonText)
-    return Object.fromEntries(footer.onClick.action.parameters.map((p) => [p.key, p.value]));
-  throw new Error(`no button ${buttonText}`);
-}
-
 describe('the sidebar journeys', () => {
   let stack: E2eStack;
   let customers: string;
@@ -125,13 +98,7 @@ describe('the sidebar journeys', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     customers = makeLabel(stack, ALICE, 'Customers', 45, 'k');
   });
   afterAll(async () => {
@@ -140,8 +107,8 @@ describe('the sidebar journeys', () => {
 
   it('shows my unshared labels on the homepage, and creates a new label', async () => {
     const home = await run(ALICE, 'onHomepage', homepageEvent());
-    expect(texts(home.card)).toContain('Customers');
-    expect(texts(home.card)).toContain('45 contacts');
+    expect(cardText(home.card)).toContain('Customers');
+    expect(cardText(home.card)).toContain('45 contacts');
     const created = await act(ALICE, { action: 'createLabel' }, { newLabel: ['Partners'] });
     expect(created.notification).toBe(
       'Created the label “Partners”. Add contacts in Google Contacts, then share it.',
@@ -154,7 +121,7 @@ describe('the sidebar journeys', () => {
   it('shares a label through the dialog: suggestions, a level per recipient, policy and preview', async () => {
     const dialog = await act(ALICE, { action: 'showShareForm', labelResourceName: customers });
     expect(dialog.card?.header?.title).toBe('Share “Customers”');
-    expect(texts(dialog.card)).toContain(
+    expect(cardText(dialog.card)).toContain(
       'Your organisation allows sharing up to “Manage sharing”, only inside acme.example.',
     );
     const suggested = await act(ALICE, { action: 'suggestRecipients' }, { recipients: ['bob'] });
@@ -172,29 +139,29 @@ describe('the sidebar journeys', () => {
         level: ['edit'],
       },
     );
-    expect(texts(withBob.card)).toContain('45 contacts will be copied to 1 person.');
+    expect(cardText(withBob.card)).toContain('45 contacts will be copied to 1 person.');
     const both = await act(
       ALICE,
-      { action: 'addRecipient', ...parametersOf(withBob.card, 'Add') },
+      { action: 'addRecipient', ...buttonParameters(withBob.card, 'Add') },
       { recipients: ['sales@acme.example'], targetKind: ['group'], level: ['view'] },
     );
-    expect(texts(both.card)).toContain(
+    expect(cardText(both.card)).toContain(
       '45 contacts will be copied to 1 person and everyone in 1 group.',
     );
     const outside = await act(
       ALICE,
-      { action: 'addRecipient', ...parametersOf(both.card, 'Add') },
+      { action: 'addRecipient', ...buttonParameters(both.card, 'Add') },
       { recipients: ['zed@globex.example'], targetKind: ['user'], level: ['view'] },
     );
     expect(outside.notification).toBe(
       'zed@globex.example is outside your organisation: labels can be shared only with people, groups and domains of your own Google Workspace account.',
     );
-    const shared = await act(ALICE, parametersOf(both.card, 'Share'));
+    const shared = await act(ALICE, buttonParameters(both.card, 'Share'));
     expect(shared.notification).toBe(
       'Shared “Customers”. Synced: 90 copied, 0 updated, 0 removed.',
     );
     expect(shared.card?.header?.subtitle).toContain('45 contacts');
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     expect(stack.groupsOf(BOB).has('Customers')).toBe(true);
     expect(stack.groupsOf(CAROL).has('Customers')).toBe(true);
   });
@@ -206,18 +173,18 @@ describe('the sidebar journeys', () => {
     const home = await run(BOB, 'onHomepage', homepageEvent());
     expect(peopleCalls(stack.emulator) - people).toBe(1);
     expect(stack.emulator.callCount({ operation: 'oauth.token' })).toBe(tokens);
-    expect(texts(home.card)).toContain('From alice@acme.example · Edit contacts');
-    expect(texts(home.card)).toMatch(/45 contacts · 2 members\nUp to date · synced/);
+    expect(cardText(home.card)).toContain('From alice@acme.example · Edit contacts');
+    expect(cardText(home.card)).toMatch(/45 contacts · 2 members\nUp to date · synced/);
   });
 
   it('pages and searches the label card, and adds a contact that reaches everyone', async () => {
     const label = await act(ALICE, { action: 'openLabel', shareId });
-    expect(texts(label.card)).toContain('Page 1 of 3 · 45 contacts');
-    const next = await act(ALICE, { action: 'openLabel', ...parametersOf(label.card, 'Next') });
-    expect(texts(next.card)).toContain('Page 2 of 3 · 45 contacts');
+    expect(cardText(label.card)).toContain('Page 1 of 3 · 45 contacts');
+    const next = await act(ALICE, { action: 'openLabel', ...buttonParameters(label.card, 'Next') });
+    expect(cardText(next.card)).toContain('Page 2 of 3 · 45 contacts');
     const search = await act(ALICE, { action: 'openLabel', shareId }, { labelQuery: ['k17@'] });
-    expect(texts(search.card)).toContain('k17 Customer');
-    expect(texts(search.card)).not.toContain('k18 Customer');
+    expect(cardText(search.card)).toContain('k17 Customer');
+    expect(cardText(search.card)).not.toContain('k18 Customer');
     const added = await act(
       ALICE,
       { action: 'addContact', shareId },
@@ -235,8 +202,8 @@ describe('the sidebar journeys', () => {
       .contactsOf(BOB)
       .find((person) => person.emailAddresses?.[0]?.value === 'k3@customers.example');
     const card = await act(BOB, { action: 'openContact', resourceName: copy?.resourceName ?? '' });
-    expect(texts(card.card)).toContain('Customers');
-    expect(parametersOf(card.card, 'Save')).toMatchObject({ action: 'saveContact' });
+    expect(cardText(card.card)).toContain('Customers');
+    expect(buttonParameters(card.card, 'Save')).toMatchObject({ action: 'saveContact' });
     const saved = await act(
       BOB,
       { action: 'saveContact', resourceName: copy?.resourceName ?? '' },
@@ -261,7 +228,7 @@ describe('the sidebar journeys', () => {
       action: 'openContact',
       resourceName: carolCopy?.resourceName ?? '',
     });
-    expect(texts(view.card)).toContain('You may only view this contact.');
+    expect(cardText(view.card)).toContain('You may only view this contact.');
   });
 
   it('shows the people on an open message and adds the sender to a label in two clicks', async () => {
@@ -279,7 +246,7 @@ describe('the sidebar journeys', () => {
       accessToken: stack.emulator.mintAccessToken(ALICE, [MESSAGE_SCOPE]),
     });
     const card = await run(ALICE, 'onGmailMessage', surface);
-    const shown = texts(card.card);
+    const shown = cardText(card.card);
     expect(shown).toContain('Dora Buyer');
     expect(shown).toContain('Not in a shared label');
     expect(shown).toContain('In Customers');
@@ -290,7 +257,7 @@ describe('the sidebar journeys', () => {
       surface,
     );
     expect(added.notification).toMatch(/^Added Dora Buyer to “Customers”\./);
-    expect(texts(added.card)).not.toContain('Not in a shared label');
+    expect(cardText(added.card)).not.toContain('Not in a shared label');
     const dora = stack
       .contactsOf(ALICE)
       .find((person) => person.emailAddresses?.[0]?.value === 'dora@buyer.example');
@@ -303,13 +270,13 @@ describe('the sidebar journeys', () => {
         accessToken: stack.emulator.mintAccessToken(BOB, [MESSAGE_SCOPE]),
       }),
     );
-    expect(texts(refused.card)).toContain('Shared Contacts could not show this page.');
+    expect(cardText(refused.card)).toContain('Shared Contacts could not show this page.');
   });
 
   it("inserts a label's addresses, or chosen ones, into the draft", async () => {
     const surface = composeEvent({ toRecipients: [] });
     const card = await run(BOB, 'onCompose', surface);
-    expect(texts(card.card) + JSON.stringify(card.card)).toContain('Customers');
+    expect(cardText(card.card) + JSON.stringify(card.card)).toContain('Customers');
     const inserted = await act(
       BOB,
       { action: 'insertLabel' },
@@ -330,18 +297,10 @@ describe('the sidebar journeys', () => {
       }
     ).renderActions.hostAppAction.gmailAction.updateDraftActionMarkup;
     const emails = markup.updateBccRecipients.bccRecipients.map((entry) => entry.email);
-    const addressesIn = (user: string) => {
-      const group = stack.groupsOf(user).get('Customers');
-      return stack
-        .contactsOf(user)
-        .filter((person) =>
-          (person.memberships ?? []).some(
-            (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-          ),
-        )
+    const addressesIn = (user: string) =>
+      contactsInLabel(stack, user, 'Customers')
         .map((person) => person.emailAddresses?.[0]?.value ?? '')
         .sort();
-    };
     const inMaster = addressesIn(ALICE);
     expect(inMaster).toHaveLength(47);
     expect(addressesIn(BOB)).toEqual(inMaster);
@@ -404,17 +363,19 @@ describe('the sidebar journeys', () => {
 
   it('keeps settings: sync on open off is honoured and said', async () => {
     const settings = await run(DAVE, 'onSettings', homepageEvent());
-    expect(texts(settings.card)).toContain('Sync when I open Shared Contacts');
+    expect(cardText(settings.card)).toContain('Sync when I open Shared Contacts');
     await act(DAVE, { action: 'saveSettings' }, { notify: ['on'] });
     const home = await run(DAVE, 'onHomepage', homepageEvent());
-    expect(texts(home.card)).toContain('Sync on open is off (Settings); press Sync now to sync.');
+    expect(cardText(home.card)).toContain(
+      'Sync on open is off (Settings); press Sync now to sync.',
+    );
   });
 
   it('opens the admin card for admins only: checks, policy change, audit export', async () => {
     const refused = await act(BOB, { action: 'openAdmin' });
     expect(refused.notification).toBe('Only your domain’s admins can open this page.');
     const admin = await act(ADMIN, { action: 'openAdmin' });
-    const shown = texts(admin.card);
+    const shown = cardText(admin.card);
     expect(shown).toContain('Domain-wide delegation is granted with every scope we need.');
     expect(shown).toContain(
       'Whether the add-on is installed for the whole domain cannot be checked',
@@ -435,7 +396,7 @@ describe('the sidebar journeys', () => {
       supportAccess: 'approval_required',
     });
     const dialog = await act(ALICE, { action: 'showShareForm', shareId });
-    expect(texts(dialog.card)).toContain(
+    expect(cardText(dialog.card)).toContain(
       'Your organisation allows sharing up to “Edit contacts”, only inside acme.example.',
     );
     const exported = await act(ADMIN, { action: 'exportAudit' });

@@ -7,11 +7,10 @@
  * sync reaches her.
  */
 import { makeLabel, startE2eStack, type E2eStack, type Step } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const ADMIN = 'admin@acme.example';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { buttonParameters, cardText } from '../fixtures/step-card';
+import { contactsInGroup } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
 
 interface Widget {
   decoratedText?: { topLabel?: string; text: string; bottomLabel?: string };
@@ -35,17 +34,7 @@ interface Card {
 
 /** Every text on a card. */
 function texts(step: Step): string {
-  return ((step.card as Card | undefined)?.sections ?? [])
-    .flatMap((section) => [
-      section.header ?? '',
-      ...section.widgets.flatMap((widget) => [
-        widget.decoratedText?.topLabel ?? '',
-        widget.decoratedText?.text ?? '',
-        widget.decoratedText?.bottomLabel ?? '',
-        widget.textParagraph?.text ?? '',
-      ]),
-    ])
-    .join('\n');
+  return cardText(step.card as Card | undefined);
 }
 
 /** The text of the homepage row of a label. */
@@ -58,16 +47,7 @@ function rowOf(step: Step, label: string): string {
 }
 
 function parametersOf(step: Step, buttonText: string): Record<string, string> {
-  const card = step.card as Card | undefined;
-  for (const section of card?.sections ?? [])
-    for (const widget of section.widgets)
-      for (const button of widget.buttonList?.buttons ?? [])
-        if (button.text === buttonText)
-          return Object.fromEntries(button.onClick.action.parameters.map((p) => [p.key, p.value]));
-  const footer = card?.fixedFooter?.primaryButton;
-  if (footer?.text === buttonText)
-    return Object.fromEntries(footer.onClick.action.parameters.map((p) => [p.key, p.value]));
-  throw new Error(`no button ${buttonText}`);
+  return buttonParameters(step.card as Card | undefined, buttonText);
 }
 
 describe('a share that did not reach someone', () => {
@@ -88,13 +68,7 @@ describe('a share that did not reach someone', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     grant = stack.emulator
       .delegationGrants()
       .find((each) => each.domain === 'acme.example') as typeof grant;
@@ -141,13 +115,7 @@ describe('a share that did not reach someone', () => {
     expect(rowOf(home, 'Customers')).not.toContain('Not reached');
     const copy = stack.groupsOf(CAROL).get('Customers');
     expect(copy).toBeDefined();
-    const copied = stack
-      .contactsOf(CAROL)
-      .filter((person) =>
-        (person.memberships ?? []).some(
-          (membership) => membership.contactGroupMembership?.contactGroupResourceName === copy,
-        ),
-      );
+    const copied = contactsInGroup(stack.contactsOf(CAROL), copy);
     expect(copied).toHaveLength(5);
   });
 });

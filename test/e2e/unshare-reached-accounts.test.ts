@@ -6,41 +6,20 @@
  * Contacts: copies deleted, a merged contact of their own unlinked and kept, the copy label gone.
  */
 import { makeLabel, startE2eStack, type E2eStack } from './stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ERIN = 'erin@acme.example';
-const ADMIN = 'admin@acme.example';
-const SALES = 'sales@acme.example';
+import { ADMIN, ALICE, BOB, CAROL, DAVE, ERIN, SALES } from '../fixtures/acme-users';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
 
 describe('stopping sharing cleans every account the share reached', () => {
   let stack: E2eStack;
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    const policy = await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
-    expect(policy.status).toBe(200);
+    expect((await putOpenPolicy(stack)).status).toBe(200);
   });
   afterAll(() => stack.close());
 
-  const copiesIn = (user: string, name: string) => {
-    const group = stack.groupsOf(user).get(name);
-    return stack
-      .contactsOf(user)
-      .filter((person) =>
-        (person.memberships ?? []).some(
-          (membership) => membership.contactGroupMembership?.contactGroupResourceName === group,
-        ),
-      );
-  };
+  const copiesIn = (user: string, name: string) => contactsInLabel(stack, user, name);
 
   it('cleans a group member reached only by another participant’s sync, without them opening the add-on', async () => {
     const labelResourceName = makeLabel(stack, ALICE, 'Suppliers', 10, 's');

@@ -13,9 +13,8 @@ import {
   startSupportHarness,
   type SupportHarness,
 } from '../backend/support/support-harness';
+import { ALICE, BOB } from '../fixtures/acme-users';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
 const RIVAL_ADMIN = 'admin@rival.example';
 
 interface ChainEvent {

@@ -23,20 +23,9 @@ import {
   startSupportHarness,
   type SupportHarness,
 } from '../backend/support/support-harness';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ERIN = 'erin@acme.example';
-const ADMIN = 'admin@acme.example';
-const POLICY = {
-  externalSharing: false,
-  allowedExternalDomains: [],
-  whoMayShare: 'everyone',
-  maxLevel: 'manage',
-  supportAccess: 'allowed',
-};
+import { ADMIN, ALICE, BOB, CAROL, DAVE, ERIN } from '../fixtures/acme-users';
+import { OPEN_POLICY, putOpenPolicy } from '../fixtures/policy';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
 /** A user's gateway call to another account of a share, answered by the backend. */
 type Gateway = (
@@ -66,9 +55,7 @@ describe('attacks on the share gateway, through the backend and crafted card act
     stack = await startE2eStack();
     gateway = (user, id, operation, body) =>
       stack.api(user, 'POST', `/v1/shares/${id}/gateway/${operation}`, body);
-    expect((await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', POLICY)).status).toBe(
-      200,
-    );
+    expect((await putOpenPolicy(stack)).status).toBe(200);
     const label = makeLabel(stack, ALICE, 'Customers', 3, 'cu');
     privateContact = stack.people(ALICE, (client) =>
       client.createContact({
@@ -76,13 +63,9 @@ describe('attacks on the share gateway, through the backend and crafted card act
         emailAddresses: [{ value: 'lawyer@private.example' }],
       }),
     );
-    const created = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName: label },
-      { targetKind: ['user'], recipients: [BOB], level: ['view'] },
-    );
+    const created = await shareLabel(stack, ALICE, label, BOB, 'view');
     expect(created.run.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
   });
   afterAll(async () => {
     await stack.close();
@@ -144,13 +127,9 @@ describe('attacks on the share gateway, through the backend and crafted card act
       }),
     );
     const label = makeLabel(stack, DAVE, 'Bait', 1, 'ba');
-    const shared = await stack.act(
-      DAVE,
-      { action: 'createShare', labelResourceName: label },
-      { targetKind: ['user'], recipients: [ERIN], level: ['view'] },
-    );
+    const shared = await shareLabel(stack, DAVE, label, ERIN, 'view');
     expect(shared.run.error).toBeUndefined();
-    const bait = (await stack.api(DAVE, 'GET', '/v1/shares?view=mine')).body.shares[0].id as string;
+    const bait = (await firstShareId(stack, DAVE)) as string;
     const domain = await stack.act(
       DAVE,
       { action: 'addMembers', shareId: bait },
@@ -245,7 +224,7 @@ describe('attacks on support access, through the backend and crafted card action
 
   beforeAll(async () => {
     stack = await startSupportStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', POLICY);
+    await putOpenPolicy(stack);
     // A share bob takes part in, and one he does not (carol's label with dave).
     const mine = stack.people(ALICE, 'POST', 'contactGroups', { contactGroup: { name: 'Ours' } });
     const ours = await stack.api(ALICE, 'POST', '/v1/shares', {
@@ -383,7 +362,7 @@ describe.each(DATABASES)('attacks across customers on %s', (kind) => {
   const policy = (who: string, domain: string, changes: Record<string, unknown>) =>
     h.request('PUT', `/v1/tenants/${domain}/policy`, {
       token: h.token(who),
-      body: { ...POLICY, ...changes },
+      body: { ...OPEN_POLICY, ...changes },
     });
   const share = (owner: string, grants: unknown[]) =>
     h.request('POST', '/v1/shares', {
@@ -607,7 +586,7 @@ describe.each(DATABASES)('attacks across customers on %s', (kind) => {
     const crossed = h.token(VICTIM_ADMIN, { hostedDomain: 'acme.example' });
     const put = await h.request('PUT', '/v1/tenants/acme.example/policy', {
       token: crossed,
-      body: { ...POLICY, supportAccess: 'allowed' },
+      body: { ...OPEN_POLICY, supportAccess: 'allowed' },
     });
     expect(put.status).toBe(403);
     const overview = await h.request('GET', '/v1/admin/overview', { token: crossed });

@@ -8,9 +8,7 @@
  */
 import { DATABASES } from '../backend/harness';
 import { startEmulatedHarness, type EmulatedHarness } from '../backend/emulated';
-
-const MANAGER = 'security@vendor.example';
-const AGENT = 'agent@vendor.example';
+import { AGENT, MANAGER } from '../fixtures/staff';
 
 describe.each(DATABASES)('audit-anchor endpoints refuse outsiders on %s', (kind) => {
   let h: EmulatedHarness;

@@ -7,21 +7,12 @@
  * in the caller's own chain.
  */
 import { makeLabel, startE2eStack, type E2eStack } from '../e2e/stack';
+import { ADMIN, ALICE, BOB, DAVE, ZED } from '../fixtures/acme-users';
+import { contactsInLabel } from '../fixtures/label-contacts';
+import { putOpenPolicy } from '../fixtures/policy';
+import { firstShareId, shareLabel } from '../fixtures/share-steps';
 
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const DAVE = 'dave@acme.example';
-const ZED = 'zed@globex.example';
-const ADMIN = 'admin@acme.example';
 const GLOBEX_ADMIN = 'admin@globex.example';
-const POLICY = {
-  externalSharing: false,
-  allowedExternalDomains: [],
-  whoMayShare: 'everyone',
-  maxLevel: 'manage',
-  supportAccess: 'allowed',
-};
-
 interface AuditEvent {
   type: string;
   actor: string;
@@ -35,17 +26,8 @@ describe("crafted card actions on a label's contents", () => {
   let label: string;
 
   /** The resource names of the contacts in a user's group of that name. */
-  const membersOf = (user: string, name: string): string[] => {
-    const group = stack.groupsOf(user).get(name);
-    return stack
-      .contactsOf(user)
-      .filter((person) =>
-        (person.memberships ?? []).some(
-          (m) => m.contactGroupMembership?.contactGroupResourceName === group,
-        ),
-      )
-      .map((person) => person.resourceName ?? '');
-  };
+  const membersOf = (user: string, name: string): string[] =>
+    contactsInLabel(stack, user, name).map((person) => person.resourceName ?? '');
   const events = async (reader: string, tenant: string, type: string): Promise<AuditEvent[]> => {
     const answer = await stack.api(
       reader,
@@ -65,17 +47,11 @@ describe("crafted card actions on a label's contents", () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    expect((await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', POLICY)).status).toBe(
-      200,
-    );
+    expect((await putOpenPolicy(stack)).status).toBe(200);
     label = makeLabel(stack, ALICE, 'Team', 3, 'tm');
-    const created = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName: label },
-      { targetKind: ['user'], recipients: [BOB], level: ['view'] },
-    );
+    const created = await shareLabel(stack, ALICE, label, BOB, 'view');
     expect(created.run.error).toBeUndefined();
-    shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
+    shareId = await firstShareId(stack, ALICE);
     expect(membersOf(BOB, 'Team')).toHaveLength(3);
   });
   afterAll(async () => {

@@ -9,10 +9,11 @@ import { startSupportHarness, type SupportHarness } from '../backend/support/sup
 import { auditEvent } from '../backend/harness';
 import { labelWith, peopleAs } from '../fixtures/emulator-people';
 import { makeLabel, phoneFor, startE2eStack, type E2eStack } from '../e2e/stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const AGENT = 'agent@vendor.example';
+import { ALICE, BOB } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
+import { shareLabel } from '../fixtures/share-steps';
+import { AGENT } from '../fixtures/staff';
+import { serveForSuite } from '../fixtures/suite-server';
 
 /** Shapes of credentials, whatever their value: ID tokens, access tokens, keys, OTP URIs. */
 const SECRET_SHAPES = [
@@ -32,12 +33,7 @@ function leaks(text: string, values: string[]): string[] {
 
 describe('backend logs during a sharing and support flow', () => {
   let h: SupportHarness;
-  beforeAll(async () => {
-    h = await startSupportHarness('pglite');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  serveForSuite(async () => (h = await startSupportHarness('pglite')));
 
   it('hold no token, OTP secret, code, key or contact value', async () => {
     const sensitive: string[] = [];
@@ -152,13 +148,7 @@ describe('add-on logs while sharing and syncing', () => {
   let stack: E2eStack;
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api('admin@acme.example', 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
   });
   afterAll(() => stack.close());
 
@@ -166,11 +156,7 @@ describe('add-on logs while sharing and syncing', () => {
     const label = makeLabel(stack, ALICE, 'Key accounts', 5, 'k');
     const runs = [
       await stack.home(ALICE),
-      await stack.act(
-        ALICE,
-        { action: 'createShare', labelResourceName: label },
-        { targetKind: ['user'], recipients: [BOB], level: ['edit'] },
-      ),
+      await shareLabel(stack, ALICE, label, BOB, 'edit'),
       await stack.home(BOB),
       await stack.act(BOB, { action: 'openLabel', shareId: 'share-of-another-domain' }),
       await stack.act(BOB, { action: 'noSuchAction' }),

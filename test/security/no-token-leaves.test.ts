@@ -9,11 +9,9 @@
 import { GOOGLE_API_HOSTS } from '../../src/emulator/gas/url-fetch-host';
 import type { ObservedFetch } from '../../src/emulator/gas/runtime';
 import { makeLabel, startE2eStack, type E2eStack } from '../e2e/stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const ADMIN = 'admin@acme.example';
+import { ALICE, BOB, CAROL } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
+import { addMembers, firstShareId, shareLabel } from '../fixtures/share-steps';
 
 describe('no Google token for another person’s account leaves the backend', () => {
   let stack: E2eStack;
@@ -22,13 +20,7 @@ describe('no Google token for another person’s account leaves the backend', ()
   beforeAll(async () => {
     stack = await startE2eStack();
     stack.runtime.observeFetches((fetch) => seen.push(fetch));
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
   });
   afterAll(async () => {
     await stack.close();
@@ -36,18 +28,10 @@ describe('no Google token for another person’s account leaves the backend', ()
 
   it('holds through a whole sharing story', async () => {
     const label = makeLabel(stack, ALICE, 'Story', 20, 'st');
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName: label },
-      { targetKind: ['user'], recipients: [BOB], level: ['edit'] },
-    );
+    const shared = await shareLabel(stack, ALICE, label, BOB, 'edit');
     expect(shared.run.error).toBeUndefined();
-    const shareId = (await stack.api(ALICE, 'GET', '/v1/shares?view=mine')).body.shares[0].id;
-    const added = await stack.act(
-      ALICE,
-      { action: 'addMembers', shareId },
-      { targetKind: ['group'], recipients: ['sales@acme.example'], level: ['view'] },
-    );
+    const shareId = await firstShareId(stack, ALICE);
+    const added = await addMembers(stack, ALICE, shareId, 'group', 'sales@acme.example', 'view');
     expect(added.run.error).toBeUndefined();
     for (const user of [BOB, CAROL]) expect((await stack.trigger(user)).error).toBeUndefined();
     const edit = (user: string, value: string) => {

@@ -5,14 +5,9 @@
  * a share they only take part in, nor anyone of another customer.
  */
 import { makeLabel, startE2eStack, type E2eStack } from '../e2e/stack';
-
-const ALICE = 'alice@acme.example';
-const BOB = 'bob@acme.example';
-const CAROL = 'carol@acme.example';
-const DAVE = 'dave@acme.example';
-const ERIN = 'erin@acme.example';
-const ZED = 'zed@globex.example';
-const ADMIN = 'admin@acme.example';
+import { ALICE, BOB, CAROL, DAVE, ERIN, ZED } from '../fixtures/acme-users';
+import { putOpenPolicy } from '../fixtures/policy';
+import { shareLabel } from '../fixtures/share-steps';
 
 function suggestionsOf(json: unknown): string[] {
   return (
@@ -26,19 +21,9 @@ describe('recipient suggestions without the directory', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    await stack.api(ADMIN, 'PUT', '/v1/tenants/acme.example/policy', {
-      externalSharing: false,
-      allowedExternalDomains: [],
-      whoMayShare: 'everyone',
-      maxLevel: 'manage',
-      supportAccess: 'allowed',
-    });
+    await putOpenPolicy(stack);
     const labelResourceName = makeLabel(stack, ALICE, 'Leads', 2, 'l');
-    const shared = await stack.act(
-      ALICE,
-      { action: 'createShare', labelResourceName },
-      { targetKind: ['user'], recipients: [`${BOB}, ${CAROL}`], level: ['view'] },
-    );
+    const shared = await shareLabel(stack, ALICE, labelResourceName, `${BOB}, ${CAROL}`, 'view');
     expect(shared.run.error).toBeUndefined();
     stack.people(ERIN, (client) =>
       client.createContact({

@@ -8,11 +8,11 @@ import { totpCodeAt } from '../../../src/backend/support/totp';
 import type { BackendConfig } from '../../../src/backend/config';
 import type { DatabaseKind } from '../harness';
 import { startEmulatedHarness, type EmulatedHarness } from '../emulated';
+import { OPEN_POLICY } from '../../fixtures/policy';
+import { MANAGER } from '../../fixtures/staff';
 
-export const AGENT = 'agent@vendor.example';
-export const AGENT2 = 'agent2@vendor.example';
-export const MANAGER = 'security@vendor.example';
-export const ADMIN = 'admin@acme.example';
+export { ADMIN } from '../../fixtures/acme-users';
+export { AGENT, AGENT2, MANAGER } from '../../fixtures/staff';
 
 /** A key ring spec as OTP_ENCRYPTION_KEYS holds it, with a fresh key. */
 export function freshKeyRing(id = 'k1'): string {
@@ -87,14 +87,7 @@ export async function startSupportHarness(
   h.setPolicy = async (domain, policy) => {
     const answer = await h.request('PUT', `/v1/tenants/${domain}/policy`, {
       token: h.token(`admin@${domain}`),
-      body: {
-        externalSharing: false,
-        allowedExternalDomains: [],
-        whoMayShare: 'everyone',
-        maxLevel: 'manage',
-        supportAccess: 'allowed',
-        ...policy,
-      },
+      body: { ...OPEN_POLICY, ...policy },
     });
     if (answer.status !== 200) throw new Error(`policy refused: ${answer.text}`);
   };

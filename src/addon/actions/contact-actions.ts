@@ -24,6 +24,7 @@ import {
   type MessagePerson,
 } from '../cards/message-context-card';
 import { buildMessageCard } from '../cards/message-card';
+import { readMessageHeaders, type MessageHeaders } from '../gas/gmail-message';
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
 import { sharingContext, type SharingContext } from '../sharing/sharing-context';
@@ -401,12 +402,10 @@ function splitName(name: string): { givenName: string; familyName: string } {
   return { givenName: parts.slice(0, -1).join(' '), familyName: parts[parts.length - 1] as string };
 }
 
-function readOpenMessage(event: AddonEvent): { from: string; to: string; cc: string } {
+function readOpenMessage(event: AddonEvent): MessageHeaders {
   const gmail = (event as { gmail?: { messageId?: string; accessToken?: string } }).gmail;
   if (!gmail?.messageId || !gmail.accessToken) throw new UserFacingError(MSG.message.unreadable);
-  GmailApp.setCurrentMessageAccessToken(gmail.accessToken);
-  const message = GmailApp.getMessageById(gmail.messageId);
-  return { from: message.getFrom(), to: message.getTo(), cc: message.getCc() };
+  return readMessageHeaders(gmail.messageId, gmail.accessToken);
 }
 
 /**

@@ -43,6 +43,7 @@ import {
 } from '../cards/share-dialog-card';
 import { grantableLevels } from '../cards/share-form';
 import { BackendError } from '../backend-client';
+import { newUuid } from '../gas/script-services';
 import { listOf, MSG } from '../messages';
 import { findShareableLabel } from '../sharing/own-labels';
 import type { VisibleShare } from '../sharing/share-registry';
@@ -93,7 +94,7 @@ export function refuse(
 ): never {
   new BackendAuditSink(context.addon.backend, context.addon.userStore).record([
     {
-      id: Utilities.getUuid(),
+      id: newUuid(),
       type: 'sharing.action_denied',
       ...(shareId === null ? {} : { shareId: shareId.slice(0, 200) }),
       outcome: 'denied',

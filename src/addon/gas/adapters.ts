@@ -1,7 +1,7 @@
 /**
  * This file defines the Apps Script adapters of the core ports: UrlFetchApp as the HttpClient,
  * the user's properties as a KeyValueStore, Date as the Clock and Utilities.sleep as the Sleeper.
- * They are the only code besides cards that touches Apps Script services.
+ * They and the other files of gas/ are the only code besides cards that touches Apps Script services.
  */
 import type {
   Clock,

@@ -15,7 +15,10 @@ import {
 import { adminActions } from './actions/admin-actions';
 import { confirmActions } from './actions/confirm-actions';
 import { labelContentsActions } from './actions/label-contents-actions';
-import { contactActions, renderComposeCard, renderMessageCard } from './actions/contact-actions';
+import { composeActions, renderComposeCard } from './actions/compose-actions';
+import { contactActions, renderMessageCard } from './actions/contact-actions';
+import { memberActions } from './actions/member-actions';
+import { shareDialogActions } from './actions/share-dialog-actions';
 import { homepageActions, renderHomepage, renderSettings } from './actions/homepage-actions';
 import { sharingActions } from './actions/sharing-actions';
 import { supportActions } from './actions/support-actions';
@@ -119,7 +122,10 @@ const ACTIONS: ActionTable = {
   sendFeedback,
   ...homepageActions,
   ...sharingActions,
+  ...shareDialogActions,
+  ...memberActions,
   ...contactActions,
+  ...composeActions,
   ...adminActions,
   ...withBackendMessages(supportActions),
   // Issue 16: confirmations before destructive actions; contacts into and out of labels.

@@ -5,9 +5,15 @@
 import { BackendError } from '../backend-client';
 import { MSG } from '../messages';
 
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
-type Card = GoogleAppsScript.Card_Service.Card;
+/** The event Apps Script passes to an add-on's entry points. */
+export type AddonEvent = GoogleAppsScript.Addons.EventObject;
+/** What a card action returns to Apps Script. */
+export type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+/** A card. */
+export type Card = GoogleAppsScript.Card_Service.Card;
+
+/** An e-mail address as the add-on accepts one for a contact or a recipient. */
+export const EMAIL = /^[^@\s,;<>]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
 
 /** When this execution started: the bundle's top level runs once per execution. */
 const EXECUTION_STARTED_AT = Date.now();

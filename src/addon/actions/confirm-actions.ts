@@ -2,7 +2,8 @@
  * This file defines the confirmations asked before the actions that take contacts off people's
  * phones: stopping a share, leaving a label and removing a member. Each re-checks the caller's
  * right, counts what will go ("312 contacts will be removed from 48 people's contacts") and says
- * whether the action can be undone; its button runs the action itself (sharing-actions.ts).
+ * whether the action can be undone; its button runs the action itself (sharing-actions.ts,
+ * member-actions.ts).
  */
 import { buildConfirmCard } from '../cards/confirm-card';
 import { personText, targetAddress, targetText } from '../cards/label-card';
@@ -11,7 +12,7 @@ import { sharingContext, type SharingContext } from '../sharing/sharing-context'
 import type { VisibleShare } from '../sharing/share-registry';
 import { pushCard, requireParameter, type ActionTable } from './action-kit';
 import { readOwnGroups } from './people-data';
-import { memberOf, peopleNames, shareFor } from './sharing-actions';
+import { memberOf, peopleNames, shareFor } from './share-kit';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;

@@ -37,7 +37,7 @@ import {
   readOwnGroups,
   searchContacts,
 } from './people-data';
-import { actionDeadline, labelCardFor, refuse, shareFor, syncNotice } from './sharing-actions';
+import { actionDeadline, labelCardFor, refuse, shareFor, syncNotice } from './share-kit';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
@@ -92,7 +92,7 @@ function labelFor(
     (candidate) =>
       candidate.resourceName === resourceName && candidate.groupType === 'USER_CONTACT_GROUP',
   );
-  // A crafted action may name any group: refusals are audited like a share's (sharing-actions.ts).
+  // A crafted action may name any group: refusals are audited like a share's (share-kit.ts).
   if (!group) refuse(context, action, null, 'not_own_label', MSG.contents.notOwnLabel);
   if (isCopy(group)) refuse(context, action, null, 'copy_label', MSG.contents.copyLabel);
   const shared = context.registry.mine().find((share) => share.labelResourceName === resourceName);

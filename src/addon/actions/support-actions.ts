@@ -49,20 +49,6 @@ export function buildSupportCard(): Card {
   return buildSupportHomeCard(me, pending);
 }
 
-/**
- * True when the Settings card offers Support access: to the vendor's staff and to admins of the
- * user's organisation (the backend says which); false when it cannot be asked.
- */
-export function mayOpenSupport(): boolean {
-  try {
-    const me = client().me();
-    return me.agent || me.securityManager || me.admin;
-  } catch (error) {
-    console.warn("support: the backend could not be asked for the caller's roles", error);
-    return false;
-  }
-}
-
 function required(event: AddonEvent, name: string, label: string): string {
   const value = formValue(event, name);
   if (value === '') throw new UserFacingError(`Fill in "${label}" first.`);

@@ -190,3 +190,17 @@ export class SupportClient {
     return this.backend.request('get', '/v1/support/transparency');
   }
 }
+
+/**
+ * True when the Settings card offers Support access: to the vendor's staff and to admins of the
+ * user's organisation (the backend says which); false when it cannot be asked.
+ */
+export function mayOpenSupport(support: SupportClient): boolean {
+  try {
+    const me = support.me();
+    return me.agent || me.securityManager || me.admin;
+  } catch (error) {
+    console.warn("support: the backend could not be asked for the caller's roles", error);
+    return false;
+  }
+}

@@ -10,6 +10,8 @@ import {
   notify,
   pushCard,
   UserFacingError,
+  type ActionContext,
+  type ActionHandler,
   type ActionTable,
 } from './actions/action-kit';
 import { adminActions } from './actions/admin-actions';
@@ -26,11 +28,24 @@ import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildMessageCard } from './cards/message-card';
 import { addonContext } from './context';
+import { sharingContext } from './sharing/sharing-context';
 import { MSG } from './messages';
 import { DailyBudget } from './sharing/daily-budget';
 
 type AddonEvent = GoogleAppsScript.Addons.EventObject;
 type Card = GoogleAppsScript.Card_Service.Card;
+
+/** Builds the context handed to the handlers of one entry point; each part is built on first use. */
+function actionContext(): ActionContext {
+  return {
+    get addon() {
+      return addonContext();
+    },
+    get sharing() {
+      return sharingContext();
+    },
+  };
+}
 
 /** Runs a card-returning handler; on failure logs the error for developers and shows an error card. */
 function renderSafely(surface: string, render: () => Card): Card {
@@ -57,24 +72,24 @@ function noteUrlFetches(): void {
 
 /** Renders the homepage (Gmail, Calendar and Drive), after a bounded sync of the labels that are due. */
 export function showHomepage(_event: AddonEvent): Card {
-  return renderSafely('homepage', () => renderHomepage());
+  return renderSafely('homepage', () => renderHomepage(actionContext()));
 }
 
 /** Renders the contextual card for the open Gmail message: the people on it and their labels. */
 export function showMessage(event: AddonEvent): Card {
-  return renderSafely('message', () => renderMessageCard(event));
+  return renderSafely('message', () => renderMessageCard(event, actionContext()));
 }
 
 /** Renders the compose action card: insert a shared label's addresses into the draft. */
 export function showCompose(_event: AddonEvent): Card {
-  return renderSafely('compose', () => renderComposeCard());
+  return renderSafely('compose', () => renderComposeCard(actionContext()));
 }
 
 /** Renders the settings universal action. */
 export function showSettings(
   _event: AddonEvent,
 ): GoogleAppsScript.Card_Service.UniversalActionResponse {
-  const card = renderSafely('settings', () => renderSettings());
+  const card = renderSafely('settings', () => renderSettings(actionContext()));
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([card]).build();
 }
 
@@ -100,13 +115,13 @@ function sendFeedback(event: AddonEvent): ActionResponse {
  * Support staff and admins read the backend's refusals on the support card as they are
  * (support-actions.ts): they are written for the operators who act on them.
  */
-function withBackendMessages(table: ActionTable): ActionTable {
+function withBackendMessages<Table extends ActionTable>(table: Table): Table {
   return Object.fromEntries(
     Object.entries(table).map(([name, handler]) => [
       name,
-      (event: AddonEvent) => {
+      (event: AddonEvent, context: ActionContext) => {
         try {
-          return handler(event);
+          return handler(event, context);
         } catch (error) {
           if (error instanceof BackendError && error.status < 500)
             throw new UserFacingError(error.message);
@@ -114,10 +129,10 @@ function withBackendMessages(table: ActionTable): ActionTable {
         }
       },
     ]),
-  );
+  ) as Table;
 }
 
-const ACTIONS: ActionTable = {
+const ACTIONS = {
   showAbout: () => pushCard(buildAboutCard()),
   sendFeedback,
   ...homepageActions,
@@ -131,7 +146,10 @@ const ACTIONS: ActionTable = {
   // Issue 16: confirmations before destructive actions; contacts into and out of labels.
   ...confirmActions,
   ...labelContentsActions,
-};
+} satisfies ActionTable;
+
+/** The name of a card action, as buttons carry it in their `action` parameter. */
+export type ActionName = keyof typeof ACTIONS;
 
 /** The message a user sees for a failure: from messages.ts by its code, a generic one otherwise. */
 function failureMessage(error: unknown, generic = MSG.genericFailure): string {
@@ -141,13 +159,15 @@ function failureMessage(error: unknown, generic = MSG.genericFailure): string {
 /** Dispatches a card action by its `action` parameter; failures become a notification. */
 export function handleAction(event: AddonEvent): ActionResponse {
   const name = event.commonEventObject.parameters?.action ?? '';
-  const action = Object.prototype.hasOwnProperty.call(ACTIONS, name) ? ACTIONS[name] : undefined;
+  const action: ActionHandler | undefined = Object.prototype.hasOwnProperty.call(ACTIONS, name)
+    ? ACTIONS[name as ActionName]
+    : undefined;
   if (!action) {
     console.error(`Unknown card action "${name}"`);
     return notify(MSG.staleButton);
   }
   try {
-    return action(event);
+    return action(event, actionContext());
   } catch (error) {
     console.error(`action ${name} failed`, error);
     return notify(failureMessage(error));

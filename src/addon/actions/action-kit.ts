@@ -3,7 +3,10 @@
  * reading parameters and form inputs from the event, and building notifications and navigation.
  */
 import { BackendError } from '../backend-client';
+import type { AddonContext } from '../context';
 import { MSG } from '../messages';
+import type { ActionName } from '../router';
+import type { SharingContext } from '../sharing/sharing-context';
 
 /** The event Apps Script passes to an add-on's entry points. */
 export type AddonEvent = GoogleAppsScript.Addons.EventObject;
@@ -15,6 +18,9 @@ export type Card = GoogleAppsScript.Card_Service.Card;
 /** An e-mail address as the add-on accepts one for a contact or a recipient. */
 export const EMAIL = /^[^@\s,;<>]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
 
+/** The name of a card action (the router's table, router.ts). */
+export type { ActionName };
+
 /** When this execution started: the bundle's top level runs once per execution. */
 const EXECUTION_STARTED_AT = Date.now();
 /** Apps Script stops a card action after 30 s. */
@@ -25,8 +31,14 @@ export function actionTimeLeft(): number {
   return CARD_ACTION_LIMIT_MS - (Date.now() - EXECUTION_STARTED_AT);
 }
 
+/** What the router hands every card action: this execution's contexts, each built on first use. */
+export interface ActionContext {
+  readonly addon: AddonContext;
+  readonly sharing: SharingContext;
+}
+
 /** A card action handler: parses the event, calls core or the backend, renders. */
-export type ActionHandler = (event: AddonEvent) => ActionResponse;
+export type ActionHandler = (event: AddonEvent, context: ActionContext) => ActionResponse;
 
 /** Card actions by the name carried in their `action` parameter. */
 export type ActionTable = Record<string, ActionHandler>;
@@ -71,7 +83,7 @@ export function formValue(event: AddonEvent, name: string): string {
 
 /** An Action that calls the router with the given action name and parameters. */
 export function routerAction(
-  action: string,
+  action: ActionName,
   parameters: Record<string, string> = {},
 ): GoogleAppsScript.Card_Service.Action {
   return CardService.newAction()

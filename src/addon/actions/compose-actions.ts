@@ -11,7 +11,7 @@ import {
 } from '../cards/compose-card';
 import { buildMessageCard } from '../cards/message-card';
 import { MSG } from '../messages';
-import { sharingContext, type SharingContext } from '../sharing/sharing-context';
+import type { SharingContext } from '../sharing/sharing-context';
 import {
   EMAIL,
   formValue,
@@ -20,10 +20,8 @@ import {
   pushCard,
   requireParameter,
   UserFacingError,
-  type ActionResponse,
-  type ActionTable,
-  type AddonEvent,
 } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
 import { emailOf, groupMembers, nameOf, readOwnGroups, readPeople } from './people-data';
 import { shareFor, visibleShares } from './share-kit';
 
@@ -34,8 +32,7 @@ export const MAX_DRAFT_ADDRESSES = 500;
 export const MAX_CHOICES = 100;
 
 /** The compose card: the user's shared labels that they hold a group of. */
-export function renderComposeCard(): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
+export function renderComposeCard({ sharing: context }: ActionContext): Card {
   const { shares, notice } = visibleShares(context);
   if (notice) return buildMessageCard(MSG.compose.title, notice);
   const groups = readOwnGroups(context);
@@ -90,8 +87,7 @@ function draftUpdate(field: DraftField, emails: string[]): ActionResponse {
   return builder.build() as unknown as ActionResponse;
 }
 
-function insertLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function insertLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const shareId = formValue(event, COMPOSE_FORM.label);
   if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
   const { share, contacts } = labelAddresses(context, shareId, 'insertLabel');
@@ -102,8 +98,7 @@ function insertLabel(event: AddonEvent): ActionResponse {
   );
 }
 
-function chooseContacts(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function chooseContacts(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const shareId = formValue(event, COMPOSE_FORM.label);
   if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
   const { share, contacts } = labelAddresses(context, shareId, 'chooseContacts');
@@ -118,8 +113,7 @@ function chooseContacts(event: AddonEvent): ActionResponse {
   );
 }
 
-function insertChosen(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function insertChosen(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const { contacts } = labelAddresses(context, requireParameter(event, 'shareId'), 'insertChosen');
   const allowed = new Set(contacts.map((contact) => contact.email));
   const chosen = formValues(event, COMPOSE_FORM.chosen).filter((email) =>
@@ -130,8 +124,8 @@ function insertChosen(event: AddonEvent): ActionResponse {
 }
 
 /** The compose actions by name. */
-export const composeActions: ActionTable = {
+export const composeActions = {
   insertLabel,
   chooseContacts,
   insertChosen,
-};
+} satisfies ActionTable;

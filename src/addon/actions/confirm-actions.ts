@@ -8,14 +8,12 @@
 import { buildConfirmCard } from '../cards/confirm-card';
 import { personText, targetAddress, targetText } from '../cards/label-card';
 import { MSG } from '../messages';
-import { sharingContext, type SharingContext } from '../sharing/sharing-context';
+import type { SharingContext } from '../sharing/sharing-context';
 import type { VisibleShare } from '../sharing/share-registry';
-import { pushCard, requireParameter, type ActionTable } from './action-kit';
+import { pushCard, requireParameter } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import { readOwnGroups } from './people-data';
 import { memberOf, peopleNames, shareFor } from './share-kit';
-
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 /** The contacts of the user's own group of a share (their master or their copy). */
 function contactsOf(context: SharingContext, share: VisibleShare): number {
@@ -44,8 +42,10 @@ function otherAccounts(context: SharingContext, share: VisibleShare): string[] {
   }
 }
 
-function confirmStopSharing(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function confirmStopSharing(
+  event: AddonEvent,
+  { sharing: context }: ActionContext,
+): ActionResponse {
   const share = shareFor(
     context,
     requireParameter(event, 'shareId'),
@@ -70,8 +70,7 @@ function confirmStopSharing(event: AddonEvent): ActionResponse {
   );
 }
 
-function confirmLeave(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function confirmLeave(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'confirmLeave', 'read');
   return pushCard(
     buildConfirmCard({
@@ -90,8 +89,10 @@ function confirmLeave(event: AddonEvent): ActionResponse {
   );
 }
 
-function confirmRemoveMember(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function confirmRemoveMember(
+  event: AddonEvent,
+  { sharing: context }: ActionContext,
+): ActionResponse {
   const share = shareFor(
     context,
     requireParameter(event, 'shareId'),
@@ -141,9 +142,9 @@ function cancelConfirm(): ActionResponse {
 }
 
 /** The confirmations' card actions by name. */
-export const confirmActions: ActionTable = {
+export const confirmActions = {
   confirmStopSharing,
   confirmLeave,
   confirmRemoveMember,
   cancelConfirm,
-};
+} satisfies ActionTable;

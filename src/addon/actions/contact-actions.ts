@@ -18,7 +18,7 @@ import {
 import { readMessageHeaders, type MessageHeaders } from '../gas/gmail-message';
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
-import { sharingContext, type SharingContext } from '../sharing/sharing-context';
+import type { SharingContext } from '../sharing/sharing-context';
 import {
   EMAIL,
   formValue,
@@ -26,10 +26,8 @@ import {
   requireParameter,
   updateCard,
   UserFacingError,
-  type ActionResponse,
-  type ActionTable,
-  type AddonEvent,
 } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
 import { directoryNames } from './directory-names';
 import {
   CONTACT_FIELDS,
@@ -171,8 +169,7 @@ function contactCard(context: SharingContext, person: Person) {
   });
 }
 
-function openContact(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function openContact(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   return pushCard(
     contactCard(context, readContact(context, requireParameter(event, 'resourceName'))),
   );
@@ -188,8 +185,7 @@ function withFirst<T extends object>(
   return value === '' ? rest : [{ ...(list?.[0] ?? {}), ...make(value) }, ...rest];
 }
 
-function saveContact(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function saveContact(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const person = readContact(context, requireParameter(event, 'resourceName'));
   const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
   const inShares = sharesOfPerson(context, readOwnGroups(context), shares, person);
@@ -335,8 +331,7 @@ function addToShare(
   return { label: share.labelName, notice: syncNotice(outcome), already: false, resourceName };
 }
 
-function addContact(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function addContact(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const shareId = requireParameter(event, 'shareId');
   const person = {
     givenName: formValue(event, LABEL_FORM.givenName),
@@ -391,9 +386,9 @@ function readOpenMessage(event: AddonEvent): MessageHeaders {
  */
 export function renderMessageCard(
   event: AddonEvent,
+  { sharing: context }: ActionContext,
   added?: { email: string; resourceName: string; label: string },
-): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
+): Card {
   const headers = readOpenMessage(event);
   const me = context.addon.user.toLowerCase();
   const seen = new Set<string>([me]);
@@ -445,8 +440,8 @@ export function renderMessageCard(
   });
 }
 
-function addPersonToLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function addPersonToLabel(event: AddonEvent, execution: ActionContext): ActionResponse {
+  const context = execution.sharing;
   const shareId = formValue(event, MESSAGE_FORM.label);
   if (shareId === '') throw new UserFacingError(MSG.message.noLabels);
   const email = requireParameter(event, 'email').toLowerCase();
@@ -462,7 +457,11 @@ function addPersonToLabel(event: AddonEvent): ActionResponse {
   });
   const who = name || email;
   return updateCard(
-    renderMessageCard(event, { email, resourceName: added.resourceName, label: added.label }),
+    renderMessageCard(event, execution, {
+      email,
+      resourceName: added.resourceName,
+      label: added.label,
+    }),
     added.already
       ? MSG.contact.alreadyIn(who, added.label)
       : MSG.contact.added(who, added.label, added.notice),
@@ -470,9 +469,9 @@ function addPersonToLabel(event: AddonEvent): ActionResponse {
 }
 
 /** The contact actions by name. */
-export const contactActions: ActionTable = {
+export const contactActions = {
   openContact,
   saveContact,
   addContact,
   addPersonToLabel,
-};
+} satisfies ActionTable;

@@ -9,18 +9,8 @@ import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/se
 import { MSG } from '../messages';
 import { mayOpenSupport, SupportClient } from '../support/support-client';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
-import { sharingContext } from '../sharing/sharing-context';
-import {
-  formValue,
-  formValues,
-  notify,
-  pushCard,
-  updateCard,
-  UserFacingError,
-  type ActionResponse,
-  type ActionTable,
-  type AddonEvent,
-} from './action-kit';
+import { formValue, formValues, notify, pushCard, updateCard, UserFacingError } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
 import { loadHomepage, readSettings, SETTINGS_KEY } from './homepage-data';
 import { emailOf, nameOf, readOwnGroups, searchContacts as searchOwnContacts } from './people-data';
 import { ACTION_SYNC_BUDGET_MS } from './share-kit';
@@ -39,8 +29,7 @@ export const HOMEPAGE_SYNC_START_MS = 1_500;
 export const HOMEPAGE_MIN_INTERVAL_MS = 2 * 60_000;
 
 /** Renders the homepage after a bounded sync of the labels that are due (unless turned off). */
-export function renderHomepage(): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
+export function renderHomepage({ sharing: context }: ActionContext): Card {
   const { syncOnOpen } = readSettings(context);
   const now = context.addon.clock.now();
   return buildHomepageCard(
@@ -52,8 +41,7 @@ export function renderHomepage(): GoogleAppsScript.Card_Service.Card {
   );
 }
 
-function syncNow(_event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function syncNow(_event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const synced: ShareSyncOutcome[] = [];
   const view = loadHomepage(context, {
     syncDeadline: context.addon.clock.now() + ACTION_SYNC_BUDGET_MS,
@@ -73,10 +61,10 @@ function syncNow(_event: AddonEvent): ActionResponse {
 }
 
 /** Shared contacts of the user matching a text: those in a master or copy of a shared label. */
-function searchShared(event: AddonEvent): ActionResponse {
+function searchShared(event: AddonEvent, execution: ActionContext): ActionResponse {
   const text = formValue(event, HOME_FORM.query);
   if (text === '') return notify(MSG.contact.typeSomething);
-  const context = sharingContext();
+  const context = execution.sharing;
   const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
   const groups = readOwnGroups(context);
   const labelOfGroup = new Map<string, string>();
@@ -114,11 +102,11 @@ function searchShared(event: AddonEvent): ActionResponse {
   return pushCard(buildSearchResultsCard(text, found));
 }
 
-function createLabel(event: AddonEvent): ActionResponse {
+function createLabel(event: AddonEvent, execution: ActionContext): ActionResponse {
   const name = formValue(event, HOME_FORM.newLabel);
   if (name === '') throw new UserFacingError(MSG.share.nameFirst);
   if (name.length > 200) throw new UserFacingError(MSG.share.nameFirst);
-  const context = sharingContext();
+  const context = execution.sharing;
   const groups = readOwnGroups(context);
   if (groups.groups.some((group) => (group.name ?? '').toLowerCase() === name.toLowerCase()))
     throw new UserFacingError(MSG.share.nameTaken(name));
@@ -130,16 +118,14 @@ function createLabel(event: AddonEvent): ActionResponse {
 }
 
 /** The settings card, for the universal action and the homepage's footer. */
-export function renderSettings(): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
+export function renderSettings({ sharing: context }: ActionContext): Card {
   return buildSettingsCard(
     readSettings(context),
     mayOpenSupport(new SupportClient(context.addon.backend)),
   );
 }
 
-function saveSettings(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function saveSettings(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const settings: UserSettings = {
     syncOnOpen: formValues(event, SETTINGS_FORM.syncOnOpen).includes('on'),
     notify: formValues(event, SETTINGS_FORM.notify).includes('on'),
@@ -152,10 +138,10 @@ function saveSettings(event: AddonEvent): ActionResponse {
 }
 
 /** The homepage's actions by name. */
-export const homepageActions: ActionTable = {
+export const homepageActions = {
   syncNow,
   searchContacts: searchShared,
   createLabel,
-  showSettings: () => pushCard(renderSettings()),
+  showSettings: (_event, context) => pushCard(renderSettings(context)),
   saveSettings,
-};
+} satisfies ActionTable;

@@ -8,17 +8,8 @@ import { targetAddress, targetText, type UndoOffer } from '../cards/label-card';
 import { buildMemberCard, MEMBER_FORM } from '../cards/member-card';
 import { grantableLevels } from '../cards/share-form';
 import { MSG } from '../messages';
-import { sharingContext } from '../sharing/sharing-context';
-import {
-  formValue,
-  pushCard,
-  requireParameter,
-  updateCard,
-  UserFacingError,
-  type ActionResponse,
-  type ActionTable,
-  type AddonEvent,
-} from './action-kit';
+import { formValue, pushCard, requireParameter, updateCard, UserFacingError } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import { readOwnGroups } from './people-data';
 import {
   actionDeadline,
@@ -34,8 +25,7 @@ import {
   type Shared,
 } from './share-kit';
 
-function openMember(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function openMember(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'openMember', 'share');
   const grant = memberOf(share, event);
   const policy = readPolicyLimits(context);
@@ -52,8 +42,7 @@ function openMember(event: AddonEvent): ActionResponse {
   );
 }
 
-function changeLevel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function changeLevel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'changeLevel', 'share');
   const grant = memberOf(share, event);
   const who = targetText(grant.target);
@@ -84,8 +73,7 @@ function changeLevel(event: AddonEvent): ActionResponse {
     .build();
 }
 
-function removeMember(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function removeMember(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'removeMember', 'unshare');
   const grant = memberOf(share, event);
   const who = targetText(grant.target);
@@ -122,8 +110,7 @@ function removeMember(event: AddonEvent): ActionResponse {
  * Offers a label to one of its person members (DESIGN.md §4): it becomes theirs when they accept
  * in their own sidebar. Refusals (not the owner, not a person member, another domain) are audited.
  */
-function offerOwnership(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function offerOwnership(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(
     context,
     requireParameter(event, 'shareId'),
@@ -159,8 +146,7 @@ function offerOwnership(event: AddonEvent): ActionResponse {
  * copies follow (DESIGN.md §4), and the former owner keeps "manage"; the former owner's own next
  * sync turns their contacts into copies.
  */
-function acceptOwnership(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function acceptOwnership(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'acceptOwnership', 'read');
   const me = context.addon.user.toLowerCase();
   if (share.offeredTo !== me)
@@ -184,8 +170,7 @@ function acceptOwnership(event: AddonEvent): ActionResponse {
 }
 
 /** Withdraws an offer of ownership (the owner) or declines it (the member it was offered to). */
-function endTransferOffer(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function endTransferOffer(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'endTransferOffer', 'read');
   const me = context.addon.user.toLowerCase();
   if (share.myLevel !== 'owner' && share.offeredTo !== me)
@@ -200,11 +185,11 @@ function endTransferOffer(event: AddonEvent): ActionResponse {
 }
 
 /** The member and ownership actions by name. */
-export const memberActions: ActionTable = {
+export const memberActions = {
   openMember,
   changeLevel,
   removeMember,
   offerOwnership,
   acceptOwnership,
   endTransferOffer,
-};
+} satisfies ActionTable;

@@ -27,11 +27,7 @@ import {
 import { grantableLevels } from '../cards/share-form';
 import { MSG } from '../messages';
 import { findShareableLabel } from '../sharing/own-labels';
-import {
-  ensureHourlyTrigger,
-  sharingContext,
-  type SharingContext,
-} from '../sharing/sharing-context';
+import { ensureHourlyTrigger, type SharingContext } from '../sharing/sharing-context';
 import {
   EMAIL,
   failureText,
@@ -40,10 +36,8 @@ import {
   requireParameter,
   updateCard,
   UserFacingError,
-  type ActionResponse,
-  type ActionTable,
-  type AddonEvent,
 } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import { directoryNames } from './directory-names';
 import { readOwnGroups } from './people-data';
 import { directoryAccess, findInDirectory, suggestPeople } from './recipient-suggestions';
@@ -171,8 +165,7 @@ function recipientNames(context: SharingContext, recipients: ShareGrant[]): Reco
   }
 }
 
-function showShareForm(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function showShareForm(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const subject = dialogSubject(context, event, 'showShareForm');
   return pushCard(dialog(context, subject, readPolicyLimits(context), [], true));
 }
@@ -314,8 +307,7 @@ function dialogKeeping(
   return updateCard(dialog(context, subject, policy, recipients, false, entry), text);
 }
 
-function addRecipient(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function addRecipient(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const subject = dialogSubject(context, event, 'addRecipient');
   const policy = readPolicyLimits(context);
   const recipients = recipientsOf(context, event, 'addRecipient', subject, policy);
@@ -328,8 +320,7 @@ function addRecipient(event: AddonEvent): ActionResponse {
   }
 }
 
-function removeRecipient(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function removeRecipient(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const subject = dialogSubject(context, event, 'removeRecipient');
   const policy = readPolicyLimits(context);
   const recipients = recipientsOf(context, event, 'removeRecipient', subject, policy);
@@ -345,11 +336,11 @@ function removeRecipient(event: AddonEvent): ActionResponse {
 }
 
 /** Autocomplete of the recipient field: people of the directory and groups of the domain. */
-function suggestRecipients(event: AddonEvent): ActionResponse {
+function suggestRecipients(event: AddonEvent, execution: ActionContext): ActionResponse {
   const text = splitRecipientText(formValue(event, SHARE_FORM.recipients)).pop() ?? '';
   const suggestions = CardService.newSuggestions();
   if (text.length >= 2) {
-    const context = sharingContext();
+    const context = execution.sharing;
     for (const person of suggestPeople(context, text))
       suggestions.addSuggestion(personSuggestion(person.name, person.email));
     try {
@@ -372,8 +363,11 @@ function suggestRecipients(event: AddonEvent): ActionResponse {
  * (`addMembers`): the recipients added in the dialog and those still typed in its field; the
  * first sync runs inside the action.
  */
-function shareWith(event: AddonEvent, action: 'createShare' | 'addMembers'): ActionResponse {
-  const context = sharingContext();
+function shareWith(
+  event: AddonEvent,
+  { sharing: context }: ActionContext,
+  action: 'createShare' | 'addMembers',
+): ActionResponse {
   const subject = dialogSubject(context, event, action);
   const policy = readPolicyLimits(context);
   const added = recipientsOf(context, event, action, subject, policy);
@@ -411,11 +405,11 @@ function shareWith(event: AddonEvent, action: 'createShare' | 'addMembers'): Act
 }
 
 /** The share dialog's actions by name. */
-export const shareDialogActions: ActionTable = {
+export const shareDialogActions = {
   showShareForm,
   addRecipient,
   removeRecipient,
   suggestRecipients,
-  createShare: (event) => shareWith(event, 'createShare'),
-  addMembers: (event) => shareWith(event, 'addMembers'),
-};
+  createShare: (event, context) => shareWith(event, context, 'createShare'),
+  addMembers: (event, context) => shareWith(event, context, 'addMembers'),
+} satisfies ActionTable;

@@ -30,9 +30,8 @@ import {
   failureText,
   requireParameter,
   UserFacingError,
-  type ActionResponse,
-  type AddonEvent,
 } from './action-kit';
+import type { ActionResponse, AddonEvent } from './action-kit';
 import { directoryNames } from './directory-names';
 import { loadHomepage } from './homepage-data';
 import { readContactsPage, readOwnGroups } from './people-data';

@@ -21,10 +21,8 @@ import {
   requireParameter,
   updateCard,
   UserFacingError,
-  type ActionResponse,
-  type ActionTable,
-  type AddonEvent,
 } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import { loadHomepage } from './homepage-data';
 import {
   actionDeadline,
@@ -39,8 +37,7 @@ import {
 /** A trigger run may last 6 minutes; its sync stops starting new calls after this long. */
 export const TRIGGER_SYNC_BUDGET_MS = 5 * 60_000;
 
-function openLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function openLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'openLabel', 'read');
   const parameters = event.commonEventObject.parameters ?? {};
   const page = Math.max(1, Math.min(10_000, Number.parseInt(parameters.page ?? '1', 10) || 1));
@@ -52,15 +49,13 @@ function openLabel(event: AddonEvent): ActionResponse {
     : pushCard(card);
 }
 
-function leaveLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function leaveLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'leaveLabel', 'read');
   context.addon.backend.request('post', `/v1/shares/${encodeURIComponent(share.id)}/leave`);
   return homeAfter(context, MSG.confirm.left(share.labelName));
 }
 
-function renameLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function renameLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'renameLabel', 'rename');
   const name = formValue(event, LABEL_FORM.rename);
   if (name === '' || name.length > 200) throw new UserFacingError(MSG.share.nameFirst);
@@ -78,8 +73,7 @@ function renameLabel(event: AddonEvent): ActionResponse {
   return updateCard(labelCardFor(context, updated), MSG.labelActions.renamed(name));
 }
 
-function saveHiddenFields(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function saveHiddenFields(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(
     context,
     requireParameter(event, 'shareId'),
@@ -101,8 +95,7 @@ function saveHiddenFields(event: AddonEvent): ActionResponse {
   );
 }
 
-function stopSharing(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function stopSharing(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'stopSharing', 'deleteLabel');
   const { myLevel: _myLevel, ...asItWas } = share;
   markEnding(context.addon.userStore, asItWas);
@@ -146,8 +139,7 @@ function stopSharing(event: AddonEvent): ActionResponse {
     .build();
 }
 
-function syncLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function syncLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'syncLabel', 'read');
   // The user asks to sync: an edit made in Google Contacts minutes ago may not show in the sync
   // listings yet, so every account is listed.
@@ -155,8 +147,7 @@ function syncLabel(event: AddonEvent): ActionResponse {
   return updateCard(labelCardFor(context, share), syncNotice(outcome));
 }
 
-function confirmSync(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function confirmSync(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'confirmSync', 'deleteLabel');
   const outcome = context.sync.syncShare(share.id, actionDeadline(context), true);
   return updateCard(labelCardFor(context, share), syncNotice(outcome));
@@ -194,7 +185,7 @@ export function runSyncTrigger(): void {
 }
 
 /** The shared label card's actions by name. */
-export const sharingActions: ActionTable = {
+export const sharingActions = {
   openLabel,
   leaveLabel,
   renameLabel,
@@ -202,4 +193,4 @@ export const sharingActions: ActionTable = {
   stopSharing,
   syncLabel,
   confirmSync,
-};
+} satisfies ActionTable;

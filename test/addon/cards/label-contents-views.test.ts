@@ -7,7 +7,11 @@ import { button, input, json, texts, widgets } from '../../fixtures/card-json';
 import { createCardService } from '../../../src/emulator/gas/card-service';
 import { buildConfirmCard, buildStoppedCard } from '../../../src/addon/cards/confirm-card';
 import { buildContactCard } from '../../../src/addon/cards/contact-card';
-import { buildLabelCard, type LabelView } from '../../../src/addon/cards/label-card';
+import {
+  buildLabelCard,
+  type LabelView,
+  type UndoOffer,
+} from '../../../src/addon/cards/label-card';
 import {
   buildFindContactsCard,
   buildOwnLabelCard,
@@ -173,7 +177,7 @@ describe('confirmations and Undo', () => {
   });
 
   it('offers Undo after stopping a share, or says why it cannot', () => {
-    const undo = {
+    const undo: UndoOffer = {
       text: 'Stopped',
       action: 'createShare',
       parameters: {

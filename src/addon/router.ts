@@ -4,16 +4,9 @@
  * what to do, never as a stack trace. Card actions all arrive at `onAction`, which dispatches by
  * the action's `action` parameter.
  */
-import {
-  failureText,
-  formValue,
-  notify,
-  pushCard,
-  UserFacingError,
-  type ActionContext,
-  type ActionHandler,
-  type ActionTable,
-} from './actions/action-kit';
+import { failureText, formValue, UserFacingError } from './actions/action-kit';
+import type { ActionContext, ActionHandler, ActionTable } from './actions/action-kit';
+import { notify, pushCard } from './actions/action-responses';
 import { adminActions } from './actions/admin-actions';
 import { confirmActions } from './actions/confirm-actions';
 import { labelContentsActions } from './actions/label-contents-actions';

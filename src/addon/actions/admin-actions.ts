@@ -24,8 +24,9 @@ import {
   POLICY_FORM,
 } from '../cards/admin-card';
 import { MSG } from '../messages';
-import { formValue, pushCard, requireParameter, updateCard, UserFacingError } from './action-kit';
+import { formValue, requireParameter, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
+import { pushCard, updateCard } from './action-responses';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const KINDS: readonly ActivityFilter['kind'][] = ['all', 'sharing', 'policy', 'support', 'admin'];

@@ -10,10 +10,12 @@ import { personText, targetAddress, targetText } from '../cards/label-card';
 import { MSG } from '../messages';
 import type { SharingContext } from '../sharing/sharing-context';
 import type { VisibleShare } from '../sharing/share-registry';
-import { pushCard, requireParameter } from './action-kit';
+import { requireParameter } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
+import { pushCard } from './action-responses';
+import { memberOf, shareFor } from './share-kit';
+import { peopleNames } from './share-outcomes';
 import { readOwnGroups } from './people-data';
-import { memberOf, peopleNames, shareFor } from './share-kit';
 
 /** The contacts of the user's own group of a share (their master or their copy). */
 function contactsOf(context: SharingContext, share: VisibleShare): number {

@@ -19,15 +19,11 @@ import { readMessageHeaders, type MessageHeaders } from '../gas/gmail-message';
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { SharingContext } from '../sharing/sharing-context';
-import {
-  EMAIL,
-  formValue,
-  pushCard,
-  requireParameter,
-  updateCard,
-  UserFacingError,
-} from './action-kit';
+import { EMAIL, formValue, requireParameter, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
+import { pushCard, updateCard } from './action-responses';
+import { shareFor, visibleShares } from './share-kit';
+import { actionDeadline, labelCardFor, syncNotice } from './share-outcomes';
 import { directoryNames } from './directory-names';
 import {
   CONTACT_FIELDS,
@@ -39,7 +35,6 @@ import {
   searchContacts,
   type OwnGroups,
 } from './people-data';
-import { actionDeadline, labelCardFor, shareFor, syncNotice, visibleShares } from './share-kit';
 
 const RESOURCE = /^people\/[A-Za-z0-9_-]+$/;
 

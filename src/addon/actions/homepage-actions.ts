@@ -9,11 +9,12 @@ import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/se
 import { MSG } from '../messages';
 import { mayOpenSupport, SupportClient } from '../support/support-client';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
-import { formValue, formValues, notify, pushCard, updateCard, UserFacingError } from './action-kit';
+import { formValue, formValues, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
+import { notify, pushCard, updateCard } from './action-responses';
+import { ACTION_SYNC_BUDGET_MS } from './share-outcomes';
 import { loadHomepage, readSettings, SETTINGS_KEY } from './homepage-data';
 import { emailOf, nameOf, readOwnGroups, searchContacts as searchOwnContacts } from './people-data';
-import { ACTION_SYNC_BUDGET_MS } from './share-kit';
 
 /** How long opening the sidebar may spend syncing. */
 export const HOMEPAGE_SYNC_BUDGET_MS = 5_000;

@@ -8,22 +8,13 @@ import { targetAddress, targetText, type UndoOffer } from '../cards/label-card';
 import { buildMemberCard, MEMBER_FORM } from '../cards/member-card';
 import { grantableLevels } from '../cards/share-form';
 import { MSG } from '../messages';
-import { formValue, pushCard, requireParameter, updateCard, UserFacingError } from './action-kit';
+import { formValue, requireParameter, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
+import { pushCard, updateCard } from './action-responses';
+import { checkGrant, memberOf, readPolicyLimits, refuse, shareFor } from './share-kit';
+import type { Shared } from './share-kit';
+import { actionDeadline, homeAfter, labelCardFor, peopleNames, syncNotice } from './share-outcomes';
 import { readOwnGroups } from './people-data';
-import {
-  actionDeadline,
-  checkGrant,
-  homeAfter,
-  labelCardFor,
-  memberOf,
-  peopleNames,
-  readPolicyLimits,
-  refuse,
-  shareFor,
-  syncNotice,
-  type Shared,
-} from './share-kit';
 
 function openMember(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const share = shareFor(context, requireParameter(event, 'shareId'), 'openMember', 'share');

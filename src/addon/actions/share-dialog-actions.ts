@@ -28,31 +28,22 @@ import { grantableLevels } from '../cards/share-form';
 import { MSG } from '../messages';
 import { findShareableLabel } from '../sharing/own-labels';
 import { ensureHourlyTrigger, type SharingContext } from '../sharing/sharing-context';
-import {
-  EMAIL,
-  failureText,
-  formValue,
-  pushCard,
-  requireParameter,
-  updateCard,
-  UserFacingError,
-} from './action-kit';
+import { EMAIL, failureText, formValue, requireParameter, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
-import { directoryNames } from './directory-names';
-import { readOwnGroups } from './people-data';
-import { directoryAccess, findInDirectory, suggestPeople } from './recipient-suggestions';
+import { pushCard, updateCard } from './action-responses';
 import {
-  actionDeadline,
   checkGrant,
   DOMAIN,
-  labelCardFor,
   MAX_RECIPIENTS,
   readPolicyLimits,
   refuse,
   shareFor,
-  syncNotice,
-  type Shared,
 } from './share-kit';
+import type { Shared } from './share-kit';
+import { actionDeadline, labelCardFor, syncNotice } from './share-outcomes';
+import { directoryNames } from './directory-names';
+import { readOwnGroups } from './people-data';
+import { directoryAccess, findInDirectory, suggestPeople } from './recipient-suggestions';
 
 /** The caller's own shareable label that the action names; a refusal (audited) otherwise. */
 function ownLabelFor(context: SharingContext, resourceName: string, action: string): OwnLabel {

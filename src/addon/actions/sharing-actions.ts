@@ -14,25 +14,13 @@ import { DailyBudget } from '../sharing/daily-budget';
 import type { VisibleShare } from '../sharing/share-registry';
 import { sharingContext } from '../sharing/sharing-context';
 import { markEnding } from '../sharing/sync-state';
-import {
-  formValue,
-  formValues,
-  pushCard,
-  requireParameter,
-  updateCard,
-  UserFacingError,
-} from './action-kit';
+import { formValue, formValues, requireParameter, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
+import { pushCard, updateCard } from './action-responses';
+import { MAX_RECIPIENTS, shareFor } from './share-kit';
+import type { Shared } from './share-kit';
+import { actionDeadline, homeAfter, labelCardFor, syncNotice } from './share-outcomes';
 import { loadHomepage } from './homepage-data';
-import {
-  actionDeadline,
-  homeAfter,
-  labelCardFor,
-  MAX_RECIPIENTS,
-  shareFor,
-  syncNotice,
-  type Shared,
-} from './share-kit';
 
 /** A trigger run may last 6 minutes; its sync stops starting new calls after this long. */
 export const TRIGGER_SYNC_BUDGET_MS = 5 * 60_000;

@@ -10,10 +10,9 @@ import { personText, targetAddress, targetText } from '../cards/label-card';
 import { MSG } from '../messages';
 import type { SharingContext } from '../sharing/sharing-context';
 import type { VisibleShare } from '../sharing/share-registry';
-import { requireParameter } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import { pushCard } from './action-responses';
-import { memberOf, shareFor } from './share-kit';
+import { memberOf, namedShare } from './share-kit';
 import { peopleNames } from './share-outcomes';
 import { readOwnGroups } from './people-data';
 
@@ -48,12 +47,7 @@ function confirmStopSharing(
   event: AddonEvent,
   { sharing: context }: ActionContext,
 ): ActionResponse {
-  const share = shareFor(
-    context,
-    requireParameter(event, 'shareId'),
-    'confirmStopSharing',
-    'deleteLabel',
-  );
+  const share = namedShare(context, event, 'confirmStopSharing', 'deleteLabel');
   const people = otherAccounts(context, share).length;
   return pushCard(
     buildConfirmCard({
@@ -73,7 +67,7 @@ function confirmStopSharing(
 }
 
 function confirmLeave(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'confirmLeave', 'read');
+  const share = namedShare(context, event, 'confirmLeave', 'read');
   return pushCard(
     buildConfirmCard({
       title: MSG.confirm.leaveTitle(share.labelName),
@@ -95,12 +89,7 @@ function confirmRemoveMember(
   event: AddonEvent,
   { sharing: context }: ActionContext,
 ): ActionResponse {
-  const share = shareFor(
-    context,
-    requireParameter(event, 'shareId'),
-    'confirmRemoveMember',
-    'unshare',
-  );
+  const share = namedShare(context, event, 'confirmRemoveMember', 'unshare');
   const grant = memberOf(share, event);
   const contacts = contactsOf(context, share);
   const names = peopleNames(context, share);

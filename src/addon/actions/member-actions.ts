@@ -11,13 +11,13 @@ import { MSG } from '../messages';
 import { formValue, requireParameter, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import { pushCard, updateCard } from './action-responses';
-import { checkGrant, memberOf, readPolicyLimits, refuse, shareFor } from './share-kit';
+import { checkGrant, memberOf, readPolicyLimits, refuse, namedShare } from './share-kit';
 import type { Shared } from './share-kit';
 import { actionDeadline, homeAfter, labelCardFor, peopleNames, syncNotice } from './share-outcomes';
 import { readOwnGroups } from './people-data';
 
 function openMember(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'openMember', 'share');
+  const share = namedShare(context, event, 'openMember', 'share');
   const grant = memberOf(share, event);
   const policy = readPolicyLimits(context);
   return pushCard(
@@ -34,7 +34,7 @@ function openMember(event: AddonEvent, { sharing: context }: ActionContext): Act
 }
 
 function changeLevel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'changeLevel', 'share');
+  const share = namedShare(context, event, 'changeLevel', 'share');
   const grant = memberOf(share, event);
   const who = targetText(grant.target);
   if (!levelAllows(share.myLevel, grant.level))
@@ -65,7 +65,7 @@ function changeLevel(event: AddonEvent, { sharing: context }: ActionContext): Ac
 }
 
 function removeMember(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'removeMember', 'unshare');
+  const share = namedShare(context, event, 'removeMember', 'unshare');
   const grant = memberOf(share, event);
   const who = targetText(grant.target);
   if (!levelAllows(share.myLevel, grant.level))
@@ -102,12 +102,7 @@ function removeMember(event: AddonEvent, { sharing: context }: ActionContext): A
  * in their own sidebar. Refusals (not the owner, not a person member, another domain) are audited.
  */
 function offerOwnership(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(
-    context,
-    requireParameter(event, 'shareId'),
-    'offerOwnership',
-    'transferOwnership',
-  );
+  const share = namedShare(context, event, 'offerOwnership', 'transferOwnership');
   const address = requireParameter(event, 'address').toLowerCase();
   if (domainOf(address) !== share.domain.toLowerCase())
     refuse(
@@ -138,7 +133,7 @@ function offerOwnership(event: AddonEvent, { sharing: context }: ActionContext):
  * sync turns their contacts into copies.
  */
 function acceptOwnership(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'acceptOwnership', 'read');
+  const share = namedShare(context, event, 'acceptOwnership', 'read');
   const me = context.addon.user.toLowerCase();
   if (share.offeredTo !== me)
     refuse(context, 'acceptOwnership', share.id, 'not_offered', MSG.transfer.notOffered);
@@ -162,7 +157,7 @@ function acceptOwnership(event: AddonEvent, { sharing: context }: ActionContext)
 
 /** Withdraws an offer of ownership (the owner) or declines it (the member it was offered to). */
 function endTransferOffer(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'endTransferOffer', 'read');
+  const share = namedShare(context, event, 'endTransferOffer', 'read');
   const me = context.addon.user.toLowerCase();
   if (share.myLevel !== 'owner' && share.offeredTo !== me)
     refuse(context, 'endTransferOffer', share.id, 'not_offered', MSG.transfer.notOffered);

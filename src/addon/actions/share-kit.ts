@@ -79,6 +79,16 @@ export function shareFor(
   return share as Shared;
 }
 
+/** Reads the share named by the action's `shareId` parameter; see shareFor. */
+export function namedShare(
+  context: SharingContext,
+  event: AddonEvent,
+  action: string,
+  what: ShareAction,
+): Shared {
+  return shareFor(context, requireParameter(event, 'shareId'), action, what);
+}
+
 /**
  * The shares the user takes part in (theirs first), or none and the notice to show when our
  * service cannot be reached: cards that only look shares up stay usable without it.

@@ -14,10 +14,10 @@ import { DailyBudget } from '../sharing/daily-budget';
 import type { VisibleShare } from '../sharing/share-registry';
 import { sharingContext } from '../sharing/sharing-context';
 import { markEnding } from '../sharing/sync-state';
-import { formValue, formValues, requireParameter, UserFacingError } from './action-kit';
+import { formValue, formValues, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import { pushCard, updateCard } from './action-responses';
-import { MAX_RECIPIENTS, shareFor } from './share-kit';
+import { MAX_RECIPIENTS, namedShare } from './share-kit';
 import type { Shared } from './share-kit';
 import { actionDeadline, homeAfter, labelCardFor, syncNotice } from './share-outcomes';
 import { loadHomepage } from './homepage-data';
@@ -26,7 +26,7 @@ import { loadHomepage } from './homepage-data';
 export const TRIGGER_SYNC_BUDGET_MS = 5 * 60_000;
 
 function openLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'openLabel', 'read');
+  const share = namedShare(context, event, 'openLabel', 'read');
   const parameters = event.commonEventObject.parameters ?? {};
   const page = Math.max(1, Math.min(10_000, Number.parseInt(parameters.page ?? '1', 10) || 1));
   const search = (formValue(event, LABEL_FORM.query) || (parameters.query ?? '')).slice(0, 100);
@@ -38,13 +38,13 @@ function openLabel(event: AddonEvent, { sharing: context }: ActionContext): Acti
 }
 
 function leaveLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'leaveLabel', 'read');
+  const share = namedShare(context, event, 'leaveLabel', 'read');
   context.addon.backend.request('post', `/v1/shares/${encodeURIComponent(share.id)}/leave`);
   return homeAfter(context, MSG.confirm.left(share.labelName));
 }
 
 function renameLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'renameLabel', 'rename');
+  const share = namedShare(context, event, 'renameLabel', 'rename');
   const name = formValue(event, LABEL_FORM.rename);
   if (name === '' || name.length > 200) throw new UserFacingError(MSG.share.nameFirst);
   const people = context.ownPeople();
@@ -62,12 +62,7 @@ function renameLabel(event: AddonEvent, { sharing: context }: ActionContext): Ac
 }
 
 function saveHiddenFields(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(
-    context,
-    requireParameter(event, 'shareId'),
-    'saveHiddenFields',
-    'hideFields',
-  );
+  const share = namedShare(context, event, 'saveHiddenFields', 'hideFields');
   const chosen = formValues(event, LABEL_FORM.hidden);
   const hiddenFields = HIDEABLE_FIELDS.filter((field) => chosen.includes(field)) as HideableField[];
   const updated = {
@@ -84,7 +79,7 @@ function saveHiddenFields(event: AddonEvent, { sharing: context }: ActionContext
 }
 
 function stopSharing(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'stopSharing', 'deleteLabel');
+  const share = namedShare(context, event, 'stopSharing', 'deleteLabel');
   const { myLevel: _myLevel, ...asItWas } = share;
   markEnding(context.addon.userStore, asItWas);
   if (share.grants.length > 0) context.registry.setGrants(share, []);
@@ -128,7 +123,7 @@ function stopSharing(event: AddonEvent, { sharing: context }: ActionContext): Ac
 }
 
 function syncLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'syncLabel', 'read');
+  const share = namedShare(context, event, 'syncLabel', 'read');
   // The user asks to sync: an edit made in Google Contacts minutes ago may not show in the sync
   // listings yet, so every account is listed.
   const outcome = context.sync.syncShare(share.id, actionDeadline(context), false, true);
@@ -136,7 +131,7 @@ function syncLabel(event: AddonEvent, { sharing: context }: ActionContext): Acti
 }
 
 function confirmSync(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'confirmSync', 'deleteLabel');
+  const share = namedShare(context, event, 'confirmSync', 'deleteLabel');
   const outcome = context.sync.syncShare(share.id, actionDeadline(context), true);
   return updateCard(labelCardFor(context, share), syncNotice(outcome));
 }

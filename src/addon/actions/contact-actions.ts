@@ -15,7 +15,7 @@ import {
   MESSAGE_FORM,
   type MessagePerson,
 } from '../cards/message-context-card';
-import { readMessageHeaders, type MessageHeaders } from '../gas/gmail-message';
+import { readMessageHeaders, type MessageHeaders } from '../gas/script-services';
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { SharingContext } from '../sharing/sharing-context';

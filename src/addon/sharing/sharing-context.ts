@@ -6,8 +6,8 @@
 import { PeopleClient } from '../../google/people-client';
 import { GoogleTransport } from '../../google/transport';
 import { addonContext, type AddonContext } from '../context';
+import { UserLock } from '../gas/adapters';
 import { ensureHourlyTriggerOf, newUuid, oauthToken } from '../gas/script-services';
-import { UserLock } from '../gas/user-lock';
 import { ShareRegistry } from './share-registry';
 import { ShareSync } from './share-sync';
 

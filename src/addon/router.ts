@@ -4,9 +4,15 @@
  * what to do, never as a stack trace. Card actions all arrive at `onAction`, which dispatches by
  * the action's `action` parameter.
  */
-import { failureText, formValue, UserFacingError } from './actions/action-kit';
+import {
+  failureText,
+  formValue,
+  notify,
+  popCard,
+  pushCard,
+  UserFacingError,
+} from './actions/action-kit';
 import type { ActionContext, ActionHandler, ActionTable } from './actions/action-kit';
-import { notify, pushCard } from './actions/action-responses';
 import { adminActions } from './actions/admin-actions';
 import { confirmActions } from './actions/confirm-actions';
 import { labelContentsActions } from './actions/label-contents-actions';
@@ -46,7 +52,7 @@ function renderSafely(surface: string, render: () => Card): Card {
     return render();
   } catch (error) {
     console.error(`${surface} failed`, error);
-    return buildMessageCard(MSG.somethingWrong, failureMessage(error, MSG.pageFailure));
+    return buildMessageCard(MSG.somethingWrong, failureText(error, MSG.pageFailure));
   } finally {
     noteUrlFetches();
   }
@@ -98,10 +104,7 @@ function sendFeedback(event: AddonEvent): ActionResponse {
   if (feedback.length > MAX_FEEDBACK_CHARS)
     return notify(MSG.about.tooLong(MAX_FEEDBACK_CHARS, feedback.length));
   console.log(JSON.stringify({ type: 'feedback', text: feedback }));
-  return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().popCard())
-    .setNotification(CardService.newNotification().setText(MSG.about.sent))
-    .build();
+  return popCard(MSG.about.sent);
 }
 
 /**
@@ -144,11 +147,6 @@ const ACTIONS = {
 /** The name of a card action, as buttons carry it in their `action` parameter. */
 export type ActionName = keyof typeof ACTIONS;
 
-/** The message a user sees for a failure: from messages.ts by its code, a generic one otherwise. */
-function failureMessage(error: unknown, generic = MSG.genericFailure): string {
-  return failureText(error, generic);
-}
-
 /** Dispatches a card action by its `action` parameter; failures become a notification. */
 export function handleAction(event: AddonEvent): ActionResponse {
   const name = event.commonEventObject.parameters?.action ?? '';
@@ -163,7 +161,7 @@ export function handleAction(event: AddonEvent): ActionResponse {
     return action(event, actionContext());
   } catch (error) {
     console.error(`action ${name} failed`, error);
-    return notify(failureMessage(error));
+    return notify(failureText(error, MSG.genericFailure));
   } finally {
     noteUrlFetches();
   }

@@ -1,7 +1,8 @@
 /**
  * This file defines what every card action shares: the handler and table types the router
  * dispatches on, the context it hands them, errors meant for the user, reading parameters and
- * form inputs from the event, and the router Action that buttons carry.
+ * form inputs from the event, the router Action that buttons carry, and the responses actions
+ * return.
  */
 import { BackendError } from '../backend-client';
 import type { AddonContext } from '../context';
@@ -90,4 +91,38 @@ export function routerAction(
   return CardService.newAction()
     .setFunctionName('onAction')
     .setParameters({ ...parameters, action });
+}
+
+/** A response that only shows a notification. */
+export function notify(text: string): ActionResponse {
+  return CardService.newActionResponseBuilder()
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
+}
+
+/** A response that pushes a card, with an optional notification. */
+export function pushCard(card: Card, text?: string): ActionResponse {
+  const builder = CardService.newActionResponseBuilder().setNavigation(
+    CardService.newNavigation().pushCard(card),
+  );
+  if (text) builder.setNotification(CardService.newNotification().setText(text));
+  return builder.build();
+}
+
+/** A response that replaces the current card, with an optional notification. */
+export function updateCard(card: Card, text?: string): ActionResponse {
+  const builder = CardService.newActionResponseBuilder().setNavigation(
+    CardService.newNavigation().updateCard(card),
+  );
+  if (text) builder.setNotification(CardService.newNotification().setText(text));
+  return builder.build();
+}
+
+/** A response that goes back one card, with an optional notification. */
+export function popCard(text?: string): ActionResponse {
+  const builder = CardService.newActionResponseBuilder().setNavigation(
+    CardService.newNavigation().popCard(),
+  );
+  if (text) builder.setNotification(CardService.newNotification().setText(text));
+  return builder.build();
 }

@@ -24,9 +24,15 @@ import {
   POLICY_FORM,
 } from '../cards/admin-card';
 import { MSG } from '../messages';
-import { formValue, requireParameter, UserFacingError } from './action-kit';
+import {
+  formValue,
+  popCard,
+  pushCard,
+  requireParameter,
+  updateCard,
+  UserFacingError,
+} from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
-import { pushCard, updateCard } from './action-responses';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const KINDS: readonly ActivityFilter['kind'][] = ['all', 'sharing', 'policy', 'support', 'admin'];
@@ -197,12 +203,6 @@ function exportAudit(_event: AddonEvent, context: ActionContext): ActionResponse
     .build();
 }
 
-function adminBack(_event: AddonEvent): ActionResponse {
-  return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().popCard())
-    .build();
-}
-
 /** The admin card's actions by name. */
 export const adminActions = {
   openAdmin,
@@ -217,5 +217,5 @@ export const adminActions = {
   openAdminActivity,
   filterAdminActivity,
   exportAudit,
-  adminBack,
+  adminBack: () => popCard(),
 } satisfies ActionTable;

@@ -12,9 +12,16 @@ import {
 import { buildMessageCard } from '../cards/message-card';
 import { MSG } from '../messages';
 import type { SharingContext } from '../sharing/sharing-context';
-import { EMAIL, formValue, formValues, requireParameter, UserFacingError } from './action-kit';
+import {
+  EMAIL,
+  formValue,
+  formValues,
+  notify,
+  pushCard,
+  requireParameter,
+  UserFacingError,
+} from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
-import { notify, pushCard } from './action-responses';
 import { shareFor, visibleShares } from './share-kit';
 import { emailOf, groupMembers, nameOf, readOwnGroups, readPeople } from './people-data';
 

@@ -11,7 +11,7 @@ import { MSG } from '../messages';
 import type { SharingContext } from '../sharing/sharing-context';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
-import { pushCard } from './action-responses';
+import { popCard, pushCard } from './action-kit';
 import { memberOf, namedShare } from './share-kit';
 import { peopleNames } from './share-outcomes';
 import { readOwnGroups } from './people-data';
@@ -125,17 +125,11 @@ function confirmRemoveMember(
   );
 }
 
-/** Goes back one card (Cancel on a confirmation, Back on the stopped card). */
-function cancelConfirm(): ActionResponse {
-  return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().popCard())
-    .build();
-}
-
 /** The confirmations' card actions by name. */
 export const confirmActions = {
   confirmStopSharing,
   confirmLeave,
   confirmRemoveMember,
-  cancelConfirm,
+  /** Goes back one card (Cancel on a confirmation, Back on the stopped card). */
+  cancelConfirm: () => popCard(),
 } satisfies ActionTable;

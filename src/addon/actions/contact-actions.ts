@@ -19,9 +19,15 @@ import { readMessageHeaders, type MessageHeaders } from '../gas/script-services'
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { SharingContext } from '../sharing/sharing-context';
-import { EMAIL, formValue, requireParameter, UserFacingError } from './action-kit';
+import {
+  EMAIL,
+  formValue,
+  pushCard,
+  requireParameter,
+  updateCard,
+  UserFacingError,
+} from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
-import { pushCard, updateCard } from './action-responses';
 import { shareFor, visibleShares } from './share-kit';
 import { actionDeadline, labelCardFor, syncNotice } from './share-outcomes';
 import { directoryNames } from './directory-names';

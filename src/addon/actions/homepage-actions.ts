@@ -1,5 +1,5 @@
 /**
- * This file defines the homepage and its actions: rendering it (homepage-data.ts loads it),
+ * This file defines the homepage and its actions: rendering it (share-outcomes.ts loads it),
  * "Sync now", search across shared contacts, creating a label, and the settings card.
  */
 import { linkKey } from '../../core/contact-model';
@@ -9,11 +9,9 @@ import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/se
 import { MSG } from '../messages';
 import { mayOpenSupport, SupportClient } from '../support/support-client';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
-import { formValue, formValues, UserFacingError } from './action-kit';
+import { formValue, formValues, notify, pushCard, updateCard, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
-import { notify, pushCard, updateCard } from './action-responses';
-import { ACTION_SYNC_BUDGET_MS } from './share-outcomes';
-import { loadHomepage, readSettings, SETTINGS_KEY } from './homepage-data';
+import { ACTION_SYNC_BUDGET_MS, loadHomepage, readSettings, SETTINGS_KEY } from './share-outcomes';
 import { emailOf, nameOf, readOwnGroups, searchContacts as searchOwnContacts } from './people-data';
 
 /** How long opening the sidebar may spend syncing. */

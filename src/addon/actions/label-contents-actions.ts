@@ -19,9 +19,16 @@ import { LABEL_FORM, type ContactRow, type LabelRef, type UndoOffer } from '../c
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
 import type { SharingContext } from '../sharing/sharing-context';
-import { formValue, formValues, requireParameter, UserFacingError } from './action-kit';
+import {
+  formValue,
+  formValues,
+  notify,
+  pushCard,
+  requireParameter,
+  updateCard,
+  UserFacingError,
+} from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
-import { notify, pushCard, updateCard } from './action-responses';
 import { refuse, shareFor } from './share-kit';
 import { actionDeadline, labelCardFor, syncNotice } from './share-outcomes';
 import {

@@ -3,14 +3,21 @@
  * removing them (with Undo), and offering, accepting, withdrawing or declining the label's
  * ownership. Every handler re-reads the share and the caller's level from the registry.
  */
-import { domainOf, isLevel, levelAllows, mayPerform } from '../../core/sharing-model';
+import {
+  domainOf,
+  isLevel,
+  levelAllows,
+  mayPerform,
+  type ShareAction,
+  type ShareGrant,
+} from '../../core/sharing-model';
 import { targetAddress, targetText, type UndoOffer } from '../cards/label-card';
 import { buildMemberCard, MEMBER_FORM } from '../cards/member-card';
 import { grantableLevels } from '../cards/share-form';
 import { MSG } from '../messages';
-import { formValue, requireParameter, UserFacingError } from './action-kit';
+import type { SharingContext } from '../sharing/sharing-context';
+import { formValue, pushCard, requireParameter, updateCard, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
-import { pushCard, updateCard } from './action-responses';
 import { checkGrant, memberOf, readPolicyLimits, refuse, namedShare } from './share-kit';
 import type { Shared } from './share-kit';
 import { actionDeadline, homeAfter, labelCardFor, peopleNames, syncNotice } from './share-outcomes';
@@ -33,12 +40,26 @@ function openMember(event: AddonEvent, { sharing: context }: ActionContext): Act
   );
 }
 
-function changeLevel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = namedShare(context, event, 'changeLevel', 'share');
+/**
+ * The share and member an action names, when the caller may do `what` to a member at that
+ * member's level (a refusal, audited, otherwise), with the member's words.
+ */
+function memberInReach(
+  context: SharingContext,
+  event: AddonEvent,
+  action: 'changeLevel' | 'removeMember',
+  what: ShareAction,
+): { share: Shared; grant: ShareGrant; who: string } {
+  const share = namedShare(context, event, action, what);
   const grant = memberOf(share, event);
   const who = targetText(grant.target);
   if (!levelAllows(share.myLevel, grant.level))
-    refuse(context, 'changeLevel', share.id, 'level_above_own', MSG.member.aboveYou(who));
+    refuse(context, action, share.id, 'level_above_own', MSG.member.aboveYou(who));
+  return { share, grant, who };
+}
+
+function changeLevel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
+  const { share, grant, who } = memberInReach(context, event, 'changeLevel', 'share');
   const level = formValue(event, MEMBER_FORM.level);
   if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
   checkGrant(
@@ -65,11 +86,7 @@ function changeLevel(event: AddonEvent, { sharing: context }: ActionContext): Ac
 }
 
 function removeMember(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const share = namedShare(context, event, 'removeMember', 'unshare');
-  const grant = memberOf(share, event);
-  const who = targetText(grant.target);
-  if (!levelAllows(share.myLevel, grant.level))
-    refuse(context, 'removeMember', share.id, 'level_above_own', MSG.member.aboveYou(who));
+  const { share, grant, who } = memberInReach(context, event, 'removeMember', 'unshare');
   const updated = context.registry.setGrants(
     share,
     share.grants.filter((candidate) => candidate !== grant),

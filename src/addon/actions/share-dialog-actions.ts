@@ -28,9 +28,16 @@ import { grantableLevels } from '../cards/share-form';
 import { MSG } from '../messages';
 import { findShareableLabel } from '../sharing/own-labels';
 import { ensureHourlyTrigger, type SharingContext } from '../sharing/sharing-context';
-import { EMAIL, failureText, formValue, requireParameter, UserFacingError } from './action-kit';
+import {
+  EMAIL,
+  failureText,
+  formValue,
+  pushCard,
+  requireParameter,
+  updateCard,
+  UserFacingError,
+} from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
-import { pushCard, updateCard } from './action-responses';
 import {
   checkGrant,
   DOMAIN,

@@ -14,13 +14,17 @@ import { DailyBudget } from '../sharing/daily-budget';
 import type { VisibleShare } from '../sharing/share-registry';
 import { sharingContext } from '../sharing/sharing-context';
 import { markEnding } from '../sharing/sync-state';
-import { formValue, formValues, UserFacingError } from './action-kit';
+import { formValue, formValues, pushCard, updateCard, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
-import { pushCard, updateCard } from './action-responses';
 import { MAX_RECIPIENTS, namedShare } from './share-kit';
 import type { Shared } from './share-kit';
-import { actionDeadline, homeAfter, labelCardFor, syncNotice } from './share-outcomes';
-import { loadHomepage } from './homepage-data';
+import {
+  actionDeadline,
+  homeAfter,
+  labelCardFor,
+  loadHomepage,
+  syncNotice,
+} from './share-outcomes';
 
 /** A trigger run may last 6 minutes; its sync stops starting new calls after this long. */
 export const TRIGGER_SYNC_BUDGET_MS = 5 * 60_000;

@@ -15,9 +15,8 @@ import {
 import { buildMessageCard } from '../cards/message-card';
 import type { SupportSessionView } from '../../core/support-contract';
 import { SupportClient } from '../support/support-client';
-import { formValue, requireParameter, UserFacingError } from './action-kit';
+import { formValue, pushCard, requireParameter, updateCard, UserFacingError } from './action-kit';
 import type { ActionContext, ActionTable, AddonEvent, Card } from './action-kit';
-import { pushCard, updateCard } from './action-responses';
 
 function client(context: ActionContext): SupportClient {
   return new SupportClient(context.addon.backend);

@@ -12,7 +12,14 @@ import {
   pushCard,
   UserFacingError,
 } from './actions/action-kit';
-import type { ActionContext, ActionHandler, ActionTable } from './actions/action-kit';
+import type {
+  ActionContext,
+  ActionHandler,
+  ActionResponse,
+  ActionTable,
+  AddonEvent,
+  Card,
+} from './actions/action-kit';
 import { adminActions } from './actions/admin-actions';
 import { confirmActions } from './actions/confirm-actions';
 import { labelContentsActions } from './actions/label-contents-actions';
@@ -30,9 +37,6 @@ import { addonContext } from './context';
 import { sharingContext } from './sharing/sharing-context';
 import { MSG } from './messages';
 import { DailyBudget } from './sharing/daily-budget';
-
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type Card = GoogleAppsScript.Card_Service.Card;
 
 /** Builds the context handed to the handlers of one entry point; each part is built on first use. */
 function actionContext(): ActionContext {
@@ -91,8 +95,6 @@ export function showSettings(
   const card = renderSafely('settings', () => renderSettings(actionContext()));
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([card]).build();
 }
-
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 /** Feedback longer than this is refused with a notification, never cut silently. */
 export const MAX_FEEDBACK_CHARS = 1000;

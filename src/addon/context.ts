@@ -10,6 +10,7 @@ import {
   UrlFetchHttpClient,
   UserPropertiesStore,
 } from './gas/adapters';
+import { effectiveUserEmail, identityToken } from './gas/script-services';
 
 /** What one execution of the add-on works with. */
 export interface AddonContext {
@@ -28,11 +29,9 @@ export function addonContext(): AddonContext {
   if (!current) {
     const http = new UrlFetchHttpClient();
     current = {
-      user: Session.getEffectiveUser().getEmail().toLowerCase(),
+      user: effectiveUserEmail(),
       http,
-      backend: new BackendClient(http, getAddonConfig().backendUrl, () =>
-        ScriptApp.getIdentityToken(),
-      ),
+      backend: new BackendClient(http, getAddonConfig().backendUrl, identityToken),
       userStore: new UserPropertiesStore(),
       clock: appsScriptClock,
       sleeper: appsScriptSleeper,

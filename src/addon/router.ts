@@ -8,14 +8,25 @@ import {
   failureText,
   formValue,
   notify,
+  popCard,
   pushCard,
   UserFacingError,
-  type ActionTable,
+} from './actions/action-kit';
+import type {
+  ActionContext,
+  ActionHandler,
+  ActionResponse,
+  ActionTable,
+  AddonEvent,
+  Card,
 } from './actions/action-kit';
 import { adminActions } from './actions/admin-actions';
 import { confirmActions } from './actions/confirm-actions';
 import { labelContentsActions } from './actions/label-contents-actions';
-import { contactActions, renderComposeCard, renderMessageCard } from './actions/contact-actions';
+import { composeActions, renderComposeCard } from './actions/compose-actions';
+import { contactActions, renderMessageCard } from './actions/contact-actions';
+import { memberActions } from './actions/member-actions';
+import { shareDialogActions } from './actions/share-dialog-actions';
 import { homepageActions, renderHomepage, renderSettings } from './actions/homepage-actions';
 import { sharingActions } from './actions/sharing-actions';
 import { supportActions } from './actions/support-actions';
@@ -23,11 +34,21 @@ import { BackendError } from './backend-client';
 import { buildAboutCard } from './cards/about-card';
 import { buildMessageCard } from './cards/message-card';
 import { addonContext } from './context';
+import { sharingContext } from './sharing/sharing-context';
 import { MSG } from './messages';
 import { DailyBudget } from './sharing/daily-budget';
 
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type Card = GoogleAppsScript.Card_Service.Card;
+/** Builds the context handed to the handlers of one entry point; each part is built on first use. */
+function actionContext(): ActionContext {
+  return {
+    get addon() {
+      return addonContext();
+    },
+    get sharing() {
+      return sharingContext();
+    },
+  };
+}
 
 /** Runs a card-returning handler; on failure logs the error for developers and shows an error card. */
 function renderSafely(surface: string, render: () => Card): Card {
@@ -35,7 +56,7 @@ function renderSafely(surface: string, render: () => Card): Card {
     return render();
   } catch (error) {
     console.error(`${surface} failed`, error);
-    return buildMessageCard(MSG.somethingWrong, failureMessage(error, MSG.pageFailure));
+    return buildMessageCard(MSG.somethingWrong, failureText(error, MSG.pageFailure));
   } finally {
     noteUrlFetches();
   }
@@ -54,28 +75,26 @@ function noteUrlFetches(): void {
 
 /** Renders the homepage (Gmail, Calendar and Drive), after a bounded sync of the labels that are due. */
 export function showHomepage(_event: AddonEvent): Card {
-  return renderSafely('homepage', () => renderHomepage());
+  return renderSafely('homepage', () => renderHomepage(actionContext()));
 }
 
 /** Renders the contextual card for the open Gmail message: the people on it and their labels. */
 export function showMessage(event: AddonEvent): Card {
-  return renderSafely('message', () => renderMessageCard(event));
+  return renderSafely('message', () => renderMessageCard(event, actionContext()));
 }
 
 /** Renders the compose action card: insert a shared label's addresses into the draft. */
 export function showCompose(_event: AddonEvent): Card {
-  return renderSafely('compose', () => renderComposeCard());
+  return renderSafely('compose', () => renderComposeCard(actionContext()));
 }
 
 /** Renders the settings universal action. */
 export function showSettings(
   _event: AddonEvent,
 ): GoogleAppsScript.Card_Service.UniversalActionResponse {
-  const card = renderSafely('settings', () => renderSettings());
+  const card = renderSafely('settings', () => renderSettings(actionContext()));
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([card]).build();
 }
-
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 /** Feedback longer than this is refused with a notification, never cut silently. */
 export const MAX_FEEDBACK_CHARS = 1000;
@@ -87,23 +106,20 @@ function sendFeedback(event: AddonEvent): ActionResponse {
   if (feedback.length > MAX_FEEDBACK_CHARS)
     return notify(MSG.about.tooLong(MAX_FEEDBACK_CHARS, feedback.length));
   console.log(JSON.stringify({ type: 'feedback', text: feedback }));
-  return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().popCard())
-    .setNotification(CardService.newNotification().setText(MSG.about.sent))
-    .build();
+  return popCard(MSG.about.sent);
 }
 
 /**
  * Support staff and admins read the backend's refusals on the support card as they are
  * (support-actions.ts): they are written for the operators who act on them.
  */
-function withBackendMessages(table: ActionTable): ActionTable {
+function withBackendMessages<Table extends ActionTable>(table: Table): Table {
   return Object.fromEntries(
     Object.entries(table).map(([name, handler]) => [
       name,
-      (event: AddonEvent) => {
+      (event: AddonEvent, context: ActionContext) => {
         try {
-          return handler(event);
+          return handler(event, context);
         } catch (error) {
           if (error instanceof BackendError && error.status < 500)
             throw new UserFacingError(error.message);
@@ -111,40 +127,43 @@ function withBackendMessages(table: ActionTable): ActionTable {
         }
       },
     ]),
-  );
+  ) as Table;
 }
 
-const ACTIONS: ActionTable = {
+const ACTIONS = {
   showAbout: () => pushCard(buildAboutCard()),
   sendFeedback,
   ...homepageActions,
   ...sharingActions,
+  ...shareDialogActions,
+  ...memberActions,
   ...contactActions,
+  ...composeActions,
   ...adminActions,
   ...withBackendMessages(supportActions),
   // Issue 16: confirmations before destructive actions; contacts into and out of labels.
   ...confirmActions,
   ...labelContentsActions,
-};
+} satisfies ActionTable;
 
-/** The message a user sees for a failure: from messages.ts by its code, a generic one otherwise. */
-function failureMessage(error: unknown, generic = MSG.genericFailure): string {
-  return failureText(error, generic);
-}
+/** The name of a card action, as buttons carry it in their `action` parameter. */
+export type ActionName = keyof typeof ACTIONS;
 
 /** Dispatches a card action by its `action` parameter; failures become a notification. */
 export function handleAction(event: AddonEvent): ActionResponse {
   const name = event.commonEventObject.parameters?.action ?? '';
-  const action = Object.prototype.hasOwnProperty.call(ACTIONS, name) ? ACTIONS[name] : undefined;
+  const action: ActionHandler | undefined = Object.prototype.hasOwnProperty.call(ACTIONS, name)
+    ? ACTIONS[name as ActionName]
+    : undefined;
   if (!action) {
     console.error(`Unknown card action "${name}"`);
     return notify(MSG.staleButton);
   }
   try {
-    return action(event);
+    return action(event, actionContext());
   } catch (error) {
     console.error(`action ${name} failed`, error);
-    return notify(failureMessage(error));
+    return notify(failureText(error, MSG.genericFailure));
   } finally {
     noteUrlFetches();
   }

@@ -1,13 +1,27 @@
 /**
- * This file defines what every card action shares: the table type the router dispatches on,
- * reading parameters and form inputs from the event, and building notifications and navigation.
+ * This file defines what every card action shares: the handler and table types the router
+ * dispatches on, the context it hands them, errors meant for the user, reading parameters and
+ * form inputs from the event, the router Action that buttons carry, and the responses actions
+ * return.
  */
 import { BackendError } from '../backend-client';
+import type { AddonContext } from '../context';
 import { MSG } from '../messages';
+import type { ActionName } from '../router';
+import type { SharingContext } from '../sharing/sharing-context';
 
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
-type Card = GoogleAppsScript.Card_Service.Card;
+/** The event Apps Script passes to an add-on's entry points. */
+export type AddonEvent = GoogleAppsScript.Addons.EventObject;
+/** What a card action returns to Apps Script. */
+export type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+/** A card. */
+export type Card = GoogleAppsScript.Card_Service.Card;
+
+/** An e-mail address as the add-on accepts one for a contact or a recipient. */
+export const EMAIL = /^[^@\s,;<>]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
+
+/** The name of a card action (the router's table, router.ts). */
+export type { ActionName };
 
 /** When this execution started: the bundle's top level runs once per execution. */
 const EXECUTION_STARTED_AT = Date.now();
@@ -19,8 +33,14 @@ export function actionTimeLeft(): number {
   return CARD_ACTION_LIMIT_MS - (Date.now() - EXECUTION_STARTED_AT);
 }
 
+/** What the router hands every card action: this execution's contexts, each built on first use. */
+export interface ActionContext {
+  readonly addon: AddonContext;
+  readonly sharing: SharingContext;
+}
+
 /** A card action handler: parses the event, calls core or the backend, renders. */
-export type ActionHandler = (event: AddonEvent) => ActionResponse;
+export type ActionHandler = (event: AddonEvent, context: ActionContext) => ActionResponse;
 
 /** Card actions by the name carried in their `action` parameter. */
 export type ActionTable = Record<string, ActionHandler>;
@@ -65,7 +85,7 @@ export function formValue(event: AddonEvent, name: string): string {
 
 /** An Action that calls the router with the given action name and parameters. */
 export function routerAction(
-  action: string,
+  action: ActionName,
   parameters: Record<string, string> = {},
 ): GoogleAppsScript.Card_Service.Action {
   return CardService.newAction()
@@ -93,6 +113,15 @@ export function pushCard(card: Card, text?: string): ActionResponse {
 export function updateCard(card: Card, text?: string): ActionResponse {
   const builder = CardService.newActionResponseBuilder().setNavigation(
     CardService.newNavigation().updateCard(card),
+  );
+  if (text) builder.setNotification(CardService.newNotification().setText(text));
+  return builder.build();
+}
+
+/** A response that goes back one card, with an optional notification. */
+export function popCard(text?: string): ActionResponse {
+  const builder = CardService.newActionResponseBuilder().setNavigation(
+    CardService.newNavigation().popCard(),
   );
   if (text) builder.setNotification(CardService.newNotification().setText(text));
   return builder.build();

@@ -23,20 +23,16 @@ import {
   buildOnboardingOnlyCard,
   POLICY_FORM,
 } from '../cards/admin-card';
-import { addonContext } from '../context';
 import { MSG } from '../messages';
 import {
   formValue,
+  popCard,
   pushCard,
   requireParameter,
   updateCard,
   UserFacingError,
-  type ActionTable,
 } from './action-kit';
-
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
-type Card = GoogleAppsScript.Card_Service.Card;
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const KINDS: readonly ActivityFilter['kind'][] = ['all', 'sharing', 'policy', 'support', 'admin'];
@@ -46,8 +42,8 @@ const SUPPORT_ACCESS: readonly TenantPolicy['supportAccess'][] = [
   'disabled',
 ];
 
-function client(): AdminClient {
-  return new AdminClient(addonContext().backend);
+function client(context: ActionContext): AdminClient {
+  return new AdminClient(context.addon.backend);
 }
 
 /** The overview, with the backend's refusals and failures said in words. */
@@ -90,8 +86,8 @@ function backToAdmin(admin: AdminClient, text: string): ActionResponse {
     .build();
 }
 
-function openAdmin(_event: AddonEvent): ActionResponse {
-  const admin = client();
+function openAdmin(_event: AddonEvent, context: ActionContext): ActionResponse {
+  const admin = client(context);
   const overview = readOverview(admin);
   if (!overview.adminVerified) return pushCard(buildOnboardingOnlyCard(overview));
   return pushCard(adminCard(admin, overview));
@@ -102,8 +98,8 @@ function chosen<T extends string>(value: string, allowed: readonly T[]): T {
   return value as T;
 }
 
-function savePolicy(event: AddonEvent): ActionResponse {
-  const admin = client();
+function savePolicy(event: AddonEvent, context: ActionContext): ActionResponse {
+  const admin = client(context);
   const overview = adminOverview(admin);
   const policy: TenantPolicy = {
     ...overview.policy,
@@ -123,8 +119,8 @@ function savePolicy(event: AddonEvent): ActionResponse {
   return updateCard(adminCard(admin), MSG.admin.saved);
 }
 
-function saveSupportChoice(event: AddonEvent): ActionResponse {
-  const admin = client();
+function saveSupportChoice(event: AddonEvent, context: ActionContext): ActionResponse {
+  const admin = client(context);
   const overview = adminOverview(admin);
   admin.savePolicy(overview.domain, {
     ...overview.policy,
@@ -135,23 +131,25 @@ function saveSupportChoice(event: AddonEvent): ActionResponse {
   return updateCard(adminCard(admin), MSG.adminCard.supportChosen);
 }
 
-function openAdminShare(event: AddonEvent): ActionResponse {
-  return pushCard(buildAdminShareCard(client().share(requireParameter(event, 'shareId'))));
+function openAdminShare(event: AddonEvent, context: ActionContext): ActionResponse {
+  return pushCard(buildAdminShareCard(client(context).share(requireParameter(event, 'shareId'))));
 }
 
-function openAdminShares(event: AddonEvent): ActionResponse {
+function openAdminShares(event: AddonEvent, context: ActionContext): ActionResponse {
   const page = Number(event.commonEventObject.parameters?.page ?? '0');
   if (!Number.isInteger(page) || page < 0) throw new UserFacingError(MSG.staleButton);
-  const card = buildAdminSharesCard(client().shares(), page);
+  const card = buildAdminSharesCard(client(context).shares(), page);
   return page === 0 ? pushCard(card) : updateCard(card);
 }
 
-function confirmAdminRevoke(event: AddonEvent): ActionResponse {
-  return pushCard(buildAdminRevokeConfirmCard(client().share(requireParameter(event, 'shareId'))));
+function confirmAdminRevoke(event: AddonEvent, context: ActionContext): ActionResponse {
+  return pushCard(
+    buildAdminRevokeConfirmCard(client(context).share(requireParameter(event, 'shareId'))),
+  );
 }
 
-function adminRevoke(event: AddonEvent): ActionResponse {
-  const admin = client();
+function adminRevoke(event: AddonEvent, context: ActionContext): ActionResponse {
+  const admin = client(context);
   const share = admin.share(requireParameter(event, 'shareId'));
   admin.revokeShare(share.id);
   return backToAdmin(admin, MSG.adminCard.stopped(share.labelName));
@@ -163,18 +161,18 @@ function address(event: AddonEvent, field: string): string {
   return value;
 }
 
-function confirmHandOver(event: AddonEvent): ActionResponse {
+function confirmHandOver(event: AddonEvent, context: ActionContext): ActionResponse {
   const from = address(event, ADMIN_FORM.leaver);
   const to = address(event, ADMIN_FORM.colleague);
-  const labels = client()
+  const labels = client(context)
     .shares()
     .filter((share) => share.owner.toLowerCase() === from)
     .map((share) => share.labelName);
   return pushCard(buildHandOverConfirmCard(from, to, labels));
 }
 
-function adminHandOver(event: AddonEvent): ActionResponse {
-  const admin = client();
+function adminHandOver(event: AddonEvent, context: ActionContext): ActionResponse {
+  const admin = client(context);
   const to = requireParameter(event, 'to');
   const handed = admin.handOver(requireParameter(event, 'from'), to);
   return backToAdmin(admin, MSG.adminCard.handedOver(handed.offered, to));
@@ -187,32 +185,26 @@ function activityFilter(event: AddonEvent): ActivityFilter {
   return { ...(person ? { person } : {}), kind: chosen(kind, KINDS) };
 }
 
-function openAdminActivity(_event: AddonEvent): ActionResponse {
+function openAdminActivity(_event: AddonEvent, context: ActionContext): ActionResponse {
   const filter: ActivityFilter = { kind: 'all' };
-  return pushCard(buildActivityCard(client().activity(filter, ADMIN_ROWS), filter));
+  return pushCard(buildActivityCard(client(context).activity(filter, ADMIN_ROWS), filter));
 }
 
-function filterAdminActivity(event: AddonEvent): ActionResponse {
+function filterAdminActivity(event: AddonEvent, context: ActionContext): ActionResponse {
   const filter = activityFilter(event);
-  return updateCard(buildActivityCard(client().activity(filter, ADMIN_ROWS), filter));
+  return updateCard(buildActivityCard(client(context).activity(filter, ADMIN_ROWS), filter));
 }
 
-function exportAudit(_event: AddonEvent): ActionResponse {
-  const url = client().auditDownloadUrl();
+function exportAudit(_event: AddonEvent, context: ActionContext): ActionResponse {
+  const url = client(context).auditDownloadUrl();
   return CardService.newActionResponseBuilder()
     .setOpenLink(CardService.newOpenLink().setUrl(url))
     .setNotification(CardService.newNotification().setText(MSG.adminCard.downloadStarted))
     .build();
 }
 
-function adminBack(_event: AddonEvent): ActionResponse {
-  return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().popCard())
-    .build();
-}
-
 /** The admin card's actions by name. */
-export const adminActions: ActionTable = {
+export const adminActions = {
   openAdmin,
   savePolicy,
   saveSupportChoice,
@@ -225,5 +217,5 @@ export const adminActions: ActionTable = {
   openAdminActivity,
   filterAdminActivity,
   exportAudit,
-  adminBack,
-};
+  adminBack: () => popCard(),
+} satisfies ActionTable;

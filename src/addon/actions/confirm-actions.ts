@@ -2,19 +2,19 @@
  * This file defines the confirmations asked before the actions that take contacts off people's
  * phones: stopping a share, leaving a label and removing a member. Each re-checks the caller's
  * right, counts what will go ("312 contacts will be removed from 48 people's contacts") and says
- * whether the action can be undone; its button runs the action itself (sharing-actions.ts).
+ * whether the action can be undone; its button runs the action itself (sharing-actions.ts,
+ * member-actions.ts).
  */
 import { buildConfirmCard } from '../cards/confirm-card';
 import { personText, targetAddress, targetText } from '../cards/label-card';
 import { MSG } from '../messages';
-import { sharingContext, type SharingContext } from '../sharing/sharing-context';
+import type { SharingContext } from '../sharing/sharing-context';
 import type { VisibleShare } from '../sharing/share-registry';
-import { pushCard, requireParameter, type ActionTable } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
+import { popCard, pushCard } from './action-kit';
+import { memberOf, namedShare } from './share-kit';
+import { peopleNames } from './share-outcomes';
 import { readOwnGroups } from './people-data';
-import { memberOf, peopleNames, shareFor } from './sharing-actions';
-
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 /** The contacts of the user's own group of a share (their master or their copy). */
 function contactsOf(context: SharingContext, share: VisibleShare): number {
@@ -43,14 +43,11 @@ function otherAccounts(context: SharingContext, share: VisibleShare): string[] {
   }
 }
 
-function confirmStopSharing(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const share = shareFor(
-    context,
-    requireParameter(event, 'shareId'),
-    'confirmStopSharing',
-    'deleteLabel',
-  );
+function confirmStopSharing(
+  event: AddonEvent,
+  { sharing: context }: ActionContext,
+): ActionResponse {
+  const share = namedShare(context, event, 'confirmStopSharing', 'deleteLabel');
   const people = otherAccounts(context, share).length;
   return pushCard(
     buildConfirmCard({
@@ -69,9 +66,8 @@ function confirmStopSharing(event: AddonEvent): ActionResponse {
   );
 }
 
-function confirmLeave(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const share = shareFor(context, requireParameter(event, 'shareId'), 'confirmLeave', 'read');
+function confirmLeave(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
+  const share = namedShare(context, event, 'confirmLeave', 'read');
   return pushCard(
     buildConfirmCard({
       title: MSG.confirm.leaveTitle(share.labelName),
@@ -89,14 +85,11 @@ function confirmLeave(event: AddonEvent): ActionResponse {
   );
 }
 
-function confirmRemoveMember(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const share = shareFor(
-    context,
-    requireParameter(event, 'shareId'),
-    'confirmRemoveMember',
-    'unshare',
-  );
+function confirmRemoveMember(
+  event: AddonEvent,
+  { sharing: context }: ActionContext,
+): ActionResponse {
+  const share = namedShare(context, event, 'confirmRemoveMember', 'unshare');
   const grant = memberOf(share, event);
   const contacts = contactsOf(context, share);
   const names = peopleNames(context, share);
@@ -132,17 +125,11 @@ function confirmRemoveMember(event: AddonEvent): ActionResponse {
   );
 }
 
-/** Goes back one card (Cancel on a confirmation, Back on the stopped card). */
-function cancelConfirm(): ActionResponse {
-  return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().popCard())
-    .build();
-}
-
 /** The confirmations' card actions by name. */
-export const confirmActions: ActionTable = {
+export const confirmActions = {
   confirmStopSharing,
   confirmLeave,
   confirmRemoveMember,
-  cancelConfirm,
-};
+  /** Goes back one card (Cancel on a confirmation, Back on the stopped card). */
+  cancelConfirm: () => popCard(),
+} satisfies ActionTable;

@@ -1,21 +1,13 @@
 /**
  * This file defines the card actions about single contacts: the contact card (every synced field,
  * the shared labels it is in, editing within the user's level), adding a contact to a label from
- * the label card or from an open message's headers, the Gmail contextual card, and the compose
- * action that inserts a label's addresses into the draft.
+ * the label card or from an open message's headers, and the Gmail contextual card.
  */
 import { linkKey } from '../../core/contact-model';
 import { levelAllows, mayPerform, type Level } from '../../core/sharing-model';
 import { GoogleApiError } from '../../google/google-error';
 import type { Person } from '../../google/people-client';
 import { describeAudience } from '../cards/audience';
-import {
-  buildChooseContactsCard,
-  buildComposeCard,
-  COMPOSE_FORM,
-  DRAFT_FIELDS,
-  type DraftField,
-} from '../cards/compose-card';
 import { buildContactCard, CONTACT_FORM, type ContactShare } from '../cards/contact-card';
 import { LABEL_FORM, personText } from '../cards/label-card';
 import {
@@ -23,20 +15,22 @@ import {
   MESSAGE_FORM,
   type MessagePerson,
 } from '../cards/message-context-card';
-import { buildMessageCard } from '../cards/message-card';
+import { readMessageHeaders, type MessageHeaders } from '../gas/script-services';
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
-import { sharingContext, type SharingContext } from '../sharing/sharing-context';
+import type { SharingContext } from '../sharing/sharing-context';
 import {
+  EMAIL,
   formValue,
-  formValues,
-  notify,
   pushCard,
   requireParameter,
   updateCard,
   UserFacingError,
-  type ActionTable,
 } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
+import { shareFor, visibleShares } from './share-kit';
+import { actionDeadline, labelCardFor, syncNotice } from './share-outcomes';
+import { directoryNames } from './directory-names';
 import {
   CONTACT_FIELDS,
   emailOf,
@@ -47,24 +41,7 @@ import {
   searchContacts,
   type OwnGroups,
 } from './people-data';
-import { directoryNames } from './directory-names';
-import {
-  actionDeadline,
-  labelCardFor,
-  shareFor,
-  syncNotice,
-  visibleShares,
-} from './sharing-actions';
 
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
-
-/** At most this many addresses go into a draft at once. */
-export const MAX_DRAFT_ADDRESSES = 500;
-/** At most this many contacts are offered for choosing (a selection input holds 100 items). */
-export const MAX_CHOICES = 100;
-
-const EMAIL = /^[^@\s,;<>]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
 const RESOURCE = /^people\/[A-Za-z0-9_-]+$/;
 
 function valuesOf(field: string, values: unknown[]): string[] {
@@ -193,8 +170,7 @@ function contactCard(context: SharingContext, person: Person) {
   });
 }
 
-function openContact(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function openContact(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   return pushCard(
     contactCard(context, readContact(context, requireParameter(event, 'resourceName'))),
   );
@@ -210,8 +186,7 @@ function withFirst<T extends object>(
   return value === '' ? rest : [{ ...(list?.[0] ?? {}), ...make(value) }, ...rest];
 }
 
-function saveContact(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function saveContact(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const person = readContact(context, requireParameter(event, 'resourceName'));
   const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
   const inShares = sharesOfPerson(context, readOwnGroups(context), shares, person);
@@ -357,8 +332,7 @@ function addToShare(
   return { label: share.labelName, notice: syncNotice(outcome), already: false, resourceName };
 }
 
-function addContact(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function addContact(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const shareId = requireParameter(event, 'shareId');
   const person = {
     givenName: formValue(event, LABEL_FORM.givenName),
@@ -401,12 +375,10 @@ function splitName(name: string): { givenName: string; familyName: string } {
   return { givenName: parts.slice(0, -1).join(' '), familyName: parts[parts.length - 1] as string };
 }
 
-function readOpenMessage(event: AddonEvent): { from: string; to: string; cc: string } {
+function readOpenMessage(event: AddonEvent): MessageHeaders {
   const gmail = (event as { gmail?: { messageId?: string; accessToken?: string } }).gmail;
   if (!gmail?.messageId || !gmail.accessToken) throw new UserFacingError(MSG.message.unreadable);
-  GmailApp.setCurrentMessageAccessToken(gmail.accessToken);
-  const message = GmailApp.getMessageById(gmail.messageId);
-  return { from: message.getFrom(), to: message.getTo(), cc: message.getCc() };
+  return readMessageHeaders(gmail.messageId, gmail.accessToken);
 }
 
 /**
@@ -415,9 +387,9 @@ function readOpenMessage(event: AddonEvent): { from: string; to: string; cc: str
  */
 export function renderMessageCard(
   event: AddonEvent,
+  { sharing: context }: ActionContext,
   added?: { email: string; resourceName: string; label: string },
-): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
+): Card {
   const headers = readOpenMessage(event);
   const me = context.addon.user.toLowerCase();
   const seen = new Set<string>([me]);
@@ -469,8 +441,8 @@ export function renderMessageCard(
   });
 }
 
-function addPersonToLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function addPersonToLabel(event: AddonEvent, execution: ActionContext): ActionResponse {
+  const context = execution.sharing;
   const shareId = formValue(event, MESSAGE_FORM.label);
   if (shareId === '') throw new UserFacingError(MSG.message.noLabels);
   const email = requireParameter(event, 'email').toLowerCase();
@@ -486,116 +458,21 @@ function addPersonToLabel(event: AddonEvent): ActionResponse {
   });
   const who = name || email;
   return updateCard(
-    renderMessageCard(event, { email, resourceName: added.resourceName, label: added.label }),
+    renderMessageCard(event, execution, {
+      email,
+      resourceName: added.resourceName,
+      label: added.label,
+    }),
     added.already
       ? MSG.contact.alreadyIn(who, added.label)
       : MSG.contact.added(who, added.label, added.notice),
   );
 }
 
-/** The compose card: the user's shared labels that they hold a group of. */
-export function renderComposeCard(): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
-  const { shares, notice } = visibleShares(context);
-  if (notice) return buildMessageCard(MSG.compose.title, notice);
-  const groups = readOwnGroups(context);
-  return buildComposeCard(
-    shares.flatMap((share) => {
-      const group = groups.groupOf(share, context.addon.user);
-      return group
-        ? [{ shareId: share.id, name: share.labelName, contacts: group.memberCount ?? 0 }]
-        : [];
-    }),
-  );
-}
-
-/** The label's contacts with an e-mail address, from the user's own group of it. */
-function labelAddresses(context: SharingContext, shareId: string, action: string) {
-  const share = shareFor(context, shareId, action, 'read');
-  const group = readOwnGroups(context).groupOf(share, context.addon.user);
-  if (!group?.resourceName) throw new UserFacingError(MSG.sync.never);
-  const people = readPeople(
-    context,
-    groupMembers(context, group.resourceName),
-    'names,emailAddresses',
-  );
-  const contacts = people
-    .map((person) => ({ name: nameOf(person), email: emailOf(person).toLowerCase() }))
-    .filter((contact) => EMAIL.test(contact.email))
-    .sort((a, b) => (a.name || a.email).localeCompare(b.name || b.email));
-  return { share, contacts };
-}
-
-function draftField(event: AddonEvent): DraftField {
-  const field = formValue(event, COMPOSE_FORM.field) || 'to';
-  if (!(DRAFT_FIELDS as readonly string[]).includes(field))
-    throw new UserFacingError(MSG.staleButton);
-  return field as DraftField;
-}
-
-function draftUpdate(field: DraftField, emails: string[]): ActionResponse {
-  const builder = CardService.newUpdateDraftActionResponseBuilder();
-  if (field === 'to')
-    builder.setUpdateDraftToRecipientsAction(
-      CardService.newUpdateDraftToRecipientsAction().addUpdateToRecipients(emails),
-    );
-  else if (field === 'cc')
-    builder.setUpdateDraftCcRecipientsAction(
-      CardService.newUpdateDraftCcRecipientsAction().addUpdateCcRecipients(emails),
-    );
-  else
-    builder.setUpdateDraftBccRecipientsAction(
-      CardService.newUpdateDraftBccRecipientsAction().addUpdateBccRecipients(emails),
-    );
-  return builder.build() as unknown as ActionResponse;
-}
-
-function insertLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const shareId = formValue(event, COMPOSE_FORM.label);
-  if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
-  const { share, contacts } = labelAddresses(context, shareId, 'insertLabel');
-  if (contacts.length === 0) return notify(MSG.compose.noAddresses(share.labelName));
-  return draftUpdate(
-    draftField(event),
-    contacts.slice(0, MAX_DRAFT_ADDRESSES).map((contact) => contact.email),
-  );
-}
-
-function chooseContacts(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const shareId = formValue(event, COMPOSE_FORM.label);
-  if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
-  const { share, contacts } = labelAddresses(context, shareId, 'chooseContacts');
-  if (contacts.length === 0) return notify(MSG.compose.noAddresses(share.labelName));
-  return pushCard(
-    buildChooseContactsCard(
-      share.id,
-      share.labelName,
-      contacts.slice(0, MAX_CHOICES),
-      contacts.length > MAX_CHOICES,
-    ),
-  );
-}
-
-function insertChosen(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
-  const { contacts } = labelAddresses(context, requireParameter(event, 'shareId'), 'insertChosen');
-  const allowed = new Set(contacts.map((contact) => contact.email));
-  const chosen = formValues(event, COMPOSE_FORM.chosen).filter((email) =>
-    allowed.has(email.toLowerCase()),
-  );
-  if (chosen.length === 0) throw new UserFacingError(MSG.compose.noneChosen);
-  return draftUpdate(draftField(event), chosen);
-}
-
-/** Contact, message and compose actions by name. */
-export const contactActions: ActionTable = {
+/** The contact actions by name. */
+export const contactActions = {
   openContact,
   saveContact,
   addContact,
   addPersonToLabel,
-  insertLabel,
-  chooseContacts,
-  insertChosen,
-};
+} satisfies ActionTable;

@@ -4,6 +4,7 @@
  * (ann@x.example)" rather than a bare address. Names are kept 6 hours in the user's cache;
  * cards that must stay cheap (the homepage) read the cache only.
  */
+import { userCache } from '../gas/script-services';
 import type { SharingContext } from '../sharing/sharing-context';
 
 const KEY_PREFIX = 'dirname:';
@@ -41,7 +42,7 @@ export function directoryNames(
 ): Record<string, string> {
   const wanted = [...new Set(emails.map((email) => email.toLowerCase()).filter(Boolean))];
   if (wanted.length === 0) return {};
-  const cache = CacheService.getUserCache();
+  const cache = userCache();
   const cached = cache?.getAll(wanted.map(keyOf)) ?? {};
   const names: Record<string, string> = {};
   const missing: string[] = [];

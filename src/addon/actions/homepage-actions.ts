@@ -1,162 +1,34 @@
 /**
- * This file defines the homepage and its actions: loading it (the registry's two lists, a bounded
- * sync of the labels that are due, one read of the user's groups for the figures), "Sync now",
- * search across shared contacts, creating a label, and the settings it honours.
+ * This file defines the homepage and its actions: rendering it (share-outcomes.ts loads it),
+ * "Sync now", search across shared contacts, creating a label, and the settings card.
  */
 import { linkKey } from '../../core/contact-model';
-import { describeAudience } from '../cards/audience';
 import { buildSearchResultsCard, type FoundContact } from '../cards/contact-card';
-import {
-  buildHomepageCard,
-  HOME_FORM,
-  type HomepageView,
-  type LabelRow,
-} from '../cards/homepage-card';
-import { personText } from '../cards/label-card';
+import { buildHomepageCard, HOME_FORM } from '../cards/homepage-card';
 import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/settings-card';
 import { MSG } from '../messages';
-import { mayOpenSupport } from './support-actions';
-import { DailyBudget } from '../sharing/daily-budget';
-import type { VisibleShare } from '../sharing/share-registry';
+import { mayOpenSupport, SupportClient } from '../support/support-client';
 import type { ShareSyncOutcome } from '../sharing/share-sync';
-import { sharingContext, type SharingContext } from '../sharing/sharing-context';
-import { endingShares, readSyncState } from '../sharing/sync-state';
-import {
-  failureText,
-  formValue,
-  formValues,
-  notify,
-  pushCard,
-  updateCard,
-  UserFacingError,
-  type ActionTable,
-} from './action-kit';
-import { directoryNames } from './directory-names';
-import { nameOf, emailOf, readOwnGroups, searchContacts as searchOwnContacts } from './people-data';
-
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+import { formValue, formValues, notify, pushCard, updateCard, UserFacingError } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent, Card } from './action-kit';
+import { ACTION_SYNC_BUDGET_MS, loadHomepage, readSettings, SETTINGS_KEY } from './share-outcomes';
+import { emailOf, nameOf, readOwnGroups, searchContacts as searchOwnContacts } from './people-data';
 
 /** How long opening the sidebar may spend syncing. */
 export const HOMEPAGE_SYNC_BUDGET_MS = 5_000;
+
 /**
  * Opening the sidebar starts syncing a label only this early in the execution: the homepage
  * answers within about two seconds, and labels not reached continue on the next opens and in
  * the hourly sync (a sync already started still ends within HOMEPAGE_SYNC_BUDGET_MS).
  */
 export const HOMEPAGE_SYNC_START_MS = 1_500;
+
 /** Labels synced this recently (and up to date) are not synced again when the sidebar opens. */
 export const HOMEPAGE_MIN_INTERVAL_MS = 2 * 60_000;
-/** A card action may run 30 s; the sync inside it stops starting new calls after this long. */
-export const ACTION_SYNC_BUDGET_MS = 25_000;
-
-const SETTINGS_KEY = 'settings:v1';
-
-/** The user's settings (sync on open and attention notices are on unless turned off). */
-export function readSettings(context: SharingContext): UserSettings {
-  const text = context.addon.userStore.get(SETTINGS_KEY);
-  const saved = text ? (JSON.parse(text) as Partial<UserSettings>) : {};
-  return { syncOnOpen: saved.syncOnOpen ?? true, notify: saved.notify ?? true };
-}
-
-/** Loads the homepage's view; with `syncDeadline`, syncs the labels that are due first. */
-export function loadHomepage(
-  context: SharingContext,
-  options: {
-    syncDeadline: number | null;
-    /** No label is started after this time (default: the deadline). */
-    syncStartBy?: number;
-    minIntervalMs: number;
-    synced?: ShareSyncOutcome[];
-    /** List every account (Sync now): recent edits may not show in sync listings yet. */
-    reconcile?: boolean;
-  },
-): HomepageView {
-  const now = () => context.addon.clock.now();
-  const settings = readSettings(context);
-  let mine: VisibleShare[];
-  let shared: VisibleShare[];
-  try {
-    mine = context.registry.mine();
-    shared = context.registry.sharedWithMe();
-  } catch (error) {
-    console.warn('the share registry could not be read', error);
-    return {
-      mine: [],
-      shared: [],
-      ownLabels: [],
-      now: now(),
-      notice: failureText(error, MSG.serviceUnreachable),
-    };
-  }
-  const gone = new Set<string>();
-  context.sync.ownGroupsSeen.forget();
-  if (options.syncDeadline !== null)
-    for (const outcome of context.sync.syncAll(
-      [...mine, ...shared],
-      options.syncDeadline,
-      options.minIntervalMs,
-      options.reconcile,
-      options.syncStartBy,
-    )) {
-      options.synced?.push(outcome);
-      if (outcome.gone) gone.add(outcome.shareId);
-    }
-  // Right after the sync: the groups it listed, if it wrote nothing since, spare a listing.
-  const groups = readOwnGroups(
-    context,
-    options.syncDeadline !== null ? context.sync.ownGroupsSeen.take() : null,
-  );
-  const ending = new Set(endingShares(context.addon.userStore).map((share) => share.id));
-  // People by name: names the directory gave earlier (cached), so that opening costs no call.
-  const names = directoryNames(
-    context,
-    shared.map((share) => share.owner),
-    false,
-  );
-  const toRow = (share: VisibleShare): LabelRow => {
-    const state = readSyncState(context.addon.userStore, share.id);
-    const group = groups.groupOf(share, context.addon.user);
-    return {
-      shareId: share.id,
-      name: share.labelName,
-      owner: personText(share.owner, names),
-      myLevel: share.myLevel ?? 'view',
-      audience: describeAudience(share.grants.map((grant) => grant.target)),
-      members: share.grants.length,
-      contacts: group ? (group.memberCount ?? 0) : null,
-      state:
-        ending.has(share.id) && state?.phase !== 'ending'
-          ? { phase: 'ending', at: state?.at ?? now() }
-          : state,
-    };
-  };
-  const notices = [
-    ...(settings.syncOnOpen || options.syncDeadline !== null ? [] : [MSG.home.syncOff]),
-    ...deferralNotice(context),
-  ];
-  return {
-    mine: mine.filter((share) => !gone.has(share.id)).map(toRow),
-    shared: shared.filter((share) => !gone.has(share.id)).map(toRow),
-    ownLabels: groups.shareable(new Set(mine.map((share) => share.labelResourceName))),
-    now: now(),
-    flagAttention: settings.notify,
-    ...(notices.length > 0 ? { notice: notices.join(' ') } : {}),
-  };
-}
-
-/** The homepage's word on an hourly sync deferred for a daily quota, if one is. */
-function deferralNotice(context: SharingContext): string[] {
-  const { addon } = context;
-  const deferral = new DailyBudget(addon.user, addon.userStore, addon.clock).deferral();
-  if (!deferral) return [];
-  const hours = Math.max(1, Math.ceil((deferral.until - addon.clock.now()) / 3_600_000));
-  return [MSG.home.hourlyDeferred(deferral.quota, hours)];
-}
 
 /** Renders the homepage after a bounded sync of the labels that are due (unless turned off). */
-export function renderHomepage(): GoogleAppsScript.Card_Service.Card {
-  const context = sharingContext();
+export function renderHomepage({ sharing: context }: ActionContext): Card {
   const { syncOnOpen } = readSettings(context);
   const now = context.addon.clock.now();
   return buildHomepageCard(
@@ -168,8 +40,7 @@ export function renderHomepage(): GoogleAppsScript.Card_Service.Card {
   );
 }
 
-function syncNow(_event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function syncNow(_event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const synced: ShareSyncOutcome[] = [];
   const view = loadHomepage(context, {
     syncDeadline: context.addon.clock.now() + ACTION_SYNC_BUDGET_MS,
@@ -189,10 +60,10 @@ function syncNow(_event: AddonEvent): ActionResponse {
 }
 
 /** Shared contacts of the user matching a text: those in a master or copy of a shared label. */
-function searchShared(event: AddonEvent): ActionResponse {
+function searchShared(event: AddonEvent, execution: ActionContext): ActionResponse {
   const text = formValue(event, HOME_FORM.query);
   if (text === '') return notify(MSG.contact.typeSomething);
-  const context = sharingContext();
+  const context = execution.sharing;
   const shares = [...context.registry.mine(), ...context.registry.sharedWithMe()];
   const groups = readOwnGroups(context);
   const labelOfGroup = new Map<string, string>();
@@ -230,11 +101,11 @@ function searchShared(event: AddonEvent): ActionResponse {
   return pushCard(buildSearchResultsCard(text, found));
 }
 
-function createLabel(event: AddonEvent): ActionResponse {
+function createLabel(event: AddonEvent, execution: ActionContext): ActionResponse {
   const name = formValue(event, HOME_FORM.newLabel);
   if (name === '') throw new UserFacingError(MSG.share.nameFirst);
   if (name.length > 200) throw new UserFacingError(MSG.share.nameFirst);
-  const context = sharingContext();
+  const context = execution.sharing;
   const groups = readOwnGroups(context);
   if (groups.groups.some((group) => (group.name ?? '').toLowerCase() === name.toLowerCase()))
     throw new UserFacingError(MSG.share.nameTaken(name));
@@ -246,25 +117,30 @@ function createLabel(event: AddonEvent): ActionResponse {
 }
 
 /** The settings card, for the universal action and the homepage's footer. */
-export function renderSettings(): GoogleAppsScript.Card_Service.Card {
-  return buildSettingsCard(readSettings(sharingContext()), mayOpenSupport());
+export function renderSettings({ sharing: context }: ActionContext): Card {
+  return buildSettingsCard(
+    readSettings(context),
+    mayOpenSupport(new SupportClient(context.addon.backend)),
+  );
 }
 
-function saveSettings(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function saveSettings(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const settings: UserSettings = {
     syncOnOpen: formValues(event, SETTINGS_FORM.syncOnOpen).includes('on'),
     notify: formValues(event, SETTINGS_FORM.notify).includes('on'),
   };
   context.addon.userStore.set(SETTINGS_KEY, JSON.stringify(settings));
-  return updateCard(buildSettingsCard(settings, mayOpenSupport()), MSG.settings.saved);
+  return updateCard(
+    buildSettingsCard(settings, mayOpenSupport(new SupportClient(context.addon.backend))),
+    MSG.settings.saved,
+  );
 }
 
 /** The homepage's actions by name. */
-export const homepageActions: ActionTable = {
+export const homepageActions = {
   syncNow,
   searchContacts: searchShared,
   createLabel,
-  showSettings: () => pushCard(renderSettings()),
+  showSettings: (_event, context) => pushCard(renderSettings(context)),
   saveSettings,
-};
+} satisfies ActionTable;

@@ -18,7 +18,7 @@ import {
 import { LABEL_FORM, type ContactRow, type LabelRef, type UndoOffer } from '../cards/label-card';
 import { MSG } from '../messages';
 import type { VisibleShare } from '../sharing/share-registry';
-import { sharingContext, type SharingContext } from '../sharing/sharing-context';
+import type { SharingContext } from '../sharing/sharing-context';
 import {
   formValue,
   formValues,
@@ -27,8 +27,10 @@ import {
   requireParameter,
   updateCard,
   UserFacingError,
-  type ActionTable,
 } from './action-kit';
+import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
+import { refuse, shareFor } from './share-kit';
+import { actionDeadline, labelCardFor, syncNotice } from './share-outcomes';
 import {
   emailOf,
   groupMembers,
@@ -37,10 +39,7 @@ import {
   readOwnGroups,
   searchContacts,
 } from './people-data';
-import { actionDeadline, labelCardFor, refuse, shareFor, syncNotice } from './sharing-actions';
 
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 type Shared = VisibleShare & { myLevel: NonNullable<VisibleShare['myLevel']> };
 
 /** At most this many contacts are offered for ticking (a selection input shows 100 items well). */
@@ -92,7 +91,7 @@ function labelFor(
     (candidate) =>
       candidate.resourceName === resourceName && candidate.groupType === 'USER_CONTACT_GROUP',
   );
-  // A crafted action may name any group: refusals are audited like a share's (sharing-actions.ts).
+  // A crafted action may name any group: refusals are audited like a share's (share-kit.ts).
   if (!group) refuse(context, action, null, 'not_own_label', MSG.contents.notOwnLabel);
   if (isCopy(group)) refuse(context, action, null, 'copy_label', MSG.contents.copyLabel);
   const shared = context.registry.mine().find((share) => share.labelResourceName === resourceName);
@@ -145,8 +144,7 @@ function modifyGroup(
     );
 }
 
-function openOwnLabel(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function openOwnLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const label = labelFor(context, event, 'openOwnLabel', 'read');
   const parameters = event.commonEventObject.parameters ?? {};
   const page = Math.max(1, Math.min(10_000, Number.parseInt(parameters.page ?? '1', 10) || 1));
@@ -179,8 +177,7 @@ function toRow(person: Person): ContactRow {
  * The card that offers the user's contacts outside the label: those matching the search
  * (searchContacts), or without a search the first of their contacts by first name.
  */
-function findContactsToAdd(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function findContactsToAdd(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const label = labelFor(context, event, 'findContactsToAdd', 'addContact');
   const query = formValue(event, CONTENTS_FORM.query).slice(0, 100);
   const members = new Set(groupMembers(context, label.group));
@@ -224,8 +221,7 @@ function findContactsToAdd(event: AddonEvent): ActionResponse {
  * Adds the ticked contacts to the label (or, as the Undo of a removal, those named in the
  * `restore` parameter), then syncs its share.
  */
-function addChosenContacts(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function addChosenContacts(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const label = labelFor(context, event, 'addChosenContacts', 'addContact');
   const restore = event.commonEventObject.parameters?.restore;
   const chosen = [
@@ -247,8 +243,7 @@ function addChosenContacts(event: AddonEvent): ActionResponse {
     .build();
 }
 
-function showPasteContacts(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function showPasteContacts(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const label = labelFor(context, event, 'showPasteContacts', 'addContact');
   return pushCard(
     buildPasteCard({ ref: label.ref, labelName: label.name, text: '', problems: [] }),
@@ -289,8 +284,7 @@ function problemText(rejection: PastedRejection): string {
  * others are created in it; then its share syncs. Lines that cannot be read are given back in
  * the box, each with its reason, and nothing else is lost.
  */
-function addPastedContacts(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function addPastedContacts(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const label = labelFor(context, event, 'addPastedContacts', 'addContact');
   const text = (
     event.commonEventObject.formInputs?.[CONTENTS_FORM.pasted]?.stringInputs?.value ?? []
@@ -371,8 +365,10 @@ function otherPeople(context: SharingContext, share: Shared | null): number {
 }
 
 /** The card that lists the label's contacts (the page the user is on) to tick for removal. */
-function chooseContactsToRemove(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function chooseContactsToRemove(
+  event: AddonEvent,
+  { sharing: context }: ActionContext,
+): ActionResponse {
   const label = labelFor(context, event, 'chooseContactsToRemove', 'removeContact');
   const search = formValue(event, LABEL_FORM.query).slice(0, 100);
   const page = readContactsPage(context, label.group, 1, search);
@@ -392,8 +388,10 @@ function chooseContactsToRemove(event: AddonEvent): ActionResponse {
  * labels. A recipient's removal takes the contacts out of the owner's label; adding them back
  * from the copy would make new contacts in the owner's account, so the owner is asked instead.
  */
-function removeChosenContacts(event: AddonEvent): ActionResponse {
-  const context = sharingContext();
+function removeChosenContacts(
+  event: AddonEvent,
+  { sharing: context }: ActionContext,
+): ActionResponse {
   const label = labelFor(context, event, 'removeChosenContacts', 'removeContact');
   const members = new Set(groupMembers(context, label.group));
   const chosen = [...new Set(formValues(event, CONTENTS_FORM.remove))].filter((name) =>
@@ -426,7 +424,7 @@ function removeChosenContacts(event: AddonEvent): ActionResponse {
 }
 
 /** The label contents' card actions by name. */
-export const labelContentsActions: ActionTable = {
+export const labelContentsActions = {
   openOwnLabel,
   findContactsToAdd,
   addChosenContacts,
@@ -434,4 +432,4 @@ export const labelContentsActions: ActionTable = {
   addPastedContacts,
   chooseContactsToRemove,
   removeChosenContacts,
-};
+} satisfies ActionTable;

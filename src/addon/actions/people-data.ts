@@ -11,6 +11,7 @@ import { PEOPLE_API } from '../../google/people-client';
 import type { ContactRow, ContactsPage } from '../cards/label-card';
 import { CONTACTS_PER_PAGE } from '../cards/label-card';
 import type { OwnLabel } from '../cards/homepage-card';
+import { oauthToken } from '../gas/script-services';
 import type { SharingContext } from '../sharing/sharing-context';
 
 const GROUP_FIELDS = 'name,groupType,memberCount,clientData';
@@ -176,7 +177,7 @@ export function searchContacts(
   readMask: string,
 ): Person[][] {
   if (texts.length === 0) return [];
-  const token = ScriptApp.getOAuthToken();
+  const token = oauthToken();
   context.transport.run(searchOnce(token, '', readMask));
   return context.transport
     .runAll(texts.map((text) => searchOnce(token, text, readMask)))

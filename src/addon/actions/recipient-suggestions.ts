@@ -8,6 +8,7 @@
  */
 import { GoogleApiError } from '../../google/google-error';
 import type { Person } from '../../google/people-client';
+import { userCache } from '../gas/script-services';
 import type { SharingContext } from '../sharing/sharing-context';
 import { searchContacts } from './people-data';
 
@@ -29,11 +30,11 @@ const SOURCES = ['DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE'];
 const MAX_SUGGESTIONS = 10;
 
 function remember(access: DirectoryAccess): void {
-  CacheService.getUserCache()?.put(ACCESS_KEY, access, ACCESS_SECONDS);
+  userCache()?.put(ACCESS_KEY, access, ACCESS_SECONDS);
 }
 
 function remembered(): DirectoryAccess | null {
-  const value = CacheService.getUserCache()?.get(ACCESS_KEY) ?? null;
+  const value = userCache()?.get(ACCESS_KEY) ?? null;
   return value === 'shared' || value === 'hidden' || value === 'forbidden' ? value : null;
 }
 

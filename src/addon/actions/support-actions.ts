@@ -13,27 +13,18 @@ import {
   buildTransparencyCard,
 } from '../cards/support/support-cards';
 import { buildMessageCard } from '../cards/message-card';
-import { addonContext } from '../context';
-import { SupportClient, type SupportSessionView } from '../support/support-client';
-import {
-  formValue,
-  pushCard,
-  requireParameter,
-  updateCard,
-  UserFacingError,
-  type ActionTable,
-} from './action-kit';
+import type { SupportSessionView } from '../../core/support-contract';
+import { SupportClient } from '../support/support-client';
+import { formValue, pushCard, requireParameter, updateCard, UserFacingError } from './action-kit';
+import type { ActionContext, ActionTable, AddonEvent, Card } from './action-kit';
 
-type AddonEvent = GoogleAppsScript.Addons.EventObject;
-type Card = GoogleAppsScript.Card_Service.Card;
-
-function client(): SupportClient {
-  return new SupportClient(addonContext().backend);
+function client(context: ActionContext): SupportClient {
+  return new SupportClient(context.addon.backend);
 }
 
 /** The support page for the acting user, as the backend sees their roles. */
-export function buildSupportCard(): Card {
-  const support = client();
+export function buildSupportCard(context: ActionContext): Card {
+  const support = client(context);
   let me;
   try {
     me = support.me();
@@ -49,37 +40,23 @@ export function buildSupportCard(): Card {
   return buildSupportHomeCard(me, pending);
 }
 
-/**
- * True when the Settings card offers Support access: to the vendor's staff and to admins of the
- * user's organisation (the backend says which); false when it cannot be asked.
- */
-export function mayOpenSupport(): boolean {
-  try {
-    const me = client().me();
-    return me.agent || me.securityManager || me.admin;
-  } catch (error) {
-    console.warn("support: the backend could not be asked for the caller's roles", error);
-    return false;
-  }
-}
-
 function required(event: AddonEvent, name: string, label: string): string {
   const value = formValue(event, name);
   if (value === '') throw new UserFacingError(`Fill in "${label}" first.`);
   return value;
 }
 
-function sessionCard(session: SupportSessionView): Card {
-  return buildSessionCard(session, client().labels(session.id).labels);
+function sessionCard(context: ActionContext, session: SupportSessionView): Card {
+  return buildSessionCard(session, client(context).labels(session.id).labels);
 }
 
-function openSession(event: AddonEvent) {
+function openSession(event: AddonEvent, context: ActionContext) {
   const minutesText = formValue(event, 'minutes');
   const minutes = minutesText === '' ? undefined : Number(minutesText);
   if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 5 || minutes > 60))
     throw new UserFacingError('Minutes must be a whole number from 5 to 60.');
   const repairJustification = formValue(event, 'repairJustification');
-  const session = client().openSession({
+  const session = client(context).openSession({
     tenant: required(event, 'tenant', 'Customer domain').toLowerCase(),
     targetUser: required(event, 'targetUser', 'User').toLowerCase(),
     ticket: required(event, 'ticket', 'Ticket reference'),
@@ -89,72 +66,78 @@ function openSession(event: AddonEvent) {
   });
   if (session.status === 'pending')
     return updateCard(
-      buildSupportCard(),
+      buildSupportCard(context),
       `Session requested: an admin of ${session.tenant} must approve it.`,
     );
   if (session.blockedByAlert)
     return updateCard(
-      buildSupportCard(),
+      buildSupportCard(context),
       'Session opened, but an alert now blocks your access: justify it below.',
     );
-  return pushCard(sessionCard(session), `Session open until ${session.expiresAt ?? ''}.`);
+  return pushCard(sessionCard(context, session), `Session open until ${session.expiresAt ?? ''}.`);
 }
 
-function repair(event: AddonEvent) {
-  const support = client();
+function repair(event: AddonEvent, context: ActionContext) {
+  const support = client(context);
   const session = support.session(requireParameter(event, 'sessionId'));
   const added = support.repair(session.id, requireParameter(event, 'shareId'));
   return updateCard(
-    sessionCard(session),
+    sessionCard(context, session),
     added === 0 ? 'The label was in step already.' : `Re-synced: ${added} contacts re-linked.`,
   );
 }
 
 /** The support feature's card actions by name. */
-export const supportActions: ActionTable = {
-  supportHome: () => updateCard(buildSupportCard()),
-  openSupport: () => pushCard(buildSupportCard()),
-  supportEnrol: () => pushCard(buildEnrolmentCard(client().enrol())),
-  supportVerify: (event) => {
-    const answer = client().verify(required(event, 'code', 'Code'));
+export const supportActions = {
+  supportHome: (_event, context) => updateCard(buildSupportCard(context)),
+  openSupport: (_event, context) => pushCard(buildSupportCard(context)),
+  supportEnrol: (_event, context) => pushCard(buildEnrolmentCard(client(context).enrol())),
+  supportVerify: (event, context) => {
+    const answer = client(context).verify(required(event, 'code', 'Code'));
     const text = answer.confirmedEnrolment
       ? 'Enrolment confirmed. You may open sessions for 30 minutes.'
       : answer.method === 'backup-code'
         ? 'Backup code accepted. Its use was reported to the security managers.'
         : 'Code accepted. You may open sessions for 30 minutes.';
-    return updateCard(buildSupportCard(), text);
+    return updateCard(buildSupportCard(context), text);
   },
   supportOpenSession: openSession,
-  supportSession: (event) =>
-    pushCard(sessionCard(client().session(requireParameter(event, 'sessionId')))),
-  supportLabel: (event) => {
-    const read = client().labelContacts(
+  supportSession: (event, context) =>
+    pushCard(sessionCard(context, client(context).session(requireParameter(event, 'sessionId')))),
+  supportLabel: (event, context) => {
+    const read = client(context).labelContacts(
       requireParameter(event, 'sessionId'),
       requireParameter(event, 'shareId'),
     );
     return pushCard(buildLabelContactsCard(read.labelName, read.contacts, read.total));
   },
   supportRepair: repair,
-  supportCloseSession: (event) => {
-    client().closeSession(requireParameter(event, 'sessionId'));
-    return updateCard(buildSupportCard(), 'Session closed.');
+  supportCloseSession: (event, context) => {
+    client(context).closeSession(requireParameter(event, 'sessionId'));
+    return updateCard(buildSupportCard(context), 'Session closed.');
   },
-  supportJustify: (event) => {
+  supportJustify: (event, context) => {
     const alertId = requireParameter(event, 'alertId');
-    client().justifyAlert(alertId, required(event, `justification_${alertId}`, 'Justification'));
-    return updateCard(buildSupportCard(), 'Justification sent: a security manager will review it.');
+    client(context).justifyAlert(
+      alertId,
+      required(event, `justification_${alertId}`, 'Justification'),
+    );
+    return updateCard(
+      buildSupportCard(context),
+      'Justification sent: a security manager will review it.',
+    );
   },
-  supportApprove: (event) => {
-    client().decide(requireParameter(event, 'sessionId'), true);
-    return updateCard(buildSupportCard(), 'Session approved.');
+  supportApprove: (event, context) => {
+    client(context).decide(requireParameter(event, 'sessionId'), true);
+    return updateCard(buildSupportCard(context), 'Session approved.');
   },
-  supportRefuse: (event) => {
+  supportRefuse: (event, context) => {
     const sessionId = requireParameter(event, 'sessionId');
-    client().decide(sessionId, false, required(event, `reason_${sessionId}`, 'Reason'));
-    return updateCard(buildSupportCard(), 'Session refused.');
+    client(context).decide(sessionId, false, required(event, `reason_${sessionId}`, 'Reason'));
+    return updateCard(buildSupportCard(context), 'Session refused.');
   },
-  supportTransparency: () => {
-    const view = client().transparency();
+  supportTransparency: (_event, context) => {
+    const view = client(context).transparency();
     return pushCard(buildTransparencyCard(view.tenant, view.sessions, view.accesses));
   },
-};
+} satisfies ActionTable;

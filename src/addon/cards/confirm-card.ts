@@ -3,6 +3,7 @@
  * a label, removing a member): what will happen, in numbers, and whether it can be undone; and
  * the card shown after a share was stopped, with its Undo when it can be honoured.
  */
+import type { ActionName } from '../actions/action-kit';
 import { MSG } from '../messages';
 import type { UndoOffer } from './label-card';
 import { actionButton, buttons, cardHeader, paragraph, section } from './widgets';
@@ -12,7 +13,7 @@ export interface ConfirmView {
   title: string;
   /** What will happen, and whether it can be undone, a paragraph each. */
   lines: string[];
-  confirm: { text: string; action: string; parameters: Record<string, string> };
+  confirm: { text: string; action: ActionName; parameters: Record<string, string> };
 }
 
 /** Builds a confirmation card: its button runs the action, Cancel goes back. */

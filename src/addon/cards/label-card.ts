@@ -12,6 +12,7 @@ import {
   type ShareTarget,
 } from '../../core/sharing-model';
 import { routerAction } from '../actions/action-kit';
+import type { ActionName } from '../actions/action-kit';
 import { LEVEL_NAMES, MSG } from '../messages';
 import type { ShareSyncState } from '../sharing/sync-state';
 import { describeSyncState, describeUnreached, mayActOnRecipients } from './sync-state-text';
@@ -66,14 +67,14 @@ export interface ContactsPage {
 export type LabelRef = { shareId: string } | { labelResourceName: string };
 
 /** The action that opens the card of a label reference. */
-export function openActionOf(ref: LabelRef): string {
+export function openActionOf(ref: LabelRef): ActionName {
   return 'shareId' in ref ? 'openLabel' : 'openOwnLabel';
 }
 
 /** An Undo offered at the top of a card, right after a destructive action. */
 export interface UndoOffer {
   text: string;
-  action: string;
+  action: ActionName;
   parameters: Record<string, string>;
 }
 

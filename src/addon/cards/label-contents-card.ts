@@ -72,6 +72,18 @@ export interface FindContactsView {
   more: boolean;
 }
 
+/** Checkboxes of contacts, each by name and detail, valued by resource name. */
+function contactCheckboxes(name: string, title: string, rows: ContactRow[]) {
+  return checkboxes(
+    name,
+    title,
+    rows.map((contact) => [
+      contact.resourceName,
+      contact.detail ? `${contact.name} · ${contact.detail}` : contact.name,
+    ]),
+  );
+}
+
 /** Builds the card that searches the user's contacts and adds the ticked ones to the label. */
 export function buildFindContactsCard(view: FindContactsView): GoogleAppsScript.Card_Service.Card {
   const search = section(
@@ -82,16 +94,7 @@ export function buildFindContactsCard(view: FindContactsView): GoogleAppsScript.
   const results = section(MSG.contents.choose);
   if (view.found.length === 0) results.addWidget(paragraph(MSG.contents.noneFound(view.query)));
   else {
-    results.addWidget(
-      checkboxes(
-        CONTENTS_FORM.chosen,
-        MSG.contents.choose,
-        view.found.map((contact) => [
-          contact.resourceName,
-          contact.detail ? `${contact.name} · ${contact.detail}` : contact.name,
-        ]),
-      ),
-    );
+    results.addWidget(contactCheckboxes(CONTENTS_FORM.chosen, MSG.contents.choose, view.found));
     if (view.more) results.addWidget(paragraph(MSG.contents.moreFound(view.found.length)));
     results.addWidget(
       buttons(actionButton(MSG.contents.addChosen, 'addChosenContacts', view.ref, true)),
@@ -155,16 +158,7 @@ export function buildRemoveContactsCard(
   const body = section(null, paragraph(MSG.contents.removeWhat(view.people)));
   if (view.rows.length === 0) body.addWidget(paragraph(MSG.label.noContacts));
   else {
-    body.addWidget(
-      checkboxes(
-        CONTENTS_FORM.remove,
-        MSG.label.contacts,
-        view.rows.map((contact) => [
-          contact.resourceName,
-          contact.detail ? `${contact.name} · ${contact.detail}` : contact.name,
-        ]),
-      ),
-    );
+    body.addWidget(contactCheckboxes(CONTENTS_FORM.remove, MSG.label.contacts, view.rows));
     body.addWidget(
       buttons(actionButton(MSG.contents.removeChosen, 'removeChosenContacts', view.ref)),
     );

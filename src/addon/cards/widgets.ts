@@ -7,6 +7,7 @@
  * here, so that a name such as `<a href=…>Verify</a>` shows as the text it is.
  */
 import { routerAction } from '../actions/action-kit';
+import type { ActionName } from '../actions/action-kit';
 
 type Action = GoogleAppsScript.Card_Service.Action;
 
@@ -73,7 +74,7 @@ export function cardHeader(
 /** A text button running a router action. */
 export function actionButton(
   text: string,
-  action: string,
+  action: ActionName,
   parameters: Record<string, string> = {},
   filled = false,
 ): GoogleAppsScript.Card_Service.TextButton {

@@ -1,10 +1,12 @@
 /**
  * This file defines the Apps Script adapters of the core ports: UrlFetchApp as the HttpClient,
- * the user's properties as a KeyValueStore, Date as the Clock and Utilities.sleep as the Sleeper.
- * They are the only code besides cards that touches Apps Script services.
+ * the user's properties as a KeyValueStore, Date as the Clock, Utilities.sleep as the Sleeper and
+ * LockService's user lock as the ExecutionLock. With script-services.ts, they are the only code
+ * besides cards that touches Apps Script services.
  */
 import type {
   Clock,
+  ExecutionLock,
   HttpClient,
   HttpRequest,
   HttpResponse,
@@ -78,3 +80,16 @@ export const appsScriptClock: Clock = { now: () => Date.now() };
 export const appsScriptSleeper: Sleeper = {
   sleep: (milliseconds) => Utilities.sleep(milliseconds),
 };
+
+/** LockService's user lock: it keeps apart two executions of the same user, and no one else. */
+export class UserLock implements ExecutionLock {
+  private readonly lock = LockService.getUserLock();
+
+  tryLock(waitMs: number): boolean {
+    return this.lock.tryLock(waitMs);
+  }
+
+  release(): void {
+    if (this.lock.hasLock()) this.lock.releaseLock();
+  }
+}

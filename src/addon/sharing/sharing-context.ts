@@ -1,12 +1,13 @@
 /**
  * This file builds, once per execution, what the sharing feature works with: the registry client,
- * the share sync with its Apps Script pieces (OAuth token, user lock, UUIDs), the user's own
+ * the share sync with its Apps Script pieces (gas/: OAuth token, user lock, UUIDs), the user's own
  * People API client, and the hourly sync trigger.
  */
-import type { ExecutionLock } from '../../core/ports';
 import { PeopleClient } from '../../google/people-client';
 import { GoogleTransport } from '../../google/transport';
 import { addonContext, type AddonContext } from '../context';
+import { UserLock } from '../gas/adapters';
+import { ensureHourlyTriggerOf, newUuid, oauthToken } from '../gas/script-services';
 import { ShareRegistry } from './share-registry';
 import { ShareSync } from './share-sync';
 
@@ -24,19 +25,6 @@ export interface SharingContext {
   ownPeople(): PeopleClient;
 }
 
-/** LockService's user lock: it keeps apart two executions of the same user, and no one else. */
-class UserLock implements ExecutionLock {
-  private readonly lock = LockService.getUserLock();
-
-  tryLock(waitMs: number): boolean {
-    return this.lock.tryLock(waitMs);
-  }
-
-  release(): void {
-    if (this.lock.hasLock()) this.lock.releaseLock();
-  }
-}
-
 let current: SharingContext | undefined;
 
 /** Returns this execution's sharing context, creating it on first use. */
@@ -44,7 +32,7 @@ export function sharingContext(): SharingContext {
   if (current) return current;
   const addon = addonContext();
   const registry = new ShareRegistry(addon.backend);
-  const ownToken = () => ScriptApp.getOAuthToken();
+  const ownToken = oauthToken;
   current = {
     addon,
     registry,
@@ -58,7 +46,7 @@ export function sharingContext(): SharingContext {
       sleeper: addon.sleeper,
       lock: new UserLock(),
       ownToken,
-      newId: () => Utilities.getUuid(),
+      newId: newUuid,
     }),
     transport: new GoogleTransport({
       http: addon.http,
@@ -74,9 +62,6 @@ export function sharingContext(): SharingContext {
 export function ensureHourlyTrigger(context: SharingContext): void {
   const store = context.addon.userStore;
   if (store.get(TRIGGER_INSTALLED_KEY)) return;
-  const installed = ScriptApp.getProjectTriggers().some(
-    (trigger) => trigger.getHandlerFunction() === SYNC_TRIGGER_FUNCTION,
-  );
-  if (!installed) ScriptApp.newTrigger(SYNC_TRIGGER_FUNCTION).timeBased().everyHours(1).create();
+  ensureHourlyTriggerOf(SYNC_TRIGGER_FUNCTION);
   store.set(TRIGGER_INSTALLED_KEY, '1');
 }

@@ -2,26 +2,8 @@
  * This file defines the add-on's typed calls to the backend's support endpoints (/v1/support/...,
  * the broker's `support` tokens and alert justification), over the per-execution BackendClient.
  */
+import type { ContactLine, LabelState, SupportSessionView } from '../../core/support-contract';
 import type { BackendClient } from '../backend-client';
-
-/** A support session as the backend shows it. */
-export interface SupportSessionView {
-  id: string;
-  agent: string;
-  tenant: string;
-  targetUser: string;
-  ticket: string;
-  justification: string;
-  repair: boolean;
-  repairJustification: string | null;
-  minutes: number;
-  status: 'pending' | 'open' | 'refused' | 'closed' | 'expired';
-  createdAt: string;
-  decidedBy: string | null;
-  decisionReason: string | null;
-  expiresAt: string | null;
-  blockedByAlert?: boolean;
-}
 
 /** An alert about the agent. */
 export interface AlertView {
@@ -73,24 +55,6 @@ export interface AccessView {
   purpose?: string;
   ticket?: string;
   justification?: string;
-}
-
-/** A shared label's state in the session user's account, as the backend reads it. */
-export interface LabelState {
-  shareId: string;
-  labelName: string;
-  owner: string;
-  /** True when the label (owner) or its copy (recipient) exists in the user's account. */
-  found: boolean;
-  memberCount: number;
-  linkedContacts: number;
-  summary: string;
-}
-
-/** A contact of a label, as the support card shows it. */
-export interface ContactLine {
-  name: string;
-  email: string;
 }
 
 /** The support calls of one execution. */
@@ -188,5 +152,19 @@ export class SupportClient {
 
   transparency(): { tenant: string; sessions: SupportSessionView[]; accesses: AccessView[] } {
     return this.backend.request('get', '/v1/support/transparency');
+  }
+}
+
+/**
+ * True when the Settings card offers Support access: to the vendor's staff and to admins of the
+ * user's organisation (the backend says which); false when it cannot be asked.
+ */
+export function mayOpenSupport(support: SupportClient): boolean {
+  try {
+    const me = support.me();
+    return me.agent || me.securityManager || me.admin;
+  } catch (error) {
+    console.warn("support: the backend could not be asked for the caller's roles", error);
+    return false;
   }
 }

@@ -3,11 +3,12 @@
  * choosing existing contacts, pasting many, removing contacts, the confirmations before
  * destructive actions and the Undo after them, and people shown by name with their address.
  */
+import { labelView, TWO_CONTACTS } from '../../fixtures/addon-label-view';
 import { button, input, json, texts, widgets } from '../../fixtures/card-json';
 import { createCardService } from '../../../src/emulator/gas/card-service';
 import { buildConfirmCard, buildStoppedCard } from '../../../src/addon/cards/confirm-card';
 import { buildContactCard } from '../../../src/addon/cards/contact-card';
-import { buildLabelCard, type LabelView } from '../../../src/addon/cards/label-card';
+import { buildLabelCard, type UndoOffer } from '../../../src/addon/cards/label-card';
 import {
   buildFindContactsCard,
   buildOwnLabelCard,
@@ -19,35 +20,7 @@ import { buildShareDialog } from '../../../src/addon/cards/share-dialog-card';
 import { grantableLevels } from '../../../src/addon/cards/share-form';
 import { MSG } from '../../../src/addon/messages';
 
-const NOW = Date.UTC(2026, 4, 1, 12);
-
-const page = {
-  rows: [
-    { resourceName: 'people/c1', name: 'Ann Lee', detail: 'ann@x.example' },
-    { resourceName: 'people/c2', name: 'Bob Ray', detail: '' },
-  ],
-  page: 1,
-  total: 2,
-  query: '',
-};
-
-const labelView = (overrides: Partial<LabelView> = {}): LabelView => ({
-  shareId: 'share-1',
-  name: 'Customers',
-  owner: 'alice@acme.example',
-  myLevel: 'owner',
-  grants: [
-    { target: { kind: 'user', email: 'bob@acme.example' }, level: 'edit' },
-    { target: { kind: 'group', email: 'sales@acme.example' }, level: 'view' },
-  ],
-  hiddenFields: [],
-  state: { phase: 'ok', at: NOW },
-  grantable: grantableLevels('owner'),
-  contacts: page,
-  directGrant: false,
-  now: NOW,
-  ...overrides,
-});
+const page = TWO_CONTACTS;
 
 beforeAll(() => {
   (globalThis as { CardService?: unknown }).CardService = createCardService();
@@ -173,7 +146,7 @@ describe('confirmations and Undo', () => {
   });
 
   it('offers Undo after stopping a share, or says why it cannot', () => {
-    const undo = {
+    const undo: UndoOffer = {
       text: 'Stopped',
       action: 'createShare',
       parameters: {

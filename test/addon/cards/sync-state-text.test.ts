@@ -9,24 +9,12 @@ import {
   mayActOnRecipients,
 } from '../../../src/addon/cards/sync-state-text';
 import { stateFromResult } from '../../../src/addon/sharing/sync-state';
+import { syncResult } from '../../fixtures/addon-sync-result';
 
 const NOW = Date.UTC(2026, 10, 30, 12);
 
 function result(overrides: Partial<SyncResult>): SyncResult {
-  return {
-    shareId: 's1',
-    status: 'done',
-    slice: 1,
-    created: 5,
-    updated: 0,
-    deleted: 0,
-    merged: 0,
-    conflicts: [],
-    reverts: [],
-    pendingDeletions: 0,
-    problems: [],
-    ...overrides,
-  };
+  return syncResult({ created: 5, ...overrides });
 }
 
 describe('the state of a share that did not reach everyone', () => {

@@ -13,6 +13,7 @@ import {
   widgets,
   type Action,
 } from '../../fixtures/card-json';
+import { labelView as ownerLabelView, NOW } from '../../fixtures/addon-label-view';
 import { createCardService } from '../../../src/emulator/gas/card-service';
 import { buildChooseContactsCard, buildComposeCard } from '../../../src/addon/cards/compose-card';
 import { buildContactCard, buildSearchResultsCard } from '../../../src/addon/cards/contact-card';
@@ -31,8 +32,6 @@ import { grantableLevels } from '../../../src/addon/cards/share-form';
 import { describeSyncState } from '../../../src/addon/cards/sync-state-text';
 import { count, listOf } from '../../../src/addon/messages';
 import { clip, escapeText, safeText } from '../../../src/addon/cards/widgets';
-
-const NOW = Date.UTC(2026, 4, 1, 12);
 
 const row = (overrides: Partial<LabelRow> = {}): LabelRow => ({
   shareId: 'share-1',
@@ -150,29 +149,23 @@ describe('the homepage card', () => {
   });
 });
 
-const labelView = (overrides: Partial<LabelView> = {}): LabelView => ({
-  shareId: 'share-1',
-  name: 'Customers',
-  owner: 'alice@acme.example',
-  myLevel: 'owner',
-  grants: [
-    { target: { kind: 'user', email: 'bob@acme.example' }, level: 'edit' },
-    { target: { kind: 'group', email: 'sales@acme.example' }, level: 'view' },
-    { target: { kind: 'domain', domain: 'acme.example' }, level: 'view' },
-  ],
-  hiddenFields: ['phoneNumbers'],
-  state: { phase: 'ok', at: NOW },
-  grantable: grantableLevels('owner'),
-  contacts: {
-    rows: [{ resourceName: 'people/c1', name: 'Ann Lee', detail: 'ann@x.example' }],
-    page: 2,
-    total: 45,
-    query: '',
-  },
-  directGrant: false,
-  now: NOW,
-  ...overrides,
-});
+/** The owner's label view, shared with a domain too, one field hidden, on page 2 of 45 contacts. */
+const labelView = (overrides: Partial<LabelView> = {}): LabelView =>
+  ownerLabelView({
+    grants: [
+      { target: { kind: 'user', email: 'bob@acme.example' }, level: 'edit' },
+      { target: { kind: 'group', email: 'sales@acme.example' }, level: 'view' },
+      { target: { kind: 'domain', domain: 'acme.example' }, level: 'view' },
+    ],
+    hiddenFields: ['phoneNumbers'],
+    contacts: {
+      rows: [{ resourceName: 'people/c1', name: 'Ann Lee', detail: 'ann@x.example' }],
+      page: 2,
+      total: 45,
+      query: '',
+    },
+    ...overrides,
+  });
 
 describe('the label card', () => {
   it('gives the owner contacts with paging, adding, members, rename, hidden fields and stop', () => {

@@ -18,6 +18,7 @@ import { ShareGatewayCalls } from '../../../src/google/share-gateway-client';
 import { GoogleTransport } from '../../../src/google/transport';
 import { stateFromResult } from '../../../src/addon/sharing/sync-state';
 import { describeSyncState } from '../../../src/addon/cards/sync-state-text';
+import { syncResult } from '../../fixtures/addon-sync-result';
 
 /** A backend that answers from a handler and keeps every request. */
 class FakeBackend implements HttpClient {
@@ -197,20 +198,7 @@ describe('ShareMembersDirectory', () => {
 });
 
 describe('stateFromResult', () => {
-  const result = (overrides: Partial<SyncResult>): SyncResult => ({
-    shareId: 's1',
-    status: 'done',
-    slice: 1,
-    created: 0,
-    updated: 0,
-    deleted: 0,
-    merged: 0,
-    conflicts: [],
-    reverts: [],
-    pendingDeletions: 0,
-    problems: [],
-    ...overrides,
-  });
+  const result = syncResult;
 
   it('turns each status into what the user sees and what to do', () => {
     expect(stateFromResult(result({ status: 'unchanged' }), 5)).toEqual({ phase: 'ok', at: 5 });

@@ -5,13 +5,9 @@
  * the pending approvals and the access-transparency list. Views take plain data.
  */
 import { routerAction } from '../../actions/action-kit';
-import type { LabelState, ContactLine } from '../../support/support-client';
-import type {
-  AccessView,
-  Enrolment,
-  SupportMe,
-  SupportSessionView,
-} from '../../support/support-client';
+import type { ActionName } from '../../actions/action-kit';
+import type { ContactLine, LabelState, SupportSessionView } from '../../../core/support-contract';
+import type { AccessView, Enrolment, SupportMe } from '../../support/support-client';
 import { cardHeader, safeText } from '../widgets';
 
 type Card = GoogleAppsScript.Card_Service.Card;
@@ -31,7 +27,7 @@ function paragraph(text: string): GoogleAppsScript.Card_Service.TextParagraph {
 
 function button(
   text: string,
-  action: string,
+  action: ActionName,
   parameters: Record<string, string> = {},
 ): GoogleAppsScript.Card_Service.TextButton {
   return CardService.newTextButton()
@@ -42,7 +38,7 @@ function button(
 /** One button as a section widget (a section takes buttons in a ButtonSet). */
 function buttonRow(
   text: string,
-  action: string,
+  action: ActionName,
   parameters: Record<string, string> = {},
 ): GoogleAppsScript.Card_Service.ButtonSet {
   return CardService.newButtonSet().addButton(button(text, action, parameters));

@@ -4,7 +4,7 @@
  * the label card or from an open message's headers, the Gmail contextual card, and the compose
  * action that inserts a label's addresses into the draft.
  */
-import { linkKey } from '../../core/contact-model';
+import { carriesLink } from '../../core/contact-model';
 import { levelAllows, mayPerform, type Level } from '../../core/sharing-model';
 import { GoogleApiError } from '../../google/google-error';
 import type { Person } from '../../google/people-client';
@@ -125,7 +125,7 @@ function sharesOfPerson(
     const group = groups.groupOf(share, context.addon.user);
     return (
       (typeof group?.resourceName === 'string' && memberships.has(group.resourceName)) ||
-      (person.clientData ?? []).some((entry) => entry.key === linkKey(share.id))
+      carriesLink(person.clientData, share.id)
     );
   });
 }

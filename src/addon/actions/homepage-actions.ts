@@ -3,7 +3,7 @@
  * sync of the labels that are due, one read of the user's groups for the figures), "Sync now",
  * search across shared contacts, creating a label, and the settings it honours.
  */
-import { linkKey } from '../../core/contact-model';
+import { carriesLink } from '../../core/contact-model';
 import { describeAudience } from '../cards/audience';
 import { buildSearchResultsCard, type FoundContact } from '../cards/contact-card';
 import {
@@ -211,9 +211,7 @@ function searchShared(event: AddonEvent): ActionResponse {
         labelOfGroup.get(membership.contactGroupMembership?.contactGroupResourceName ?? ''),
       )
       .filter((label): label is string => label !== undefined);
-    const linked = shares.filter((share) =>
-      (person.clientData ?? []).some((entry) => entry.key === linkKey(share.id)),
-    );
+    const linked = shares.filter((share) => carriesLink(person.clientData, share.id));
     const all = [...new Set([...labels, ...linked.map((share) => share.labelName)])];
     if (all.length === 0) return [];
     return [

@@ -8,12 +8,8 @@ import { pendingTransferKey, planFormerMasters, type PendingTransfer } from './o
 import type { Share } from './sharing-model';
 import { SyncCheckpoints } from './sync-checkpoint';
 import { copyGroupsIn } from './sync-listings';
-import {
-  countPlannedWrites,
-  MAX_WRITE_BATCH,
-  planShareSync,
-  recipientWrites,
-} from './sync-planner';
+import { planShareSync } from './sync-planner';
+import { countPlannedWrites, MAX_WRITE_BATCH, recipientWrites } from './sync-plan-writes';
 import { DEADLINE_REACHED, type AccountRef, type AccountWrite } from './sync-ports';
 import {
   accessFor,

@@ -23,13 +23,12 @@ import {
   type PassAccounts,
 } from './sync-listings';
 import {
-  countPlannedWrites,
   exceedsDeletionGuard,
   planShareSync,
-  recipientWrites,
   type RecipientState,
   type SyncPlan,
 } from './sync-planner';
+import { countPlannedWrites, recipientWrites } from './sync-plan-writes';
 import {
   DEADLINE_REACHED,
   type AccountRef,

@@ -5,7 +5,8 @@
 import { copyGroupLink } from './contact-model';
 import type { Clock } from './ports';
 import type { Share } from './sharing-model';
-import { masterWrites, type SyncPlan } from './sync-planner';
+import { masterWrites } from './sync-plan-writes';
+import type { SyncPlan } from './sync-planner';
 import {
   DEADLINE_REACHED,
   type AccountRef,

@@ -14,10 +14,10 @@ import {
 } from '../../src/core/contact-model';
 import { checkListing } from '../../src/core/listing-guard';
 import type { Share } from '../../src/core/sharing-model';
+import { recipientWrites } from '../../src/core/sync-plan-writes';
 import {
   exceedsDeletionGuard,
   planShareSync,
-  recipientWrites,
   type RecipientState,
 } from '../../src/core/sync-planner';
 

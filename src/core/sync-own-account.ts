@@ -37,13 +37,7 @@ export function adoptFormerMasters(
   const shareId = share.id;
   const actor = deps.actor.toLowerCase();
   deps.store.set(pendingTransferKey(shareId), JSON.stringify(pending));
-  const failed = (problem: string): SyncResult =>
-    recordSlice(deps, shareId, share, emptySyncResult(shareId, 'failed', 1, [problem]));
-  const outOfTime = (): SyncResult =>
-    recordSlice(deps, shareId, share, {
-      ...emptySyncResult(shareId, 'continue', 1),
-      outOfTime: true,
-    });
+  const { failed, outOfTime } = sliceEnds(deps, shareId, share);
   const own: AccountRef = { account: actor, access: accessFor(deps, actor, shareId) };
   const owner = share.owner.toLowerCase();
   const ownerRef: AccountRef = { account: owner, access: accessFor(deps, owner, shareId) };
@@ -134,13 +128,7 @@ export function removeOwnCopies(
 ): SyncResult {
   const account = deps.actor.toLowerCase();
   const ref: AccountRef = { account, access: { kind: 'direct', token: deps.ownToken() } };
-  const failed = (problem: string): SyncResult =>
-    recordSlice(deps, shareId, null, emptySyncResult(shareId, 'failed', 1, [problem]));
-  const outOfTime = (): SyncResult =>
-    recordSlice(deps, shareId, null, {
-      ...emptySyncResult(shareId, 'continue', 1),
-      outOfTime: true,
-    });
+  const { failed, outOfTime } = sliceEnds(deps, shareId, null);
   const [groups] = deps.contacts.listGroups([ref]);
   if (!groups?.ok)
     return failed(`Listing your labels failed: ${groups?.failure.message ?? 'no answer'}`);
@@ -206,4 +194,21 @@ export function removeOwnCopies(
     updated: counts.updates,
     deleted: counts.deletes,
   });
+}
+
+/** The two early ends of a one-slice job: failed with a problem, or out of time. */
+function sliceEnds(
+  deps: SyncEngineDeps,
+  shareId: string,
+  share: Share | null,
+): { failed(problem: string): SyncResult; outOfTime(): SyncResult } {
+  return {
+    failed: (problem) =>
+      recordSlice(deps, shareId, share, emptySyncResult(shareId, 'failed', 1, [problem])),
+    outOfTime: () =>
+      recordSlice(deps, shareId, share, {
+        ...emptySyncResult(shareId, 'continue', 1),
+        outOfTime: true,
+      }),
+  };
 }

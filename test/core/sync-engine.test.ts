@@ -5,7 +5,7 @@
  */
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/core/ports';
 import { readLink } from '../../src/core/contact-model';
-import { labelOf, viewerSyncsFirst } from '../fixtures/core-sync-probes';
+import { labelOf, viewerAdditionReverted, viewerSyncsFirst } from '../fixtures/core-sync-probes';
 import { createSyncWorld, samplePerson, type SyncWorld } from './sync-world';
 
 const FAR = Number.MAX_SAFE_INTEGER;
@@ -386,17 +386,7 @@ describe('sync engine on the emulator', () => {
     // dan syncs first: his own sync makes his copy group, with his own token; the label is empty.
     const group = viewerSyncsFirst(world, 'dan@example.com');
     expect(labelOf(world, 'dan@example.com')).toEqual([]);
-    const added = world.run(
-      world.people('dan@example.com').createContact({
-        ...samplePerson(1, 'added'),
-        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
-      }),
-    );
-    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
-    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
-    expect(result.reverts).toEqual([
-      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
-    ]);
+    const added = viewerAdditionReverted(world, 'dan@example.com', group);
     expect(world.copyGroupOf('dan@example.com')).toBe(group);
     expect(labelOf(world, 'dan@example.com')).toEqual([]);
     expect(labelOf(world, 'alice@example.com')).toEqual([]);
@@ -412,17 +402,7 @@ describe('sync engine on the emulator', () => {
     const client = world.people('dan@example.com');
     const current = world.run(client.getContactGroup(group, 'name,clientData'));
     world.run(client.updateContactGroup(group, { ...current, name: 'Clients' }));
-    world.run(
-      client.createContact({
-        ...samplePerson(1, 'added'),
-        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
-      }),
-    );
-    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
-    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
-    expect(result.reverts).toEqual([
-      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
-    ]);
+    viewerAdditionReverted(world, 'dan@example.com', group);
     const linked = world
       .run(client.listAllContactGroups('name,clientData'))
       .filter((found) => found.clientData?.some((entry) => entry.key === 'sharedContacts:share-1'));

@@ -19,6 +19,7 @@ import {
   type SyncResult,
 } from './sync-slice';
 
+// The slice contract is the engine's public interface: its users import it from this file.
 export { emptySyncResult } from './sync-slice';
 export type {
   SyncEngineDeps,

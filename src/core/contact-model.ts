@@ -2,7 +2,7 @@
  * This file defines the sync engine's view of a contact (a People API person reduced to the fields
  * the product copies), field fingerprints, and the `clientData` link that ties a copy to its source.
  */
-import type { HideableField } from './sharing-model';
+import type { HideableField, Share } from './sharing-model';
 
 /** The person fields that sharing copies, in a fixed order (fingerprints depend on it). */
 export const SYNCED_FIELDS = [
@@ -249,6 +249,43 @@ export function readGroupLink(
   const [version, sourceOwner, labelResourceName] = entry.value.split('|');
   if (version !== 'v1' || sourceOwner === undefined || labelResourceName === undefined) return null;
   return { shareId, sourceOwner, labelResourceName };
+}
+
+/** Returns the link of a share's copy group, as it stands when the copy group is made. */
+export function copyGroupLink(
+  share: Pick<Share, 'id' | 'owner' | 'labelResourceName'>,
+): ClientDataEntry {
+  return encodeGroupLink({
+    shareId: share.id,
+    sourceOwner: share.owner.toLowerCase(),
+    labelResourceName: share.labelResourceName,
+  });
+}
+
+/** Returns true when clientData (of a contact or a group) carries the share's link. */
+export function carriesLink(
+  clientData: readonly { key?: string | null }[] | null | undefined,
+  shareId: string,
+): boolean {
+  const key = linkKey(shareId);
+  return (clientData ?? []).some((entry) => entry.key === key);
+}
+
+/**
+ * Returns true when clientData carries an entry of any share (a link or an origin key): the
+ * contact or group was made or touched by sharing.
+ */
+export function carriesAnyShareEntry(
+  clientData: readonly { key?: string | null }[] | null | undefined,
+): boolean {
+  return (clientData ?? []).some((entry) => (entry.key ?? '').startsWith(LINK_PREFIX));
+}
+
+/** Returns the share id whose link a clientData key is, or null for any other key. */
+export function linkedShareId(key: string | null | undefined): string | null {
+  if (!key?.startsWith(LINK_PREFIX)) return null;
+  const shareId = key.slice(LINK_PREFIX.length);
+  return shareId !== '' && !shareId.includes(':') ? shareId : null;
 }
 
 /** Encodes a link as one clientData entry. */

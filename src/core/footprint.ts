@@ -5,6 +5,7 @@
  * backend.
  */
 import {
+  carriesAnyShareEntry,
   linkKey,
   matchKeys,
   normalizePhone,
@@ -239,8 +240,7 @@ export class MatchIndex {
    * none matches. A contact linked to any share is never a candidate (isMergeCandidate).
    */
   view(contact: ContactSnapshot): ContactSnapshot | null {
-    if (contact.deleted || contact.clientData.some((entry) => entry.key.startsWith(linkKey(''))))
-      return null;
+    if (contact.deleted || carriesAnyShareEntry(contact.clientData)) return null;
     const matched = matchKeys(contact.fields).some((key) =>
       (this.byKey.get(key) ?? []).some((fields) => samePerson(fields, contact.fields)),
     );

@@ -5,7 +5,7 @@
  * re-linked to the new masters through those links.
  */
 import {
-  linkKey,
+  carriesLink,
   readLink,
   withLink,
   type ContactSnapshot,
@@ -165,11 +165,10 @@ export function planFormerMasters(
     if (!contact.memberships.includes(share.labelResourceName)) continue;
     copies.set(link.sourceResourceName, { resourceName: contact.resourceName, base: link.base });
   }
-  const key = linkKey(share.id);
   const updates: ContactUpdate[] = [];
   for (const contact of formerContacts) {
     if (!contact.memberships.includes(formerLabel)) continue;
-    if (contact.clientData.some((entry) => entry.key === key)) continue;
+    if (carriesLink(contact.clientData, share.id)) continue;
     const copy = copies.get(contact.resourceName);
     updates.push({
       resourceName: contact.resourceName,

@@ -3,7 +3,7 @@
  * classified as the share gateway classifies it (footprint.ts), and what the actor's level does not
  * allow is left out, for a participant of a higher level, or the account's own user, to do.
  */
-import { readLink } from './contact-model';
+import { readLink, type ContactSnapshot } from './contact-model';
 import type { FootprintOperation } from './footprint';
 import type { CopyWrite, RecipientPlan, SyncPlan } from './sync-planner';
 import type { ContactUpdate } from './sync-ports';
@@ -83,5 +83,28 @@ export function permittedPlan(
       recipients,
     },
     partial,
+  };
+}
+
+/**
+ * Returns the `sourceOf` of permittedPlan over complete listings: the master that a contact of an
+ * account is a copy of, read from its link once per account.
+ */
+export function linkedSources(
+  contactsOf: ReadonlyMap<string, readonly ContactSnapshot[]>,
+  shareId: string,
+): (account: string, resourceName: string) => string | null {
+  const sources = new Map<string, Map<string, string>>();
+  return (account, resourceName) => {
+    let known = sources.get(account);
+    if (!known) {
+      known = new Map();
+      for (const contact of contactsOf.get(account) ?? []) {
+        const source = readLink(contact.clientData, shareId)?.sourceResourceName;
+        if (source !== undefined) known.set(contact.resourceName, source);
+      }
+      sources.set(account, known);
+    }
+    return known.get(resourceName) ?? null;
   };
 }

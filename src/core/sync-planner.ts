@@ -1,32 +1,36 @@
 /**
  * This file defines the sync planner: from complete listings of the owner's account and of every
  * recipient's, it decides the writes that bring all copies level with the master (DESIGN.md §5).
- * It is pure: plain data in, plain data out, so that every rule can be tested on its own.
+ * It is pure: plain data in, plain data out, so that every rule can be tested on its own. Its
+ * fingerprints live in sync-plan-fields.ts; the writes that carry a plan out in sync-plan-writes.ts.
  */
 import {
-  fieldHash,
   isMergeCandidate,
   matchKeys,
   originKey,
   readLink,
   samePerson,
-  sameValues,
-  SYNCED_FIELDS,
   visibleFields,
-  withLink,
   type ContactSnapshot,
   type CopyLink,
   type FieldValues,
-  type Fingerprint,
   type SyncedField,
 } from './contact-model';
 import { MY_CONTACTS } from './footprint';
 import { levelAllows, type Level, type Share } from './sharing-model';
-import type { AccountWrite, ContactUpdate, NewContact } from './sync-ports';
-
-/** Batch limits of the People API (FACTS.md). */
-export const MAX_WRITE_BATCH = 200;
-export const MAX_DELETE_BATCH = 500;
+import {
+  baseOf,
+  copyHashesOf,
+  FIELDS,
+  hashesOf,
+  isUpToDate,
+  pick,
+  sameFingerprint,
+  UNKNOWN_BASE,
+  withoutGroup,
+  type Linked,
+} from './sync-plan-fields';
+import type { ContactUpdate, NewContact } from './sync-ports';
 
 /** A recipient's account as listed for a sync. */
 export interface RecipientState {
@@ -99,92 +103,6 @@ export interface SyncPlan {
   conflicts: Conflict[];
   reverts: Revert[];
   merges: number;
-}
-
-/** A base that matches no value, so that every field counts as changed on that side. */
-const UNKNOWN_BASE: Fingerprint = SYNCED_FIELDS.map(() => '?');
-
-/** The synced fields, bound once: hot loops index it. */
-const FIELDS: readonly SyncedField[] = SYNCED_FIELDS;
-
-/** Fingerprints of a master's fields. */
-function hashesOf(contact: ContactSnapshot): Fingerprint {
-  const hashes: Fingerprint = new Array<string>(FIELDS.length);
-  for (let index = 0; index < FIELDS.length; index++)
-    hashes[index] = fieldHash(contact.fields[FIELDS[index] as SyncedField]);
-  return hashes;
-}
-
-/**
- * Fingerprints of a copy's fields. A field that equals its master's takes the master's
- * fingerprint, so that only fields that differ are serialized and hashed.
- */
-function copyHashesOf(
-  copy: ContactSnapshot,
-  master: ContactSnapshot,
-  masterHashes: Fingerprint,
-): Fingerprint {
-  const hashes: Fingerprint = new Array<string>(FIELDS.length);
-  for (let index = 0; index < FIELDS.length; index++) {
-    const field = FIELDS[index] as SyncedField;
-    const value = copy.fields[field];
-    hashes[index] = sameValues(value, master.fields[field])
-      ? (masterHashes[index] as string)
-      : fieldHash(value);
-  }
-  return hashes;
-}
-
-/**
- * True when a copy needs nothing: it is in its group, linked to its master at the master's current
- * fingerprint, and equal to it in every visible field. Most copies are, and this decides it
- * without hashing the copy.
- */
-function isUpToDate(
-  linked: Linked | undefined,
-  group: string | null,
-  master: ContactSnapshot,
-  masterBase: Fingerprint,
-  visible: readonly SyncedField[],
-): boolean {
-  return (
-    linked !== undefined &&
-    group !== null &&
-    linked.link.sourceResourceName === master.resourceName &&
-    linked.contact.memberships.includes(group) &&
-    sameFingerprint(linked.link.base, masterBase) &&
-    visible.every((field) => sameValues(linked.contact.fields[field], master.fields[field]))
-  );
-}
-
-function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
-  return true;
-}
-
-/** Fingerprint of the visible fields only; hidden fields hash to the empty string. */
-function baseOf(fields: FieldValues, visible: ReadonlySet<SyncedField>): Fingerprint {
-  return SYNCED_FIELDS.map((field) => (visible.has(field) ? fieldHash(fields[field]) : ''));
-}
-
-function pick(fields: FieldValues, visible: readonly SyncedField[]): FieldValues {
-  const result: FieldValues = {};
-  for (const field of visible) if (fields[field] !== undefined) result[field] = fields[field];
-  return result;
-}
-
-/** A contact's memberships less one group; a contact keeps at least `myContacts` (FACTS.md). */
-function withoutGroup(memberships: readonly string[], group: string): string[] {
-  const rest = memberships.filter((name) => name !== group);
-  return rest.length > 0 ? rest : [MY_CONTACTS];
-}
-
-interface Linked {
-  contact: ContactSnapshot;
-  link: CopyLink;
-  /** The copy's fingerprints, once compared with its master. */
-  hashes?: Fingerprint;
 }
 
 /**
@@ -580,115 +498,4 @@ export function planShareSync(input: PlanInput): SyncPlan {
 /** True when a plan deletes more of a label than max(5 contacts, 10 %) allows without asking. */
 export function exceedsDeletionGuard(plan: SyncPlan): boolean {
   return plan.labelDeletions > Math.max(5, Math.floor(plan.labelSize * 0.1));
-}
-
-/** Counts the writes of a plan, for reports. */
-export function countPlannedWrites(plan: SyncPlan): {
-  creates: number;
-  updates: number;
-  deletes: number;
-} {
-  let creates = plan.masterCreates.length;
-  let updates = plan.masterUpdates.length;
-  let deletes = plan.masterDeletes.length;
-  for (const recipient of plan.recipients) {
-    deletes += recipient.deletes.length;
-    for (const write of recipient.writes)
-      if (write.contact) updates++;
-      else creates++;
-  }
-  return { creates, updates, deletes };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += size)
-    chunks.push(items.slice(index, index + size));
-  return chunks;
-}
-
-/**
- * The owner's writes, in batches: creates first (each with the `new:<n>` names of the masters it
- * creates, in order), then updates, then deletions of duplicate masters.
- */
-export function masterWrites(plan: SyncPlan): { write: AccountWrite; refs: string[] }[] {
-  return [
-    ...chunk(plan.masterCreates, MAX_WRITE_BATCH).map((batch) => ({
-      write: {
-        kind: 'createContacts',
-        contacts: batch.map((create) => create.contact),
-      } as AccountWrite,
-      refs: batch.map((create) => create.ref),
-    })),
-    ...chunk(plan.masterUpdates, MAX_WRITE_BATCH).map((updates) => ({
-      write: { kind: 'updateContacts', updates } as AccountWrite,
-      refs: [],
-    })),
-    ...chunk(plan.masterDeletes, MAX_DELETE_BATCH).map((resourceNames) => ({
-      write: { kind: 'deleteContacts', resourceNames } as AccountWrite,
-      refs: [],
-    })),
-  ];
-}
-
-/**
- * A recipient's writes, in batches, with the copy group and the names of masters created in this
- * sync filled in. Writes whose link names a master that could not be created are left out.
- */
-export function recipientWrites(
-  recipient: RecipientPlan,
-  shareId: string,
-  group: string | null,
-  created: ReadonlyMap<string, string>,
-): AccountWrite[] {
-  const creates: NewContact[] = [];
-  const updates: ContactUpdate[] = [];
-  for (const write of recipient.writes) {
-    let link = write.link;
-    if (link && link.sourceResourceName.startsWith('new:')) {
-      const name = created.get(link.sourceResourceName);
-      if (!name) continue;
-      link = { ...link, sourceResourceName: name };
-    }
-    if (!write.contact) {
-      if (group === null) continue;
-      creates.push({
-        fields: write.fields,
-        memberships: [group, MY_CONTACTS],
-        clientData: withLink([], shareId, link),
-      });
-      continue;
-    }
-    const update: ContactUpdate = {
-      resourceName: write.contact.resourceName,
-      etag: write.contact.etag,
-      fields: write.fields,
-      mask: write.mask,
-      clientData: withLink(write.contact.clientData, shareId, link),
-    };
-    if (write.membership && group !== null) {
-      update.memberships =
-        write.membership === 'add'
-          ? [...write.contact.memberships.filter((name) => name !== group), group]
-          : withoutGroup(write.contact.memberships, group);
-    }
-    updates.push(update);
-  }
-  const writes: AccountWrite[] = [
-    ...chunk(updates, MAX_WRITE_BATCH).map((batch): AccountWrite => ({
-      kind: 'updateContacts',
-      updates: batch,
-    })),
-    ...chunk(creates, MAX_WRITE_BATCH).map((batch): AccountWrite => ({
-      kind: 'createContacts',
-      contacts: batch,
-    })),
-    ...chunk(recipient.deletes, MAX_DELETE_BATCH).map((batch): AccountWrite => ({
-      kind: 'deleteContacts',
-      resourceNames: batch,
-    })),
-  ];
-  if (recipient.deleteGroup && group !== null)
-    writes.push({ kind: 'deleteGroup', resourceName: group });
-  return writes;
 }

@@ -14,6 +14,14 @@ export type DirectoryMember = admin_directory_v1.Schema$Member;
 /** The Directory API's root URL. */
 export const DIRECTORY_API = 'https://admin.googleapis.com/admin/directory/v1/';
 
+/** The paging and scope parameters that `users.list` and `groups.list` share. */
+interface DirectoryPage {
+  customer?: string;
+  domain?: string;
+  maxResults?: number;
+  pageToken?: string;
+}
+
 /** The Directory API for one user's access token. */
 export class DirectoryClient {
   constructor(private readonly token: string) {}
@@ -28,14 +36,9 @@ export class DirectoryClient {
   }
 
   /** One page of `users.list`; pass `customer: 'my_customer'` or a `domain`. */
-  *listUsers(params: {
-    customer?: string;
-    domain?: string;
-    viewType?: 'admin_view' | 'domain_public';
-    query?: string;
-    maxResults?: number;
-    pageToken?: string;
-  }): ApiCall<admin_directory_v1.Schema$Users> {
+  *listUsers(
+    params: DirectoryPage & { viewType?: 'admin_view' | 'domain_public'; query?: string },
+  ): ApiCall<admin_directory_v1.Schema$Users> {
     return json<admin_directory_v1.Schema$Users>(
       yield this.request('directory.users.list', `users${query({ ...params })}`),
     );
@@ -52,13 +55,9 @@ export class DirectoryClient {
   }
 
   /** One page of `groups.list`. */
-  *listGroups(params: {
-    customer?: string;
-    domain?: string;
-    userKey?: string;
-    maxResults?: number;
-    pageToken?: string;
-  }): ApiCall<admin_directory_v1.Schema$Groups> {
+  *listGroups(
+    params: DirectoryPage & { userKey?: string },
+  ): ApiCall<admin_directory_v1.Schema$Groups> {
     return json<admin_directory_v1.Schema$Groups>(
       yield this.request('directory.groups.list', `groups${query({ ...params })}`),
     );

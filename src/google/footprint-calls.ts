@@ -5,8 +5,9 @@
  * level before anything is sent. The backend runs these calls; tests run them in process.
  */
 import {
-  encodeGroupLink,
-  linkKey,
+  carriesAnyShareEntry,
+  carriesLink,
+  copyGroupLink,
   originKey,
   readLink,
   samePerson,
@@ -113,10 +114,8 @@ export function* footprintGroup(
   if (facts.group !== null || facts.noGroupLately === true)
     return { group: facts.group, looked: false };
   const groups = yield* client.listAllContactGroups('name,clientData');
-  const key = linkKey(facts.share.id);
   const found =
-    groups.find((group) => (group.clientData ?? []).some((entry) => entry.key === key))
-      ?.resourceName ?? null;
+    groups.find((group) => carriesLink(group.clientData, facts.share.id))?.resourceName ?? null;
   return { group: found, looked: true };
 }
 
@@ -144,9 +143,7 @@ export function* listFootprintContacts(
   );
   const reached =
     facts.reached === true ||
-    page.contacts.some((contact) =>
-      contact.clientData.some((entry) => entry.key === linkKey(facts.share.id)),
-    );
+    page.contacts.some((contact) => carriesLink(contact.clientData, facts.share.id));
   const { group, looked } = yield* footprintGroup(client, {
     ...facts,
     noGroupLately: facts.noGroupLately === true || !reached,
@@ -186,13 +183,12 @@ export function* listFootprintGroups(
   facts: FootprintFacts,
 ): ApiCall<FootprintOutcome<GatewayListGroupsResponse>> {
   requireAllowed(facts, 'read');
-  const key = linkKey(facts.share.id);
   const groups = (yield* client.listAllContactGroups('name,clientData,groupType'))
     .map(toGroup)
     .filter((group) =>
       facts.role === 'master'
         ? group.resourceName === facts.share.labelResourceName
-        : group.clientData.some((entry) => entry.key === key),
+        : carriesLink(group.clientData, facts.share.id),
     )
     .map((group) => ({
       ...group,
@@ -285,11 +281,9 @@ function footprintUpdate(
       `the share hides ${hidden.join(', ')}: only the owner changes them`,
     );
   const requestedEntries = update.clientData?.filter((entry) => isShareEntry(entry, shareId));
-  const hadLink = current.clientData.some((entry) => entry.key === linkKey(shareId));
+  const hadLink = carriesLink(current.clientData, shareId);
   const wantsLink =
-    requestedEntries === undefined
-      ? hadLink
-      : requestedEntries.some((entry) => entry.key === linkKey(shareId));
+    requestedEntries === undefined ? hadLink : carriesLink(requestedEntries, shareId);
   const inGroup = group !== null && current.memberships.includes(group);
   const wantsGroup =
     update.memberships === undefined || group === null
@@ -301,7 +295,7 @@ function footprintUpdate(
     if (
       facts.role !== 'copy' ||
       !wantsLink ||
-      current.clientData.some((entry) => entry.key.startsWith(linkKey(''))) ||
+      carriesAnyShareEntry(current.clientData) ||
       !samePerson(fields, current.fields)
     )
       throw new FootprintRefusal(
@@ -349,11 +343,7 @@ export function* writeFootprint(
   switch (write.kind) {
     case 'createGroup': {
       requireAllowed(facts, 'createGroup');
-      const link = encodeGroupLink({
-        shareId: share.id,
-        sourceOwner: share.owner.toLowerCase(),
-        labelResourceName: share.labelResourceName,
-      });
+      const link = copyGroupLink(share);
       if (write.name !== share.labelName || !sameEntries(write.clientData, [link]))
         throw new FootprintRefusal(
           'outside_footprint',
@@ -365,7 +355,7 @@ export function* writeFootprint(
     case 'deleteGroup': {
       requireAllowed(facts, 'deleteGroup');
       const found = yield* client.getContactGroup(write.resourceName, 'clientData');
-      if (!(found.clientData ?? []).some((entry) => entry.key === linkKey(share.id)))
+      if (!carriesLink(found.clientData, share.id))
         throw new FootprintRefusal(
           'outside_footprint',
           `${write.resourceName} is not the share's copy group`,

@@ -39,6 +39,14 @@ export interface ListConnectionsParams {
   sources?: string[];
 }
 
+/** The parameters that `people.listDirectoryPeople` and `searchDirectoryPeople` share. */
+interface DirectoryPeoplePage {
+  readMask: string;
+  sources: string[];
+  pageSize?: number;
+  pageToken?: string;
+}
+
 /** The People API for one user's access token. */
 export class PeopleClient {
   constructor(private readonly token: string) {}
@@ -61,6 +69,13 @@ export class PeopleClient {
       idempotent,
       quota: peopleBucketsOf(operation, PEOPLE_API + path),
     };
+  }
+
+  /** Sends the batch method `people.people.<method>` (POST `people:<method>`) and reads its answer. */
+  private *batch<T>(method: string, body: unknown, idempotent = true): ApiCall<T> {
+    return json<T>(
+      yield this.request(`people.people.${method}`, 'post', `people:${method}`, body, idempotent),
+    );
   }
 
   /** One page of `people.connections.list`. */
@@ -147,14 +162,10 @@ export class PeopleClient {
       contacts: contacts.map((contactPerson) => ({ contactPerson })),
       readMask,
     };
-    const response = json<people_v1.Schema$BatchCreateContactsResponse>(
-      yield this.request(
-        'people.people.batchCreateContacts',
-        'post',
-        'people:batchCreateContacts',
-        body,
-        false,
-      ),
+    const response: people_v1.Schema$BatchCreateContactsResponse = yield* this.batch(
+      'batchCreateContacts',
+      body,
+      false,
     );
     return (response.createdPeople ?? []).map((item) => item.person ?? {});
   }
@@ -175,13 +186,9 @@ export class PeopleClient {
       updateMask: updateMask.join(','),
       readMask,
     };
-    const response = json<people_v1.Schema$BatchUpdateContactsResponse>(
-      yield this.request(
-        'people.people.batchUpdateContacts',
-        'post',
-        'people:batchUpdateContacts',
-        body,
-      ),
+    const response: people_v1.Schema$BatchUpdateContactsResponse = yield* this.batch(
+      'batchUpdateContacts',
+      body,
     );
     const result: Record<string, Person> = {};
     for (const [name, item] of Object.entries(response.updateResult ?? {}))
@@ -335,34 +342,26 @@ export class PeopleClient {
   }
 
   /** One page of `people.listDirectoryPeople`. */
-  *listDirectoryPeople(params: {
-    readMask: string;
-    sources: string[];
-    pageSize?: number;
-    pageToken?: string;
-  }): ApiCall<people_v1.Schema$ListDirectoryPeopleResponse> {
-    return json<people_v1.Schema$ListDirectoryPeopleResponse>(
-      yield this.request(
-        'people.people.listDirectoryPeople',
-        'get',
-        `people:listDirectoryPeople${query({ ...params })}`,
-      ),
-    );
+  listDirectoryPeople(
+    params: DirectoryPeoplePage,
+  ): ApiCall<people_v1.Schema$ListDirectoryPeopleResponse> {
+    return this.directoryPage('listDirectoryPeople', params);
   }
 
   /** One page of `people.searchDirectoryPeople`. */
-  *searchDirectoryPeople(params: {
-    query: string;
-    readMask: string;
-    sources: string[];
-    pageSize?: number;
-    pageToken?: string;
-  }): ApiCall<people_v1.Schema$SearchDirectoryPeopleResponse> {
-    return json<people_v1.Schema$SearchDirectoryPeopleResponse>(
+  searchDirectoryPeople(
+    params: DirectoryPeoplePage & { query: string },
+  ): ApiCall<people_v1.Schema$SearchDirectoryPeopleResponse> {
+    return this.directoryPage('searchDirectoryPeople', params);
+  }
+
+  /** Reads one page of a directory method `people.people.<method>` (GET `people:<method>`). */
+  private *directoryPage<T>(method: string, params: DirectoryPeoplePage): ApiCall<T> {
+    return json<T>(
       yield this.request(
-        'people.people.searchDirectoryPeople',
+        `people.people.${method}`,
         'get',
-        `people:searchDirectoryPeople${query({ ...params })}`,
+        `people:${method}${query({ ...params })}`,
       ),
     );
   }

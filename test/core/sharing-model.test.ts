@@ -1,22 +1,15 @@
 /** Tests of the sharing vocabulary: level order, actions per level, effective levels. */
 import { effectiveLevel, levelAllows, mayPerform, type Share } from '../../src/core/sharing-model';
+import { sampleShare } from '../fixtures/core-shares';
 
-const share: Share = {
-  id: 's1',
-  domain: 'example.com',
-  owner: 'alice@example.com',
-  labelResourceName: 'contactGroups/abc',
-  labelName: 'Customers',
+const share: Share = sampleShare({
   grants: [
     { target: { kind: 'user', email: 'bob@example.com' }, level: 'edit' },
     { target: { kind: 'group', email: 'sales@example.com' }, level: 'view' },
     { target: { kind: 'user', email: 'dan@example.com' }, level: 'view' },
     { target: { kind: 'group', email: 'leads@example.com' }, level: 'manage' },
   ],
-  hiddenFields: [],
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-};
+});
 
 describe('sharing model (DESIGN.md §4)', () => {
   it('orders levels view < edit < contribute < manage < owner', () => {

@@ -5,17 +5,10 @@
  */
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/core/ports';
 import { readLink } from '../../src/core/contact-model';
+import { labelOf, viewerAdditionReverted, viewerSyncsFirst } from '../fixtures/core-sync-probes';
 import { createSyncWorld, samplePerson, type SyncWorld } from './sync-world';
 
 const FAR = Number.MAX_SAFE_INTEGER;
-
-function labelOf(world: SyncWorld, user: string) {
-  const group =
-    user === world.share.owner ? world.share.labelResourceName : world.copyGroupOf(user);
-  return world
-    .contactsOf(user)
-    .filter((contact) => group !== null && contact.memberships.includes(group));
-}
 
 function phones(world: SyncWorld, user: string): string[] {
   return labelOf(world, user)
@@ -390,24 +383,10 @@ describe('sync engine on the emulator', () => {
 
   it('reverts, in the owner’s first pass, what a view participant added to a copy group his own sync made', () => {
     const world = createSyncWorld();
-    world.share.grants = [{ target: { kind: 'user', email: 'dan@example.com' }, level: 'view' }];
     // dan syncs first: his own sync makes his copy group, with his own token; the label is empty.
-    expect(
-      world.engine('dan@example.com').syncShare(world.share.id, { deadline: FAR }).status,
-    ).toBe('done');
-    const group = world.copyGroupOf('dan@example.com')!;
+    const group = viewerSyncsFirst(world, 'dan@example.com');
     expect(labelOf(world, 'dan@example.com')).toEqual([]);
-    const added = world.run(
-      world.people('dan@example.com').createContact({
-        ...samplePerson(1, 'added'),
-        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
-      }),
-    );
-    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
-    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
-    expect(result.reverts).toEqual([
-      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
-    ]);
+    const added = viewerAdditionReverted(world, 'dan@example.com', group);
     expect(world.copyGroupOf('dan@example.com')).toBe(group);
     expect(labelOf(world, 'dan@example.com')).toEqual([]);
     expect(labelOf(world, 'alice@example.com')).toEqual([]);
@@ -419,25 +398,11 @@ describe('sync engine on the emulator', () => {
 
   it('finds a copy group the participant renamed, rather than making a second one, when only his additions are in it', () => {
     const world = createSyncWorld();
-    world.share.grants = [{ target: { kind: 'user', email: 'dan@example.com' }, level: 'view' }];
-    expect(
-      world.engine('dan@example.com').syncShare(world.share.id, { deadline: FAR }).status,
-    ).toBe('done');
-    const group = world.copyGroupOf('dan@example.com')!;
+    const group = viewerSyncsFirst(world, 'dan@example.com');
     const client = world.people('dan@example.com');
     const current = world.run(client.getContactGroup(group, 'name,clientData'));
     world.run(client.updateContactGroup(group, { ...current, name: 'Clients' }));
-    world.run(
-      client.createContact({
-        ...samplePerson(1, 'added'),
-        memberships: [{ contactGroupMembership: { contactGroupResourceName: group } }],
-      }),
-    );
-    const result = world.engine('alice@example.com').syncShare(world.share.id, { deadline: FAR });
-    expect(result).toEqual(expect.objectContaining({ status: 'done', problems: [] }));
-    expect(result.reverts).toEqual([
-      expect.objectContaining({ account: 'dan@example.com', kind: 'add' }),
-    ]);
+    viewerAdditionReverted(world, 'dan@example.com', group);
     const linked = world
       .run(client.listAllContactGroups('name,clientData'))
       .filter((found) => found.clientData?.some((entry) => entry.key === 'sharedContacts:share-1'));

@@ -14,25 +14,16 @@ import {
 } from '../../src/core/contact-model';
 import { checkListing } from '../../src/core/listing-guard';
 import type { Share } from '../../src/core/sharing-model';
+import { recipientWrites } from '../../src/core/sync-plan-writes';
+import { sampleShare } from '../fixtures/core-shares';
 import {
   exceedsDeletionGuard,
   planShareSync,
-  recipientWrites,
   type RecipientState,
 } from '../../src/core/sync-planner';
 
 const LABEL = 'contactGroups/label';
-const share: Share = {
-  id: 's1',
-  domain: 'example.com',
-  owner: 'alice@example.com',
-  labelResourceName: LABEL,
-  labelName: 'Customers',
-  grants: [],
-  hiddenFields: [],
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-};
+const share: Share = sampleShare({ labelResourceName: LABEL });
 
 function person(
   name: string,

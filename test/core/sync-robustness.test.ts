@@ -4,48 +4,15 @@
  * converge, and a user's own copies of a share they left are removed.
  */
 import { readLink } from '../../src/core/contact-model';
-import type { HttpClient, HttpRequest } from '../../src/core/ports';
 import type { Share } from '../../src/core/sharing-model';
-import { createSyncWorld, samplePerson, type SyncWorld } from './sync-world';
+import { intercept, labelOf } from '../fixtures/core-sync-probes';
+import { createSyncWorld, samplePerson } from './sync-world';
 
 const FAR = Number.MAX_SAFE_INTEGER;
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 const DAN = 'dan@example.com';
-
-function labelOf(world: SyncWorld, user: string, share: Share = world.share) {
-  const group =
-    user === share.owner
-      ? share.labelResourceName
-      : (world
-          .run(world.people(user).listAllContactGroups('name,clientData'))
-          .find((found) =>
-            found.clientData?.some((entry) => entry.key === `sharedContacts:${share.id}`),
-          )?.resourceName ?? null);
-  return world
-    .contactsOf(user)
-    .filter((contact) => group !== null && contact.memberships.includes(group));
-}
-
-/** Wraps the world's HTTP client so that `hook` sees every request before it is sent. */
-function intercept(world: SyncWorld, hook: (request: HttpRequest) => void): () => void {
-  const inner = world.client.current;
-  const wrapped: HttpClient = {
-    fetch: (request) => {
-      hook(request);
-      return inner.fetch(request);
-    },
-    fetchAll: (requests) => {
-      requests.forEach(hook);
-      return inner.fetchAll(requests);
-    },
-  };
-  world.client.current = wrapped;
-  return () => {
-    world.client.current = inner;
-  };
-}
 
 describe('merges never cross shares', () => {
   it('gives bob a new copy for a contact of another share whose phone number collides', () => {

@@ -6,52 +6,17 @@
  * syncs is waited out (or, in a card action, fails the slice without changing anything); and
  * writes reaching sync results late and out of order delete nothing.
  */
-import type { HttpClient, HttpRequest } from '../../src/core/ports';
+import type { HttpRequest } from '../../src/core/ports';
 import { readLink } from '../../src/core/contact-model';
 import type { Share } from '../../src/core/sharing-model';
-import { createSyncWorld, samplePerson, type SyncWorld } from './sync-world';
+import { groupOf, intercept, labelOf } from '../fixtures/core-sync-probes';
+import { createSyncWorld, samplePerson } from './sync-world';
 
 const FAR = Number.MAX_SAFE_INTEGER;
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 const HOUR = 3600_000;
-
-function groupOf(world: SyncWorld, user: string, share: Share = world.share): string | null {
-  if (user === share.owner) return share.labelResourceName;
-  const groups = world.run(world.people(user).listAllContactGroups('name,clientData'));
-  return (
-    groups.find((group) =>
-      group.clientData?.some((entry) => entry.key === `sharedContacts:${share.id}`),
-    )?.resourceName ?? null
-  );
-}
-
-function labelOf(world: SyncWorld, user: string, share: Share = world.share) {
-  const group = groupOf(world, user, share);
-  return world
-    .contactsOf(user)
-    .filter((contact) => group !== null && contact.memberships.includes(group));
-}
-
-/** Sees every request before it is sent. */
-function intercept(world: SyncWorld, hook: (request: HttpRequest) => void): () => void {
-  const inner = world.client.current;
-  const wrapped: HttpClient = {
-    fetch: (request) => {
-      hook(request);
-      return inner.fetch(request);
-    },
-    fetchAll: (requests) => {
-      requests.forEach(hook);
-      return inner.fetchAll(requests);
-    },
-  };
-  world.client.current = wrapped;
-  return () => {
-    world.client.current = inner;
-  };
-}
 
 /** True for the first page of a full sync: a listing asking for a sync token without one. */
 function isFullSyncFirstPage(request: HttpRequest): boolean {

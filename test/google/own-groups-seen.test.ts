@@ -2,23 +2,14 @@
  * The user's own groups as a sync listed them are handed to the homepage once, with their member
  * counts, and never after the sync wrote to the account (a count could have changed).
  */
-import { ClockSleeper } from '../../src/core/memory-adapters';
 import { PeopleClient } from '../../src/google/people-client';
 import { OwnGroupsSeen, RoutedContactsGateway } from '../../src/google/people-gateway';
-import { GoogleTransport } from '../../src/google/transport';
-import { createWorkspaceEmulator, EmulatorHttpClient } from '../../src/emulator/api';
+import { ownAccountOnEmulator } from '../fixtures/google-own-account';
 
 const USER = 'alice@example.com';
 
 function setup() {
-  const emulator = createWorkspaceEmulator();
-  emulator.addCustomer('example.com');
-  emulator.addUser(USER);
-  const transport = new GoogleTransport({
-    http: new EmulatorHttpClient(emulator, {}),
-    clock: emulator.clock,
-    sleeper: new ClockSleeper(emulator.clock),
-  });
+  const { transport, ref } = ownAccountOnEmulator(USER);
   const seen = new OwnGroupsSeen();
   const gateway = new RoutedContactsGateway(
     transport,
@@ -27,13 +18,6 @@ function setup() {
     },
     seen,
   );
-  const ref = {
-    account: USER,
-    access: {
-      kind: 'direct' as const,
-      token: emulator.mintAccessToken(USER, ['https://www.googleapis.com/auth/contacts']),
-    },
-  };
   return { gateway, seen, ref, transport, people: new PeopleClient(ref.access.token) };
 }
 

@@ -3,35 +3,19 @@
  * clock: a listing that keeps meeting 429s fails with that error instead of waiting past the time
  * its execution has, and without a deadline it backs off as before.
  */
-import { ClockSleeper } from '../../src/core/memory-adapters';
 import { DEADLINE_REACHED } from '../../src/core/sync-ports';
 import { RoutedContactsGateway } from '../../src/google/people-gateway';
-import { GoogleTransport } from '../../src/google/transport';
-import { createWorkspaceEmulator, EmulatorHttpClient } from '../../src/emulator/api';
+import { ownAccountOnEmulator } from '../fixtures/google-own-account';
 
 const USER = 'alice@example.com';
 
 function setup() {
-  const emulator = createWorkspaceEmulator();
-  emulator.addCustomer('example.com');
-  emulator.addUser(USER);
-  const transport = new GoogleTransport({
-    http: new EmulatorHttpClient(emulator, { clock: emulator.clock }),
-    clock: emulator.clock,
-    sleeper: new ClockSleeper(emulator.clock),
-    random: () => 0.5,
-  });
+  const own = ownAccountOnEmulator(USER, { modelledTime: true, random: () => 0.5 });
+  const { emulator, transport } = own;
   const gateway = new RoutedContactsGateway(transport, () => {
     throw new Error('only the user’s own account is listed here');
   });
-  const ref = {
-    account: USER,
-    access: {
-      kind: 'direct' as const,
-      token: emulator.mintAccessToken(USER, ['https://www.googleapis.com/auth/contacts']),
-    },
-    syncToken: null,
-  };
+  const ref = { ...own.ref, syncToken: null };
   emulator.injectFault({
     operation: 'people.people.connections.list',
     user: USER,

@@ -3,7 +3,7 @@
  * the shared labels it is in, editing within the user's level), adding a contact to a label from
  * the label card or from an open message's headers, and the Gmail contextual card.
  */
-import { linkKey } from '../../core/contact-model';
+import { carriesLink } from '../../core/contact-model';
 import { levelAllows, mayPerform, type Level } from '../../core/sharing-model';
 import { GoogleApiError } from '../../google/google-error';
 import type { Person } from '../../google/people-client';
@@ -102,7 +102,7 @@ function sharesOfPerson(
     const group = groups.groupOf(share, context.addon.user);
     return (
       (typeof group?.resourceName === 'string' && memberships.has(group.resourceName)) ||
-      (person.clientData ?? []).some((entry) => entry.key === linkKey(share.id))
+      carriesLink(person.clientData, share.id)
     );
   });
 }

@@ -2,7 +2,7 @@
  * This file defines the homepage and its actions: rendering it (share-outcomes.ts loads it),
  * "Sync now", search across shared contacts, creating a label, and the settings card.
  */
-import { linkKey } from '../../core/contact-model';
+import { carriesLink } from '../../core/contact-model';
 import { buildSearchResultsCard, type FoundContact } from '../cards/contact-card';
 import { buildHomepageCard, HOME_FORM } from '../cards/homepage-card';
 import { buildSettingsCard, SETTINGS_FORM, type UserSettings } from '../cards/settings-card';
@@ -82,9 +82,7 @@ function searchShared(event: AddonEvent, execution: ActionContext): ActionRespon
         labelOfGroup.get(membership.contactGroupMembership?.contactGroupResourceName ?? ''),
       )
       .filter((label): label is string => label !== undefined);
-    const linked = shares.filter((share) =>
-      (person.clientData ?? []).some((entry) => entry.key === linkKey(share.id)),
-    );
+    const linked = shares.filter((share) => carriesLink(person.clientData, share.id));
     const all = [...new Set([...labels, ...linked.map((share) => share.labelName)])];
     if (all.length === 0) return [];
     return [

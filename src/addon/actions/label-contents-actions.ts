@@ -6,6 +6,7 @@
  * user's group of it (master or copy) changes and the share syncs inside the action, so that the
  * other accounts follow through the share gateway.
  */
+import { carriesAnyShareEntry } from '../../core/contact-model';
 import { parsePastedContacts, type PastedRejection } from '../../core/pasted-contacts';
 import { PEOPLE_LIMITS, type ContactGroup, type Person } from '../../google/people-client';
 import {
@@ -52,7 +53,6 @@ export const MAX_PASTED = 1_000;
 const CREATE_BATCH = 200;
 
 const RESOURCE = /^people\/[A-Za-z0-9_-]+$/;
-const COPY_KEY_PREFIX = 'sharedContacts:';
 
 /** The label an action works on: the user's group of it, and its share when it is shared. */
 interface Label {
@@ -63,7 +63,7 @@ interface Label {
 }
 
 function isCopy(group: ContactGroup): boolean {
-  return (group.clientData ?? []).some((entry) => (entry.key ?? '').startsWith(COPY_KEY_PREFIX));
+  return carriesAnyShareEntry(group.clientData);
 }
 
 /**

@@ -3,7 +3,7 @@
  * their contact groups (which hold both their masters and their copies of shared labels), a page
  * of a label's contacts, one contact's synced fields, and contacts found by e-mail or by text.
  */
-import { linkKey, SYNCED_FIELDS } from '../../core/contact-model';
+import { carriesAnyShareEntry, carriesLink, SYNCED_FIELDS } from '../../core/contact-model';
 import type { Share } from '../../core/sharing-model';
 import type { ContactGroup, Person } from '../../google/people-client';
 import { json, query, type ApiCall } from '../../google/transport';
@@ -42,15 +42,13 @@ export function readOwnGroups(
 ): OwnGroups {
   const groups =
     listed ?? context.transport.run(context.ownPeople().listAllContactGroups(GROUP_FIELDS));
-  const isCopy = (group: ContactGroup) =>
-    (group.clientData ?? []).some((entry) => (entry.key ?? '').startsWith('sharedContacts:'));
+  const isCopy = (group: ContactGroup) => carriesAnyShareEntry(group.clientData);
   return {
     groups,
     groupOf(share, user) {
       if (share.owner.toLowerCase() === user.toLowerCase())
         return groups.find((group) => group.resourceName === share.labelResourceName) ?? null;
-      const key = linkKey(share.id);
-      return groups.find((group) => (group.clientData ?? []).some((e) => e.key === key)) ?? null;
+      return groups.find((group) => carriesLink(group.clientData, share.id)) ?? null;
     },
     shareable(alreadyShared) {
       return groups

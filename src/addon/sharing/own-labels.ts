@@ -3,6 +3,7 @@
  * labels that are not copies of someone else's share), and one label by resource name, which is
  * how an action checks that a label named in its parameters really is the caller's.
  */
+import { carriesAnyShareEntry } from '../../core/contact-model';
 import { GoogleApiError } from '../../google/google-error';
 import type { ContactGroup, PeopleClient } from '../../google/people-client';
 import type { GoogleTransport } from '../../google/transport';
@@ -11,10 +12,7 @@ import type { OwnLabel } from '../cards/homepage-card';
 const GROUP_FIELDS = 'name,groupType,memberCount,clientData';
 
 function isShareable(group: ContactGroup): boolean {
-  return (
-    group.groupType === 'USER_CONTACT_GROUP' &&
-    !(group.clientData ?? []).some((entry) => (entry.key ?? '').startsWith('sharedContacts:'))
-  );
+  return group.groupType === 'USER_CONTACT_GROUP' && !carriesAnyShareEntry(group.clientData);
 }
 
 function toOwnLabel(group: ContactGroup): OwnLabel {

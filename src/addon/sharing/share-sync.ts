@@ -6,10 +6,10 @@
  * execution lock, so that two executions of one user never sync at once; after each sync the
  * share's state is saved for the homepage.
  */
-import { linkKey } from '../../core/contact-model';
+import { linkedShareId } from '../../core/contact-model';
 import type { Clock, ExecutionLock, HttpClient, KeyValueStore, Sleeper } from '../../core/ports';
 import type { Share } from '../../core/sharing-model';
-import { SyncEngine, type SyncResult } from '../../core/sync-engine';
+import { emptySyncResult, SyncEngine, type SyncResult } from '../../core/sync-engine';
 import { PeopleClient } from '../../google/people-client';
 import { OwnGroupsSeen, RoutedContactsGateway } from '../../google/people-gateway';
 import { ShareGatewayCalls } from '../../google/share-gateway-client';
@@ -131,7 +131,7 @@ export class ShareSync {
   }
 
   private busy(shareId: string): ShareSyncOutcome {
-    const result = emptyResult(shareId, 'continue', SYNC_IN_PROGRESS);
+    const result = emptySyncResult(shareId, 'continue', 0, [SYNC_IN_PROGRESS]);
     return {
       shareId,
       result,
@@ -211,7 +211,7 @@ export class ShareSync {
       reached = this.deps.registry.reachedAccounts(share.id);
     } catch (error) {
       console.error(`reading the accounts share ${share.id} reached failed`, error);
-      const result = emptyResult(share.id, 'failed', MSG.syncNotes.reachedUnknown);
+      const result = emptySyncResult(share.id, 'failed', 0, [MSG.syncNotes.reachedUnknown]);
       const state = stateFromResult(result, this.deps.clock.now(), true);
       writeSyncState(this.deps.store, share.id, state);
       return { shareId: share.id, result, state, gone: false };
@@ -262,14 +262,8 @@ export class ShareSync {
     const candidates = new Set<string>();
     for (const group of groups)
       for (const entry of group.clientData ?? []) {
-        const shareId = (entry.key ?? '').slice(linkKey('').length);
-        if (
-          (entry.key ?? '') === linkKey(shareId) &&
-          shareId !== '' &&
-          !shareId.includes(':') &&
-          !current.has(shareId)
-        )
-          candidates.add(shareId);
+        const shareId = linkedShareId(entry.key);
+        if (shareId !== null && !current.has(shareId)) candidates.add(shareId);
       }
     const outcomes: ShareSyncOutcome[] = [];
     const engine = this.engine(new ShareMembersDirectory(() => ({ groups: [], domains: [] })));
@@ -389,21 +383,4 @@ export class ShareSync {
   private hasTime(deadline: number): boolean {
     return deadline - this.deps.clock.now() >= MIN_SLICE_MS;
   }
-}
-
-/** A result of a slice that did nothing, with one problem for the user. */
-function emptyResult(shareId: string, status: SyncResult['status'], problem: string): SyncResult {
-  return {
-    shareId,
-    status,
-    slice: 0,
-    created: 0,
-    updated: 0,
-    deleted: 0,
-    merged: 0,
-    conflicts: [],
-    reverts: [],
-    pendingDeletions: 0,
-    problems: [problem],
-  };
 }

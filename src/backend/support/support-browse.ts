@@ -5,7 +5,7 @@
  * the state of each label, a label's contacts (names and addresses), and the one repair a repair
  * session allows: putting back into the copy group the contacts linked to the share.
  */
-import { linkKey, readLink, type ContactSnapshot } from '../../core/contact-model';
+import { carriesLink, readLink, type ContactSnapshot } from '../../core/contact-model';
 import { inFootprint } from '../../core/footprint';
 import type { Share } from '../../core/sharing-model';
 import type { ContactGroup, PeopleClient } from '../../google/people-client';
@@ -45,10 +45,7 @@ function* everyContact(client: PeopleClient): ApiCall<ContactSnapshot[]> {
 function groupOf(share: Share, user: string, groups: ContactGroup[]): ContactGroup | null {
   if (share.owner.toLowerCase() === user.toLowerCase())
     return groups.find((group) => group.resourceName === share.labelResourceName) ?? null;
-  const key = linkKey(share.id);
-  return (
-    groups.find((group) => (group.clientData ?? []).some((entry) => entry.key === key)) ?? null
-  );
+  return groups.find((group) => carriesLink(group.clientData, share.id)) ?? null;
 }
 
 /** Reads each share's label or copy group and linked contacts in the user's account. */

@@ -8,8 +8,11 @@ import { buildSync } from 'esbuild';
 import { createAppsScriptRuntime, type AppsScriptRuntime } from '../../src/emulator/gas/runtime';
 import { testEmulator, testManifest, writeBundle } from '../emulator/gas/runtime-support';
 
-/** The adapter classes of src/addon/gas/adapters.ts that the runtime can construct. */
-export type AppsScriptAdapterName = 'UserPropertiesStore' | 'UrlFetchHttpClient';
+/**
+ * The adapters of src/addon/gas/adapters.ts that the runtime can make: classes (capitalised) it
+ * constructs, and factory functions it calls.
+ */
+export type AppsScriptAdapterName = 'UserPropertiesStore' | 'UrlFetchHttpClient' | 'userCache';
 
 /** A runtime whose bundle holds the add-on's Apps Script adapters. */
 export interface AppsScriptAdapters {
@@ -22,13 +25,16 @@ export interface AppsScriptAdapters {
   ): Promise<unknown>;
   /** A user of the emulator that no execution has acted as yet. */
   newUser(): string;
+  /** Moves the emulator's virtual clock on, as time passing between executions. */
+  advanceClock(milliseconds: number): void;
   runtime: AppsScriptRuntime;
   close(): Promise<void>;
 }
 
 const DRIVER = `
 function callAdapter(e) {
-  var adapter = new Adapters[e.adapter]();
+  var make = Adapters[e.adapter];
+  var adapter = /^[A-Z]/.test(e.adapter) ? new make() : make();
   return adapter[e.method].apply(adapter, e.args);
 }`;
 
@@ -78,6 +84,7 @@ export function startAppsScriptAdapters(fetchAllowed: string[] = []): AppsScript
       api.addUser(email);
       return email;
     },
+    advanceClock: (milliseconds) => api.clock.advance(milliseconds),
     close: () => runtime.close(),
   };
 }

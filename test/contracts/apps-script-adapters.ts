@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { createAppsScriptRuntime, type AppsScriptRuntime } from '../../src/emulator/gas/runtime';
 import { testEmulator, testManifest, writeBundle } from '../emulator/gas/runtime-support';
+import type { AwaitedPort } from './awaited-port';
 
 /**
  * The adapters of src/addon/gas/adapters.ts that the runtime can make: classes (capitalised) it
@@ -86,5 +87,44 @@ export function startAppsScriptAdapters(fetchAllowed: string[] = []): AppsScript
     },
     advanceClock: (milliseconds) => api.clock.advance(milliseconds),
     close: () => runtime.close(),
+  };
+}
+
+/** The Apps Script adapters of the tests of one describe block. */
+export interface AppsScriptAdaptersInSuite {
+  /**
+   * The adapter `name` as a new user sees it, with the port's `methods`: each call runs in its
+   * own execution.
+   */
+  ofNewUser<Port>(
+    name: AppsScriptAdapterName,
+    methods: readonly (keyof Port & string)[],
+  ): AwaitedPort<Port>;
+  /** Moves the emulator's virtual clock on, as time passing between executions. */
+  advanceClock(milliseconds: number): void;
+}
+
+/**
+ * Starts a runtime of the adapters (no URL may be fetched) before the tests of the enclosing
+ * describe block, and closes it after them.
+ */
+export function useAppsScriptAdapters(): AppsScriptAdaptersInSuite {
+  let adapters: AppsScriptAdapters;
+  beforeAll(() => {
+    adapters = startAppsScriptAdapters();
+  });
+  afterAll(() => adapters.close());
+  return {
+    ofNewUser<Port>(name: AppsScriptAdapterName, methods: readonly (keyof Port & string)[]) {
+      const user = adapters.newUser();
+      const call =
+        (method: string) =>
+        (...args: unknown[]) =>
+          adapters.call(user, name, method, args);
+      return Object.fromEntries(
+        methods.map((method) => [method, call(method)]),
+      ) as AwaitedPort<Port>;
+    },
+    advanceClock: (milliseconds) => adapters.advanceClock(milliseconds),
   };
 }

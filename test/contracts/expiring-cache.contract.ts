@@ -3,13 +3,10 @@
  * behaviours that every adapter must show, run by expiring-cache.test.ts against each of them.
  */
 import type { ExpiringCache } from '../../src/core/ports';
+import type { AwaitedPort } from './awaited-port';
 
 /** An ExpiringCache seen from the test: its calls may cross to a script's worker, so they are awaited. */
-export type ExpiringCacheUnderTest = {
-  [Method in keyof ExpiringCache]: (
-    ...args: Parameters<ExpiringCache[Method]>
-  ) => Promise<ReturnType<ExpiringCache[Method]>>;
-};
+export type ExpiringCacheUnderTest = AwaitedPort<ExpiringCache>;
 
 /** A cache under test and the clock its entries expire by. */
 export interface ExpiringCacheFixture {

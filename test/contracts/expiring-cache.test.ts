@@ -4,13 +4,10 @@
  * CacheService, with the limits Apps Script documents (250-character keys, 100 KB values, 6 h).
  */
 import { ManualClock, MemoryExpiringCache } from '../../src/core/memory-adapters';
+import type { ExpiringCache } from '../../src/core/ports';
 import { STORE_LIMITS } from '../../src/emulator/gas/host-state';
-import { startAppsScriptAdapters, type AppsScriptAdapters } from './apps-script-adapters';
-import {
-  awaitedCache,
-  describeExpiringCache,
-  type ExpiringCacheFixture,
-} from './expiring-cache.contract';
+import { useAppsScriptAdapters } from './apps-script-adapters';
+import { awaitedCache, describeExpiringCache } from './expiring-cache.contract';
 
 describeExpiringCache('MemoryExpiringCache', async () => {
   const clock = new ManualClock();
@@ -21,33 +18,21 @@ describeExpiringCache('MemoryExpiringCache', async () => {
 });
 
 describe('userCache() in the Apps Script runtime', () => {
-  let adapters: AppsScriptAdapters;
-  beforeAll(() => {
-    adapters = startAppsScriptAdapters();
-  });
-  afterAll(() => adapters.close());
+  const adapters = useAppsScriptAdapters();
 
-  /** Each cache is a new user's cache; every call runs in its own execution. */
-  async function userCache(): Promise<ExpiringCacheFixture> {
-    const user = adapters.newUser();
-    const call = (method: string, ...args: unknown[]) =>
-      adapters.call(user, 'userCache', method, args);
-    return {
-      cache: {
-        get: async (key) => (await call('get', key)) as string | null,
-        getAll: async (keys) => (await call('getAll', keys)) as Record<string, string>,
-        put: async (key, value, ttlSeconds) => void (await call('put', key, value, ttlSeconds)),
-        putAll: async (values, ttlSeconds) => void (await call('putAll', values, ttlSeconds)),
-      },
+  // Each cache is a new user's cache.
+  describeExpiringCache(
+    'userCache()',
+    async () => ({
+      cache: adapters.ofNewUser<ExpiringCache>('userCache', ['get', 'getAll', 'put', 'putAll']),
       advance: (milliseconds) => adapters.advanceClock(milliseconds),
-    };
-  }
-
-  describeExpiringCache('userCache()', userCache, {
-    limits: {
-      keyChars: STORE_LIMITS.cacheKeyChars,
-      valueBytes: STORE_LIMITS.cacheValueBytes,
-      maxTtlSeconds: STORE_LIMITS.cacheMaxTtlSeconds,
+    }),
+    {
+      limits: {
+        keyChars: STORE_LIMITS.cacheKeyChars,
+        valueBytes: STORE_LIMITS.cacheValueBytes,
+        maxTtlSeconds: STORE_LIMITS.cacheMaxTtlSeconds,
+      },
     },
-  });
+  );
 });

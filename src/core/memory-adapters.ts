@@ -2,7 +2,7 @@
  * This file defines in-memory adapters for the core ports, used by Node tests and the emulator.
  * They are stateful and count calls, so that tests can assert what was done.
  */
-import type { AuditEvent, AuditSink, Clock, KeyValueStore, Sleeper } from './ports';
+import type { AuditEvent, AuditSink, Clock, ExpiringCache, KeyValueStore, Sleeper } from './ports';
 import type { Share } from './sharing-model';
 import type { ShareDirectory } from './sync-ports';
 
@@ -29,6 +29,38 @@ export class MemoryKeyValueStore implements KeyValueStore {
   keys(): string[] {
     this.calls++;
     return [...this.values.keys()];
+  }
+}
+
+/** An ExpiringCache in a Map, whose entries expire on the injected clock. */
+export class MemoryExpiringCache implements ExpiringCache {
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  calls = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  get(key: string): string | null {
+    return this.getAll([key])[key] ?? null;
+  }
+
+  getAll(keys: string[]): Record<string, string> {
+    this.calls++;
+    const found: Record<string, string> = {};
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry && entry.expiresAt > this.clock.now()) found[key] = entry.value;
+    }
+    return found;
+  }
+
+  put(key: string, value: string, ttlSeconds: number): void {
+    this.putAll({ [key]: value }, ttlSeconds);
+  }
+
+  putAll(values: Record<string, string>, ttlSeconds: number): void {
+    this.calls++;
+    const expiresAt = this.clock.now() + ttlSeconds * 1000;
+    for (const [key, value] of Object.entries(values)) this.entries.set(key, { value, expiresAt });
   }
 }
 

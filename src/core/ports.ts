@@ -34,6 +34,17 @@ export interface KeyValueStore {
   keys(): string[];
 }
 
+/**
+ * A string cache whose entries expire, such as Apps Script's user cache: an entry lives at most
+ * `ttlSeconds`, and may be dropped sooner. `getAll` answers only the keys it holds.
+ */
+export interface ExpiringCache {
+  get(key: string): string | null;
+  getAll(keys: string[]): Record<string, string>;
+  put(key: string, value: string, ttlSeconds: number): void;
+  putAll(values: Record<string, string>, ttlSeconds: number): void;
+}
+
 /** The current time in milliseconds since the epoch. */
 export interface Clock {
   now(): number;

@@ -7,9 +7,13 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { createAppsScriptRuntime, type AppsScriptRuntime } from '../../src/emulator/gas/runtime';
 import { testEmulator, testManifest, writeBundle } from '../emulator/gas/runtime-support';
+import type { AwaitedPort } from './awaited-port';
 
-/** The adapter classes of src/addon/gas/adapters.ts that the runtime can construct. */
-export type AppsScriptAdapterName = 'UserPropertiesStore' | 'UrlFetchHttpClient';
+/**
+ * The adapters of src/addon/gas/adapters.ts that the runtime can make: classes (capitalised) it
+ * constructs, and factory functions it calls.
+ */
+export type AppsScriptAdapterName = 'UserPropertiesStore' | 'UrlFetchHttpClient' | 'userCache';
 
 /** A runtime whose bundle holds the add-on's Apps Script adapters. */
 export interface AppsScriptAdapters {
@@ -22,13 +26,16 @@ export interface AppsScriptAdapters {
   ): Promise<unknown>;
   /** A user of the emulator that no execution has acted as yet. */
   newUser(): string;
+  /** Moves the emulator's virtual clock on, as time passing between executions. */
+  advanceClock(milliseconds: number): void;
   runtime: AppsScriptRuntime;
   close(): Promise<void>;
 }
 
 const DRIVER = `
 function callAdapter(e) {
-  var adapter = new Adapters[e.adapter]();
+  var make = Adapters[e.adapter];
+  var adapter = /^[A-Z]/.test(e.adapter) ? new make() : make();
   return adapter[e.method].apply(adapter, e.args);
 }`;
 
@@ -78,6 +85,46 @@ export function startAppsScriptAdapters(fetchAllowed: string[] = []): AppsScript
       api.addUser(email);
       return email;
     },
+    advanceClock: (milliseconds) => api.clock.advance(milliseconds),
     close: () => runtime.close(),
+  };
+}
+
+/** The Apps Script adapters of the tests of one describe block. */
+export interface AppsScriptAdaptersInSuite {
+  /**
+   * The adapter `name` as a new user sees it, with the port's `methods`: each call runs in its
+   * own execution.
+   */
+  ofNewUser<Port>(
+    name: AppsScriptAdapterName,
+    methods: readonly (keyof Port & string)[],
+  ): AwaitedPort<Port>;
+  /** Moves the emulator's virtual clock on, as time passing between executions. */
+  advanceClock(milliseconds: number): void;
+}
+
+/**
+ * Starts a runtime of the adapters (no URL may be fetched) before the tests of the enclosing
+ * describe block, and closes it after them.
+ */
+export function useAppsScriptAdapters(): AppsScriptAdaptersInSuite {
+  let adapters: AppsScriptAdapters;
+  beforeAll(() => {
+    adapters = startAppsScriptAdapters();
+  });
+  afterAll(() => adapters.close());
+  return {
+    ofNewUser<Port>(name: AppsScriptAdapterName, methods: readonly (keyof Port & string)[]) {
+      const user = adapters.newUser();
+      const call =
+        (method: string) =>
+        (...args: unknown[]) =>
+          adapters.call(user, name, method, args);
+      return Object.fromEntries(
+        methods.map((method) => [method, call(method)]),
+      ) as AwaitedPort<Port>;
+    },
+    advanceClock: (milliseconds) => adapters.advanceClock(milliseconds),
   };
 }

@@ -3,13 +3,10 @@
  * behaviours that every adapter must show, run by key-value-store.test.ts against each of them.
  */
 import type { KeyValueStore } from '../../src/core/ports';
+import type { AwaitedPort } from './awaited-port';
 
 /** A KeyValueStore seen from the test: its calls may cross to a script's worker, so they are awaited. */
-export type KeyValueStoreUnderTest = {
-  [Method in keyof KeyValueStore]: (
-    ...args: Parameters<KeyValueStore[Method]>
-  ) => Promise<ReturnType<KeyValueStore[Method]>>;
-};
+export type KeyValueStoreUnderTest = AwaitedPort<KeyValueStore>;
 
 /** The limits of the service behind an adapter, which the suite checks it keeps. */
 export interface KeyValueStoreLimits {

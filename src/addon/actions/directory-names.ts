@@ -4,7 +4,7 @@
  * (ann@x.example)" rather than a bare address. Names are kept 6 hours in the user's cache;
  * cards that must stay cheap (the homepage) read the cache only.
  */
-import { userCache } from '../gas/script-services';
+import { userCache } from '../gas/adapters';
 import type { SharingContext } from '../sharing/sharing-context';
 
 const KEY_PREFIX = 'dirname:';

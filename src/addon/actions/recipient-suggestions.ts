@@ -8,7 +8,7 @@
  */
 import { GoogleApiError } from '../../google/google-error';
 import type { Person } from '../../google/people-client';
-import { userCache } from '../gas/script-services';
+import { userCache } from '../gas/adapters';
 import type { SharingContext } from '../sharing/sharing-context';
 import { searchContacts } from './people-data';
 

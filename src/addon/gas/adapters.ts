@@ -1,12 +1,13 @@
 /**
  * This file defines the Apps Script adapters of the core ports: UrlFetchApp as the HttpClient,
- * the user's properties as a KeyValueStore, Date as the Clock, Utilities.sleep as the Sleeper and
- * LockService's user lock as the ExecutionLock. With script-services.ts, they are the only code
+ * the user's properties as a KeyValueStore, the user's cache as an ExpiringCache, Date as the
+ * Clock, Utilities.sleep as the Sleeper and LockService's user lock as the ExecutionLock. With script-services.ts, they are the only code
  * besides cards that touches Apps Script services.
  */
 import type {
   Clock,
   ExecutionLock,
+  ExpiringCache,
   HttpClient,
   HttpRequest,
   HttpResponse,
@@ -71,6 +72,14 @@ export class UserPropertiesStore implements KeyValueStore {
   keys(): string[] {
     return this.properties.getKeys();
   }
+}
+
+/**
+ * The acting user's CacheService cache as an ExpiringCache (keys up to 250 characters, values up
+ * to 100 KB, 6 hours at most), or null where Apps Script offers none.
+ */
+export function userCache(): ExpiringCache | null {
+  return CacheService.getUserCache();
 }
 
 /** The script's clock. */

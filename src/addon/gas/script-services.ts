@@ -1,7 +1,7 @@
 /**
  * This file defines the Apps Script adapters of the add-on's identity and runtime: the acting
- * user (Session), the OAuth and identity tokens and the hourly trigger (ScriptApp), UUIDs, the
- * user's cache (CacheService) and the headers of the message open in Gmail (GmailApp).
+ * user (Session), the OAuth and identity tokens and the hourly trigger (ScriptApp), UUIDs and the
+ * headers of the message open in Gmail (GmailApp).
  */
 
 /** The effective user's address, in lower case. */
@@ -30,14 +30,6 @@ export function ensureHourlyTriggerOf(functionName: string): void {
     (trigger) => trigger.getHandlerFunction() === functionName,
   );
   if (!installed) ScriptApp.newTrigger(functionName).timeBased().everyHours(1).create();
-}
-
-/** The part of Apps Script's Cache that the add-on uses. */
-export type UserCache = Pick<GoogleAppsScript.Cache.Cache, 'get' | 'getAll' | 'put' | 'putAll'>;
-
-/** The acting user's cache, or null where Apps Script offers none. */
-export function userCache(): UserCache | null {
-  return CacheService.getUserCache();
 }
 
 /** The address headers of a message. */

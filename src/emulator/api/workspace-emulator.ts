@@ -24,7 +24,8 @@ import {
 import { GmailMessageStore, readMessageWithGrant, type GmailMessageRecord } from './gmail-messages';
 import { IdTokenIssuer } from './id-token-issuer';
 import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
-import { PEOPLE_LIMITS, peopleRoutes, type PeopleSettings } from './people-api';
+import { peopleRoutes } from './people-api';
+import { PEOPLE_LIMITS, type PeopleSettings } from './people-shared';
 import { applyTrafficProfile, type TrafficProfileName } from './traffic-profile';
 import { contactNumber, contactResourceName } from './people-person';
 import { JsonText, jsonBody, type Route, type RouteResult } from './route-context';

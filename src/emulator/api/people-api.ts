@@ -1,10 +1,11 @@
 /**
- * This file defines the People API v1 of the emulator as the routes of its resources (contacts,
- * connections, contact groups, directory people), each in its own module, with the limits,
- * paging, sync tokens and errors of people.v1's discovery document and FACTS.md.
+ * This file defines the People API v1 of the emulator as the routes of its resources (contacts
+ * and their batch writes, connections, contact groups, directory people), each in its own
+ * module, with the limits, paging, sync tokens and errors of people.v1's discovery document.
  */
 import type { VirtualClock } from './contract';
 import { connectionRoutes } from './people-connections';
+import { contactBatchRoutes } from './people-contact-batches';
 import { contactGroupRoutes } from './people-contact-groups';
 import { contactRoutes } from './people-contacts';
 import { directoryPeopleRoutes } from './people-directory';
@@ -22,6 +23,7 @@ export function peopleRoutes(
   return [
     ...connectionRoutes(deps),
     ...contactRoutes(deps),
+    ...contactBatchRoutes(deps),
     ...directoryPeopleRoutes(deps),
     ...contactGroupRoutes(deps),
   ];

@@ -13,21 +13,20 @@ import {
   contactResourceNameOf,
   fullSyncOf,
   listPageOffset,
+  nextListPageToken,
+  nextSyncToken,
   maskList,
   peopleRoute,
   readSyncToken,
   resourceNamesParam,
   rpcCode,
   stringList,
-  type ListPageToken,
   type PeopleDeps,
-  type SyncToken,
 } from './people-shared';
 import {
   boolParam,
   checkFields,
   checkQuery,
-  encodeToken,
   hashOf,
   intParam,
   jsonBody,
@@ -167,20 +166,8 @@ export function contactGroupRoutes({ store, clock }: PeopleDeps): Route[] {
     if (slice.length > 0)
       response.contactGroups = slice.map((group) => renderGroup(group, fields, counts));
     if (offset + pageSize < all.length)
-      response.nextPageToken = encodeToken({
-        o: offset + pageSize,
-        h: pageHash,
-        b: 0,
-      } satisfies ListPageToken);
-    else
-      response.nextSyncToken = encodeToken({
-        k: 'groups',
-        u: context.caller.email,
-        s: store.currentSeq(),
-        t: context.now,
-        f: fullSyncAt,
-        h: '',
-      } satisfies SyncToken);
+      response.nextPageToken = nextListPageToken(offset + pageSize, pageHash);
+    else response.nextSyncToken = nextSyncToken('groups', context, store.currentSeq(), fullSyncAt);
     return { body: response, items: slice.length };
   };
 

@@ -11,16 +11,15 @@ import {
   PEOPLE_LIMITS,
   fullSyncOf,
   listPageOffset,
+  nextListPageToken,
+  nextSyncToken,
   peopleRoute,
   readSyncToken,
-  type ListPageToken,
   type PeopleDeps,
-  type SyncToken,
 } from './people-shared';
 import {
   boolParam,
   checkQuery,
-  encodeToken,
   hashOf,
   intParam,
   maskParam,
@@ -84,14 +83,7 @@ export function directoryPeopleRoutes({ store, settings }: PeopleDeps): Route[] 
     ]);
     const mask = readMask(maskParam(context.url, 'readMask'), 'readMask');
     const sources = directorySources(context.url);
-    const pageSize = intParam(
-      context.url,
-      'pageSize',
-      100,
-      1,
-      PEOPLE_LIMITS.directoryPageSize,
-      'pageSize',
-    );
+    const pageSize = directoryPageSize(context.url, PEOPLE_LIMITS.directoryPageSize);
     const syncTokenText = context.url.searchParams.get('syncToken');
     let since = 0;
     let fullSyncAt = context.now;
@@ -117,20 +109,9 @@ export function directoryPeopleRoutes({ store, settings }: PeopleDeps): Route[] 
     const response: people_v1.Schema$ListDirectoryPeopleResponse = {};
     if (slice.length > 0) response.people = slice.map((user) => renderProfile(user, mask));
     if (offset + pageSize < people.length)
-      response.nextPageToken = encodeToken({
-        o: offset + pageSize,
-        h: pageHash,
-        b: 0,
-      } satisfies ListPageToken);
+      response.nextPageToken = nextListPageToken(offset + pageSize, pageHash);
     else if (boolParam(context.url, 'requestSyncToken') || syncTokenText)
-      response.nextSyncToken = encodeToken({
-        k: 'directory',
-        u: context.caller.email,
-        s: store.currentSeq(),
-        t: context.now,
-        f: fullSyncAt,
-        h: '',
-      } satisfies SyncToken);
+      response.nextSyncToken = nextSyncToken('directory', context, store.currentSeq(), fullSyncAt);
     return { body: response, items: slice.length };
   };
 
@@ -147,14 +128,7 @@ export function directoryPeopleRoutes({ store, settings }: PeopleDeps): Route[] 
     if (query === null) throw invalidArgument('query is required.');
     const mask = readMask(maskParam(context.url, 'readMask'), 'readMask');
     const sources = directorySources(context.url);
-    const pageSize = intParam(
-      context.url,
-      'pageSize',
-      100,
-      1,
-      PEOPLE_LIMITS.directorySearchPageSize,
-      'pageSize',
-    );
+    const pageSize = directoryPageSize(context.url, PEOPLE_LIMITS.directorySearchPageSize);
     const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
     const matches = (
       sources.includes('DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE') ? directoryUsers(context) : []
@@ -175,11 +149,7 @@ export function directoryPeopleRoutes({ store, settings }: PeopleDeps): Route[] 
     const response: people_v1.Schema$SearchDirectoryPeopleResponse = { totalSize: matches.length };
     if (slice.length > 0) response.people = slice.map((user) => renderProfile(user, mask));
     if (offset + pageSize < matches.length)
-      response.nextPageToken = encodeToken({
-        o: offset + pageSize,
-        h: pageHash,
-        b: 0,
-      } satisfies ListPageToken);
+      response.nextPageToken = nextListPageToken(offset + pageSize, pageHash);
     return { body: response, items: slice.length };
   };
 
@@ -203,6 +173,11 @@ export function directoryPeopleRoutes({ store, settings }: PeopleDeps): Route[] 
       searchDirectoryPeople,
     ),
   ];
+}
+
+/** The pageSize of a directory listing or search: 100 unless given, at most `max`. */
+function directoryPageSize(url: URL, max: number): number {
+  return intParam(url, 'pageSize', 100, 1, max, 'pageSize');
 }
 
 /** The domain profile people/me or people/{id} names, within the caller's customer; else 404. */

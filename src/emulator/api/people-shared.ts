@@ -3,10 +3,11 @@
  * settings, the scopes, the page and sync tokens, the route builder and the common errors.
  */
 import type { WorkspaceStore, AddressBook, ContactRecord } from './workspace-store';
-import { GoogleApiError, invalidArgument, notFound } from './google-errors';
+import { GoogleApiError, insufficientScopes, invalidArgument, notFound } from './google-errors';
 import { contactNumber } from './people-person';
 import {
   decodeToken,
+  encodeToken,
   type Route,
   type RouteContext,
   type RouteResult,
@@ -191,6 +192,28 @@ export function listPageOffset(url: URL, pageHash: string): number {
   return page.o;
 }
 
+/** The page token of a listing's next page, from `offset`. */
+export function nextListPageToken(offset: number, pageHash: string): string {
+  return encodeToken({ o: offset, h: pageHash, b: 0 } satisfies ListPageToken);
+}
+
+/** The sync token that ends a groups or directory listing: changes after `seq` come next. */
+export function nextSyncToken(
+  kind: 'groups' | 'directory',
+  context: RouteContext,
+  seq: number,
+  fullSyncAt: number,
+): string {
+  return encodeToken({
+    k: kind,
+    u: context.caller.email,
+    s: seq,
+    t: context.now,
+    f: fullSyncAt,
+    h: '',
+  } satisfies SyncToken);
+}
+
 /** The `resourceNames` of a batch get: at least one and at most `limit`. */
 export function resourceNamesParam(url: URL, limit: number): string[] {
   const names = url.searchParams.getAll('resourceNames');
@@ -234,16 +257,9 @@ export function hasScope(context: RouteContext, scopes: string[]): boolean {
 
 /** 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT for a People RPC. */
 export function scopeError(rpc: string): GoogleApiError {
-  return new GoogleApiError(
-    403,
-    'Request had insufficient authentication scopes.',
-    'PERMISSION_DENIED',
-    {
-      reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
-      domain: 'googleapis.com',
-      metadata: { service: HOST, method: `google.people.v1.PeopleService.${rpc}` },
-    },
-  );
+  const error = insufficientScopes(HOST, `google.people.v1.PeopleService.${rpc}`);
+  // Without the legacy errors[] entry and the WWW-Authenticate header of a refused token.
+  return new GoogleApiError(error.code, error.message, error.status, error.info);
 }
 
 /**

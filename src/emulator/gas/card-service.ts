@@ -90,9 +90,55 @@ abstract class CardObject {
   }
 }
 
-/** A card object that becomes JSON: `toCardJson` validates and returns the card.proto message. */
+/**
+ * A card object that becomes JSON: `toCardJson` validates and returns the card.proto message.
+ * Its setters are built by the field factories below: each checks the argument as Apps Script
+ * does, stores it under its card.proto name in `json`, and returns the builder for chaining.
+ */
 abstract class JsonObject extends CardObject {
+  protected readonly json: Json = {};
+
   abstract toCardJson(): Json;
+
+  private fieldSetter<V>(key: string, read: (value: unknown) => V): (value: unknown) => this {
+    return (value) => {
+      this.json[key] = read(value);
+      return this;
+    };
+  }
+
+  /** A setter of a text field. */
+  protected textField(method: string, key: string): (value: unknown) => this {
+    return this.fieldSetter(key, (value) => this.text(method, value));
+  }
+
+  /** A setter of a boolean field. */
+  protected flagField(method: string, key: string): (value: unknown) => this {
+    return this.fieldSetter(key, (value) => this.flag(method, value));
+  }
+
+  /** A setter of an integer field. */
+  protected integerField(method: string, key: string): (value: unknown) => this {
+    return this.fieldSetter(key, (value) => this.integer(method, value));
+  }
+
+  /** A setter of an enum field. */
+  protected enumField<T extends string>(
+    method: string,
+    key: string,
+    values: Readonly<Record<T, T>>,
+  ): (value: unknown) => this {
+    return this.fieldSetter(key, (value) => this.oneOf(method, value, values));
+  }
+
+  /** A setter of a field that holds another card object's JSON. */
+  protected cardField(
+    method: string,
+    key: string,
+    type: abstract new (...a: never[]) => JsonObject,
+  ): (value: unknown) => this {
+    return this.fieldSetter(key, (value) => this.instance(method, value, type).toCardJson());
+  }
 
   /** Returns the JSON that Apps Script's printJson shows. */
   printJson(): string {
@@ -274,23 +320,10 @@ export class IconImage
     >
 {
   readonly className = 'IconImage';
-  private json: Json = {};
-  setIcon(icon: unknown): this {
-    this.json.knownIcon = this.oneOf('setIcon', icon, ENUMS.Icon);
-    return this;
-  }
-  setIconUrl(url: unknown): this {
-    this.json.iconUrl = this.text('setIconUrl', url);
-    return this;
-  }
-  setAltText(altText: unknown): this {
-    this.json.altText = this.text('setAltText', altText);
-    return this;
-  }
-  setImageCropType(cropType: unknown): this {
-    this.json.imageType = this.oneOf('setImageCropType', cropType, ENUMS.ImageCropType);
-    return this;
-  }
+  setIcon = this.enumField('setIcon', 'knownIcon', ENUMS.Icon);
+  setIconUrl = this.textField('setIconUrl', 'iconUrl');
+  setAltText = this.textField('setAltText', 'altText');
+  setImageCropType = this.enumField('setImageCropType', 'imageType', ENUMS.ImageCropType);
   toCardJson(): Json {
     if (!this.json.knownIcon && !this.json.iconUrl)
       throw scriptException('IconImage needs an icon or an icon URL.');
@@ -476,27 +509,11 @@ export class Switch
     >
 {
   readonly className = 'Switch';
-  private json: Json = {};
-  setFieldName(name: unknown): this {
-    this.json.name = this.text('setFieldName', name);
-    return this;
-  }
-  setValue(value: unknown): this {
-    this.json.value = this.text('setValue', value);
-    return this;
-  }
-  setSelected(selected: unknown): this {
-    this.json.selected = this.flag('setSelected', selected);
-    return this;
-  }
-  setOnChangeAction(action: unknown): this {
-    this.json.onChangeAction = this.instance('setOnChangeAction', action, Action).toCardJson();
-    return this;
-  }
-  setControlType(type: unknown): this {
-    this.json.controlType = this.oneOf('setControlType', type, ENUMS.SwitchControlType);
-    return this;
-  }
+  setFieldName = this.textField('setFieldName', 'name');
+  setValue = this.textField('setValue', 'value');
+  setSelected = this.flagField('setSelected', 'selected');
+  setOnChangeAction = this.cardField('setOnChangeAction', 'onChangeAction', Action);
+  setControlType = this.enumField('setControlType', 'controlType', ENUMS.SwitchControlType);
   toCardJson(): Json {
     if (!this.json.name)
       throw scriptException('Switch is missing a field name. Call setFieldName.');
@@ -524,28 +541,12 @@ export class DecoratedText
     >
 {
   readonly className = 'DecoratedText';
-  private json: Json = {};
   private control?: Json;
-  setText(text: unknown): this {
-    this.json.text = this.text('setText', text);
-    return this;
-  }
-  setTopLabel(text: unknown): this {
-    this.json.topLabel = this.text('setTopLabel', text);
-    return this;
-  }
-  setBottomLabel(text: unknown): this {
-    this.json.bottomLabel = this.text('setBottomLabel', text);
-    return this;
-  }
-  setWrapText(wrap: unknown): this {
-    this.json.wrapText = this.flag('setWrapText', wrap);
-    return this;
-  }
-  setStartIcon(icon: unknown): this {
-    this.json.startIcon = this.instance('setStartIcon', icon, IconImage).toCardJson();
-    return this;
-  }
+  setText = this.textField('setText', 'text');
+  setTopLabel = this.textField('setTopLabel', 'topLabel');
+  setBottomLabel = this.textField('setBottomLabel', 'bottomLabel');
+  setWrapText = this.flagField('setWrapText', 'wrapText');
+  setStartIcon = this.cardField('setStartIcon', 'startIcon', IconImage);
   setIcon(icon: unknown): this {
     this.json.startIcon = { knownIcon: this.oneOf('setIcon', icon, ENUMS.Icon) };
     return this;
@@ -612,31 +613,15 @@ export class TextInput
     >
 {
   readonly className = 'TextInput';
-  private json: Json = {};
-  setFieldName(name: unknown): this {
-    this.json.name = this.text('setFieldName', name);
-    return this;
-  }
-  setTitle(title: unknown): this {
-    this.json.label = this.text('setTitle', title);
-    return this;
-  }
-  setHint(hint: unknown): this {
-    this.json.hintText = this.text('setHint', hint);
-    return this;
-  }
-  setValue(value: unknown): this {
-    this.json.value = this.text('setValue', value);
-    return this;
-  }
+  setFieldName = this.textField('setFieldName', 'name');
+  setTitle = this.textField('setTitle', 'label');
+  setHint = this.textField('setHint', 'hintText');
+  setValue = this.textField('setValue', 'value');
   setMultiline(multiline: unknown): this {
     this.json.type = this.flag('setMultiline', multiline) ? 'MULTIPLE_LINE' : 'SINGLE_LINE';
     return this;
   }
-  setOnChangeAction(action: unknown): this {
-    this.json.onChangeAction = this.instance('setOnChangeAction', action, Action).toCardJson();
-    return this;
-  }
+  setOnChangeAction = this.cardField('setOnChangeAction', 'onChangeAction', Action);
   setSuggestions(suggestions: unknown): this {
     this.json.initialSuggestions = this.instance(
       'setSuggestions',
@@ -675,20 +660,10 @@ export class SelectionInput
     >
 {
   readonly className = 'SelectionInput';
-  private json: Json = {};
   private readonly items: Json[] = [];
-  setFieldName(name: unknown): this {
-    this.json.name = this.text('setFieldName', name);
-    return this;
-  }
-  setTitle(title: unknown): this {
-    this.json.label = this.text('setTitle', title);
-    return this;
-  }
-  setType(type: unknown): this {
-    this.json.type = this.oneOf('setType', type, ENUMS.SelectionInputType);
-    return this;
-  }
+  setFieldName = this.textField('setFieldName', 'name');
+  setTitle = this.textField('setTitle', 'label');
+  setType = this.enumField('setType', 'type', ENUMS.SelectionInputType);
   addItem(text: unknown, value: unknown, selected: unknown): this {
     this.items.push({
       text: this.text('addItem', text),
@@ -717,14 +692,11 @@ export class SelectionInput
     );
     return this;
   }
-  setOnChangeAction(action: unknown): this {
-    this.json.onChangeAction = this.instance('setOnChangeAction', action, Action).toCardJson();
-    return this;
-  }
-  setMultiSelectMaxSelectedItems(count: unknown): this {
-    this.json.multiSelectMaxSelectedItems = this.integer('setMultiSelectMaxSelectedItems', count);
-    return this;
-  }
+  setOnChangeAction = this.cardField('setOnChangeAction', 'onChangeAction', Action);
+  setMultiSelectMaxSelectedItems = this.integerField(
+    'setMultiSelectMaxSelectedItems',
+    'multiSelectMaxSelectedItems',
+  );
   toCardJson(): Json {
     if (!this.json.name)
       throw scriptException('SelectionInput is missing a field name. Call setFieldName.');
@@ -755,21 +727,14 @@ export class DateTimePicker
       'setFieldName' | 'setTitle' | 'setValueInMsSinceEpoch' | 'setOnChangeAction'
     >
 {
-  private json: Json = {};
   constructor(
     readonly className: 'DatePicker' | 'DateTimePicker',
     private readonly pickerType: 'DATE_ONLY' | 'DATE_AND_TIME',
   ) {
     super();
   }
-  setFieldName(name: unknown): this {
-    this.json.name = this.text('setFieldName', name);
-    return this;
-  }
-  setTitle(title: unknown): this {
-    this.json.label = this.text('setTitle', title);
-    return this;
-  }
+  setFieldName = this.textField('setFieldName', 'name');
+  setTitle = this.textField('setTitle', 'label');
   setValueInMsSinceEpoch(value: unknown): this {
     const ms = typeof value === 'string' ? Number(value) : value;
     if (typeof ms !== 'number' || !Number.isFinite(ms))
@@ -777,14 +742,8 @@ export class DateTimePicker
     this.json.valueMsEpoch = String(Math.trunc(ms));
     return this;
   }
-  setTimeZoneOffsetInMins(offset: unknown): this {
-    this.json.timezoneOffsetDate = this.integer('setTimeZoneOffsetInMins', offset);
-    return this;
-  }
-  setOnChangeAction(action: unknown): this {
-    this.json.onChangeAction = this.instance('setOnChangeAction', action, Action).toCardJson();
-    return this;
-  }
+  setTimeZoneOffsetInMins = this.integerField('setTimeZoneOffsetInMins', 'timezoneOffsetDate');
+  setOnChangeAction = this.cardField('setOnChangeAction', 'onChangeAction', Action);
   toCardJson(): Json {
     if (!this.json.name)
       throw scriptException(`${this.className} is missing a field name. Call setFieldName.`);
@@ -801,27 +760,11 @@ export class GridItem
     >
 {
   readonly className = 'GridItem';
-  private json: Json = {};
-  setIdentifier(id: unknown): this {
-    this.json.id = this.text('setIdentifier', id);
-    return this;
-  }
-  setTitle(title: unknown): this {
-    this.json.title = this.text('setTitle', title);
-    return this;
-  }
-  setSubtitle(subtitle: unknown): this {
-    this.json.subtitle = this.text('setSubtitle', subtitle);
-    return this;
-  }
-  setImage(image: unknown): this {
-    this.json.image = this.instance('setImage', image, ImageComponent).toCardJson();
-    return this;
-  }
-  setLayout(layout: unknown): this {
-    this.json.layout = this.oneOf('setLayout', layout, ENUMS.GridItemLayout);
-    return this;
-  }
+  setIdentifier = this.textField('setIdentifier', 'id');
+  setTitle = this.textField('setTitle', 'title');
+  setSubtitle = this.textField('setSubtitle', 'subtitle');
+  setImage = this.cardField('setImage', 'image', ImageComponent);
+  setLayout = this.enumField('setLayout', 'layout', ENUMS.GridItemLayout);
   toCardJson(): Json {
     return { ...this.json };
   }
@@ -832,15 +775,8 @@ export class ImageComponent
   implements Provides<GoogleAppsScript.Card_Service.ImageComponent, 'setImageUrl' | 'setAltText'>
 {
   readonly className = 'ImageComponent';
-  private json: Json = {};
-  setImageUrl(url: unknown): this {
-    this.json.imageUri = this.text('setImageUrl', url);
-    return this;
-  }
-  setAltText(altText: unknown): this {
-    this.json.altText = this.text('setAltText', altText);
-    return this;
-  }
+  setImageUrl = this.textField('setImageUrl', 'imageUri');
+  setAltText = this.textField('setAltText', 'altText');
   toCardJson(): Json {
     if (!this.json.imageUri)
       throw scriptException('ImageComponent is missing an image URL. Call setImageUrl.');
@@ -857,20 +793,13 @@ export class Grid
     >
 {
   readonly className = 'Grid';
-  private json: Json = {};
   private readonly items: GridItem[] = [];
-  setTitle(title: unknown): this {
-    this.json.title = this.text('setTitle', title);
-    return this;
-  }
+  setTitle = this.textField('setTitle', 'title');
   addItem(item: unknown): this {
     this.items.push(this.instance('addItem', item, GridItem));
     return this;
   }
-  setNumColumns(columns: unknown): this {
-    this.json.columnCount = this.integer('setNumColumns', columns);
-    return this;
-  }
+  setNumColumns = this.integerField('setNumColumns', 'columnCount');
   setOnClickAction(action: unknown): this {
     this.json.onClick = { action: this.instance('setOnClickAction', action, Action).toCardJson() };
     return this;
@@ -890,27 +819,11 @@ export class CardHeader
     >
 {
   readonly className = 'CardHeader';
-  private json: Json = {};
-  setTitle(title: unknown): this {
-    this.json.title = this.text('setTitle', title);
-    return this;
-  }
-  setSubtitle(subtitle: unknown): this {
-    this.json.subtitle = this.text('setSubtitle', subtitle);
-    return this;
-  }
-  setImageUrl(url: unknown): this {
-    this.json.imageUrl = this.text('setImageUrl', url);
-    return this;
-  }
-  setImageStyle(style: unknown): this {
-    this.json.imageType = this.oneOf('setImageStyle', style, ENUMS.ImageStyle);
-    return this;
-  }
-  setImageAltText(altText: unknown): this {
-    this.json.imageAltText = this.text('setImageAltText', altText);
-    return this;
-  }
+  setTitle = this.textField('setTitle', 'title');
+  setSubtitle = this.textField('setSubtitle', 'subtitle');
+  setImageUrl = this.textField('setImageUrl', 'imageUrl');
+  setImageStyle = this.enumField('setImageStyle', 'imageType', ENUMS.ImageStyle);
+  setImageAltText = this.textField('setImageAltText', 'imageAltText');
   toCardJson(): Json {
     if (!this.json.title) throw scriptException('CardHeader is missing a title. Call setTitle.');
     return { ...this.json };
@@ -1016,11 +929,11 @@ export class Card
   implements Provides<GoogleAppsScript.Card_Service.Card, 'printJson'>
 {
   readonly className = 'Card';
-  constructor(private readonly json: Json) {
+  constructor(private readonly card: Json) {
     super();
   }
   toCardJson(): Json {
-    return structuredClone(this.json);
+    return structuredClone(this.card);
   }
 }
 
@@ -1154,12 +1067,12 @@ export class Notification
 export class BuiltResponse extends JsonObject {
   constructor(
     readonly className: string,
-    private readonly json: Json,
+    private readonly response: Json,
   ) {
     super();
   }
   toCardJson(): Json {
-    return structuredClone(this.json);
+    return structuredClone(this.response);
   }
 }
 

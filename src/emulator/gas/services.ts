@@ -5,7 +5,7 @@
  * with the event's per-message token), Logger and console.
  */
 import { format } from 'node:util';
-import type { Provides } from './card-service';
+import type { Provides } from './card-objects';
 import { scriptException } from './script-errors';
 import type { FetchAnswer, FetchSpec } from './url-fetch-host';
 import { BlobFake, toSignedBytes } from './utilities';

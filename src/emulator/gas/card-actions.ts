@@ -3,33 +3,18 @@
  * the buttons (TextButton, ImageButton).
  */
 import { scriptException } from './script-errors';
-import {
-  ENUMS,
-  JsonObject,
-  compact,
-  signatureError,
-  type Json,
-  type Provides,
-} from './card-objects';
+import { ENUMS, JsonObject, compact, signatureError, type Json } from './card-objects';
 
-export class Action
-  extends JsonObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.Action,
-      'setFunctionName' | 'setParameters' | 'setLoadIndicator' | 'setPersistValues'
-    >
-{
+export class Action extends JsonObject {
   readonly className = 'Action';
   private functionName?: string;
   private parameters: Record<string, string> = {};
   private loadIndicator?: string;
   private persistValues?: boolean;
 
-  setFunctionName(functionName: unknown): this {
-    this.functionName = this.text('setFunctionName', functionName);
-    return this;
-  }
+  setFunctionName = this.setter(
+    (functionName) => (this.functionName = this.text('setFunctionName', functionName)),
+  );
   setParameters(parameters: unknown): this {
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
       throw signatureError(this.className, 'setParameters', [parameters]);
@@ -45,14 +30,13 @@ export class Action
     this.parameters = Object.fromEntries(entries) as Record<string, string>;
     return this;
   }
-  setLoadIndicator(loadIndicator: unknown): this {
-    this.loadIndicator = this.oneOf('setLoadIndicator', loadIndicator, ENUMS.LoadIndicator);
-    return this;
-  }
-  setPersistValues(persistValues: unknown): this {
-    this.persistValues = this.flag('setPersistValues', persistValues);
-    return this;
-  }
+  setLoadIndicator = this.setter(
+    (loadIndicator) =>
+      (this.loadIndicator = this.oneOf('setLoadIndicator', loadIndicator, ENUMS.LoadIndicator)),
+  );
+  setPersistValues = this.setter(
+    (persistValues) => (this.persistValues = this.flag('setPersistValues', persistValues)),
+  );
   toCardJson(): Json {
     if (!this.functionName)
       throw scriptException('Action is missing a function name. Call setFunctionName.');
@@ -66,27 +50,19 @@ export class Action
   }
 }
 
-export class OpenLink
-  extends JsonObject
-  implements Provides<GoogleAppsScript.Card_Service.OpenLink, 'setUrl' | 'setOpenAs' | 'setOnClose'>
-{
+export class OpenLink extends JsonObject {
   readonly className = 'OpenLink';
   private url?: string;
   private openAs?: string;
   private onClose?: string;
 
-  setUrl(url: unknown): this {
-    this.url = this.text('setUrl', url);
-    return this;
-  }
-  setOpenAs(openAs: unknown): this {
-    this.openAs = this.oneOf('setOpenAs', openAs, ENUMS.OpenAs);
-    return this;
-  }
-  setOnClose(onClose: unknown): this {
-    this.onClose = this.oneOf('setOnClose', onClose, ENUMS.OnClose);
-    return this;
-  }
+  setUrl = this.setter((url) => (this.url = this.text('setUrl', url)));
+  setOpenAs = this.setter(
+    (openAs) => (this.openAs = this.oneOf('setOpenAs', openAs, ENUMS.OpenAs)),
+  );
+  setOnClose = this.setter(
+    (onClose) => (this.onClose = this.oneOf('setOnClose', onClose, ENUMS.OnClose)),
+  );
   toCardJson(): Json {
     if (!this.url) throw scriptException('OpenLink is missing a URL. Call setUrl.');
     return compact({ url: this.url, openAs: this.openAs, onClose: this.onClose });
@@ -97,20 +73,24 @@ export class OpenLink
 export abstract class Clickable extends JsonObject {
   protected onClick?: Json;
 
-  setOnClickAction(action: unknown): this {
-    this.onClick = { action: this.instance('setOnClickAction', action, Action).toCardJson() };
-    return this;
-  }
-  setOnClickOpenLinkAction(action: unknown): this {
-    this.onClick = {
-      openDynamicLinkAction: this.instance('setOnClickOpenLinkAction', action, Action).toCardJson(),
-    };
-    return this;
-  }
-  setOpenLink(openLink: unknown): this {
-    this.onClick = { openLink: this.instance('setOpenLink', openLink, OpenLink).toCardJson() };
-    return this;
-  }
+  setOnClickAction = this.setter(
+    (action) =>
+      (this.onClick = { action: this.instance('setOnClickAction', action, Action).toCardJson() }),
+  );
+  setOnClickOpenLinkAction = this.setter(
+    (action) =>
+      (this.onClick = {
+        openDynamicLinkAction: this.instance(
+          'setOnClickOpenLinkAction',
+          action,
+          Action,
+        ).toCardJson(),
+      }),
+  );
+  setOpenLink = this.setter(
+    (openLink) =>
+      (this.onClick = { openLink: this.instance('setOpenLink', openLink, OpenLink).toCardJson() }),
+  );
   setComposeAction(action: unknown, composedEmailType: unknown): this {
     this.onClick = {
       action: this.instance('setComposeAction', action, Action).toCardJson(),
@@ -120,14 +100,7 @@ export abstract class Clickable extends JsonObject {
   }
 }
 
-export class IconImage
-  extends JsonObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.IconImage,
-      'setIcon' | 'setIconUrl' | 'setAltText' | 'setImageCropType'
-    >
-{
+export class IconImage extends JsonObject {
   readonly className = 'IconImage';
   setIcon = this.enumField('setIcon', 'knownIcon', ENUMS.Icon);
   setIconUrl = this.textField('setIconUrl', 'iconUrl');
@@ -150,22 +123,7 @@ export abstract class Button extends Clickable {
   }
 }
 
-export class TextButton
-  extends Button
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.TextButton,
-      | 'setText'
-      | 'setTextButtonStyle'
-      | 'setDisabled'
-      | 'setAltText'
-      | 'setBackgroundColor'
-      | 'setOnClickAction'
-      | 'setOpenLink'
-      | 'setOnClickOpenLinkAction'
-      | 'setComposeAction'
-    >
-{
+export class TextButton extends Button {
   readonly className = 'TextButton';
   private label?: string;
   private style?: string;
@@ -173,26 +131,15 @@ export class TextButton
   private altText?: string;
   private color?: string;
 
-  setText(text: unknown): this {
-    this.label = this.text('setText', text);
-    return this;
-  }
-  setTextButtonStyle(style: unknown): this {
-    this.style = this.oneOf('setTextButtonStyle', style, ENUMS.TextButtonStyle);
-    return this;
-  }
-  setDisabled(disabled: unknown): this {
-    this.disabled = this.flag('setDisabled', disabled);
-    return this;
-  }
-  setAltText(altText: unknown): this {
-    this.altText = this.text('setAltText', altText);
-    return this;
-  }
-  setBackgroundColor(color: unknown): this {
-    this.color = this.text('setBackgroundColor', color);
-    return this;
-  }
+  setText = this.setter((text) => (this.label = this.text('setText', text)));
+  setTextButtonStyle = this.setter(
+    (style) => (this.style = this.oneOf('setTextButtonStyle', style, ENUMS.TextButtonStyle)),
+  );
+  setDisabled = this.setter((disabled) => (this.disabled = this.flag('setDisabled', disabled)));
+  setAltText = this.setter((altText) => (this.altText = this.text('setAltText', altText)));
+  setBackgroundColor = this.setter(
+    (color) => (this.color = this.text('setBackgroundColor', color)),
+  );
   protected buttonJson(): Json {
     if (!this.label) throw scriptException('TextButton is missing text. Call setText.');
     return {
@@ -205,29 +152,15 @@ export class TextButton
   }
 }
 
-export class ImageButton
-  extends Button
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.ImageButton,
-      'setIcon' | 'setIconUrl' | 'setAltText' | 'setOnClickAction' | 'setOpenLink'
-    >
-{
+export class ImageButton extends Button {
   readonly className = 'ImageButton';
   private icon: Json = {};
   private altText?: string;
-  setIcon(icon: unknown): this {
-    this.icon = { knownIcon: this.oneOf('setIcon', icon, ENUMS.Icon) };
-    return this;
-  }
-  setIconUrl(url: unknown): this {
-    this.icon = { iconUrl: this.text('setIconUrl', url) };
-    return this;
-  }
-  setAltText(altText: unknown): this {
-    this.altText = this.text('setAltText', altText);
-    return this;
-  }
+  setIcon = this.setter(
+    (icon) => (this.icon = { knownIcon: this.oneOf('setIcon', icon, ENUMS.Icon) }),
+  );
+  setIconUrl = this.setter((url) => (this.icon = { iconUrl: this.text('setIconUrl', url) }));
+  setAltText = this.setter((altText) => (this.altText = this.text('setAltText', altText)));
   protected buttonJson(): Json {
     if (!this.icon.knownIcon && !this.icon.iconUrl)
       throw scriptException('ImageButton needs an icon. Call setIcon or setIconUrl.');

@@ -5,6 +5,7 @@
 import { scriptException } from './script-errors';
 import { Clickable, TextButton } from './card-actions';
 import {
+  BuiltObject,
   CARD_LIMITS,
   CardObject,
   ENUMS,
@@ -16,14 +17,7 @@ import {
 } from './card-objects';
 import { isWidget } from './card-widgets';
 
-export class CardHeader
-  extends JsonObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.CardHeader,
-      'setTitle' | 'setSubtitle' | 'setImageUrl' | 'setImageStyle' | 'setImageAltText'
-    >
-{
+export class CardHeader extends JsonObject {
   readonly className = 'CardHeader';
   setTitle = this.textField('setTitle', 'title');
   setSubtitle = this.textField('setSubtitle', 'subtitle');
@@ -31,19 +25,12 @@ export class CardHeader
   setImageStyle = this.enumField('setImageStyle', 'imageType', ENUMS.ImageStyle);
   setImageAltText = this.textField('setImageAltText', 'imageAltText');
   toCardJson(): Json {
-    if (!this.json.title) throw scriptException('CardHeader is missing a title. Call setTitle.');
+    this.require('title', 'CardHeader is missing a title. Call setTitle.');
     return { ...this.json };
   }
 }
 
-export class CardSection
-  extends JsonObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.CardSection,
-      'addWidget' | 'setHeader' | 'setCollapsible' | 'setNumUncollapsibleWidgets'
-    >
-{
+export class CardSection extends JsonObject {
   readonly className = 'CardSection';
   private header?: string;
   private collapsible?: boolean;
@@ -54,18 +41,13 @@ export class CardSection
     this.widgets.push(widget);
     return this;
   }
-  setHeader(header: unknown): this {
-    this.header = this.text('setHeader', header);
-    return this;
-  }
-  setCollapsible(collapsible: unknown): this {
-    this.collapsible = this.flag('setCollapsible', collapsible);
-    return this;
-  }
-  setNumUncollapsibleWidgets(count: unknown): this {
-    this.uncollapsible = this.integer('setNumUncollapsibleWidgets', count);
-    return this;
-  }
+  setHeader = this.setter((header) => (this.header = this.text('setHeader', header)));
+  setCollapsible = this.setter(
+    (collapsible) => (this.collapsible = this.flag('setCollapsible', collapsible)),
+  );
+  setNumUncollapsibleWidgets = this.setter(
+    (count) => (this.uncollapsible = this.integer('setNumUncollapsibleWidgets', count)),
+  );
   toCardJson(): Json {
     if (this.widgets.length === 0)
       throw scriptException('A card section must contain at least one widget.');
@@ -83,22 +65,16 @@ export class CardSection
   }
 }
 
-export class FixedFooter
-  extends JsonObject
-  implements
-    Provides<GoogleAppsScript.Card_Service.FixedFooter, 'setPrimaryButton' | 'setSecondaryButton'>
-{
+export class FixedFooter extends JsonObject {
   readonly className = 'FixedFooter';
   private primary?: TextButton;
   private secondary?: TextButton;
-  setPrimaryButton(button: unknown): this {
-    this.primary = this.instance('setPrimaryButton', button, TextButton);
-    return this;
-  }
-  setSecondaryButton(button: unknown): this {
-    this.secondary = this.instance('setSecondaryButton', button, TextButton);
-    return this;
-  }
+  setPrimaryButton = this.setter(
+    (button) => (this.primary = this.instance('setPrimaryButton', button, TextButton)),
+  );
+  setSecondaryButton = this.setter(
+    (button) => (this.secondary = this.instance('setSecondaryButton', button, TextButton)),
+  );
   toCardJson(): Json {
     if (!this.primary)
       throw scriptException('A fixed footer must have a primary button. Call setPrimaryButton.');
@@ -109,20 +85,10 @@ export class FixedFooter
   }
 }
 
-export class CardAction
-  extends Clickable
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.CardAction,
-      'setText' | 'setOnClickAction' | 'setOpenLink'
-    >
-{
+export class CardAction extends Clickable {
   readonly className = 'CardAction';
   private label?: string;
-  setText(text: unknown): this {
-    this.label = this.text('setText', text);
-    return this;
-  }
+  setText = this.setter((text) => (this.label = this.text('setText', text)));
   toCardJson(): Json {
     if (!this.label || !this.onClick) throw scriptException('CardAction needs text and an action.');
     return { actionLabel: this.label, onClick: this.onClick };
@@ -131,33 +97,15 @@ export class CardAction
 
 /** A built card, as CardBuilder.build() returns it. */
 export class Card
-  extends JsonObject
+  extends BuiltObject
   implements Provides<GoogleAppsScript.Card_Service.Card, 'printJson'>
 {
-  readonly className = 'Card';
-  constructor(private readonly card: Json) {
-    super();
-  }
-  toCardJson(): Json {
-    return structuredClone(this.card);
+  constructor(card: Json) {
+    super('Card', card);
   }
 }
 
-export class CardBuilder
-  extends CardObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.CardBuilder,
-      | 'setHeader'
-      | 'addSection'
-      | 'setName'
-      | 'setFixedFooter'
-      | 'addCardAction'
-      | 'setDisplayStyle'
-      | 'setPeekCardHeader'
-      | 'build'
-    >
-{
+export class CardBuilder extends CardObject {
   readonly className = 'CardBuilder';
   private header?: CardHeader;
   private peekHeader?: CardHeader;
@@ -167,34 +115,25 @@ export class CardBuilder
   private readonly sections: CardSection[] = [];
   private readonly actions: CardAction[] = [];
 
-  setHeader(header: unknown): this {
-    this.header = this.instance('setHeader', header, CardHeader);
-    return this;
-  }
-  setPeekCardHeader(header: unknown): this {
-    this.peekHeader = this.instance('setPeekCardHeader', header, CardHeader);
-    return this;
-  }
-  addSection(section: unknown): this {
-    this.sections.push(this.instance('addSection', section, CardSection));
-    return this;
-  }
-  addCardAction(action: unknown): this {
-    this.actions.push(this.instance('addCardAction', action, CardAction));
-    return this;
-  }
-  setName(name: unknown): this {
-    this.name = this.text('setName', name);
-    return this;
-  }
-  setFixedFooter(footer: unknown): this {
-    this.footer = this.instance('setFixedFooter', footer, FixedFooter);
-    return this;
-  }
-  setDisplayStyle(style: unknown): this {
-    this.displayStyle = this.oneOf('setDisplayStyle', style, ENUMS.DisplayStyle);
-    return this;
-  }
+  setHeader = this.setter(
+    (header) => (this.header = this.instance('setHeader', header, CardHeader)),
+  );
+  setPeekCardHeader = this.setter(
+    (header) => (this.peekHeader = this.instance('setPeekCardHeader', header, CardHeader)),
+  );
+  addSection = this.setter((section) =>
+    this.sections.push(this.instance('addSection', section, CardSection)),
+  );
+  addCardAction = this.setter((action) =>
+    this.actions.push(this.instance('addCardAction', action, CardAction)),
+  );
+  setName = this.setter((name) => (this.name = this.text('setName', name)));
+  setFixedFooter = this.setter(
+    (footer) => (this.footer = this.instance('setFixedFooter', footer, FixedFooter)),
+  );
+  setDisplayStyle = this.setter(
+    (style) => (this.displayStyle = this.oneOf('setDisplayStyle', style, ENUMS.DisplayStyle)),
+  );
   build(): Card {
     if (this.sections.length === 0)
       throw scriptException('A card must contain at least one section.');

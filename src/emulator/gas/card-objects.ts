@@ -84,6 +84,14 @@ export abstract class CardObject {
     return value as T;
   }
 
+  /** A setter: it does `assign` with the argument and returns this object for chaining. */
+  protected setter(assign: (value: unknown) => unknown): (value: unknown) => this {
+    return (value) => {
+      assign(value);
+      return this;
+    };
+  }
+
   toString(): string {
     return this.className;
   }
@@ -99,11 +107,18 @@ export abstract class JsonObject extends CardObject {
 
   abstract toCardJson(): Json;
 
-  private fieldSetter<V>(key: string, read: (value: unknown) => V): (value: unknown) => this {
-    return (value) => {
-      this.json[key] = read(value);
-      return this;
-    };
+  private fieldSetter(key: string, read: (value: unknown) => unknown): (value: unknown) => this {
+    return this.setter((value) => (this.json[key] = read(value)));
+  }
+
+  /** Throws the script exception `missing` when the field `key` is not set. */
+  protected require(key: string, missing: string): void {
+    if (!this.json[key]) throw scriptException(missing);
+  }
+
+  /** Throws Apps Script's exception for an input without a field name. */
+  protected requireName(): void {
+    this.require('name', `${this.className} is missing a field name. Call setFieldName.`);
   }
 
   /** A setter of a text field. */
@@ -142,6 +157,22 @@ export abstract class JsonObject extends CardObject {
   /** Returns the JSON that Apps Script's printJson shows. */
   printJson(): string {
     return JSON.stringify(this.toCardJson(), null, 2);
+  }
+}
+
+/**
+ * A built object, whose JSON is fixed: a Card, or an ActionResponse, UniversalActionResponse,
+ * SuggestionsResponse or UpdateDraftActionResponse.
+ */
+export class BuiltObject extends JsonObject {
+  constructor(
+    readonly className: string,
+    private readonly built: Json,
+  ) {
+    super();
+  }
+  toCardJson(): Json {
+    return structuredClone(this.built);
   }
 }
 

@@ -7,34 +7,25 @@ import { scriptException } from './script-errors';
 import { OpenLink } from './card-actions';
 import { Card } from './card-builders';
 import {
+  BuiltObject,
   CardObject,
   ENUMS,
   type Json,
   JsonObject,
-  type Provides,
   compact,
   signatureError,
 } from './card-objects';
 import { Suggestions } from './card-widgets';
 
-export class Navigation
-  extends JsonObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.Navigation,
-      'pushCard' | 'popCard' | 'popToRoot' | 'popToNamedCard' | 'updateCard' | 'printJson'
-    >
-{
+export class Navigation extends JsonObject {
   readonly className = 'Navigation';
   private readonly steps: Json[] = [];
-  pushCard(card: unknown): this {
-    this.steps.push({ pushCard: this.instance('pushCard', card, Card).toCardJson() });
-    return this;
-  }
-  updateCard(card: unknown): this {
-    this.steps.push({ updateCard: this.instance('updateCard', card, Card).toCardJson() });
-    return this;
-  }
+  pushCard = this.setter((card) =>
+    this.steps.push({ pushCard: this.instance('pushCard', card, Card).toCardJson() }),
+  );
+  updateCard = this.setter((card) =>
+    this.steps.push({ updateCard: this.instance('updateCard', card, Card).toCardJson() }),
+  );
   popCard(): this {
     this.steps.push({ popCard: true });
     return this;
@@ -43,81 +34,49 @@ export class Navigation
     this.steps.push({ popToRoot: true });
     return this;
   }
-  popToNamedCard(name: unknown): this {
-    this.steps.push({ popToCard: this.text('popToNamedCard', name) });
-    return this;
-  }
+  popToNamedCard = this.setter((name) =>
+    this.steps.push({ popToCard: this.text('popToNamedCard', name) }),
+  );
   toCardJson(): Json {
     return { navigations: this.steps.map((step) => ({ ...step })) };
   }
 }
 
-export class Notification
-  extends JsonObject
-  implements Provides<GoogleAppsScript.Card_Service.Notification, 'setText'>
-{
+export class Notification extends JsonObject {
   readonly className = 'Notification';
   private value?: string;
-  setText(text: unknown): this {
-    this.value = this.text('setText', text);
-    return this;
-  }
+  setText = this.setter((text) => (this.value = this.text('setText', text)));
   toCardJson(): Json {
     if (!this.value) throw scriptException('Notification is missing text. Call setText.');
     return { text: this.value };
   }
 }
 
-/** A built response: ActionResponse, UniversalActionResponse, SuggestionsResponse, UpdateDraftActionResponse. */
-export class BuiltResponse extends JsonObject {
-  constructor(
-    readonly className: string,
-    private readonly response: Json,
-  ) {
-    super();
-  }
-  toCardJson(): Json {
-    return structuredClone(this.response);
-  }
-}
-
-export class ActionResponseBuilder
-  extends CardObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.ActionResponseBuilder,
-      'setNavigation' | 'setNotification' | 'setOpenLink' | 'setStateChanged' | 'build'
-    >
-{
+export class ActionResponseBuilder extends CardObject {
   readonly className = 'ActionResponseBuilder';
   private navigation?: Navigation;
   private notification?: Notification;
   private link?: OpenLink;
   private stateChanged?: boolean;
-  setNavigation(navigation: unknown): this {
-    this.navigation = this.instance('setNavigation', navigation, Navigation);
-    return this;
-  }
-  setNotification(notification: unknown): this {
-    this.notification = this.instance('setNotification', notification, Notification);
-    return this;
-  }
-  setOpenLink(link: unknown): this {
-    this.link = this.instance('setOpenLink', link, OpenLink);
-    return this;
-  }
-  setStateChanged(changed: unknown): this {
-    this.stateChanged = this.flag('setStateChanged', changed);
-    return this;
-  }
-  build(): BuiltResponse {
+  setNavigation = this.setter(
+    (navigation) => (this.navigation = this.instance('setNavigation', navigation, Navigation)),
+  );
+  setNotification = this.setter(
+    (notification) =>
+      (this.notification = this.instance('setNotification', notification, Notification)),
+  );
+  setOpenLink = this.setter((link) => (this.link = this.instance('setOpenLink', link, OpenLink)));
+  setStateChanged = this.setter(
+    (changed) => (this.stateChanged = this.flag('setStateChanged', changed)),
+  );
+  build(): BuiltObject {
     if (!this.navigation && !this.notification && !this.link && this.stateChanged === undefined) {
       throw scriptException(
         'An action response needs a navigation, a notification, a link or a state change.',
       );
     }
     const navigations = this.navigation?.toCardJson().navigations as Json[] | undefined;
-    return new BuiltResponse('ActionResponse', {
+    return new BuiltObject('ActionResponse', {
       renderActions: {
         action: compact({
           navigations: navigations && navigations.length > 0 ? navigations : undefined,
@@ -130,14 +89,7 @@ export class ActionResponseBuilder
   }
 }
 
-export class UniversalActionResponseBuilder
-  extends CardObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.UniversalActionResponseBuilder,
-      'displayAddOnCards' | 'setOpenLink' | 'build'
-    >
-{
+export class UniversalActionResponseBuilder extends CardObject {
   readonly className = 'UniversalActionResponseBuilder';
   private cards?: Card[];
   private link?: OpenLink;
@@ -152,14 +104,11 @@ export class UniversalActionResponseBuilder
     this.cards = cards as Card[];
     return this;
   }
-  setOpenLink(link: unknown): this {
-    this.link = this.instance('setOpenLink', link, OpenLink);
-    return this;
-  }
-  build(): BuiltResponse {
+  setOpenLink = this.setter((link) => (this.link = this.instance('setOpenLink', link, OpenLink)));
+  build(): BuiltObject {
     if (!this.cards && !this.link)
       throw scriptException('A universal action response needs cards or a link.');
-    return new BuiltResponse('UniversalActionResponse', {
+    return new BuiltObject('UniversalActionResponse', {
       renderActions: {
         action: compact({
           navigations: this.cards?.map((card) => ({ pushCard: card.toCardJson() })),
@@ -170,21 +119,16 @@ export class UniversalActionResponseBuilder
   }
 }
 
-export class SuggestionsResponseBuilder
-  extends CardObject
-  implements
-    Provides<GoogleAppsScript.Card_Service.SuggestionsResponseBuilder, 'setSuggestions' | 'build'>
-{
+export class SuggestionsResponseBuilder extends CardObject {
   readonly className = 'SuggestionsResponseBuilder';
   private suggestions?: Suggestions;
-  setSuggestions(suggestions: unknown): this {
-    this.suggestions = this.instance('setSuggestions', suggestions, Suggestions);
-    return this;
-  }
-  build(): BuiltResponse {
+  setSuggestions = this.setter(
+    (suggestions) => (this.suggestions = this.instance('setSuggestions', suggestions, Suggestions)),
+  );
+  build(): BuiltObject {
     if (!this.suggestions)
       throw scriptException('A suggestions response needs suggestions. Call setSuggestions.');
-    return new BuiltResponse('SuggestionsResponse', {
+    return new BuiltObject('SuggestionsResponse', {
       action: { suggestions: this.suggestions.toCardJson() },
     });
   }
@@ -211,10 +155,9 @@ export class UpdateDraftAction extends JsonObject {
   addUpdateBccRecipients(emails: unknown): this {
     return this.addRecipients('addUpdateBccRecipients', emails);
   }
-  addUpdateSubject(subject: unknown): this {
-    this.subject = this.text('addUpdateSubject', subject);
-    return this;
-  }
+  addUpdateSubject = this.setter(
+    (subject) => (this.subject = this.text('addUpdateSubject', subject)),
+  );
   addUpdateContent(content: unknown, contentType: unknown): this {
     this.contents.push({
       content: this.text('addUpdateContent', content),
@@ -222,10 +165,9 @@ export class UpdateDraftAction extends JsonObject {
     });
     return this;
   }
-  setUpdateType(type: unknown): this {
-    this.updateType = this.oneOf('setUpdateType', type, ENUMS.UpdateDraftBodyType);
-    return this;
-  }
+  setUpdateType = this.setter(
+    (type) => (this.updateType = this.oneOf('setUpdateType', type, ENUMS.UpdateDraftBodyType)),
+  );
   private addRecipients(method: string, emails: unknown): this {
     if (!Array.isArray(emails)) throw signatureError(this.className, method, [emails]);
     this.recipients.push(...emails.map((email) => this.text(method, email)));
@@ -262,11 +204,11 @@ export class UpdateDraftActionResponseBuilder extends CardObject {
     this.updates.push(this.instance(method, action, UpdateDraftAction));
     return this;
   }
-  build(): BuiltResponse {
+  build(): BuiltObject {
     if (this.updates.length === 0)
       throw scriptException('An update draft response needs at least one update.');
     const markup = Object.assign({}, ...this.updates.map((update) => update.toCardJson())) as Json;
-    return new BuiltResponse('UpdateDraftActionResponse', {
+    return new BuiltObject('UpdateDraftActionResponse', {
       renderActions: { hostAppAction: { gmailAction: { updateDraftActionMarkup: markup } } },
     });
   }

@@ -12,7 +12,7 @@ import {
   CardSection,
   FixedFooter,
 } from './card-builders';
-import { ENUMS, JsonObject } from './card-objects';
+import { ENUMS, JsonObject, type Provides } from './card-objects';
 import {
   ActionResponseBuilder,
   Navigation,
@@ -38,39 +38,187 @@ import {
   TextParagraph,
 } from './card-widgets';
 
-/** Creates the CardService global: its enums and its newX() factories. */
+/**
+ * Creates the CardService global: its enums and its newX() factories, each checked to provide the
+ * members of its Apps Script class that the add-on calls.
+ */
 export function createCardService() {
   return Object.freeze({
     ...ENUMS,
-    newCardBuilder: () => new CardBuilder(),
-    newCardHeader: () => new CardHeader(),
-    newCardSection: () => new CardSection(),
-    newCardAction: () => new CardAction(),
-    newFixedFooter: () => new FixedFooter(),
-    newTextParagraph: () => new TextParagraph(),
-    newDecoratedText: () => new DecoratedText(),
-    newButtonSet: () => new ButtonSet(),
-    newTextButton: () => new TextButton(),
-    newImageButton: () => new ImageButton(),
-    newIconImage: () => new IconImage(),
-    newImage: () => new Image(),
-    newImageComponent: () => new ImageComponent(),
+    newCardBuilder: () =>
+      new CardBuilder() satisfies Provides<
+        GoogleAppsScript.Card_Service.CardBuilder,
+        | 'setHeader'
+        | 'addSection'
+        | 'setName'
+        | 'setFixedFooter'
+        | 'addCardAction'
+        | 'setDisplayStyle'
+        | 'setPeekCardHeader'
+        | 'build'
+      >,
+    newCardHeader: () =>
+      new CardHeader() satisfies Provides<
+        GoogleAppsScript.Card_Service.CardHeader,
+        'setTitle' | 'setSubtitle' | 'setImageUrl' | 'setImageStyle' | 'setImageAltText'
+      >,
+    newCardSection: () =>
+      new CardSection() satisfies Provides<
+        GoogleAppsScript.Card_Service.CardSection,
+        'addWidget' | 'setHeader' | 'setCollapsible' | 'setNumUncollapsibleWidgets'
+      >,
+    newCardAction: () =>
+      new CardAction() satisfies Provides<
+        GoogleAppsScript.Card_Service.CardAction,
+        'setText' | 'setOnClickAction' | 'setOpenLink'
+      >,
+    newFixedFooter: () =>
+      new FixedFooter() satisfies Provides<
+        GoogleAppsScript.Card_Service.FixedFooter,
+        'setPrimaryButton' | 'setSecondaryButton'
+      >,
+    newTextParagraph: () =>
+      new TextParagraph() satisfies Provides<
+        GoogleAppsScript.Card_Service.TextParagraph,
+        'setText'
+      >,
+    newDecoratedText: () =>
+      new DecoratedText() satisfies Provides<
+        GoogleAppsScript.Card_Service.DecoratedText,
+        | 'setText'
+        | 'setTopLabel'
+        | 'setBottomLabel'
+        | 'setWrapText'
+        | 'setStartIcon'
+        | 'setEndIcon'
+        | 'setButton'
+        | 'setSwitchControl'
+        | 'setOnClickAction'
+        | 'setOpenLink'
+        | 'setIcon'
+        | 'setIconUrl'
+      >,
+    newButtonSet: () =>
+      new ButtonSet() satisfies Provides<GoogleAppsScript.Card_Service.ButtonSet, 'addButton'>,
+    newTextButton: () =>
+      new TextButton() satisfies Provides<
+        GoogleAppsScript.Card_Service.TextButton,
+        | 'setText'
+        | 'setTextButtonStyle'
+        | 'setDisabled'
+        | 'setAltText'
+        | 'setBackgroundColor'
+        | 'setOnClickAction'
+        | 'setOpenLink'
+        | 'setOnClickOpenLinkAction'
+        | 'setComposeAction'
+      >,
+    newImageButton: () =>
+      new ImageButton() satisfies Provides<
+        GoogleAppsScript.Card_Service.ImageButton,
+        'setIcon' | 'setIconUrl' | 'setAltText' | 'setOnClickAction' | 'setOpenLink'
+      >,
+    newIconImage: () =>
+      new IconImage() satisfies Provides<
+        GoogleAppsScript.Card_Service.IconImage,
+        'setIcon' | 'setIconUrl' | 'setAltText' | 'setImageCropType'
+      >,
+    newImage: () =>
+      new Image() satisfies Provides<
+        GoogleAppsScript.Card_Service.Image,
+        'setImageUrl' | 'setAltText' | 'setOnClickAction' | 'setOpenLink'
+      >,
+    newImageComponent: () =>
+      new ImageComponent() satisfies Provides<
+        GoogleAppsScript.Card_Service.ImageComponent,
+        'setImageUrl' | 'setAltText'
+      >,
     newDivider: () => new Divider(),
-    newTextInput: () => new TextInput(),
-    newSuggestions: () => new Suggestions(),
-    newSelectionInput: () => new SelectionInput(),
-    newSwitch: () => new Switch(),
-    newDatePicker: () => new DateTimePicker('DatePicker', 'DATE_ONLY'),
-    newDateTimePicker: () => new DateTimePicker('DateTimePicker', 'DATE_AND_TIME'),
-    newGrid: () => new Grid(),
-    newGridItem: () => new GridItem(),
-    newAction: () => new Action(),
-    newOpenLink: () => new OpenLink(),
-    newNavigation: () => new Navigation(),
-    newNotification: () => new Notification(),
-    newActionResponseBuilder: () => new ActionResponseBuilder(),
-    newUniversalActionResponseBuilder: () => new UniversalActionResponseBuilder(),
-    newSuggestionsResponseBuilder: () => new SuggestionsResponseBuilder(),
+    newTextInput: () =>
+      new TextInput() satisfies Provides<
+        GoogleAppsScript.Card_Service.TextInput,
+        | 'setFieldName'
+        | 'setTitle'
+        | 'setHint'
+        | 'setValue'
+        | 'setMultiline'
+        | 'setOnChangeAction'
+        | 'setSuggestions'
+        | 'setSuggestionsAction'
+      >,
+    newSuggestions: () =>
+      new Suggestions() satisfies Provides<
+        GoogleAppsScript.Card_Service.Suggestions,
+        'addSuggestion' | 'addSuggestions'
+      >,
+    newSelectionInput: () =>
+      new SelectionInput() satisfies Provides<
+        GoogleAppsScript.Card_Service.SelectionInput,
+        | 'setFieldName'
+        | 'setTitle'
+        | 'setType'
+        | 'addItem'
+        | 'setOnChangeAction'
+        | 'setMultiSelectMaxSelectedItems'
+        | 'addMultiSelectItem'
+      >,
+    newSwitch: () =>
+      new Switch() satisfies Provides<
+        GoogleAppsScript.Card_Service.Switch,
+        'setFieldName' | 'setValue' | 'setSelected' | 'setOnChangeAction' | 'setControlType'
+      >,
+    newDatePicker: () =>
+      new DateTimePicker('DatePicker', 'DATE_ONLY') satisfies Provides<
+        GoogleAppsScript.Card_Service.DateTimePicker,
+        'setFieldName' | 'setTitle' | 'setValueInMsSinceEpoch' | 'setOnChangeAction'
+      >,
+    newDateTimePicker: () =>
+      new DateTimePicker('DateTimePicker', 'DATE_AND_TIME') satisfies Provides<
+        GoogleAppsScript.Card_Service.DateTimePicker,
+        'setFieldName' | 'setTitle' | 'setValueInMsSinceEpoch' | 'setOnChangeAction'
+      >,
+    newGrid: () =>
+      new Grid() satisfies Provides<
+        GoogleAppsScript.Card_Service.Grid,
+        'setTitle' | 'addItem' | 'setNumColumns' | 'setOnClickAction'
+      >,
+    newGridItem: () =>
+      new GridItem() satisfies Provides<
+        GoogleAppsScript.Card_Service.GridItem,
+        'setIdentifier' | 'setTitle' | 'setSubtitle' | 'setImage' | 'setLayout'
+      >,
+    newAction: () =>
+      new Action() satisfies Provides<
+        GoogleAppsScript.Card_Service.Action,
+        'setFunctionName' | 'setParameters' | 'setLoadIndicator' | 'setPersistValues'
+      >,
+    newOpenLink: () =>
+      new OpenLink() satisfies Provides<
+        GoogleAppsScript.Card_Service.OpenLink,
+        'setUrl' | 'setOpenAs' | 'setOnClose'
+      >,
+    newNavigation: () =>
+      new Navigation() satisfies Provides<
+        GoogleAppsScript.Card_Service.Navigation,
+        'pushCard' | 'popCard' | 'popToRoot' | 'popToNamedCard' | 'updateCard' | 'printJson'
+      >,
+    newNotification: () =>
+      new Notification() satisfies Provides<GoogleAppsScript.Card_Service.Notification, 'setText'>,
+    newActionResponseBuilder: () =>
+      new ActionResponseBuilder() satisfies Provides<
+        GoogleAppsScript.Card_Service.ActionResponseBuilder,
+        'setNavigation' | 'setNotification' | 'setOpenLink' | 'setStateChanged' | 'build'
+      >,
+    newUniversalActionResponseBuilder: () =>
+      new UniversalActionResponseBuilder() satisfies Provides<
+        GoogleAppsScript.Card_Service.UniversalActionResponseBuilder,
+        'displayAddOnCards' | 'setOpenLink' | 'build'
+      >,
+    newSuggestionsResponseBuilder: () =>
+      new SuggestionsResponseBuilder() satisfies Provides<
+        GoogleAppsScript.Card_Service.SuggestionsResponseBuilder,
+        'setSuggestions' | 'build'
+      >,
     newUpdateDraftActionResponseBuilder: () => new UpdateDraftActionResponseBuilder(),
     newUpdateDraftToRecipientsAction: () =>
       new UpdateDraftAction('UpdateDraftToRecipientsAction', 'toRecipients'),

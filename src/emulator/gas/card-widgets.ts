@@ -4,15 +4,7 @@
  */
 import { scriptException } from './script-errors';
 import { Action, Button, Clickable, IconImage } from './card-actions';
-import {
-  CARD_LIMITS,
-  ENUMS,
-  type Json,
-  JsonObject,
-  type Provides,
-  compact,
-  signatureError,
-} from './card-objects';
+import { CARD_LIMITS, ENUMS, type Json, JsonObject, compact, signatureError } from './card-objects';
 
 /** A widget: something a CardSection holds. */
 export abstract class Widget extends JsonObject {}
@@ -22,16 +14,10 @@ export function isWidget(value: unknown): value is JsonObject {
   return value instanceof Widget || value instanceof DecoratedText || value instanceof Image;
 }
 
-export class TextParagraph
-  extends Widget
-  implements Provides<GoogleAppsScript.Card_Service.TextParagraph, 'setText'>
-{
+export class TextParagraph extends Widget {
   readonly className = 'TextParagraph';
   private value?: string;
-  setText(text: unknown): this {
-    this.value = this.text('setText', text);
-    return this;
-  }
+  setText = this.setter((text) => (this.value = this.text('setText', text)));
   toCardJson(): Json {
     if (this.value === undefined)
       throw scriptException('TextParagraph is missing text. Call setText.');
@@ -46,41 +32,24 @@ export class Divider extends Widget {
   }
 }
 
-export class Image
-  extends Clickable
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.Image,
-      'setImageUrl' | 'setAltText' | 'setOnClickAction' | 'setOpenLink'
-    >
-{
+export class Image extends Clickable {
   readonly className = 'Image';
   private url?: string;
   private altText?: string;
-  setImageUrl(url: unknown): this {
-    this.url = this.text('setImageUrl', url);
-    return this;
-  }
-  setAltText(altText: unknown): this {
-    this.altText = this.text('setAltText', altText);
-    return this;
-  }
+  setImageUrl = this.setter((url) => (this.url = this.text('setImageUrl', url)));
+  setAltText = this.setter((altText) => (this.altText = this.text('setAltText', altText)));
   toCardJson(): Json {
     if (!this.url) throw scriptException('Image is missing an image URL. Call setImageUrl.');
     return { image: compact({ imageUrl: this.url, altText: this.altText, onClick: this.onClick }) };
   }
 }
 
-export class ButtonSet
-  extends Widget
-  implements Provides<GoogleAppsScript.Card_Service.ButtonSet, 'addButton'>
-{
+export class ButtonSet extends Widget {
   readonly className = 'ButtonSet';
   private readonly buttons: Button[] = [];
-  addButton(button: unknown): this {
-    this.buttons.push(this.instance('addButton', button, Button));
-    return this;
-  }
+  addButton = this.setter((button) =>
+    this.buttons.push(this.instance('addButton', button, Button)),
+  );
   toCardJson(): Json {
     if (this.buttons.length === 0)
       throw scriptException('ButtonSet must contain at least one button.');
@@ -88,14 +57,7 @@ export class ButtonSet
   }
 }
 
-export class Switch
-  extends JsonObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.Switch,
-      'setFieldName' | 'setValue' | 'setSelected' | 'setOnChangeAction' | 'setControlType'
-    >
-{
+export class Switch extends JsonObject {
   readonly className = 'Switch';
   setFieldName = this.textField('setFieldName', 'name');
   setValue = this.textField('setValue', 'value');
@@ -103,31 +65,12 @@ export class Switch
   setOnChangeAction = this.cardField('setOnChangeAction', 'onChangeAction', Action);
   setControlType = this.enumField('setControlType', 'controlType', ENUMS.SwitchControlType);
   toCardJson(): Json {
-    if (!this.json.name)
-      throw scriptException('Switch is missing a field name. Call setFieldName.');
+    this.requireName();
     return { ...this.json };
   }
 }
 
-export class DecoratedText
-  extends Clickable
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.DecoratedText,
-      | 'setText'
-      | 'setTopLabel'
-      | 'setBottomLabel'
-      | 'setWrapText'
-      | 'setStartIcon'
-      | 'setEndIcon'
-      | 'setButton'
-      | 'setSwitchControl'
-      | 'setOnClickAction'
-      | 'setOpenLink'
-      | 'setIcon'
-      | 'setIconUrl'
-    >
-{
+export class DecoratedText extends Clickable {
   readonly className = 'DecoratedText';
   private control?: Json;
   setText = this.textField('setText', 'text');
@@ -143,20 +86,20 @@ export class DecoratedText
     this.json.startIcon = { iconUrl: this.text('setIconUrl', url) };
     return this;
   }
-  setEndIcon(icon: unknown): this {
-    this.control = { endIcon: this.instance('setEndIcon', icon, IconImage).toCardJson() };
-    return this;
-  }
-  setButton(button: unknown): this {
-    this.control = { button: this.instance('setButton', button, Button).toCardJson() };
-    return this;
-  }
-  setSwitchControl(control: unknown): this {
-    this.control = {
-      switchControl: this.instance('setSwitchControl', control, Switch).toCardJson(),
-    };
-    return this;
-  }
+  setEndIcon = this.setter(
+    (icon) =>
+      (this.control = { endIcon: this.instance('setEndIcon', icon, IconImage).toCardJson() }),
+  );
+  setButton = this.setter(
+    (button) =>
+      (this.control = { button: this.instance('setButton', button, Button).toCardJson() }),
+  );
+  setSwitchControl = this.setter(
+    (control) =>
+      (this.control = {
+        switchControl: this.instance('setSwitchControl', control, Switch).toCardJson(),
+      }),
+  );
   toCardJson(): Json {
     if (this.json.text === undefined)
       throw scriptException('DecoratedText is missing text. Call setText.');
@@ -164,16 +107,12 @@ export class DecoratedText
   }
 }
 
-export class Suggestions
-  extends JsonObject
-  implements Provides<GoogleAppsScript.Card_Service.Suggestions, 'addSuggestion' | 'addSuggestions'>
-{
+export class Suggestions extends JsonObject {
   readonly className = 'Suggestions';
   private readonly items: string[] = [];
-  addSuggestion(suggestion: unknown): this {
-    this.items.push(this.text('addSuggestion', suggestion));
-    return this;
-  }
+  addSuggestion = this.setter((suggestion) =>
+    this.items.push(this.text('addSuggestion', suggestion)),
+  );
   addSuggestions(suggestions: unknown): this {
     if (!Array.isArray(suggestions))
       throw signatureError(this.className, 'addSuggestions', [suggestions]);
@@ -185,21 +124,7 @@ export class Suggestions
   }
 }
 
-export class TextInput
-  extends Widget
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.TextInput,
-      | 'setFieldName'
-      | 'setTitle'
-      | 'setHint'
-      | 'setValue'
-      | 'setMultiline'
-      | 'setOnChangeAction'
-      | 'setSuggestions'
-      | 'setSuggestionsAction'
-    >
-{
+export class TextInput extends Widget {
   readonly className = 'TextInput';
   setFieldName = this.textField('setFieldName', 'name');
   setTitle = this.textField('setTitle', 'label');
@@ -227,26 +152,12 @@ export class TextInput
     return this;
   }
   toCardJson(): Json {
-    if (!this.json.name)
-      throw scriptException('TextInput is missing a field name. Call setFieldName.');
+    this.requireName();
     return { textInput: { type: 'SINGLE_LINE', ...this.json } };
   }
 }
 
-export class SelectionInput
-  extends Widget
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.SelectionInput,
-      | 'setFieldName'
-      | 'setTitle'
-      | 'setType'
-      | 'addItem'
-      | 'setOnChangeAction'
-      | 'setMultiSelectMaxSelectedItems'
-      | 'addMultiSelectItem'
-    >
-{
+export class SelectionInput extends Widget {
   readonly className = 'SelectionInput';
   private readonly items: Json[] = [];
   setFieldName = this.textField('setFieldName', 'name');
@@ -286,8 +197,7 @@ export class SelectionInput
     'multiSelectMaxSelectedItems',
   );
   toCardJson(): Json {
-    if (!this.json.name)
-      throw scriptException('SelectionInput is missing a field name. Call setFieldName.');
+    this.requireName();
     if (this.items.length > CARD_LIMITS.itemsPerSelectionInput) {
       throw scriptException(
         `SelectionInput "${String(this.json.name)}" has ${this.items.length} items; at most ${CARD_LIMITS.itemsPerSelectionInput} are allowed.`,
@@ -307,14 +217,7 @@ export class SelectionInput
 }
 
 /** A date, date-time or time picker; Apps Script's DatePicker, DateTimePicker and TimePicker. */
-export class DateTimePicker
-  extends Widget
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.DateTimePicker,
-      'setFieldName' | 'setTitle' | 'setValueInMsSinceEpoch' | 'setOnChangeAction'
-    >
-{
+export class DateTimePicker extends Widget {
   constructor(
     readonly className: 'DatePicker' | 'DateTimePicker',
     private readonly pickerType: 'DATE_ONLY' | 'DATE_AND_TIME',
@@ -333,20 +236,12 @@ export class DateTimePicker
   setTimeZoneOffsetInMins = this.integerField('setTimeZoneOffsetInMins', 'timezoneOffsetDate');
   setOnChangeAction = this.cardField('setOnChangeAction', 'onChangeAction', Action);
   toCardJson(): Json {
-    if (!this.json.name)
-      throw scriptException(`${this.className} is missing a field name. Call setFieldName.`);
+    this.requireName();
     return { dateTimePicker: { ...this.json, type: this.pickerType } };
   }
 }
 
-export class GridItem
-  extends JsonObject
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.GridItem,
-      'setIdentifier' | 'setTitle' | 'setSubtitle' | 'setImage' | 'setLayout'
-    >
-{
+export class GridItem extends JsonObject {
   readonly className = 'GridItem';
   setIdentifier = this.textField('setIdentifier', 'id');
   setTitle = this.textField('setTitle', 'title');
@@ -358,35 +253,21 @@ export class GridItem
   }
 }
 
-export class ImageComponent
-  extends JsonObject
-  implements Provides<GoogleAppsScript.Card_Service.ImageComponent, 'setImageUrl' | 'setAltText'>
-{
+export class ImageComponent extends JsonObject {
   readonly className = 'ImageComponent';
   setImageUrl = this.textField('setImageUrl', 'imageUri');
   setAltText = this.textField('setAltText', 'altText');
   toCardJson(): Json {
-    if (!this.json.imageUri)
-      throw scriptException('ImageComponent is missing an image URL. Call setImageUrl.');
+    this.require('imageUri', 'ImageComponent is missing an image URL. Call setImageUrl.');
     return { ...this.json };
   }
 }
 
-export class Grid
-  extends Widget
-  implements
-    Provides<
-      GoogleAppsScript.Card_Service.Grid,
-      'setTitle' | 'addItem' | 'setNumColumns' | 'setOnClickAction'
-    >
-{
+export class Grid extends Widget {
   readonly className = 'Grid';
   private readonly items: GridItem[] = [];
   setTitle = this.textField('setTitle', 'title');
-  addItem(item: unknown): this {
-    this.items.push(this.instance('addItem', item, GridItem));
-    return this;
-  }
+  addItem = this.setter((item) => this.items.push(this.instance('addItem', item, GridItem)));
   setNumColumns = this.integerField('setNumColumns', 'columnCount');
   setOnClickAction(action: unknown): this {
     this.json.onClick = { action: this.instance('setOnClickAction', action, Action).toCardJson() };

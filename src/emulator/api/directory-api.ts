@@ -117,6 +117,36 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     return token.o;
   };
 
+  /**
+   * One page of a listing: its kind and etag, the page's items under `key`, and the token of the
+   * next page. An empty page has no items key at all (Google leaves empty repeated fields out of
+   * JSON; callers must read `users ?? []`, `groups ?? []` and `members ?? []`).
+   */
+  const listPage = <T>(
+    context: RouteContext,
+    bind: string,
+    all: T[],
+    size: number,
+    kind: string,
+    key: string,
+    render: (item: T) => object,
+  ): RouteResult => {
+    const offset = pageOffset(context, bind);
+    const slice = all.slice(offset, offset + size);
+    const body: Record<string, unknown> = {
+      kind,
+      etag: `"${hashOf(bind)}"`,
+      ...(slice.length > 0 ? { [key]: slice.map(render) } : {}),
+    };
+    if (offset + size < all.length)
+      body.nextPageToken = encodeToken({
+        o: offset + size,
+        h: hashOf(bind),
+        t: context.now,
+      } satisfies DirectoryPageToken);
+    return { body, items: slice.length };
+  };
+
   const maxResults = (context: RouteContext, fallback: number, max: number): number => {
     const raw = context.url.searchParams.get('maxResults');
     if (raw === null || raw === '') return fallback;
@@ -192,26 +222,9 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       viewType,
       size,
     ].join('|');
-    const offset = pageOffset(context, bind);
-    const slice = users.slice(offset, offset + size);
-    // An empty page has no `users` key at all (Google leaves empty repeated fields out of JSON;
-    // callers must read `users ?? []`), and so for groups and members below.
-    const body: admin_directory_v1.Schema$Users = {
-      kind: 'admin#directory#users',
-      etag: `"${hashOf(bind)}"`,
-      ...(slice.length > 0
-        ? {
-            users: slice.map((user) => renderUser(user, viewType === 'domain_public', context.now)),
-          }
-        : {}),
-    };
-    if (offset + size < users.length)
-      body.nextPageToken = encodeToken({
-        o: offset + size,
-        h: hashOf(bind),
-        t: context.now,
-      } satisfies DirectoryPageToken);
-    return { body, items: slice.length };
+    return listPage(context, bind, users, size, 'admin#directory#users', 'users', (user) =>
+      renderUser(user, viewType === 'domain_public', context.now),
+    );
   };
 
   const findUser = (key: string): DirectoryUser | undefined =>
@@ -275,20 +288,7 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       caller.primaryEmail,
       context.url.searchParams.toString().replace(/&?pageToken=[^&]*/, ''),
     ].join('|');
-    const offset = pageOffset(context, bind);
-    const slice = groups.slice(offset, offset + size);
-    const body: admin_directory_v1.Schema$Groups = {
-      kind: 'admin#directory#groups',
-      etag: `"${hashOf(bind)}"`,
-      ...(slice.length > 0 ? { groups: slice.map(renderGroup) } : {}),
-    };
-    if (offset + size < groups.length)
-      body.nextPageToken = encodeToken({
-        o: offset + size,
-        h: hashOf(bind),
-        t: context.now,
-      } satisfies DirectoryPageToken);
-    return { body, items: slice.length };
+    return listPage(context, bind, groups, size, 'admin#directory#groups', 'groups', renderGroup);
   };
 
   const groupFor = (context: RouteContext, caller: DirectoryUser): DirectoryGroup => {
@@ -315,32 +315,23 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       DIRECTORY_LIMITS.membersMaxResults,
     );
     const bind = [caller.primaryEmail, group.id, roles.join(','), String(derived), size].join('|');
-    const offset = pageOffset(context, bind);
-    const slice = filtered.slice(offset, offset + size);
-    const body: admin_directory_v1.Schema$Members = {
-      kind: 'admin#directory#members',
-      etag: `"${hashOf(bind)}"`,
-      ...(slice.length > 0
-        ? {
-            members: slice.map((member) => ({
-              kind: 'admin#directory#member',
-              etag: `"${hashOf(member.email)}"`,
-              id: member.id,
-              email: member.email,
-              role: member.role,
-              type: member.type,
-              status: 'ACTIVE',
-            })),
-          }
-        : {}),
-    };
-    if (offset + size < filtered.length)
-      body.nextPageToken = encodeToken({
-        o: offset + size,
-        h: hashOf(bind),
-        t: context.now,
-      } satisfies DirectoryPageToken);
-    return { body, items: slice.length };
+    return listPage(
+      context,
+      bind,
+      filtered,
+      size,
+      'admin#directory#members',
+      'members',
+      (member) => ({
+        kind: 'admin#directory#member',
+        etag: `"${hashOf(member.email)}"`,
+        id: member.id,
+        email: member.email,
+        role: member.role,
+        type: member.type,
+        status: 'ACTIVE',
+      }),
+    );
   };
 
   const expandMembers = (group: DirectoryGroup, seen: Set<string>): GroupMember[] => {

@@ -28,15 +28,8 @@ import {
   scopeError,
   type PeopleDeps,
 } from './people-shared';
-import {
-  checkQuery,
-  intParam,
-  jsonBody,
-  maskParam,
-  type Route,
-  type RouteContext,
-  type RouteResult,
-} from './route-context';
+import { checkQuery, intParam, jsonBody, maskParam } from './route-context';
+import type { Route, RouteContext, RouteResult } from './route-context';
 import type { ContactRecord } from './workspace-store';
 
 /** Builds the contact routes (the people resource) over a store. */

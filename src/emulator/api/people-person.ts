@@ -44,37 +44,6 @@ export const PERSON_FIELDS = [
   'userDefined',
 ] as const;
 
-/** The fields a contact write may set (`updatePersonFields` paths). */
-export const UPDATABLE_FIELDS = [
-  'addresses',
-  'biographies',
-  'birthdays',
-  'calendarUrls',
-  'clientData',
-  'emailAddresses',
-  'events',
-  'externalIds',
-  'genders',
-  'imClients',
-  'interests',
-  'locales',
-  'locations',
-  'memberships',
-  'miscKeywords',
-  'names',
-  'nicknames',
-  'occupations',
-  'organizations',
-  'phoneNumbers',
-  'relations',
-  'sipAddresses',
-  'urls',
-  'userDefined',
-] as const;
-
-/** Fields that hold one value on a contact (FACTS.md, People API: "names, birthdays, genders and biographies hold one value each"). */
-export const SINGLETON_FIELDS = ['names', 'birthdays', 'genders', 'biographies'];
-
 /** Fields of Person a client may send but which a contact write ignores (server-set). */
 const READ_ONLY_FIELDS = [
   'resourceName',
@@ -92,6 +61,12 @@ const READ_ONLY_FIELDS = [
   'skills',
   'taglines',
 ];
+
+/** The fields a contact write may set (`updatePersonFields` paths). */
+export const UPDATABLE_FIELDS = PERSON_FIELDS.filter((field) => !READ_ONLY_FIELDS.includes(field));
+
+/** Fields that hold one value on a contact (FACTS.md, People API: "names, birthdays, genders and biographies hold one value each"). */
+export const SINGLETON_FIELDS = ['names', 'birthdays', 'genders', 'biographies'];
 
 /** Item properties that Google computes and a write does not store. */
 const DERIVED_ITEM_KEYS = [

@@ -83,17 +83,22 @@ interface ScheduledFault {
   fired: number;
 }
 
+/** Quotas that never run out: every per-minute limit off. */
+export function unlimitedQuotas(): TrafficSettings['quotas'] {
+  return {
+    criticalReadsPerMinutePerUser: null,
+    readsPerMinutePerUser: null,
+    writesPerMinutePerUser: null,
+    fullSyncFirstPagesPerMinutePerUser: null,
+    directoryQueriesPerMinutePerUser: null,
+  };
+}
+
 /** Default settings: no latency, no quotas, no concurrency penalty. */
 export function defaultTrafficSettings(): TrafficSettings {
   return {
     latency: { fixedMs: 0, perItemMs: 0 },
-    quotas: {
-      criticalReadsPerMinutePerUser: null,
-      readsPerMinutePerUser: null,
-      writesPerMinutePerUser: null,
-      fullSyncFirstPagesPerMinutePerUser: null,
-      directoryQueriesPerMinutePerUser: null,
-    },
+    quotas: unlimitedQuotas(),
     concurrentMutations: { mode: 'off', extraLatencyMs: 0 },
     timeoutMs: 60_000,
     randomFaults: { rate: 0, statuses: [429, 500, 503] },

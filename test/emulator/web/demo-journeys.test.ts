@@ -6,9 +6,10 @@
  * someone tells its owner who, why and what to do, then reaches them at the next sync once they
  * can be reached. Screenshots go to test-results/demo-*.png.
  */
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
+import { launchJourneyPage } from '../../fixtures/emulator-journeys';
+import { SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
 import * as fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_LABELS } from '../../../src/emulator/seed/demo-labels';
 import { DEMO_STAFF, startLocalStack, type LocalStack } from '../../../src/emulator/start';
 import { currentCode } from '../../../scripts/totp-code';
@@ -55,8 +56,7 @@ describe('the local demo in Chromium', () => {
     [owner, first, second] = stack.users.filter(
       (user) => user !== admin && user.endsWith(`@${domain}`),
     ) as [string, string, string];
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    ({ browser, page } = await launchJourneyPage());
   });
   afterAll(async () => {
     await browser?.close();

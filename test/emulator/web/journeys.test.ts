@@ -5,11 +5,15 @@
  * message to that label, insert the label's addresses into a draft, and change the domain
  * policy in the admin card. Screenshots go to test-results/journey-*.png.
  */
-import { launchJourneyPage, seedLabel } from '../../fixtures/emulator-journeys';
-import { SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
-import * as fs from 'node:fs';
+import {
+  demoDomainUsers,
+  launchJourneyPage,
+  seedLabel,
+  startJourneyStack,
+} from '../../fixtures/emulator-journeys';
+import { sidebarPage } from '../../fixtures/sidebar-page';
 import type { Browser, Page } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import type { LocalStack } from '../../../src/emulator/start';
 
 describe('the sidebar journeys in Chromium', () => {
   let browser: Browser;
@@ -35,12 +39,10 @@ describe('the sidebar journeys in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack();
-    admin = stack.users[0] as string;
-    const domain = admin.split('@')[1] as string;
-    const sameDomain = stack.users.filter((user) => user !== admin && user.endsWith(`@${domain}`));
-    [owner, colleague, sender] = sameDomain as [string, string, string];
+    stack = await startJourneyStack();
+    const demo = demoDomainUsers(stack);
+    admin = demo.admin;
+    [owner, colleague, sender] = demo.staff as [string, string, string];
     seedLabel(
       stack,
       owner,

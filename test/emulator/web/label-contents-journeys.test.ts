@@ -7,11 +7,15 @@
  * happen, and undone where that can be honoured; the contact card's fields in order. Screenshots
  * go to test-results/journey-contents-*.png.
  */
-import { launchJourneyPage, seedLabel } from '../../fixtures/emulator-journeys';
-import { SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
-import * as fs from 'node:fs';
+import {
+  demoDomainUsers,
+  launchJourneyPage,
+  seedLabel,
+  startJourneyStack,
+} from '../../fixtures/emulator-journeys';
+import { sidebarPage } from '../../fixtures/sidebar-page';
 import type { Browser, Page } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import type { LocalStack } from '../../../src/emulator/start';
 
 describe('a label’s contents, confirmations and names in Chromium', () => {
   let browser: Browser;
@@ -32,13 +36,8 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack();
-    const admin = stack.users[0] as string;
-    const domain = admin.split('@')[1] as string;
-    [owner, colleague] = stack.users.filter(
-      (user) => user !== admin && user.endsWith(`@${domain}`),
-    ) as [string, string];
+    stack = await startJourneyStack();
+    [owner, colleague] = demoDomainUsers(stack).staff as [string, string];
     seedLabel(
       stack,
       owner,

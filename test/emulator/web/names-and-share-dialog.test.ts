@@ -7,11 +7,10 @@
  * typed and the level, and warns that an empty label copies nothing. Screenshots go to
  * test-results/journey-names-*.png and journey-share-*.png.
  */
-import { launchJourneyPage, seedLabel } from '../../fixtures/emulator-journeys';
-import { SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
-import * as fs from 'node:fs';
+import { launchJourneyPage, seedLabel, startJourneyStack } from '../../fixtures/emulator-journeys';
+import { sidebarPage } from '../../fixtures/sidebar-page';
 import type { Browser, Page } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import type { LocalStack } from '../../../src/emulator/start';
 
 const HTML_NAME =
   '<a href="https://evil.example/verify">Urgent: verify your account</a> <font color="red">CEO</font>';
@@ -38,8 +37,7 @@ describe('names and the share dialog in Chromium', () => {
   const statusText = async () => (await page.getByRole('status').textContent()) ?? '';
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack();
+    stack = await startJourneyStack();
     const admin = stack.users[0] as string;
     const customer = stack.emulator.customerOf(admin);
     const [primary, second] = customer?.domains ?? [];

@@ -413,6 +413,22 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
 
   private oauthRoutes(): Route[] {
     const base = { mutation: false, quota: 'none' as const };
+    /** An IAM Credentials method that signs as a service account (signJwt, signBlob). */
+    const signerRoute = (
+      method: 'signJwt' | 'signBlob',
+      sign: (caller: string, account: string, body: unknown) => object,
+    ): Route => ({
+      ...base,
+      method: 'POST',
+      host: 'iamcredentials.googleapis.com',
+      pattern: new RegExp(`^/v1/projects/([^/]+)/serviceAccounts/([^/:]+):${method}$`),
+      operation: `iamcredentials.projects.serviceAccounts.${method}`,
+      rpc: `google.iam.credentials.v1.IAMCredentials.${method === 'signJwt' ? 'SignJwt' : 'SignBlob'}`,
+      scopes: CLOUD_PLATFORM,
+      run: (context): RouteResult => ({
+        body: sign(context.caller.email, context.params[1] ?? '', jsonBody(context)),
+      }),
+    });
     return [
       {
         ...base,
@@ -442,38 +458,12 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
           };
         },
       },
-      {
-        ...base,
-        method: 'POST',
-        host: 'iamcredentials.googleapis.com',
-        pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):signJwt$/,
-        operation: 'iamcredentials.projects.serviceAccounts.signJwt',
-        rpc: 'google.iam.credentials.v1.IAMCredentials.SignJwt',
-        scopes: CLOUD_PLATFORM,
-        run: (context): RouteResult => ({
-          body: this.oauth.signJwtAs(
-            context.caller.email,
-            context.params[1] ?? '',
-            jsonBody(context),
-          ),
-        }),
-      },
-      {
-        ...base,
-        method: 'POST',
-        host: 'iamcredentials.googleapis.com',
-        pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):signBlob$/,
-        operation: 'iamcredentials.projects.serviceAccounts.signBlob',
-        rpc: 'google.iam.credentials.v1.IAMCredentials.SignBlob',
-        scopes: CLOUD_PLATFORM,
-        run: (context): RouteResult => ({
-          body: this.oauth.signBlobAs(
-            context.caller.email,
-            context.params[1] ?? '',
-            jsonBody(context),
-          ),
-        }),
-      },
+      signerRoute('signJwt', (caller, account, body) =>
+        this.oauth.signJwtAs(caller, account, body),
+      ),
+      signerRoute('signBlob', (caller, account, body) =>
+        this.oauth.signBlobAs(caller, account, body),
+      ),
       {
         ...base,
         method: 'GET',

@@ -4,7 +4,8 @@
  */
 import type { people_v1 } from '@googleapis/people';
 import { invalidArgument } from './google-errors';
-import { prepareMask, readMask, renderContactJson } from './people-person';
+import { prepareMask, renderContactJson } from './people-person';
+import { readMask } from './people-written-person';
 import {
   CONTACTS_READ,
   PEOPLE_LIMITS,

@@ -11,13 +11,13 @@ import {
   insertWritten,
   prepareUpdate,
 } from './people-contact-writes';
+import { renderContact } from './people-person';
 import {
   parseWrittenPerson,
   readMask,
-  renderContact,
   updateMask,
   type WrittenPerson,
-} from './people-person';
+} from './people-written-person';
 import {
   CONTACTS,
   PEOPLE_LIMITS,

@@ -3,7 +3,8 @@
  * account, etag checks, and checking then applying an update.
  */
 import { type GoogleApiError, failedPrecondition, invalidArgument } from './google-errors';
-import { contactEtags, parseWrittenPerson, type WrittenPerson } from './people-person';
+import { contactEtags } from './people-person';
+import { parseWrittenPerson, type WrittenPerson } from './people-written-person';
 import type { PeopleSettings } from './people-shared';
 import {
   ONLY_MY_CONTACTS,

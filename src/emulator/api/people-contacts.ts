@@ -4,14 +4,8 @@
  */
 import type { people_v1 } from '@googleapis/people';
 import { GoogleApiError, invalidArgument } from './google-errors';
-import {
-  parseWrittenPerson,
-  readMask,
-  renderContact,
-  searchMatches,
-  updateMask,
-  PERSON_FIELDS,
-} from './people-person';
+import { renderContact, searchMatches } from './people-person';
+import { parseWrittenPerson, readMask, updateMask, PERSON_FIELDS } from './people-written-person';
 import { profilePerson } from './people-directory';
 import { applyUpdate, checkRoom, insertWritten, prepareUpdate } from './people-contact-writes';
 import {

@@ -5,7 +5,7 @@
  */
 import type { people_v1 } from '@googleapis/people';
 import { GoogleApiError, invalidArgument, notFound } from './google-errors';
-import { readMask } from './people-person';
+import { readMask } from './people-written-person';
 import {
   DIRECTORY_READ,
   PEOPLE_LIMITS,

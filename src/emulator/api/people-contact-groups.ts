@@ -3,7 +3,13 @@
  * create, update, delete, and contactGroups.members.modify.
  */
 import type { people_v1 } from '@googleapis/people';
-import { GoogleApiError, failedPrecondition, invalidArgument, notFound } from './google-errors';
+import {
+  GoogleApiError,
+  failedPrecondition,
+  invalidArgument,
+  legacyError,
+  notFound,
+} from './google-errors';
 import { contactNumber, iso, systemGroupFormattedName } from './people-person';
 import {
   CONTACTS,
@@ -234,13 +240,7 @@ export function contactGroupRoutes({ store, clock }: PeopleDeps): Route[] {
         (group.name.trim().toLowerCase() === key ||
           (group.system && systemGroupFormattedName(group.id).toLowerCase() === key))
       )
-        throw new GoogleApiError(
-          409,
-          'Contact group name already exists.',
-          'ALREADY_EXISTS',
-          undefined,
-          { message: 'Contact group name already exists.', domain: 'global', reason: 'duplicate' },
-        );
+        throw legacyError(409, 'Contact group name already exists.', 'ALREADY_EXISTS', 'duplicate');
     return name;
   };
 

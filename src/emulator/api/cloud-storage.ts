@@ -135,75 +135,61 @@ export class CloudStorageState {
 
   /** The Cloud Storage JSON API routes. */
   routes(): Route[] {
-    const base = {
+    const route = (
+      method: string,
+      pattern: RegExp,
+      operation: string,
+      access: 'read' | 'write',
+      run: Route['run'],
+    ): Route => ({
       host: 'storage.googleapis.com',
-      quota: 'none' as const,
+      quota: 'none',
       mutation: false,
-    };
+      method,
+      pattern,
+      operation,
+      rpc: operation,
+      scopes: STORAGE_SCOPES[access],
+      run,
+    });
     return [
-      {
-        ...base,
-        method: 'POST',
-        pattern: /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/,
-        operation: 'storage.objects.insert',
-        rpc: 'storage.objects.insert',
-        scopes: STORAGE_SCOPES.write,
-        run: (context) => this.insert(context),
-      },
-      {
-        ...base,
-        method: 'GET',
-        pattern: /^\/storage\/v1\/b\/([^/]+)\/o$/,
-        operation: 'storage.objects.list',
-        rpc: 'storage.objects.list',
-        scopes: STORAGE_SCOPES.read,
-        run: (context) => this.list(context),
-      },
-      {
-        ...base,
-        method: 'GET',
-        pattern: /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/,
-        operation: 'storage.objects.get',
-        rpc: 'storage.objects.get',
-        scopes: STORAGE_SCOPES.read,
-        run: (context) => this.get(context),
-      },
-      {
-        ...base,
-        method: 'DELETE',
-        pattern: /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/,
-        operation: 'storage.objects.delete',
-        rpc: 'storage.objects.delete',
-        scopes: STORAGE_SCOPES.write,
-        run: (context) => this.delete(context),
-      },
-      {
-        ...base,
-        method: 'GET',
-        pattern: /^\/storage\/v1\/b\/([^/]+)$/,
-        operation: 'storage.buckets.get',
-        rpc: 'storage.buckets.get',
-        scopes: STORAGE_SCOPES.read,
-        run: (context) => ({ body: this.bucketResource(this.bucket(context, 'read')) }),
-      },
-      {
-        ...base,
-        method: 'PATCH',
-        pattern: /^\/storage\/v1\/b\/([^/]+)$/,
-        operation: 'storage.buckets.patch',
-        rpc: 'storage.buckets.patch',
-        scopes: STORAGE_SCOPES.write,
-        run: (context) => this.patchBucket(context),
-      },
-      {
-        ...base,
-        method: 'POST',
-        pattern: /^\/storage\/v1\/b\/([^/]+)\/lockRetentionPolicy$/,
-        operation: 'storage.buckets.lockRetentionPolicy',
-        rpc: 'storage.buckets.lockRetentionPolicy',
-        scopes: STORAGE_SCOPES.write,
-        run: (context) => this.lock(context),
-      },
+      route(
+        'POST',
+        /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/,
+        'storage.objects.insert',
+        'write',
+        (context) => this.insert(context),
+      ),
+      route('GET', /^\/storage\/v1\/b\/([^/]+)\/o$/, 'storage.objects.list', 'read', (context) =>
+        this.list(context),
+      ),
+      route(
+        'GET',
+        /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/,
+        'storage.objects.get',
+        'read',
+        (context) => this.get(context),
+      ),
+      route(
+        'DELETE',
+        /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/,
+        'storage.objects.delete',
+        'write',
+        (context) => this.delete(context),
+      ),
+      route('GET', /^\/storage\/v1\/b\/([^/]+)$/, 'storage.buckets.get', 'read', (context) => ({
+        body: this.bucketResource(this.bucket(context, 'read')),
+      })),
+      route('PATCH', /^\/storage\/v1\/b\/([^/]+)$/, 'storage.buckets.patch', 'write', (context) =>
+        this.patchBucket(context),
+      ),
+      route(
+        'POST',
+        /^\/storage\/v1\/b\/([^/]+)\/lockRetentionPolicy$/,
+        'storage.buckets.lockRetentionPolicy',
+        'write',
+        (context) => this.lock(context),
+      ),
     ];
   }
 

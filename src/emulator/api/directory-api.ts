@@ -15,8 +15,7 @@ import {
   type RouteResult,
 } from './route-context';
 import type { DirectoryGroup, DirectoryUser, GroupMember, WorkspaceStore } from './workspace-store';
-
-type User = admin_directory_v1.Schema$User;
+import { renderGroup, renderUser, userQuery } from './directory-records';
 
 const HOST = 'admin.googleapis.com';
 const BASE = '/admin/directory/v1';
@@ -117,6 +116,36 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
     return token.o;
   };
 
+  /**
+   * One page of a listing: its kind and etag, the page's items under `key`, and the token of the
+   * next page. An empty page has no items key at all (Google leaves empty repeated fields out of
+   * JSON; callers must read `users ?? []`, `groups ?? []` and `members ?? []`).
+   */
+  const listPage = <T>(
+    context: RouteContext,
+    bind: string,
+    all: T[],
+    size: number,
+    kind: string,
+    key: string,
+    render: (item: T) => object,
+  ): RouteResult => {
+    const offset = pageOffset(context, bind);
+    const slice = all.slice(offset, offset + size);
+    const body: Record<string, unknown> = {
+      kind,
+      etag: `"${hashOf(bind)}"`,
+      ...(slice.length > 0 ? { [key]: slice.map(render) } : {}),
+    };
+    if (offset + size < all.length)
+      body.nextPageToken = encodeToken({
+        o: offset + size,
+        h: hashOf(bind),
+        t: context.now,
+      } satisfies DirectoryPageToken);
+    return { body, items: slice.length };
+  };
+
   const maxResults = (context: RouteContext, fallback: number, max: number): number => {
     const raw = context.url.searchParams.get('maxResults');
     if (raw === null || raw === '') return fallback;
@@ -192,26 +221,9 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       viewType,
       size,
     ].join('|');
-    const offset = pageOffset(context, bind);
-    const slice = users.slice(offset, offset + size);
-    // An empty page has no `users` key at all (Google leaves empty repeated fields out of JSON;
-    // callers must read `users ?? []`), and so for groups and members below.
-    const body: admin_directory_v1.Schema$Users = {
-      kind: 'admin#directory#users',
-      etag: `"${hashOf(bind)}"`,
-      ...(slice.length > 0
-        ? {
-            users: slice.map((user) => renderUser(user, viewType === 'domain_public', context.now)),
-          }
-        : {}),
-    };
-    if (offset + size < users.length)
-      body.nextPageToken = encodeToken({
-        o: offset + size,
-        h: hashOf(bind),
-        t: context.now,
-      } satisfies DirectoryPageToken);
-    return { body, items: slice.length };
+    return listPage(context, bind, users, size, 'admin#directory#users', 'users', (user) =>
+      renderUser(user, viewType === 'domain_public', context.now),
+    );
   };
 
   const findUser = (key: string): DirectoryUser | undefined =>
@@ -275,20 +287,7 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       caller.primaryEmail,
       context.url.searchParams.toString().replace(/&?pageToken=[^&]*/, ''),
     ].join('|');
-    const offset = pageOffset(context, bind);
-    const slice = groups.slice(offset, offset + size);
-    const body: admin_directory_v1.Schema$Groups = {
-      kind: 'admin#directory#groups',
-      etag: `"${hashOf(bind)}"`,
-      ...(slice.length > 0 ? { groups: slice.map(renderGroup) } : {}),
-    };
-    if (offset + size < groups.length)
-      body.nextPageToken = encodeToken({
-        o: offset + size,
-        h: hashOf(bind),
-        t: context.now,
-      } satisfies DirectoryPageToken);
-    return { body, items: slice.length };
+    return listPage(context, bind, groups, size, 'admin#directory#groups', 'groups', renderGroup);
   };
 
   const groupFor = (context: RouteContext, caller: DirectoryUser): DirectoryGroup => {
@@ -315,32 +314,23 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       DIRECTORY_LIMITS.membersMaxResults,
     );
     const bind = [caller.primaryEmail, group.id, roles.join(','), String(derived), size].join('|');
-    const offset = pageOffset(context, bind);
-    const slice = filtered.slice(offset, offset + size);
-    const body: admin_directory_v1.Schema$Members = {
-      kind: 'admin#directory#members',
-      etag: `"${hashOf(bind)}"`,
-      ...(slice.length > 0
-        ? {
-            members: slice.map((member) => ({
-              kind: 'admin#directory#member',
-              etag: `"${hashOf(member.email)}"`,
-              id: member.id,
-              email: member.email,
-              role: member.role,
-              type: member.type,
-              status: 'ACTIVE',
-            })),
-          }
-        : {}),
-    };
-    if (offset + size < filtered.length)
-      body.nextPageToken = encodeToken({
-        o: offset + size,
-        h: hashOf(bind),
-        t: context.now,
-      } satisfies DirectoryPageToken);
-    return { body, items: slice.length };
+    return listPage(
+      context,
+      bind,
+      filtered,
+      size,
+      'admin#directory#members',
+      'members',
+      (member) => ({
+        kind: 'admin#directory#member',
+        etag: `"${hashOf(member.email)}"`,
+        id: member.id,
+        email: member.email,
+        role: member.role,
+        type: member.type,
+        status: 'ACTIVE',
+      }),
+    );
   };
 
   const expandMembers = (group: DirectoryGroup, seen: Set<string>): GroupMember[] => {
@@ -527,85 +517,4 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       hasMember,
     ),
   ];
-}
-
-/** Renders a user as the Admin SDK does; `publicOnly` for `viewType=domain_public`. */
-function renderUser(user: DirectoryUser, publicOnly: boolean, now: number): User {
-  const fullName = [user.givenName, user.familyName].filter(Boolean).join(' ');
-  const common: User = {
-    kind: 'admin#directory#user',
-    id: user.id,
-    etag: `"${hashOf(`${user.id}|${user.primaryEmail}|${user.givenName}|${user.familyName}`)}"`,
-    primaryEmail: user.primaryEmail,
-    name: { givenName: user.givenName, familyName: user.familyName, fullName },
-    emails: [{ address: user.primaryEmail, primary: true }],
-    ...(user.phone ? { phones: [{ value: user.phone, type: 'work' }] } : {}),
-    ...(user.title || user.department
-      ? { organizations: [{ title: user.title, department: user.department, primary: true }] }
-      : {}),
-  };
-  if (publicOnly) return common;
-  return {
-    ...common,
-    isAdmin: user.isAdmin,
-    isDelegatedAdmin: false,
-    lastLoginTime: new Date(now).toISOString(),
-    creationTime: user.creationTime,
-    agreedToTerms: true,
-    suspended: false,
-    archived: false,
-    changePasswordAtNextLogin: false,
-    ipWhitelisted: false,
-    customerId: user.customerId,
-    orgUnitPath: '/',
-    isMailboxSetup: true,
-    isEnrolledIn2Sv: false,
-    isEnforcedIn2Sv: false,
-    includeInGlobalAddressList: true,
-  };
-}
-
-function renderGroup(group: DirectoryGroup): admin_directory_v1.Schema$Group {
-  return {
-    kind: 'admin#directory#group',
-    id: group.id,
-    etag: `"${hashOf(group.email + group.name)}"`,
-    email: group.email,
-    name: group.name,
-    description: group.description,
-    directMembersCount: String(group.members.size),
-    adminCreated: true,
-  };
-}
-
-/**
- * Compiles a users.list `query` (developers.google.com/admin-sdk/directory/v1/guides/search-users):
- * `field:value` with a trailing `*` for prefixes (email, givenName, familyName, name),
- * `isAdmin=true|false`, and bare words matched against names and e-mail.
- */
-function userQuery(query: string): (user: DirectoryUser) => boolean {
-  const terms = query.match(/(?:[^\s']+|'[^']*')+/g) ?? [];
-  const tests = terms.map((term): ((user: DirectoryUser) => boolean) => {
-    const admin = /^isAdmin\s*=\s*(true|false)$/i.exec(term);
-    if (admin) return (user) => user.isAdmin === (admin[1]?.toLowerCase() === 'true');
-    const field = /^(email|givenName|familyName|name)\s*[:=]\s*'?([^']*)'?$/i.exec(term);
-    const rawValue = (field ? field[2] : term) ?? '';
-    const prefix = rawValue.endsWith('*');
-    const value = rawValue.replace(/\*$/, '').toLowerCase();
-    const test = (text: string): boolean =>
-      prefix ? text.toLowerCase().startsWith(value) : text.toLowerCase() === value;
-    const name = field?.[1]?.toLowerCase();
-    if (name === 'email') return (user) => test(user.primaryEmail);
-    if (name === 'givenname') return (user) => test(user.givenName);
-    if (name === 'familyname') return (user) => test(user.familyName);
-    if (name === 'name') return (user) => test(`${user.givenName} ${user.familyName}`);
-    return (user) =>
-      [
-        user.givenName,
-        user.familyName,
-        user.primaryEmail,
-        user.primaryEmail.split('@')[0] ?? '',
-      ].some((text) => text.toLowerCase().startsWith(value));
-  });
-  return (user) => tests.every((test) => test(user));
 }

@@ -172,6 +172,20 @@ export function unauthenticated(kind: 'missing' | 'invalid' | 'expired'): Google
   );
 }
 
+/** An error without ErrorInfo whose legacy `errors[]` entry repeats its message. */
+export function legacyError(
+  code: number,
+  message: string,
+  status: string,
+  reason: string,
+): GoogleApiError {
+  return new GoogleApiError(code, message, status, undefined, {
+    message,
+    domain: 'global',
+    reason,
+  });
+}
+
 /** 403 for a token that lacks every scope the method accepts. */
 export function insufficientScopes(service: string, method: string): GoogleApiError {
   return new GoogleApiError(

@@ -16,7 +16,7 @@ export type {
   VirtualClock,
   WorkspaceEmulatorFacade,
 } from './contract';
-export { PEOPLE_LIMITS } from './people-api';
+export { PEOPLE_LIMITS } from './people-shared';
 export { MESSAGE_SCOPES, type GmailMessageRecord } from './gmail-messages';
 export { DIRECTORY_LIMITS } from './directory-api';
 export {

@@ -4,7 +4,7 @@
  * overlapping mutations, and the fault schedule that injects 429/500/503 errors and timeouts.
  * Everything is off by default.
  */
-import { GoogleApiError } from './google-errors';
+import { GoogleApiError, legacyError } from './google-errors';
 import type { QuotaKind } from './route-context';
 
 /** The configurable part of the model; every field is optional when configuring. */
@@ -83,17 +83,22 @@ interface ScheduledFault {
   fired: number;
 }
 
+/** Quotas that never run out: every per-minute limit off. */
+export function unlimitedQuotas(): TrafficSettings['quotas'] {
+  return {
+    criticalReadsPerMinutePerUser: null,
+    readsPerMinutePerUser: null,
+    writesPerMinutePerUser: null,
+    fullSyncFirstPagesPerMinutePerUser: null,
+    directoryQueriesPerMinutePerUser: null,
+  };
+}
+
 /** Default settings: no latency, no quotas, no concurrency penalty. */
 export function defaultTrafficSettings(): TrafficSettings {
   return {
     latency: { fixedMs: 0, perItemMs: 0 },
-    quotas: {
-      criticalReadsPerMinutePerUser: null,
-      readsPerMinutePerUser: null,
-      writesPerMinutePerUser: null,
-      fullSyncFirstPagesPerMinutePerUser: null,
-      directoryQueriesPerMinutePerUser: null,
-    },
+    quotas: unlimitedQuotas(),
     concurrentMutations: { mode: 'off', extraLatencyMs: 0 },
     timeoutMs: 60_000,
     randomFaults: { rate: 0, statuses: [429, 500, 503] },
@@ -361,16 +366,6 @@ export function quotaError(kind: QuotaKind, service: string, limit = 0): GoogleA
 export function faultError(status: 429 | 500 | 503, service: string): GoogleApiError {
   if (status === 429) return quotaError('criticalRead', service, 0);
   if (status === 500)
-    return new GoogleApiError(500, 'Internal error encountered.', 'INTERNAL', undefined, {
-      message: 'Internal error encountered.',
-      domain: 'global',
-      reason: 'backendError',
-    });
-  return new GoogleApiError(
-    503,
-    'The service is currently unavailable.',
-    'UNAVAILABLE',
-    undefined,
-    { message: 'The service is currently unavailable.', domain: 'global', reason: 'backendError' },
-  );
+    return legacyError(500, 'Internal error encountered.', 'INTERNAL', 'backendError');
+  return legacyError(503, 'The service is currently unavailable.', 'UNAVAILABLE', 'backendError');
 }

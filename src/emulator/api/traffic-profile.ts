@@ -4,6 +4,7 @@
  * occasional 429/500/503), which `npm start`, the end-to-end stacks and the property tests can
  * switch on, and `off` to go back to the emulator's kind defaults.
  */
+import { unlimitedQuotas } from './traffic-model';
 import type { WorkspaceEmulator } from './workspace-emulator';
 
 /** The profiles: `production-like`, or `off` (no quotas, latency, delays or faults). */
@@ -45,13 +46,7 @@ export function applyTrafficProfile(emulator: WorkspaceEmulator, name: TrafficPr
   if (name === 'off') {
     emulator.configureTraffic({
       latency: { fixedMs: 0, perItemMs: 0 },
-      quotas: {
-        criticalReadsPerMinutePerUser: null,
-        readsPerMinutePerUser: null,
-        writesPerMinutePerUser: null,
-        fullSyncFirstPagesPerMinutePerUser: null,
-        directoryQueriesPerMinutePerUser: null,
-      },
+      quotas: unlimitedQuotas(),
       concurrentMutations: { mode: 'off', extraLatencyMs: 0 },
       randomFaults: { rate: 0 },
     });

@@ -22,12 +22,14 @@ import {
   unauthenticated,
 } from './google-errors';
 import { GmailMessageStore, readMessageWithGrant, type GmailMessageRecord } from './gmail-messages';
+import { authRoutes } from './auth-routes';
 import { IdTokenIssuer } from './id-token-issuer';
-import { OAuthState, TOKEN_URL, type AccessGrant } from './oauth';
-import { PEOPLE_LIMITS, peopleRoutes, type PeopleSettings } from './people-api';
+import { OAuthState, type AccessGrant } from './oauth';
+import { peopleRoutes } from './people-api';
+import { PEOPLE_LIMITS, type PeopleSettings } from './people-shared';
 import { applyTrafficProfile, type TrafficProfileName } from './traffic-profile';
 import { contactNumber, contactResourceName } from './people-person';
-import { JsonText, jsonBody, type Route, type RouteResult } from './route-context';
+import { JsonText, type Route } from './route-context';
 import { controlRoutes } from './control-api';
 import { CloudStorageState, type Bucket, type BucketSpec } from './cloud-storage';
 import {
@@ -72,16 +74,6 @@ function defaultPeopleSettings(): PeopleSettings {
     directorySharing: new Map(),
   };
 }
-const CLOUD_PLATFORM = [
-  'https://www.googleapis.com/auth/cloud-platform',
-  'https://www.googleapis.com/auth/iam',
-];
-const TOKEN_AUDIENCES = [
-  TOKEN_URL,
-  'https://accounts.google.com/o/oauth2/token',
-  'https://www.googleapis.com/oauth2/v4/token',
-];
-
 class EmulatorClock implements VirtualClock {
   constructor(private current: number) {}
 
@@ -405,94 +397,8 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     this.routes = [
       ...peopleRoutes(this.store, this.clock, this.peopleSettings),
       ...directoryRoutes(this.store),
-      ...this.oauthRoutes(),
+      ...authRoutes(this.oauth, this.idTokens, this.store),
       ...this.storage.routes(),
-    ];
-  }
-
-  private oauthRoutes(): Route[] {
-    const base = { mutation: false, quota: 'none' as const };
-    return [
-      {
-        ...base,
-        method: 'POST',
-        host: 'oauth2.googleapis.com',
-        pattern: /^\/token$/,
-        operation: 'oauth2.token',
-        rpc: 'oauth2.token',
-        scopes: null,
-        run: (context): RouteResult => {
-          const form = context.body?.trim().startsWith('{')
-            ? new URLSearchParams(
-                Object.entries(jsonBody(context)).map(([key, value]): [string, string] => [
-                  key,
-                  String(value),
-                ]),
-              )
-            : new URLSearchParams(context.body ?? '');
-          const origin = `${context.url.protocol}//${context.url.host}`;
-          return {
-            body: this.oauth.exchangeAssertion(
-              form,
-              [...TOKEN_AUDIENCES, `${origin}/token`],
-              (email) => this.store.users.has(email),
-              (domain) => this.store.domainsOfCustomerOf(domain),
-            ),
-          };
-        },
-      },
-      {
-        ...base,
-        method: 'POST',
-        host: 'iamcredentials.googleapis.com',
-        pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):signJwt$/,
-        operation: 'iamcredentials.projects.serviceAccounts.signJwt',
-        rpc: 'google.iam.credentials.v1.IAMCredentials.SignJwt',
-        scopes: CLOUD_PLATFORM,
-        run: (context): RouteResult => ({
-          body: this.oauth.signJwtAs(
-            context.caller.email,
-            context.params[1] ?? '',
-            jsonBody(context),
-          ),
-        }),
-      },
-      {
-        ...base,
-        method: 'POST',
-        host: 'iamcredentials.googleapis.com',
-        pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):signBlob$/,
-        operation: 'iamcredentials.projects.serviceAccounts.signBlob',
-        rpc: 'google.iam.credentials.v1.IAMCredentials.SignBlob',
-        scopes: CLOUD_PLATFORM,
-        run: (context): RouteResult => ({
-          body: this.oauth.signBlobAs(
-            context.caller.email,
-            context.params[1] ?? '',
-            jsonBody(context),
-          ),
-        }),
-      },
-      {
-        ...base,
-        method: 'GET',
-        host: 'www.googleapis.com',
-        pattern: /^\/service_accounts\/v1\/metadata\/jwk\/([^/]+)$/,
-        operation: 'serviceaccounts.metadata.jwk',
-        rpc: 'serviceaccounts.metadata.jwk',
-        scopes: null,
-        run: (context): RouteResult => ({ body: this.oauth.publicJwks(context.params[0] ?? '') }),
-      },
-      {
-        ...base,
-        method: 'GET',
-        host: 'www.googleapis.com',
-        pattern: /^\/oauth2\/v1\/certs$/,
-        operation: 'oauth2.certs',
-        rpc: 'oauth2.certs',
-        scopes: null,
-        run: (): RouteResult => ({ body: this.idTokens.certs() }),
-      },
     ];
   }
 

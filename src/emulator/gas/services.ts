@@ -5,7 +5,8 @@
  * with the event's per-message token), Logger and console.
  */
 import { format } from 'node:util';
-import type { Provides } from './card-service';
+import type { GmailMessageRecord } from '../api/gmail-messages';
+import type { Provides } from './card-objects';
 import { scriptException } from './script-errors';
 import type { FetchAnswer, FetchSpec } from './url-fetch-host';
 import { BlobFake, toSignedBytes } from './utilities';
@@ -418,20 +419,9 @@ function createScriptApp(host: HostCall, scriptId: string) {
   });
 }
 
-/** A message's headers as the host returns them (src/emulator/api/gmail-messages.ts). */
-interface MessageHeaders {
-  id: string;
-  threadId: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  subject: string;
-  date: number;
-}
-
 /** GmailMessage: the header getters an add-on with the message metadata scope may use. */
 class GmailMessageFake {
-  constructor(private readonly headers: MessageHeaders) {}
+  constructor(private readonly headers: GmailMessageRecord) {}
   getId(): string {
     return this.headers.id;
   }
@@ -471,7 +461,7 @@ function createGmailApp(host: HostCall) {
       if (typeof id !== 'string' || id === '') throw scriptException('Invalid argument: id');
       if (messageToken === undefined)
         throw scriptException('Access denied: : Missing access token for per message scope');
-      return new GmailMessageFake(host('gmailMessage', messageToken, id) as MessageHeaders);
+      return new GmailMessageFake(host('gmailMessage', messageToken, id) as GmailMessageRecord);
     },
   });
 }

@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac, createSign, randomUUID } from 'node:crypto';
 import { format } from 'node:util';
-import type { Provides } from './card-service';
+import type { Provides } from './card-objects';
 import { scriptException } from './script-errors';
 
 type Bytes = number[];

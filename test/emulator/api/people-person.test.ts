@@ -4,11 +4,11 @@
  */
 import fc from 'fast-check';
 import {
-  PERSON_FIELDS,
   prepareMask,
   renderContact,
   renderContactJson,
 } from '../../../src/emulator/api/people-person';
+import { PERSON_FIELDS } from '../../../src/emulator/api/people-written-person';
 import type { ContactRecord } from '../../../src/emulator/api/workspace-store';
 
 const item = fc.record(

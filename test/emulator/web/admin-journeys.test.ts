@@ -7,13 +7,14 @@
  * the recent activity told in words, and downloads the audit trail as a CSV file. Screenshots go
  * to test-results/admin-*.png.
  */
+import { startJourneyStack, demoDomainUsers } from '../../fixtures/emulator-journeys';
 import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { ClockSleeper } from '../../../src/core/memory-adapters';
 import { EmulatorHttpClient } from '../../../src/emulator/api';
-import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import type { LocalStack } from '../../../src/emulator/start';
 import { PeopleClient } from '../../../src/google/people-client';
 import { GoogleTransport } from '../../../src/google/transport';
 
@@ -90,12 +91,10 @@ describe('the admin card’s journeys in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack();
-    admin = stack.users[0] as string;
-    const domain = admin.split('@')[1] as string;
-    const sameDomain = stack.users.filter((user) => user !== admin && user.endsWith(`@${domain}`));
-    [owner, colleague, successor] = sameDomain as [string, string, string];
+    stack = await startJourneyStack();
+    const demo = demoDomainUsers(stack);
+    admin = demo.admin;
+    [owner, colleague, successor] = demo.staff as [string, string, string];
     // The other demo organisation's admin; it has not granted the directory's users scope yet.
     const customer = (user: string) => stack.emulator.customerOf(user)?.id;
     otherAdmin = stack.users.find((user) => customer(user) !== customer(admin)) as string;

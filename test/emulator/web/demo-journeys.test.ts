@@ -6,11 +6,15 @@
  * someone tells its owner who, why and what to do, then reaches them at the next sync once they
  * can be reached. Screenshots go to test-results/demo-*.png.
  */
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
-import * as fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  demoDomainUsers,
+  launchJourneyPage,
+  startJourneyStack,
+} from '../../fixtures/emulator-journeys';
+import { sidebarPage } from '../../fixtures/sidebar-page';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_LABELS } from '../../../src/emulator/seed/demo-labels';
-import { DEMO_STAFF, startLocalStack, type LocalStack } from '../../../src/emulator/start';
+import { DEMO_STAFF, type LocalStack } from '../../../src/emulator/start';
 import { currentCode } from '../../../scripts/totp-code';
 
 describe('the local demo in Chromium', () => {
@@ -48,15 +52,11 @@ describe('the local demo in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack();
-    admin = stack.users[0] as string;
-    const domain = admin.split('@')[1] as string;
-    [owner, first, second] = stack.users.filter(
-      (user) => user !== admin && user.endsWith(`@${domain}`),
-    ) as [string, string, string];
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    stack = await startJourneyStack();
+    const demo = demoDomainUsers(stack);
+    admin = demo.admin;
+    [owner, first, second] = demo.staff as [string, string, string];
+    ({ browser, page } = await launchJourneyPage());
   });
   afterAll(async () => {
     await browser?.close();

@@ -5,14 +5,15 @@
  * message to that label, insert the label's addresses into a draft, and change the domain
  * policy in the admin card. Screenshots go to test-results/journey-*.png.
  */
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
-import * as fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ClockSleeper } from '../../../src/core/memory-adapters';
-import { EmulatorHttpClient } from '../../../src/emulator/api';
-import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
-import { PeopleClient } from '../../../src/google/people-client';
-import { GoogleTransport } from '../../../src/google/transport';
+import {
+  demoDomainUsers,
+  launchJourneyPage,
+  seedLabel,
+  startJourneyStack,
+} from '../../fixtures/emulator-journeys';
+import { sidebarPage } from '../../fixtures/sidebar-page';
+import type { Browser, Page } from 'playwright-core';
+import type { LocalStack } from '../../../src/emulator/start';
 
 describe('the sidebar journeys in Chromium', () => {
   let browser: Browser;
@@ -38,34 +39,20 @@ describe('the sidebar journeys in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack();
-    admin = stack.users[0] as string;
-    const domain = admin.split('@')[1] as string;
-    const sameDomain = stack.users.filter((user) => user !== admin && user.endsWith(`@${domain}`));
-    [owner, colleague, sender] = sameDomain as [string, string, string];
-    const transport = new GoogleTransport({
-      http: new EmulatorHttpClient(stack.emulator, {}),
-      clock: stack.emulator.clock,
-      sleeper: new ClockSleeper(stack.emulator.clock),
-    });
-    const people = new PeopleClient(
-      stack.emulator.mintAccessToken(owner, ['https://www.googleapis.com/auth/contacts']),
+    stack = await startJourneyStack();
+    const demo = demoDomainUsers(stack);
+    admin = demo.admin;
+    [owner, colleague, sender] = demo.staff as [string, string, string];
+    seedLabel(
+      stack,
+      owner,
+      'Key clients',
+      Array.from({ length: 12 }, (_, index) => ({
+        names: [{ givenName: `Client${index}`, familyName: 'Major' }],
+        emailAddresses: [{ value: `client${index}@clients.example` }],
+      })),
     );
-    const group = transport.run(people.createContactGroup({ name: 'Key clients' }));
-    transport.run(
-      people.batchCreateContacts(
-        Array.from({ length: 12 }, (_, index) => ({
-          names: [{ givenName: `Client${index}`, familyName: 'Major' }],
-          emailAddresses: [{ value: `client${index}@clients.example` }],
-          memberships: [
-            { contactGroupMembership: { contactGroupResourceName: group.resourceName ?? '' } },
-          ],
-        })),
-      ),
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    ({ browser, page } = await launchJourneyPage());
   });
   afterAll(async () => {
     await browser?.close();

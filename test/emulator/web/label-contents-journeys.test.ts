@@ -7,14 +7,15 @@
  * happen, and undone where that can be honoured; the contact card's fields in order. Screenshots
  * go to test-results/journey-contents-*.png.
  */
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, sidebarPage } from '../../fixtures/sidebar-page';
-import * as fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ClockSleeper } from '../../../src/core/memory-adapters';
-import { EmulatorHttpClient } from '../../../src/emulator/api';
-import { startLocalStack, type LocalStack } from '../../../src/emulator/start';
-import { PeopleClient } from '../../../src/google/people-client';
-import { GoogleTransport } from '../../../src/google/transport';
+import {
+  demoDomainUsers,
+  launchJourneyPage,
+  seedLabel,
+  startJourneyStack,
+} from '../../fixtures/emulator-journeys';
+import { sidebarPage } from '../../fixtures/sidebar-page';
+import type { Browser, Page } from 'playwright-core';
+import type { LocalStack } from '../../../src/emulator/start';
 
 describe('a label’s contents, confirmations and names in Chromium', () => {
   let browser: Browser;
@@ -35,40 +36,23 @@ describe('a label’s contents, confirmations and names in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack();
-    const admin = stack.users[0] as string;
-    const domain = admin.split('@')[1] as string;
-    [owner, colleague] = stack.users.filter(
-      (user) => user !== admin && user.endsWith(`@${domain}`),
-    ) as [string, string];
-    const transport = new GoogleTransport({
-      http: new EmulatorHttpClient(stack.emulator, {}),
-      clock: stack.emulator.clock,
-      sleeper: new ClockSleeper(stack.emulator.clock),
-    });
-    const people = new PeopleClient(
-      stack.emulator.mintAccessToken(owner, ['https://www.googleapis.com/auth/contacts']),
+    stack = await startJourneyStack();
+    [owner, colleague] = demoDomainUsers(stack).staff as [string, string];
+    seedLabel(
+      stack,
+      owner,
+      'Vendors',
+      Array.from({ length: 6 }, (_, index) => ({
+        names: [{ givenName: `Supplier${index}`, familyName: 'Parts' }],
+        emailAddresses: [{ value: `supplier${index}@parts.example` }],
+        phoneNumbers: [
+          { value: `+1 555 01${index}0`, type: 'mobile' },
+          { value: `+1 555 01${index}1`, type: 'work' },
+        ],
+        organizations: [{ name: 'Parts Ltd' }],
+      })),
     );
-    const group = transport.run(people.createContactGroup({ name: 'Vendors' }));
-    transport.run(
-      people.batchCreateContacts(
-        Array.from({ length: 6 }, (_, index) => ({
-          names: [{ givenName: `Supplier${index}`, familyName: 'Parts' }],
-          emailAddresses: [{ value: `supplier${index}@parts.example` }],
-          phoneNumbers: [
-            { value: `+1 555 01${index}0`, type: 'mobile' },
-            { value: `+1 555 01${index}1`, type: 'work' },
-          ],
-          organizations: [{ name: 'Parts Ltd' }],
-          memberships: [
-            { contactGroupMembership: { contactGroupResourceName: group.resourceName ?? '' } },
-          ],
-        })),
-      ),
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    ({ browser, page } = await launchJourneyPage());
   });
   afterAll(async () => {
     await browser?.close();

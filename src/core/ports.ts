@@ -20,7 +20,10 @@ export interface HttpResponse {
   body: string;
 }
 
-/** Sends HTTP requests; `fetchAll` sends its requests in parallel and keeps their order. */
+/**
+ * Sends HTTP requests; `fetchAll` sends its requests in parallel and keeps their order. A status
+ * of 300 or more is an answer, not an error, and a redirect is answered, not followed.
+ */
 export interface HttpClient {
   fetch(request: HttpRequest): HttpResponse;
   fetchAll(requests: HttpRequest[]): HttpResponse[];

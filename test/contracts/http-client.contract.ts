@@ -34,9 +34,12 @@ export const UNICODE_TEXT = 'Zoë Ørsted, 张伟, Ελένη, עִבְרִית,
 
 /**
  * The echo service: `/echo…` answers 200 with JSON of the request; `/status/<code>` answers that
- * status; `/text` answers UNICODE_TEXT. Response header names are mixed case on purpose.
+ * status; `/text` answers UNICODE_TEXT; `/redirect` answers 302 to `/echo/after-redirect`.
+ * Response header names are mixed case on purpose.
  */
 export function answerEcho(request: EchoRequest): EchoReply {
+  if (request.path === '/redirect')
+    return { status: 302, headers: { Location: '/echo/after-redirect' }, body: 'moved' };
   const status = /^\/status\/(\d{3})$/.exec(request.path);
   if (status) {
     const code = Number(status[1]);
@@ -170,6 +173,13 @@ export function describeHttpClient(
         expect(response.body).toBe(`status ${status} ☂`);
       },
     );
+
+    it('answers a redirect with its status and Location instead of following it', async () => {
+      const response = await client.fetch({ url: `${baseUrl}/redirect`, method: 'get' });
+      expect(response.status).toBe(302);
+      expect(response.headers.location).toBe('/echo/after-redirect');
+      expect(response.body).toBe('moved');
+    });
 
     it('carries Unicode text both ways unchanged', async () => {
       const sent = echoed(

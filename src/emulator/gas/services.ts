@@ -217,6 +217,7 @@ interface FetchOptions {
   payload?: unknown;
   contentType?: unknown;
   muteHttpExceptions?: unknown;
+  followRedirects?: unknown;
   url?: unknown;
 }
 
@@ -257,7 +258,16 @@ function toFetchSpec(
       headers['Content-Type'] = contentType;
   }
   return {
-    spec: { url, method, headers, payloadBase64: payload?.toString('base64') },
+    spec: {
+      url,
+      method,
+      headers,
+      payloadBase64: payload?.toString('base64'),
+      // "followRedirects: if false the fetch doesn't automatically follow HTTP redirects; it
+      // returns the original HTTP response. The default is true."
+      // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetch(String,Object)
+      followRedirects: options?.followRedirects !== false,
+    },
     mute: options?.muteHttpExceptions === true,
   };
 }

@@ -21,6 +21,8 @@ export interface FetchSpec {
   method: string;
   headers: Record<string, string>;
   payloadBase64?: string;
+  /** UrlFetchApp's `followRedirects`; false answers a 3xx itself, with its Location. */
+  followRedirects?: boolean;
 }
 
 /** An answer: status, headers (repeated ones as arrays), base64 body, and the time it took. */
@@ -200,7 +202,7 @@ async function sendOverHttp(
       method: spec.method.toUpperCase(),
       headers: spec.headers,
       body: body && spec.method.toUpperCase() !== 'GET' ? body : undefined,
-      redirect: 'follow',
+      redirect: spec.followRedirects === false ? 'manual' : 'follow',
     });
   } catch {
     throw new ScriptFacingError(`Address unavailable: ${spec.url}`);

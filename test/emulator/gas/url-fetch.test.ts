@@ -60,6 +60,10 @@ describe('UrlFetchApp', () => {
           }
           return;
         }
+        if (request.url === '/moved') {
+          response.writeHead(302, { location: '/landed' }).end('moved');
+          return;
+        }
         if (request.url === '/missing') {
           response.writeHead(404, { 'content-type': 'text/plain' }).end('no such thing here');
           return;
@@ -150,6 +154,14 @@ describe('UrlFetchApp', () => {
     );
     const muted = await call(`${base}/missing`, { muteHttpExceptions: true });
     expect([muted.code, muted.text]).toEqual([404, 'no such thing here']);
+  });
+
+  it('follows redirects unless followRedirects is false, then answers the 3xx itself', async () => {
+    const followed = await call(`${base}/moved`);
+    expect([followed.code, followed.text]).toEqual([200, 'GET /landed ']);
+    const answered = await call(`${base}/moved`, { followRedirects: false });
+    expect([answered.code, answered.text]).toEqual([302, 'moved']);
+    expect((answered.headers as Record<string, string>).location).toBe('/landed');
   });
 
   it('refuses URLs outside the manifest allow-list', async () => {

@@ -12,23 +12,23 @@ import {
   type Share,
   type ShareGrant,
 } from '../core/sharing-model';
-import { rejectSensitive } from './audit-log';
-import type { Caller } from './auth';
-import { BACKEND_ONLY_PREFIXES, EVENT, isBackendOnlyType } from './event-types';
-import { HttpError, badRequest, conflict, forbidden, notFound } from './errors';
-import { refuseShareRequest } from './share-refusal';
-import { requireCaller, route, type Route } from './http';
-import * as schema from './schemas';
+import { rejectSensitive } from './audit/audit-log';
+import type { Caller } from './platform/auth';
+import { BACKEND_ONLY_PREFIXES, EVENT, isBackendOnlyType } from './audit/event-types';
+import { HttpError, badRequest, conflict, forbidden, notFound } from './platform/errors';
+import { refuseShareRequest } from './shares/share-refusal';
+import { requireCaller, route, type Route } from './platform/http';
+import * as schema from './platform/schemas';
 import type { BackendServices } from './services';
-import { alerts, normaliseGrants, policies, shares, type Alert } from './stores';
-import { buildSupportRoutes } from './support-routes';
-import { buildSidebarRoutes } from './sidebar-routes';
+import { alerts, normaliseGrants, policies, shares, type Alert } from './shares/stores';
+import { buildSupportRoutes } from './support/support-routes';
+import { buildSidebarRoutes } from './shares/sidebar-routes';
 import { buildOffboardingRoutes } from './admin/offboarding-routes';
-import { buildReachedAccountsRoutes } from './reached-accounts-route';
+import { buildReachedAccountsRoutes } from './shares/reached-accounts-routes';
 import { buildGatewayRoutes } from './gateway/gateway-routes';
-import { buildTransferRoutes } from './share-transfer-routes';
+import { buildTransferRoutes } from './shares/transfer-routes';
 import { checkGrantsInCustomer, mayExpand, mayViewMembers } from './tenants/customer-rules';
-import type { TenantPolicy } from './schemas';
+import type { TenantPolicy } from './platform/schemas';
 import { buildAnchorRoutes } from './audit/anchor-routes';
 import { runScheduledWork, verifyAgainstAnchor } from './audit/scheduled';
 

@@ -5,20 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DownloadLinks, downloadLinkKey } from './admin/download-links';
-import { AuditLog, type StoredEvent } from './audit-log';
+import { AuditLog, type StoredEvent } from './audit/audit-log';
 import type { AuditAnchoring } from './audit/anchoring';
-import type { Caller } from './auth';
-import type { BackendConfig } from './config';
-import type { Database, Sql } from './db';
-import { EVENT, isBackendOnlyType } from './event-types';
-import { HttpError, forbidden } from './errors';
-import type { DelegatedTokenMinter, Directory, Signer } from './google-access';
+import type { Caller } from './platform/auth';
+import type { BackendConfig } from './platform/config';
+import type { Database, Sql } from './platform/db';
+import { EVENT, isBackendOnlyType } from './audit/event-types';
+import { HttpError, forbidden } from './platform/errors';
+import type { DelegatedTokenMinter, Directory, Signer } from './platform/google-access';
 import { SharedRateLimiter } from './platform/rate-limit';
-import type { Logger } from './logger';
-import type { AlertNotifier } from './notifier';
-import type { RuleEngine, RuleHit } from './rules';
-import { alerts, type Alert } from './stores';
-import type { SupportSessions } from './support-sessions';
+import type { Logger } from './platform/logger';
+import type { AlertNotifier } from './rules/notifier';
+import type { RuleEngine, RuleHit } from './rules/rules';
+import { alerts, type Alert } from './shares/stores';
+import type { SupportSessions } from './support/support-sessions';
 import { OUTSIDE_CHAIN, Tenancy, VENDOR_CHAIN } from './tenants/tenancy';
 
 /** A server-written audit event: the backend chooses its id and time. */

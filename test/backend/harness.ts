@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { IdTokenIssuer, type IdTokenRequest } from '../../src/emulator/api/id-token-issuer';
 import { startBackendServer, type BackendOptions, type BackendServer } from '../../src/backend/app';
-import { defaultConfig, type BackendConfig } from '../../src/backend/config';
-import { memoryLogger } from '../../src/backend/logger';
+import { defaultConfig, type BackendConfig } from '../../src/backend/platform/config';
+import { memoryLogger } from '../../src/backend/platform/logger';
 
 export const POSTGRES_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

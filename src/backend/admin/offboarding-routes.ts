@@ -7,15 +7,15 @@
  */
 import { z } from 'zod';
 import { LEVELS, type Level, type Share } from '../../core/sharing-model';
-import type { Caller } from '../auth';
-import { badRequest, forbidden } from '../errors';
+import type { Caller } from '../platform/auth';
+import { badRequest, forbidden } from '../platform/errors';
 import { adminTenant as checkAdmin } from './admin-gate';
-import { EVENT } from '../event-types';
-import { requireCaller, route, type Route } from '../http';
-import { emailSchema } from '../schemas';
-import type { StoredEvent } from '../audit-log';
+import { EVENT } from '../audit/event-types';
+import { requireCaller, route, type Route } from '../platform/http';
+import { emailSchema } from '../platform/schemas';
+import type { StoredEvent } from '../audit/audit-log';
 import type { BackendServices } from '../services';
-import { policies, shares } from '../stores';
+import { policies, shares } from '../shares/stores';
 
 /** Kinds of activity the admin card filters by, each a set of event-type prefixes. */
 export const ACTIVITY_KINDS: Record<string, readonly string[]> = {

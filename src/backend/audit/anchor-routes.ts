@@ -4,11 +4,11 @@
  * has passed) and reading how a tenant's chain stands against the latest anchor (the tenant's
  * admins, vendor security managers). Refusals are audited in the caller's own chain.
  */
-import type { Caller } from '../auth';
-import { EVENT } from '../event-types';
-import { HttpError, forbidden } from '../errors';
-import { requireCaller, route, type Route } from '../http';
-import { domainSchema, emptyBody } from '../schemas';
+import type { Caller } from '../platform/auth';
+import { EVENT } from './event-types';
+import { HttpError, forbidden } from '../platform/errors';
+import { requireCaller, route, type Route } from '../platform/http';
+import { domainSchema, emptyBody } from '../platform/schemas';
 import type { BackendServices } from '../services';
 import { z } from 'zod';
 import { publishAnchorNow } from './scheduled';

@@ -20,12 +20,12 @@ import {
 import { GoogleApiError } from '../../google/google-error';
 import { PeopleClient } from '../../google/people-client';
 import type { ApiCall } from '../../google/transport';
-import type { Caller } from '../auth';
-import { badRequest, forbidden, HttpError, notFound } from '../errors';
-import { EVENT } from '../event-types';
-import { requireCaller, route, type Route } from '../http';
+import type { Caller } from '../platform/auth';
+import { badRequest, forbidden, HttpError, notFound } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import { requireCaller, route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
-import { shares } from '../stores';
+import { shares } from '../shares/stores';
 import { levelExpands, mayViewMembers } from '../tenants/customer-rules';
 import { shareAccounts } from './gateway-store';
 import { listContactsBody, listGroupsBody, writeBody } from './gateway-schemas';

@@ -4,15 +4,15 @@
  * which the owner's stop-sharing cleans. It keeps answering once the grants are emptied and for a
  * while after the share is revoked.
  */
-import { domainOf, effectiveLevel, type Level, type Share } from '../core/sharing-model';
-import type { Caller } from './auth';
-import { EVENT } from './event-types';
-import { HttpError, forbidden, notFound } from './errors';
+import { domainOf, effectiveLevel, type Level, type Share } from '../../core/sharing-model';
+import type { Caller } from '../platform/auth';
+import { EVENT } from '../audit/event-types';
+import { HttpError, forbidden, notFound } from '../platform/errors';
 import { refuseShareRequest } from './share-refusal';
-import { requireCaller, route, type Route } from './http';
-import type { BackendServices } from './services';
+import { requireCaller, route, type Route } from '../platform/http';
+import type { BackendServices } from '../services';
 import { shares } from './stores';
-import { mayReach, roleOf } from './gateway/gateway-routes';
+import { mayReach, roleOf } from '../gateway/gateway-routes';
 
 /** How long after its revocation a share's reached accounts may still be read. */
 export const REACHED_ACCOUNTS_AFTER_REVOCATION_MS = 7 * 86_400_000;

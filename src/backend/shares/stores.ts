@@ -4,9 +4,9 @@
  * together in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { HideableField, Share, ShareGrant } from '../core/sharing-model';
-import type { Sql } from './db';
-import type { TenantPolicy } from './schemas';
+import type { HideableField, Share, ShareGrant } from '../../core/sharing-model';
+import type { Sql } from '../platform/db';
+import type { TenantPolicy } from '../platform/schemas';
 
 /**
  * The policy of a tenant that has not set one: no external sharing, everyone may share, and the

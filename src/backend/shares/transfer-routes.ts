@@ -5,18 +5,18 @@
  * the owner may withdraw the offer and the member decline it; the former owner's add-on reports
  * when its account has turned the former masters into copies. Every step and refusal is audited.
  */
-import { type Share, type ShareGrant } from '../core/sharing-model';
-import { PeopleClient } from '../google/people-client';
-import type { Caller } from './auth';
-import type { Sql } from './db';
-import { badRequest, conflict, forbidden, HttpError, notFound } from './errors';
-import { EVENT } from './event-types';
-import { CONTACTS_SCOPE } from '../core/google-scopes';
-import { levelOf } from './gateway/gateway-routes';
-import { runGoogleCall } from './gateway/google-runner';
-import { requireCaller, route, type Route } from './http';
-import { acceptTransferBody, emptyBody, offerTransferBody } from './schemas';
-import type { BackendServices } from './services';
+import { type Share, type ShareGrant } from '../../core/sharing-model';
+import { PeopleClient } from '../../google/people-client';
+import type { Caller } from '../platform/auth';
+import type { Sql } from '../platform/db';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import { CONTACTS_SCOPE } from '../../core/google-scopes';
+import { levelOf } from '../gateway/gateway-routes';
+import { runGoogleCall } from '../gateway/google-runner';
+import { requireCaller, route, type Route } from '../platform/http';
+import { acceptTransferBody, emptyBody, offerTransferBody } from '../platform/schemas';
+import type { BackendServices } from '../services';
 import { refuseShareRequest } from './share-refusal';
 import { shares } from './stores';
 

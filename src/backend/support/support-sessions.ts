@@ -3,8 +3,8 @@
  * backend's rules: looking up an agent's open support session (from the database: open, not
  * expired, its tenant not having disabled support access).
  */
-import type { Sql } from './db';
-import { policies } from './stores';
+import type { Sql } from '../platform/db';
+import { policies } from '../shares/stores';
 
 /** An open support session: an agent looking into one customer user, with a ticket. */
 export interface SupportSession {

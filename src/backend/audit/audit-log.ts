@@ -7,10 +7,10 @@
  * events, except the retention purge's controlled DELETE (migrations/007).
  */
 import { createHash } from 'node:crypto';
-import type { Database, Sql } from './db';
-import { badRequest, conflict } from './errors';
-import { canonicalText } from './platform/text';
-import type { AuditEventInput } from './schemas';
+import type { Database, Sql } from '../platform/db';
+import { badRequest, conflict } from '../platform/errors';
+import { canonicalText } from '../platform/text';
+import type { AuditEventInput } from '../platform/schemas';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

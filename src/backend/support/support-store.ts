@@ -4,7 +4,7 @@
  * change and its audit event commit together.
  */
 import { randomUUID } from 'node:crypto';
-import type { Sql } from './db';
+import type { Sql } from '../platform/db';
 
 /** How long a passed second-factor check lets an agent open sessions. */
 export const SECOND_FACTOR_PROOF_MINUTES = 30;

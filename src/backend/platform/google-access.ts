@@ -9,7 +9,7 @@ import {
   DIRECTORY_GROUP_SCOPE,
   DIRECTORY_USER_SCOPE,
   GROUPS_SETTINGS_SCOPE,
-} from '../core/google-scopes';
+} from '../../core/google-scopes';
 import { createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { HttpError } from './errors';
 

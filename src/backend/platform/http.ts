@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Caller } from './auth';
 import { HttpError, badRequest } from './errors';
-import { textProblem } from './platform/text';
+import { textProblem } from './text';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -4,33 +4,33 @@
  * (open, approve or refuse, close, the user's shares, repairs) and access transparency for the
  * tenant's admins. Every step and every refusal is an audit event that feeds the anomaly rules.
  */
-import { SUPPORT_EVENT } from './event-types';
-import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
-import { GoogleApiError } from '../google/google-error';
-import { PeopleClient } from '../google/people-client';
-import type { ApiCall } from '../google/transport';
-import type { Caller } from './auth';
-import type { Sql } from './db';
+import { SUPPORT_EVENT } from '../audit/event-types';
+import { effectiveLevel, type Level, type Share } from '../../core/sharing-model';
+import { GoogleApiError } from '../../google/google-error';
+import { PeopleClient } from '../../google/people-client';
+import type { ApiCall } from '../../google/transport';
+import type { Caller } from '../platform/auth';
+import type { Sql } from '../platform/db';
 import { z } from 'zod';
-import { HttpError, badRequest, conflict, forbidden, notFound } from './errors';
-import { requireCaller, route, type Route } from './http';
-import { agentParams, emptyBody } from './schemas';
-import type { BackendServices, ServerEvent } from './services';
-import { alerts, policies, shares } from './stores';
-import { CONTACTS_SCOPE } from '../core/google-scopes';
-import { runGoogleCall } from './gateway/google-runner';
-import { renderQrCodeDataUrl } from './support/qr-code';
-import { readLabelContacts, readLabelStates, repairCopyGroup } from './support/support-browse';
-import { backupCodesLeft, describeRefusal } from './support/second-factor';
+import { HttpError, badRequest, conflict, forbidden, notFound } from '../platform/errors';
+import { requireCaller, route, type Route } from '../platform/http';
+import { agentParams, emptyBody } from '../platform/schemas';
+import type { BackendServices, ServerEvent } from '../services';
+import { alerts, policies, shares } from '../shares/stores';
+import { CONTACTS_SCOPE } from '../../core/google-scopes';
+import { runGoogleCall } from '../gateway/google-runner';
+import { renderQrCodeDataUrl } from './qr-code';
+import { readLabelContacts, readLabelStates, repairCopyGroup } from './support-browse';
+import { backupCodesLeft, describeRefusal } from './second-factor';
 import {
   enrolAgent,
   loadSecondFactor,
   resetSecondFactor,
   rotateSecondFactorKeys,
   verifyAgentCode,
-} from './support/second-factor-store';
-import { parseKeyRing, SecretBoxError, type KeyRing } from './support/secret-box';
-import { DEFAULT_THROTTLE_POLICY, assessAttempt } from './support/throttle';
+} from './second-factor-store';
+import { parseKeyRing, SecretBoxError, type KeyRing } from './secret-box';
+import { DEFAULT_THROTTLE_POLICY, assessAttempt } from './throttle';
 import * as schema from './support-schemas';
 import {
   MAX_SESSION_MINUTES,
@@ -38,7 +38,7 @@ import {
   supportSessions,
   type SupportSessionRecord,
 } from './support-store';
-import { truncateText } from './platform/text';
+import { truncateText } from '../platform/text';
 
 /** Rules of alerts the support endpoints raise themselves. */
 export const SUPPORT_RULES = {

@@ -3,19 +3,19 @@
  * card's onboarding checks and audit export, the domain's groups for the share dialog's
  * suggestions, and leaving a label shared with one. Each re-checks the caller's rights.
  */
-import { DELEGATION_SCOPES, DIRECTORY_USER_SCOPE } from '../core/google-scopes';
+import { DELEGATION_SCOPES, DIRECTORY_USER_SCOPE } from '../../core/google-scopes';
 import { z } from 'zod';
-import { UpstreamError } from './google-access';
-import { adminTenant } from './admin/admin-gate';
-import type { Caller } from './auth';
-import { HttpError, conflict, forbidden } from './errors';
-import { EVENT } from './event-types';
-import { requireCaller, route, type Route } from './http';
-import { text } from './schemas';
-import type { BackendServices } from './services';
+import { UpstreamError } from '../platform/google-access';
+import { adminTenant } from '../admin/admin-gate';
+import type { Caller } from '../platform/auth';
+import { HttpError, conflict, forbidden } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import { requireCaller, route, type Route } from '../platform/http';
+import { text } from '../platform/schemas';
+import type { BackendServices } from '../services';
 import { policies, shares } from './stores';
-import { truncateText } from './platform/text';
-import { verifyAgainstAnchor } from './audit/scheduled';
+import { truncateText } from '../platform/text';
+import { verifyAgainstAnchor } from '../audit/scheduled';
 
 /** At most this many audit events go into one export. */
 export const MAX_EXPORT_ROWS = 5_000;

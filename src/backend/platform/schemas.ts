@@ -2,11 +2,11 @@
  * This file defines the zod schemas of every request body and query of the backend's API. The
  * same schemas validate requests and generate GET /openapi.json.
  */
-import type { TenantPolicy as CorePolicy } from '../core/tenant-policy';
+import type { TenantPolicy as CorePolicy } from '../../core/tenant-policy';
 import { z } from 'zod';
-import { isUserGroupName } from '../core/footprint';
-import { HIDEABLE_FIELDS, LEVELS } from '../core/sharing-model';
-import { isDomainName, isEmailAddress, textProblem } from './platform/text';
+import { isUserGroupName } from '../../core/footprint';
+import { HIDEABLE_FIELDS, LEVELS } from '../../core/sharing-model';
+import { isDomainName, isEmailAddress, textProblem } from './text';
 
 /**
  * Text that the databases store and give back verbatim (platform/text.ts textProblem): no NUL
@@ -101,7 +101,7 @@ export const policySchema = z.strictObject({
   /** Audit events older than this many days are purged (the deployment's default, 400, when absent). */
   auditRetentionDays: z.number().int().min(MIN_AUDIT_RETENTION_DAYS).max(3650).optional(),
 });
-export type { TenantPolicy } from '../core/tenant-policy';
+export type { TenantPolicy } from '../../core/tenant-policy';
 // The schema accepts exactly the wire contract's policy: each type must be assignable to the other.
 type SchemaPolicy = z.infer<typeof policySchema>;
 const policyMatchesContract: [SchemaPolicy, CorePolicy] extends [CorePolicy, SchemaPolicy]

@@ -17,7 +17,7 @@ import { SharedRateLimiter } from './platform/rate-limit';
 import type { Logger } from './platform/logger';
 import type { AlertNotifier } from './rules/notifier';
 import type { RuleEngine, RuleHit } from './rules/rules';
-import { alerts, type Alert } from './shares/stores';
+import { alerts, type Alert } from './rules/alert-store';
 import type { SupportSessions } from './support/support-sessions';
 import { OUTSIDE_CHAIN, Tenancy, VENDOR_CHAIN } from './tenants/tenancy';
 

@@ -15,7 +15,8 @@ import { requireCaller, route, type Route } from '../platform/http';
 import { emailSchema } from '../platform/schemas';
 import type { StoredEvent } from '../audit/audit-log';
 import type { BackendServices } from '../services';
-import { policies, shares } from '../shares/stores';
+import { policies } from '../tenants/policy-store';
+import { shares } from '../shares/share-store';
 
 /** Kinds of activity the admin card filters by, each a set of event-type prefixes. */
 export const ACTIVITY_KINDS: Record<string, readonly string[]> = {

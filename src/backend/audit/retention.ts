@@ -10,7 +10,7 @@
  */
 import type { BackendServices } from '../services';
 import { MIN_AUDIT_RETENTION_DAYS } from '../platform/schemas';
-import { policies } from '../shares/stores';
+import { policies } from '../tenants/policy-store';
 import type { Cut } from './anchoring';
 
 /** What a purge did. */

@@ -25,7 +25,7 @@ import { badRequest, forbidden, HttpError, notFound } from '../platform/errors';
 import { EVENT } from '../audit/event-types';
 import { requireCaller, route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
-import { shares } from '../shares/stores';
+import { shares } from '../shares/share-store';
 import { levelExpands, mayViewMembers } from '../tenants/customer-rules';
 import { shareAccounts } from './gateway-store';
 import { listContactsBody, listGroupsBody, writeBody } from './gateway-schemas';

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../platform/db';
 import type { Logger } from '../platform/logger';
-import type { Alert } from '../shares/stores';
+import type { Alert } from './alert-store';
 
 /** Timing of deliveries. */
 export interface DeliveryOptions {

@@ -11,7 +11,7 @@ import { HttpError, forbidden, notFound } from '../platform/errors';
 import { refuseShareRequest } from './share-refusal';
 import { requireCaller, route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
-import { shares } from './stores';
+import { shares } from './share-store';
 import { mayReach, roleOf } from '../gateway/gateway-routes';
 
 /** How long after its revocation a share's reached accounts may still be read. */

@@ -13,7 +13,8 @@ import { EVENT } from '../audit/event-types';
 import { requireCaller, route, type Route } from '../platform/http';
 import { text } from '../platform/schemas';
 import type { BackendServices } from '../services';
-import { policies, shares } from './stores';
+import { policies } from '../tenants/policy-store';
+import { shares } from './share-store';
 import { truncateText } from '../platform/text';
 import { verifyAgainstAnchor } from '../audit/scheduled';
 

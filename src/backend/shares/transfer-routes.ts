@@ -18,7 +18,7 @@ import { requireCaller, route, type Route } from '../platform/http';
 import { acceptTransferBody, emptyBody, offerTransferBody } from '../platform/schemas';
 import type { BackendServices } from '../services';
 import { refuseShareRequest } from './share-refusal';
-import { shares } from './stores';
+import { shares } from './share-store';
 
 /** Returns the transfer routes. */
 export function buildTransferRoutes(services: BackendServices): Route[] {

@@ -16,7 +16,9 @@ import { HttpError, badRequest, conflict, forbidden, notFound } from '../platfor
 import { requireCaller, route, type Route } from '../platform/http';
 import { agentParams, emptyBody } from '../platform/schemas';
 import type { BackendServices, ServerEvent } from '../services';
-import { alerts, policies, shares } from '../shares/stores';
+import { alerts } from '../rules/alert-store';
+import { policies } from '../tenants/policy-store';
+import { shares } from '../shares/share-store';
 import { CONTACTS_SCOPE } from '../../core/google-scopes';
 import { runGoogleCall } from '../gateway/google-runner';
 import { renderQrCodeDataUrl } from './qr-code';

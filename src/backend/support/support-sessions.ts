@@ -4,7 +4,7 @@
  * expired, its tenant not having disabled support access).
  */
 import type { Sql } from '../platform/db';
-import { policies } from '../shares/stores';
+import { policies } from '../tenants/policy-store';
 
 /** An open support session: an agent looking into one customer user, with a ticket. */
 export interface SupportSession {

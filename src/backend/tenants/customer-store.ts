@@ -5,7 +5,7 @@
  */
 import type { Sql } from '../platform/db';
 import type { TenantPolicy } from '../platform/schemas';
-import { DEFAULT_POLICY } from '../shares/stores';
+import { DEFAULT_POLICY } from './policy-store';
 
 /** A customer as the backend knows it. */
 export interface CustomerRow {

@@ -17,7 +17,7 @@ import type { Caller } from './platform/auth';
 import { BACKEND_ONLY_PREFIXES, EVENT, isBackendOnlyType } from './audit/event-types';
 import { HttpError, badRequest, conflict, forbidden, notFound } from './platform/errors';
 import { refuseShareRequest } from './shares/share-refusal';
-import { requireCaller, route, type Route } from './platform/http';
+import { route, type Route } from './platform/http';
 import * as schema from './platform/schemas';
 import type { BackendServices } from './services';
 import { alerts, type Alert } from './rules/alert-store';
@@ -159,7 +159,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.ingestBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = services.tenantOf(who);
         if (context.bodyBytes > schema.MAX_BATCH_BYTES)
           throw new HttpError(
@@ -198,7 +198,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       query: schema.eventsQuery,
       handle: async (context) => {
         const q = context.query;
-        const tenant = await eventScope(requireCaller(context), q.tenant);
+        const tenant = await eventScope(context.caller, q.tenant);
         const page = await services.audit.query({
           tenants: await services.tenancy.chainsOf(tenant),
           type: q.type,
@@ -220,7 +220,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       query: schema.verifyQuery,
       handle: async (context) => {
-        const tenant = await eventScope(requireCaller(context), context.query.tenant);
+        const tenant = await eventScope(context.caller, context.query.tenant);
         return { body: await verifyAgainstAnchor(services, tenant) };
       },
     }),
@@ -232,7 +232,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.createShareBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = services.tenantOf(who);
         const policy = await policies.get(db, tenant);
         if (policy.whoMayShare === 'admins' && !(await services.isAdminOf(who, tenant)))
@@ -278,7 +278,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       query: schema.listSharesQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = services.tenantOf(who);
         if (context.query.view === 'mine')
           return { body: { shares: await shares.ownedBy(db, who.email) } };
@@ -305,7 +305,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       handle: async (context) => {
         const { share, level } = await visibleShare(
-          requireCaller(context),
+          context.caller,
           context.params.id ?? '',
           context.origin,
         );
@@ -319,7 +319,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         "The users behind a share's group and domain grants: listed for its owner and participants at edit or above (groups only when they may view its members), counted for others (view participants and the organisation's admins).",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const { share, level } = await visibleShare(who, context.params.id ?? '', context.origin);
         const me = who.email.toLowerCase();
         const groups: {
@@ -369,7 +369,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.updateShareBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share: current, level } = await visibleShare(who, id, context.origin);
         if (level === null)
@@ -444,7 +444,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       summary: "Revokes a share (its owner or the domain's admins).",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share, level } = await visibleShare(who, id, context.origin);
         if (level !== 'owner' && !(await services.isAdminOf(who, share.domain)))
@@ -473,7 +473,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       params: schema.domainParams,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = await services.tenancy.tenantNamedBy(context.params.domain ?? '', who);
         if (who.tenant !== tenant && !who.isSecurityManager && !who.isSupportAgent)
           return services.refuse(
@@ -500,7 +500,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       params: schema.domainParams,
       body: schema.policySchema,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const domain = await services.tenancy.tenantNamedBy(context.params.domain ?? '', who);
         if (!(await services.isAdminOf(who, domain)))
           return services.refuse(
@@ -551,7 +551,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
         "Retired: no Google token for another person's account leaves the backend (use the share gateway, /v1/shares/{id}/gateway/...). Every request is refused with 410 and audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const error = new HttpError(
           410,
           'tokens_not_issued',
@@ -574,7 +574,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       query: schema.alertsQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const q = context.query;
         if (who.isSecurityManager) return { body: { alerts: await alerts.list(db, q) } };
         const own = await alerts.list(db, { status: q.status, actor: who.email });
@@ -598,7 +598,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.justifyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const alert = await db.transaction(async (tx) => {
           const current = await alerts.get(tx, id, true);
@@ -629,7 +629,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.resolveBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         if (!who.isSecurityManager)
           throw forbidden(
             'only vendor security managers may resolve alerts',
@@ -668,7 +668,7 @@ export function buildRoutes(services: BackendServices, openapi: () => unknown): 
       auth: true,
       body: schema.emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         if (!who.isSchedulerInvoker && !who.isSecurityManager)
           throw forbidden('only the scheduler or a security manager may run a scan');
         const hits = await services.rules.scan(db, services.clock());

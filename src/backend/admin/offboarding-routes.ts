@@ -11,7 +11,7 @@ import type { Caller } from '../platform/auth';
 import { badRequest, forbidden } from '../platform/errors';
 import { adminTenant as checkAdmin } from './admin-gate';
 import { EVENT } from '../audit/event-types';
-import { requireCaller, route, type Route } from '../platform/http';
+import { route, type Route } from '../platform/http';
 import { emailSchema } from '../platform/schemas';
 import type { StoredEvent } from '../audit/audit-log';
 import type { BackendServices } from '../services';
@@ -56,7 +56,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
       auth: true,
       body: handOverBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = await adminTenant(who, context.origin, 'hand_over');
         const from = context.body.from.toLowerCase();
         const to = context.body.to.toLowerCase();
@@ -138,7 +138,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
       auth: true,
       query: activityQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = await adminTenant(who, context.origin, 'activity');
         const { person, kind, pageSize } = context.query;
         const prefixes = kind === 'all' ? null : (ACTIVITY_KINDS[kind] ?? []);

@@ -7,7 +7,7 @@
 import type { Caller } from '../platform/auth';
 import { EVENT } from './event-types';
 import { HttpError, forbidden } from '../platform/errors';
-import { requireCaller, route, type Route } from '../platform/http';
+import { route, type Route } from '../platform/http';
 import { domainSchema, emptyBody } from '../platform/schemas';
 import type { BackendServices } from '../services';
 import { z } from 'zod';
@@ -57,7 +57,7 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         if (!who.isSchedulerInvoker && !who.isSecurityManager)
           return refuse(
             who,
@@ -77,7 +77,7 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
       auth: true,
       query: latestQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = who.isSecurityManager
           ? (context.query.tenant ?? services.tenantOf(who))
           : services.tenantOf(who);

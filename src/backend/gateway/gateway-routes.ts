@@ -23,7 +23,7 @@ import type { ApiCall } from '../../google/transport';
 import type { Caller } from '../platform/auth';
 import { badRequest, forbidden, HttpError, notFound } from '../platform/errors';
 import { EVENT } from '../audit/event-types';
-import { requireCaller, route, type Route } from '../platform/http';
+import { route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
 import { shares } from '../shares/share-store';
 import { levelExpands, mayViewMembers } from '../tenants/customer-rules';
@@ -145,7 +145,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
    */
   const act = async <T>(
     context: {
-      caller: Caller | null;
+      caller: Caller;
       params: Record<string, string>;
       origin: string;
       trace?: string;
@@ -156,7 +156,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     run: (client: PeopleClient, facts: FootprintFacts) => ApiCall<FootprintOutcome<T>>,
     after: (facts: FootprintFacts, outcome: FootprintOutcome<T>) => Promise<void>,
   ): Promise<T> => {
-    const who = requireCaller(context);
+    const who = context.caller;
     const shareId = context.params.id ?? '';
     const target = account.toLowerCase();
     const share = await shares.get(db, shareId);

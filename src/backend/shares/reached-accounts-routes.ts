@@ -9,7 +9,7 @@ import type { Caller } from '../platform/auth';
 import { EVENT } from '../audit/event-types';
 import { HttpError, forbidden, notFound } from '../platform/errors';
 import { refuseShareRequest } from './share-refusal';
-import { requireCaller, route, type Route } from '../platform/http';
+import { route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
 import { shares } from './share-store';
 import { mayReach, roleOf } from '../gateway/gateway-routes';
@@ -50,7 +50,7 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
         "The accounts a share reached, which ending it must clean (its owner, manage participants, the domain's admins; also for 7 days after revocation); audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const found = await shares.getWithRevocation(db, id);
         const expired =

@@ -10,7 +10,7 @@ import { adminTenant } from '../admin/admin-gate';
 import type { Caller } from '../platform/auth';
 import { HttpError, conflict, forbidden } from '../platform/errors';
 import { EVENT } from '../audit/event-types';
-import { requireCaller, route, type Route } from '../platform/http';
+import { route, type Route } from '../platform/http';
 import { text } from '../platform/schemas';
 import type { BackendServices } from '../services';
 import { policies } from '../tenants/policy-store';
@@ -153,7 +153,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         "The admin card: onboarding checks (delegation test-minted per scope), policy, the organisation's domains and chain state (admins). A user of the organisation whose adminship cannot be checked (delegation not granted, or refused) gets the onboarding checks alone.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = services.tenantOf(who);
         const adminship = await checkAdminship(who, tenant);
         if (adminship === 'not_admin')
@@ -232,7 +232,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       auth: true,
       query: exportQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = await adminTenant(services, who, context.origin, 'audit_export');
         const expiresAt = services.clock() + services.downloads.lifetimeSeconds * 1000;
         const query = services.downloads.sign({
@@ -292,7 +292,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       auth: true,
       query: groupsQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = services.tenantOf(who);
         let all: { email: string; name: string }[];
         try {
@@ -317,7 +317,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       summary: "Removes the caller's own grant from a share shared with them; audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const email = who.email.toLowerCase();
         const stored = await db.transaction(async (tx) => {

@@ -14,7 +14,7 @@ import { EVENT } from '../audit/event-types';
 import { CONTACTS_SCOPE } from '../../core/google-scopes';
 import { levelOf } from '../gateway/gateway-routes';
 import { runGoogleCall } from '../gateway/google-runner';
-import { requireCaller, route, type Route } from '../platform/http';
+import { route, type Route } from '../platform/http';
 import { acceptTransferBody, emptyBody, offerTransferBody } from '../platform/schemas';
 import type { BackendServices } from '../services';
 import { refuseShareRequest } from './share-refusal';
@@ -90,7 +90,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: offerTransferBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share, level } = await participantShare(who, id, context.origin);
         const to = context.body.to.toLowerCase();
@@ -138,7 +138,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: acceptTransferBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share } = await participantShare(who, id, context.origin);
         const me = who.email.toLowerCase();
@@ -190,7 +190,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
         'Withdraws an offer of ownership (the owner) or declines it (the member it was offered to). Audited.',
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share, level } = await participantShare(who, id, context.origin);
         const me = who.email.toLowerCase();
@@ -227,7 +227,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share } = await participantShare(who, id, context.origin);
         if (share.formerOwner !== who.email.toLowerCase())

@@ -13,7 +13,7 @@ import type { Caller } from '../platform/auth';
 import type { Sql } from '../platform/db';
 import { z } from 'zod';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../platform/errors';
-import { requireCaller, route, type Route } from '../platform/http';
+import { route, type Route } from '../platform/http';
 import { agentParams, emptyBody } from '../platform/schemas';
 import type { BackendServices, ServerEvent } from '../services';
 import { alerts } from '../rules/alert-store';
@@ -277,7 +277,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "The caller's support roles; for agents their second factor, proof, sessions and open alerts.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const now = services.nowIso();
         const admin = who.tenant !== null && (await services.isAdminOf(who, who.tenant));
         const base = {
@@ -320,7 +320,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireAgent(who, context.origin, 'enrol');
         const enrolment = await enrolAgent(db, keyRing(), who.email, services.clock());
         if (enrolment === 'already-enrolled')
@@ -356,7 +356,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: schema.verifyCodeBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireAgent(who, context.origin, 'verify');
         const tenant = services.ownChain(who);
         const nowMs = services.clock();
@@ -477,7 +477,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       params: agentParams,
       body: schema.resetFactorBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireSecurityManager(who, context.origin, 'reset_factor');
         const agent = (context.params.agent ?? '').toLowerCase();
         if (agent === who.email)
@@ -524,7 +524,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireSecurityManager(who, context.origin, 'rotate_keys');
         const current = keyRing();
         const report = await rotateSecondFactorKeys(db, current);
@@ -561,7 +561,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: schema.openSessionBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const request = context.body;
         const named = await services.tenancy.tenantOfDomain(request.tenant);
         const target = request.targetUser.toLowerCase();
@@ -669,7 +669,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       query: schema.sessionsQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const q = context.query;
         const now = services.nowIso();
         const tenant =
@@ -718,7 +718,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       summary: 'Reads one support session (its agent, its tenant admins, security managers).',
       auth: true,
       handle: async (context) => ({
-        body: await visibleSession(requireCaller(context), context.params.id ?? ''),
+        body: await visibleSession(context.caller, context.params.id ?? ''),
       }),
     }),
     route({
@@ -728,7 +728,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const session = await visibleSession(who, context.params.id ?? '');
         if (session.status !== 'open' && session.status !== 'pending')
           throw conflict(`the session is ${session.status} already`, 'session_state');
@@ -760,7 +760,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         auth: true,
         body: decision === 'approve' ? emptyBody : schema.refuseBody,
         handle: async (context) => {
-          const who = requireCaller(context);
+          const who = context.caller;
           const id = context.params.id ?? '';
           const found = await supportSessions.get(db, id, services.nowIso());
           if (!found) throw notFound(`no support session ${id}`);
@@ -837,7 +837,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "The session user's shares (owned and shared with them), read through an open session; audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireAgent(who, context.origin, 'read_shares');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
@@ -860,7 +860,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "The state of each shared label in the session user's account (its label or copy group, member and linked counts), read by the backend within the shares' footprints; audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireAgent(who, context.origin, 'read_labels');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
@@ -884,7 +884,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         "Names and addresses of the contacts of one of the session user's shared labels (its footprint in their account, at most 50), read by the backend; audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireAgent(who, context.origin, 'read_contacts');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const share = await sessionShare(
@@ -915,7 +915,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       body: schema.repairBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         await requireAgent(who, context.origin, 'repair');
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         if (!session.repair)
@@ -969,7 +969,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       auth: true,
       query: schema.transparencyQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const named = context.query.tenant ?? who.tenant;
         const tenant = named ? await services.tenancy.tenantNamedBy(named, who) : '';
         if (!who.isSecurityManager && !(tenant && (await services.isAdminOf(who, tenant))))

@@ -19,8 +19,8 @@ import {
   MAX_BATCH_BYTES,
   MAX_EVENTS_PER_BATCH,
   ingestBody,
-  offerTransferBody,
-} from '../src/backend/platform/schemas';
+} from '../src/backend/audit/audit-schemas';
+import { offerTransferBody } from '../src/backend/shares/share-schemas';
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);

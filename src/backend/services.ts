@@ -36,6 +36,14 @@ export interface RefusalEvent extends ServerEvent {
   targetTenant?: string | null;
 }
 
+/** Records server-written events in the transaction of the change in progress (`audited`). */
+export type Recorder = (
+  tenant: string,
+  actor: string,
+  origin: string,
+  events: ServerEvent[],
+) => Promise<void>;
+
 /** Everything the routes need. */
 export class BackendServices {
   readonly audit: AuditLog;
@@ -68,11 +76,7 @@ export class BackendServices {
       () => this.directory,
       clock,
       { cacheSeconds: config.adminCacheSeconds, refreshSeconds: config.tenantRefreshSeconds },
-      async (tenant, events) => {
-        await this.afterEvents(
-          await this.record(db, tenant, config.serviceAccountEmail, 'backend', events),
-        );
-      },
+      (tenant, events) => this.recordNow(tenant, config.serviceAccountEmail, 'backend', events),
       logger,
     );
     this.refusals = new SharedRateLimiter(db, config.refusalsPerMinute, clock);
@@ -165,7 +169,7 @@ export class BackendServices {
       this.isStaff(caller) ||
       targetTenant === chain ||
       (await this.tenancy.knownIn(chain, stored.target));
-    const written = await this.record(this.db, chain, caller.email, origin, [
+    await this.recordNow(chain, caller.email, origin, [
       keepsTarget
         ? stored
         : {
@@ -174,7 +178,6 @@ export class BackendServices {
             detail: { ...stored.detail, targetOutside: true },
           },
     ]);
-    await this.afterEvents(written);
     throw error;
   }
 
@@ -200,6 +203,37 @@ export class BackendServices {
     if (only && inputs.length === 1)
       return [await this.audit.appendServerEvent(sql, context, only)];
     return (await this.audit.append(context, inputs, sql)).stored;
+  }
+
+  /**
+   * Makes a change and records its audit events in one transaction (`record` writes them with
+   * the change, so that both commit or neither does), then runs the anomaly rules on the events
+   * recorded; returns what the change returns.
+   */
+  async audited<T>(change: (tx: Sql, record: Recorder) => Promise<T>): Promise<T> {
+    const stored: StoredEvent[] = [];
+    const result = await this.db.transaction((tx) =>
+      change(tx, async (tenant, actor, origin, events) => {
+        stored.push(...(await this.record(tx, tenant, actor, origin, events)));
+      }),
+    );
+    await this.afterEvents(stored);
+    return result;
+  }
+
+  /**
+   * Records events that go with no change (one event is one statement; several share a
+   * transaction), then runs the anomaly rules on them.
+   */
+  async recordNow(
+    tenant: string,
+    actor: string,
+    origin: string,
+    events: ServerEvent[],
+  ): Promise<void> {
+    if (events.length > 1)
+      return this.audited((_tx, record) => record(tenant, actor, origin, events));
+    await this.afterEvents(await this.record(this.db, tenant, actor, origin, events));
   }
 
   /** Runs the rules for newly stored events and raises alerts; a failure is logged, not thrown. */

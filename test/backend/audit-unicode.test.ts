@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { canonicalText } from '../../src/backend/platform/text';
-import type { AuditEventInput } from '../../src/backend/platform/schemas';
+import type { AuditEventInput } from '../../src/backend/audit/audit-log';
 import { DATABASES, startHarness, type Harness } from './harness';
 
 /** Arbitrary Unicode with lone surrogates and NULs mixed in. */

@@ -41,7 +41,7 @@ const activityQuery = z.strictObject({
 const levelRank = (level: Level): number => LEVELS.indexOf(level);
 
 /** Returns the offboarding routes. */
-export function buildOffboardingRoutes(services: BackendServices): Route[] {
+export function offboardingRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   const adminTenant = (who: Caller, origin: string, action: string): Promise<string> =>
@@ -83,7 +83,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
             );
         const policy = await policies.get(db, tenant);
         const grantLevel: Exclude<Level, 'owner'> = policy.maxLevel;
-        const { handed, stored } = await db.transaction(async (tx) => {
+        const handed = await services.audited(async (tx, record) => {
           const owned = (await shares.ofDomain(tx, tenant)).filter(
             (share) => share.owner.toLowerCase() === from,
           );
@@ -121,12 +121,9 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
             outcome: 'success' as const,
             detail: { to, shares: handedOver.length },
           });
-          return {
-            handed: handedOver,
-            stored: await services.record(tx, tenant, who.email, context.origin, events),
-          };
+          await record(tenant, who.email, context.origin, events);
+          return handedOver;
         });
-        await services.afterEvents(stored);
         return { body: { from, to, offered: handed.length, shareIds: handed } };
       },
     }),

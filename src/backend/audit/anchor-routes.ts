@@ -23,8 +23,8 @@ function notConfigured(): HttpError {
   );
 }
 
-/** Returns the anchor routes, to be added to buildRoutes' list. */
-export function buildAnchorRoutes(services: BackendServices): Route[] {
+/** Returns the anchor routes, listed by routes.ts. */
+export function anchorRoutes(services: BackendServices): Route[] {
   /**
    * Audits a refusal (`audit.anchor_denied`) in the caller's own tenant chain, never one they
    * name, then throws it; an account without a Workspace domain has no chain to write to.
@@ -36,14 +36,13 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
     error: HttpError,
   ): Promise<never> => {
     if (who.tenant) {
-      const stored = await services.record(services.db, who.tenant, who.email, origin, [
+      await services.recordNow(who.tenant, who.email, origin, [
         {
           type: EVENT.anchorDenied,
           outcome: 'denied',
           detail: { operation, reason: error.code },
         },
       ]);
-      await services.afterEvents(stored);
     }
     throw error;
   };

@@ -10,7 +10,17 @@ import { createHash } from 'node:crypto';
 import type { Database, Sql } from '../platform/db';
 import { badRequest, conflict } from '../platform/errors';
 import { canonicalText } from '../platform/text';
-import type { AuditEventInput } from '../platform/schemas';
+
+/** An event as a client sends it in a batch (audit-schemas.ts checks it), before it is chained. */
+export interface AuditEventInput {
+  id: string;
+  type: string;
+  target?: string;
+  shareId?: string;
+  outcome: 'success' | 'failure' | 'denied';
+  detail?: Record<string, string | number | boolean>;
+  occurredAt: string;
+}
 
 export const GENESIS_HASH = '0'.repeat(64);
 

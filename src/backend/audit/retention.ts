@@ -9,7 +9,7 @@
  * proves the cut is ours (docs/security.md, the trust boundary).
  */
 import type { BackendServices } from '../services';
-import { MIN_AUDIT_RETENTION_DAYS } from '../platform/schemas';
+import { MIN_AUDIT_RETENTION_DAYS } from '../tenants/policy-schemas';
 import { policies } from '../tenants/policy-store';
 import type { Cut } from './anchoring';
 

@@ -109,7 +109,7 @@ function upstreamError(error: GoogleApiError): HttpError {
 }
 
 /** Returns the share gateway's routes. */
-export function buildGatewayRoutes(services: BackendServices): Route[] {
+export function gatewayRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   /**
@@ -229,7 +229,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
             ? error
             : null;
       if (!failure) throw error;
-      const stored = await services.record(db, share.domain, who.email, context.origin, [
+      await services.recordNow(share.domain, who.email, context.origin, [
         {
           type: EVENT.gatewayCall,
           target,
@@ -238,11 +238,10 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
           detail: { operation, role, level, reason: truncateText(failure.code, 100) },
         },
       ]);
-      await services.afterEvents(stored);
       throw failure;
     }
     await after(facts, outcome);
-    const stored = await services.record(db, share.domain, who.email, context.origin, [
+    await services.recordNow(share.domain, who.email, context.origin, [
       {
         type: EVENT.gatewayCall,
         target,
@@ -251,7 +250,6 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
         detail: { operation, role, level, ...outcome.counts },
       },
     ]);
-    await services.afterEvents(stored);
     return outcome.value;
   };
 
@@ -275,6 +273,27 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
   };
 
   return [
+    route({
+      method: 'POST',
+      path: '/v1/delegated-tokens',
+      summary:
+        "Retired: no Google token for another person's account leaves the backend (use the share gateway, /v1/shares/{id}/gateway/...). Every request is refused with 410 and audited.",
+      auth: true,
+      handle: async (context) => {
+        const who = context.caller;
+        const error = new HttpError(
+          410,
+          'tokens_not_issued',
+          "the backend no longer hands out tokens for other people's accounts; the add-on reads and writes them through the share gateway",
+        );
+        return services.refuse(
+          who,
+          context.origin,
+          { type: EVENT.tokenDenied, outcome: 'denied', detail: { reason: error.code } },
+          error,
+        );
+      },
+    }),
     route({
       method: 'POST',
       path: '/v1/shares/{id}/gateway/list-contacts',

@@ -34,8 +34,8 @@ async function currentMembers(services: BackendServices, share: Share): Promise<
   return members.map((member) => member.toLowerCase());
 }
 
-/** Returns the reached-accounts route, to be added to buildRoutes' list. */
-export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
+/** Returns the reached-accounts route, listed by routes.ts. */
+export function reachedAccountsRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   /** Records a refused share request in the caller's tenant chain, then throws the refusal. */
@@ -95,7 +95,7 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
           if (await mayReach(services, share, who.email, level ?? 'manage', account, role))
             accounts.push(account);
         }
-        const stored = await services.record(db, share.domain, who.email, context.origin, [
+        await services.recordNow(share.domain, who.email, context.origin, [
           {
             type: EVENT.shareReachedAccountsListed,
             shareId: id,
@@ -103,7 +103,6 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
             detail: { accounts: accounts.length, revoked: found.revokedAt !== null },
           },
         ]);
-        await services.afterEvents(stored);
         return { body: { accounts } };
       },
     }),

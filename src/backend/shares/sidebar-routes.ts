@@ -47,8 +47,8 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Returns the sidebar routes, to be added to buildRoutes' list. */
-export function buildSidebarRoutes(services: BackendServices): Route[] {
+/** Returns the sidebar routes, listed by routes.ts. */
+export function sidebarRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   /**
@@ -169,14 +169,13 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
           );
         const delegation = await testDelegation(who.email);
         if (adminship === 'unverifiable') {
-          const stored = await services.record(db, tenant, who.email, context.origin, [
+          await services.recordNow(tenant, who.email, context.origin, [
             {
               type: 'admin.onboarding_checked',
               outcome: 'success',
               detail: { adminVerified: false, delegationGranted: false },
             },
           ]);
-          await services.afterEvents(stored);
           return {
             body: {
               adminVerified: false,
@@ -195,7 +194,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         // This admin reads the customer's domains now; any admin seen can read the directory later.
         await services.tenancy.refreshDomains(tenant, who.email);
         const organisation = await services.tenancy.overview(tenant);
-        const stored = await services.record(db, tenant, who.email, context.origin, [
+        await services.recordNow(tenant, who.email, context.origin, [
           {
             type: 'admin.onboarding_checked',
             outcome: 'success',
@@ -205,7 +204,6 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
             },
           },
         ]);
-        await services.afterEvents(stored);
         return {
           body: {
             adminVerified: true,
@@ -270,10 +268,9 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         if (!(await services.directory.isAdmin(grant.admin)))
           throw forbidden("only the domain's admins may download its audit trail", 'not_admin');
         const { csv, rows, truncated } = await auditCsv(grant.tenant, grant.since);
-        const stored = await services.record(db, grant.tenant, grant.admin, context.origin, [
+        await services.recordNow(grant.tenant, grant.admin, context.origin, [
           { type: 'admin.audit_exported', outcome: 'success', detail: { rows, truncated } },
         ]);
-        await services.afterEvents(stored);
         return {
           body: null,
           file: {
@@ -320,7 +317,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         const who = context.caller;
         const id = context.params.id ?? '';
         const email = who.email.toLowerCase();
-        const stored = await db.transaction(async (tx) => {
+        await services.audited(async (tx, record) => {
           const share = await shares.get(tx, id, true);
           if (!share || share.domain !== who.tenant)
             throw new HttpError(404, 'not_found', `no share ${id}`);
@@ -335,11 +332,10 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
               'inherited_access',
             );
           await shares.update(tx, { ...share, grants, updatedAt: services.nowIso() });
-          return services.record(tx, share.domain, who.email, context.origin, [
+          await record(share.domain, who.email, context.origin, [
             { type: 'share.left', shareId: id, outcome: 'success' },
           ]);
         });
-        await services.afterEvents(stored);
         return { body: { id, left: true } };
       },
     }),

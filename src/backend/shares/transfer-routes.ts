@@ -15,13 +15,14 @@ import { CONTACTS_SCOPE } from '../../core/google-scopes';
 import { levelOf } from '../gateway/gateway-routes';
 import { runGoogleCall } from '../gateway/google-runner';
 import { route, type Route } from '../platform/http';
-import { acceptTransferBody, emptyBody, offerTransferBody } from '../platform/schemas';
+import { emptyBody } from '../platform/schemas';
+import { acceptTransferBody, offerTransferBody } from './share-schemas';
 import type { BackendServices } from '../services';
 import { refuseShareRequest } from './share-refusal';
 import { shares } from './share-store';
 
 /** Returns the transfer routes. */
-export function buildTransferRoutes(services: BackendServices): Route[] {
+export function transferRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   const refuse = (who: Caller, origin: string, shareId: string, error: HttpError): Promise<never> =>
@@ -63,12 +64,12 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
     target: string | undefined,
     change: (tx: Sql, locked: Share) => Promise<void>,
   ): Promise<void> => {
-    const stored = await db.transaction(async (tx) => {
+    await services.audited(async (tx, record) => {
       const locked = await shares.get(tx, share.id, true);
       if (!locked || locked.updatedAt !== share.updatedAt)
         throw conflict('the share changed meanwhile; read it again and retry', 'stale_share');
       await change(tx, locked);
-      return services.record(tx, share.domain, who.email, origin, [
+      await record(share.domain, who.email, origin, [
         {
           type,
           shareId: share.id,
@@ -78,7 +79,6 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
         },
       ]);
     });
-    await services.afterEvents(stored);
   };
 
   return [
@@ -237,13 +237,12 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
             id,
             forbidden('only the former owner reports the adoption', 'not_former_owner'),
           );
-        const stored = await db.transaction(async (tx) => {
+        await services.audited(async (tx, record) => {
           await shares.adopted(tx, id);
-          return services.record(tx, share.domain, who.email, context.origin, [
+          await record(share.domain, who.email, context.origin, [
             { type: EVENT.shareOwnershipAdopted, shareId: id, outcome: 'success' },
           ]);
         });
-        await services.afterEvents(stored);
         return { body: await shares.get(db, id) };
       },
     }),

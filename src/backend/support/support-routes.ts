@@ -10,7 +10,6 @@ import { GoogleApiError } from '../../google/google-error';
 import { PeopleClient } from '../../google/people-client';
 import type { ApiCall } from '../../google/transport';
 import type { Caller } from '../platform/auth';
-import type { Sql } from '../platform/db';
 import { z } from 'zod';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../platform/errors';
 import { route, type Route } from '../platform/http';
@@ -92,7 +91,7 @@ const transparencyCursor = z.strictObject({
 });
 
 /** Returns the support routes. */
-export function buildSupportRoutes(services: BackendServices): Route[] {
+export function supportRoutes(services: BackendServices): Route[] {
   const { db, config } = services;
   let ring: KeyRing | undefined;
 
@@ -112,35 +111,6 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
       throw error;
     }
     return ring;
-  };
-
-  /** Records events in a tenant's chain in their own transaction and runs the rules on them. */
-  const audit = async (
-    tenant: string,
-    actor: string,
-    origin: string,
-    events: ServerEvent[],
-  ): Promise<void> => {
-    const stored = await db.transaction((tx) => services.record(tx, tenant, actor, origin, events));
-    await services.afterEvents(stored);
-  };
-
-  /** Runs a change and records its events in one transaction, then runs the rules on them. */
-  const change = async <T>(
-    tenant: string,
-    actor: string,
-    origin: string,
-    work: (tx: Sql) => Promise<{ result: T; events: ServerEvent[] }>,
-  ): Promise<T> => {
-    const { result, stored } = await db.transaction(async (tx) => {
-      const done = await work(tx);
-      return {
-        result: done.result,
-        stored: await services.record(tx, tenant, actor, origin, done.events),
-      };
-    });
-    await services.afterEvents(stored);
-    return result;
   };
 
   /**
@@ -333,7 +303,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
               'already_enrolled',
             ),
           );
-        await audit(services.ownChain(who), who.email, context.origin, [
+        await services.recordNow(services.ownChain(who), who.email, context.origin, [
           { type: SUPPORT_EVENT.enrolmentStarted, target: who.email, outcome: 'success' },
         ]);
         return {
@@ -374,7 +344,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             agent: who.email,
             reason: error.code,
           });
-          await audit(tenant, who.email, context.origin, [
+          await services.recordNow(tenant, who.email, context.origin, [
             {
               type: SUPPORT_EVENT.otpVerify,
               target: who.email,
@@ -390,7 +360,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         }
         const { outcome } = attempt;
         if (!outcome.ok) {
-          await audit(tenant, who.email, context.origin, [
+          await services.recordNow(tenant, who.email, context.origin, [
             {
               type: SUPPORT_EVENT.otpVerify,
               target: who.email,
@@ -422,7 +392,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
           );
         }
         const at = services.nowIso();
-        const verifiedUntil = await change(tenant, who.email, context.origin, async (tx) => {
+        const verifiedUntil = await services.audited(async (tx, record) => {
           const until = await supportAuth.grant(tx, who.email, outcome.method, at);
           const events: ServerEvent[] = [
             {
@@ -448,7 +418,8 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
               outcome: 'success',
               detail: { remaining: outcome.remaining },
             });
-          return { result: until, events };
+          await record(tenant, who.email, context.origin, events);
+          return until;
         });
         if (outcome.method === 'backup-code')
           await raiseAlert(
@@ -488,29 +459,22 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             forbidden('another security manager must reset your own factor', 'self_reset'),
             { target: agent },
           );
-        const removed = await change(
-          services.ownChain(who),
-          who.email,
-          context.origin,
-          async (tx) => {
-            const existed = await resetSecondFactor(tx, agent);
-            const revoked = await supportAuth.revokeAll(tx, agent, services.nowIso());
-            return {
-              result: existed,
-              events: [
-                {
-                  type: SUPPORT_EVENT.factorReset,
-                  target: agent,
-                  outcome: existed ? 'success' : 'failure',
-                  detail: {
-                    reason: truncateText(context.body.reason, 500),
-                    proofsRevoked: revoked,
-                  },
-                },
-              ],
-            };
-          },
-        );
+        const removed = await services.audited(async (tx, record) => {
+          const existed = await resetSecondFactor(tx, agent);
+          const revoked = await supportAuth.revokeAll(tx, agent, services.nowIso());
+          await record(services.ownChain(who), who.email, context.origin, [
+            {
+              type: SUPPORT_EVENT.factorReset,
+              target: agent,
+              outcome: existed ? 'success' : 'failure',
+              detail: {
+                reason: truncateText(context.body.reason, 500),
+                proofsRevoked: revoked,
+              },
+            },
+          ]);
+          return existed;
+        });
         if (!removed) throw notFound(`${agent} has no second factor`);
         return { body: { agent, reset: true } };
       },
@@ -528,7 +492,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         await requireSecurityManager(who, context.origin, 'rotate_keys');
         const current = keyRing();
         const report = await rotateSecondFactorKeys(db, current);
-        await audit(services.ownChain(who), who.email, context.origin, [
+        await services.recordNow(services.ownChain(who), who.email, context.origin, [
           {
             type: SUPPORT_EVENT.keysRotated,
             outcome: report.failed.length === 0 ? 'success' : 'failure',
@@ -625,7 +589,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
           await maxMinutesOf(tenant),
         );
         const pending = policy.supportAccess === 'approval_required';
-        const session = await change(tenant, who.email, context.origin, async (tx) => {
+        const session = await services.audited(async (tx, record) => {
           const created = await supportSessions.create(
             tx,
             {
@@ -640,22 +604,20 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             },
             now,
           );
-          return {
-            result: created,
-            events: [
-              {
-                type: pending ? SUPPORT_EVENT.sessionRequested : SUPPORT_EVENT.sessionOpened,
-                target,
-                outcome: 'success',
-                detail: {
-                  sessionId: created.id,
-                  ticket: created.ticket,
-                  repair: created.repair,
-                  minutes,
-                },
+          await record(tenant, who.email, context.origin, [
+            {
+              type: pending ? SUPPORT_EVENT.sessionRequested : SUPPORT_EVENT.sessionOpened,
+              target,
+              outcome: 'success',
+              detail: {
+                sessionId: created.id,
+                ticket: created.ticket,
+                repair: created.repair,
+                minutes,
               },
-            ],
-          };
+            },
+          ]);
+          return created;
         });
         const blocked = await alerts.blocks(db, who.email);
         return { status: 201, body: { ...session, blockedByAlert: blocked } };
@@ -732,19 +694,17 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         const session = await visibleSession(who, context.params.id ?? '');
         if (session.status !== 'open' && session.status !== 'pending')
           throw conflict(`the session is ${session.status} already`, 'session_state');
-        await change(session.tenant, who.email, context.origin, async (tx) => {
+        await services.audited(async (tx, record) => {
           await supportSessions.close(tx, session.id, who.email, services.nowIso());
-          return {
-            result: null,
-            events: [
-              {
-                type: SUPPORT_EVENT.sessionClosed,
-                target: session.targetUser,
-                outcome: 'success',
-                detail: { sessionId: session.id, agent: session.agent },
-              },
-            ],
-          };
+          await record(session.tenant, who.email, context.origin, [
+            {
+              type: SUPPORT_EVENT.sessionClosed,
+              target: session.targetUser,
+              outcome: 'success',
+              detail: { sessionId: session.id, agent: session.agent },
+            },
+          ]);
+          return null;
         });
         return { body: await supportSessions.get(db, session.id, services.nowIso()) };
       },
@@ -780,7 +740,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             'reason' in context.body && typeof context.body.reason === 'string'
               ? context.body.reason
               : null;
-          const stored = await db.transaction(async (tx) => {
+          await services.audited(async (tx, record) => {
             const current = await supportSessions.get(tx, id, services.nowIso(), true);
             if (!current || current.status !== 'pending')
               throw conflict(
@@ -794,7 +754,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
               { approved, by: who.email, reason, minutes },
               services.nowIso(),
             );
-            const events = await services.record(tx, current.tenant, who.email, context.origin, [
+            await record(current.tenant, who.email, context.origin, [
               {
                 type: approved ? SUPPORT_EVENT.sessionApproved : SUPPORT_EVENT.sessionRefused,
                 target: current.targetUser,
@@ -802,30 +762,22 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
                 detail: { sessionId: id, agent: current.agent, ticket: current.ticket },
               },
             ]);
-            if (!approved) return events;
-            const opened = await services.record(
-              tx,
-              current.tenant,
-              current.agent,
-              context.origin,
-              [
-                {
-                  type: SUPPORT_EVENT.sessionOpened,
-                  target: current.targetUser,
-                  outcome: 'success',
-                  detail: {
-                    sessionId: id,
-                    ticket: current.ticket,
-                    repair: current.repair,
-                    minutes,
-                    approvedBy: who.email,
-                  },
+            if (!approved) return;
+            await record(current.tenant, current.agent, context.origin, [
+              {
+                type: SUPPORT_EVENT.sessionOpened,
+                target: current.targetUser,
+                outcome: 'success',
+                detail: {
+                  sessionId: id,
+                  ticket: current.ticket,
+                  repair: current.repair,
+                  minutes,
+                  approvedBy: who.email,
                 },
-              ],
-            );
-            return [...events, ...opened];
+              },
+            ]);
           });
-          await services.afterEvents(stored);
           return { body: await supportSessions.get(db, id, services.nowIso()) };
         },
       }),
@@ -842,7 +794,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         const session = await openSessionOf(who, context.params.id ?? '', context.origin);
         const user = session.targetUser;
         const found = await sharesOfUser(user, session.tenant);
-        await audit(session.tenant, who.email, context.origin, [
+        await services.recordNow(session.tenant, who.email, context.origin, [
           {
             type: SUPPORT_EVENT.sharesRead,
             target: user,
@@ -866,7 +818,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         const user = session.targetUser;
         const found = await sharesOfUser(user, session.tenant);
         const labels = await inAccount(user, (client) => readLabelStates(client, user, found));
-        await audit(session.tenant, who.email, context.origin, [
+        await services.recordNow(session.tenant, who.email, context.origin, [
           {
             type: SUPPORT_EVENT.labelsRead,
             target: user,
@@ -895,7 +847,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         );
         const user = session.targetUser;
         const read = await inAccount(user, (client) => readLabelContacts(client, user, share));
-        await audit(session.tenant, who.email, context.origin, [
+        await services.recordNow(session.tenant, who.email, context.origin, [
           {
             type: SUPPORT_EVENT.contactsRead,
             target: user,
@@ -932,7 +884,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
         try {
           relinked = await inAccount(user, (client) => repairCopyGroup(client, user, share));
         } catch (error) {
-          await audit(session.tenant, who.email, context.origin, [
+          await services.recordNow(session.tenant, who.email, context.origin, [
             {
               type: SUPPORT_EVENT.repair,
               target: user,
@@ -948,7 +900,7 @@ export function buildSupportRoutes(services: BackendServices): Route[] {
             'the user has no copy of this label yet: their next sync makes it',
             'no_copy_group',
           );
-        await audit(session.tenant, who.email, context.origin, [
+        await services.recordNow(session.tenant, who.email, context.origin, [
           {
             type: SUPPORT_EVENT.repair,
             target: user,

@@ -4,7 +4,7 @@
  * and the carry-over of rows keyed by a domain before it joined its customer.
  */
 import type { Sql } from '../platform/db';
-import type { TenantPolicy } from '../platform/schemas';
+import type { TenantPolicy } from '../../core/tenant-policy';
 import { DEFAULT_POLICY } from './policy-store';
 
 /** A customer as the backend knows it. */

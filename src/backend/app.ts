@@ -10,15 +10,9 @@ import { IdTokenVerifier, type Caller } from './platform/auth';
 import { configFromEnv, type BackendConfig } from './platform/config';
 import { DatabaseUnavailableError, openDatabase } from './platform/db';
 import { HttpError, badRequest, notFound } from './platform/errors';
-import {
-  DelegatedTokenMinter,
-  GoogleDirectory,
-  IamSigner,
-  LocalKeySigner,
-  type Directory,
-  type DirectoryAdmins,
-  type Signer,
-} from './platform/google-access';
+import { DelegatedTokenMinter } from './platform/delegated-token-minter';
+import { GoogleDirectory, type Directory, type DirectoryAdmins } from './platform/directory';
+import { IamSigner, LocalKeySigner, type Signer } from './platform/signer';
 import {
   checkJsonHeaders,
   decodePathParameters,

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startBackendServer, type BackendOptions, type BackendServer } from '../backend/app';
 import { defaultConfig, type BackendConfig } from '../backend/platform/config';
-import { LocalKeySigner } from '../backend/platform/google-access';
+import { LocalKeySigner } from '../backend/platform/signer';
 import { LocalBlobSigner } from '../backend/audit/blob-signer';
 import { runScheduledWork } from '../backend/audit/scheduled';
 import type { WorkspaceEmulator } from './api';

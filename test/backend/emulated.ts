@@ -6,7 +6,7 @@
  */
 import { createWorkspaceEmulator, type WorkspaceEmulator } from '../../src/emulator/api';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/api/server';
-import { LocalKeySigner, type Signer } from '../../src/backend/platform/google-access';
+import { LocalKeySigner, type Signer } from '../../src/backend/platform/signer';
 import { LocalBlobSigner } from '../../src/backend/audit/blob-signer';
 import { GRANTED_SCOPES } from '../../src/core/google-scopes';
 import type { BackendConfig } from '../../src/backend/platform/config';

@@ -4,6 +4,8 @@
  */
 import { EVENT } from '../audit/event-types';
 import { runScheduledWork } from '../audit/scheduled';
+import type { Caller } from '../platform/auth';
+import type { Sql } from '../platform/db';
 import { conflict, forbidden, notFound } from '../platform/errors';
 import { route, type Route } from '../platform/http';
 import { emptyBody } from '../platform/schemas';
@@ -14,6 +16,29 @@ import * as schema from './alert-schemas';
 /** Returns the alert and scan routes. */
 export function alertRoutes(services: BackendServices): Route[] {
   const { db } = services;
+
+  /**
+   * Moves an alert to its next state: locks it (404 when there is none), lets `step` refuse the
+   * move, applies it and records `type` about the alert's actor in the same transaction.
+   */
+  const moveAlert = (
+    who: Caller,
+    id: string,
+    origin: string,
+    type: string,
+    step: { check: (current: Alert) => void; apply: (tx: Sql) => Promise<void> },
+  ): Promise<Alert | null> =>
+    services.audited(async (tx, record) => {
+      const current = await alerts.get(tx, id, true);
+      if (!current) throw notFound(`no alert ${id}`);
+      step.check(current);
+      await step.apply(tx);
+      await record(current.tenant, who.email, origin, [
+        { type, target: current.actor, outcome: 'success', detail: { alertId: id } },
+      ]);
+      return alerts.get(tx, id);
+    });
+
   return [
     route({
       method: 'GET',
@@ -49,24 +74,16 @@ export function alertRoutes(services: BackendServices): Route[] {
       handle: async (context) => {
         const who = context.caller;
         const id = context.params.id ?? '';
-        const alert = await db.transaction(async (tx) => {
-          const current = await alerts.get(tx, id, true);
-          if (!current || (current.actor !== who.email && !who.isSecurityManager))
-            throw notFound(`no alert ${id}`);
-          if (current.actor !== who.email)
-            throw forbidden('only the alerted actor may justify an alert');
-          if (current.status !== 'open')
-            throw conflict(`the alert is ${current.status}, not open`, 'alert_state');
-          await alerts.justify(tx, id, context.body.justification, services.nowIso());
-          await services.record(tx, current.tenant, who.email, context.origin, [
-            {
-              type: EVENT.alertJustified,
-              target: current.actor,
-              outcome: 'success',
-              detail: { alertId: id },
-            },
-          ]);
-          return alerts.get(tx, id);
+        const alert = await moveAlert(who, id, context.origin, EVENT.alertJustified, {
+          check: (current) => {
+            if (current.actor !== who.email && !who.isSecurityManager)
+              throw notFound(`no alert ${id}`);
+            if (current.actor !== who.email)
+              throw forbidden('only the alerted actor may justify an alert');
+            if (current.status !== 'open')
+              throw conflict(`the alert is ${current.status}, not open`, 'alert_state');
+          },
+          apply: (tx) => alerts.justify(tx, id, context.body.justification, services.nowIso()),
         });
         return { body: alert };
       },
@@ -85,26 +102,18 @@ export function alertRoutes(services: BackendServices): Route[] {
             'not_security_manager',
           );
         const id = context.params.id ?? '';
-        const alert = await db.transaction(async (tx) => {
-          const current = await alerts.get(tx, id, true);
-          if (!current) throw notFound(`no alert ${id}`);
-          if (current.actor === who.email)
-            throw forbidden('you may not resolve an alert about yourself');
-          if (current.status !== 'justified')
-            throw conflict(
-              `the alert is ${current.status}; it must be justified by its actor first`,
-              'alert_state',
-            );
-          await alerts.resolve(tx, id, who.email, context.body.resolution, services.nowIso());
-          await services.record(tx, current.tenant, who.email, context.origin, [
-            {
-              type: EVENT.alertResolved,
-              target: current.actor,
-              outcome: 'success',
-              detail: { alertId: id },
-            },
-          ]);
-          return alerts.get(tx, id);
+        const alert = await moveAlert(who, id, context.origin, EVENT.alertResolved, {
+          check: (current) => {
+            if (current.actor === who.email)
+              throw forbidden('you may not resolve an alert about yourself');
+            if (current.status !== 'justified')
+              throw conflict(
+                `the alert is ${current.status}; it must be justified by its actor first`,
+                'alert_state',
+              );
+          },
+          apply: (tx) =>
+            alerts.resolve(tx, id, who.email, context.body.resolution, services.nowIso()),
         });
         return { body: alert };
       },

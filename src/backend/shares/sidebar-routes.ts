@@ -5,7 +5,7 @@
  */
 import { DELEGATION_SCOPES, DIRECTORY_USER_SCOPE } from '../../core/google-scopes';
 import { z } from 'zod';
-import { UpstreamError } from '../platform/google-access';
+import { UpstreamError } from '../platform/google-fetch';
 import { adminTenant } from '../admin/admin-gate';
 import type { Caller } from '../platform/auth';
 import { HttpError, conflict, forbidden } from '../platform/errors';

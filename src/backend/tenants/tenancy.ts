@@ -10,12 +10,8 @@
 import type { Database } from '../platform/db';
 import { HttpError, forbidden } from '../platform/errors';
 import { EVENT } from '../audit/event-types';
-import {
-  UpstreamError,
-  type CustomerDomain,
-  type Directory,
-  type DirectoryAdmins,
-} from '../platform/google-access';
+import { UpstreamError } from '../platform/google-fetch';
+import { type CustomerDomain, type Directory, type DirectoryAdmins } from '../platform/directory';
 import type { Logger } from '../platform/logger';
 import type { ServerEvent } from '../services';
 import { carryOver, customerStore, type CarriedOver } from './customer-store';

@@ -43,7 +43,7 @@ import { buildRoutes } from './routes';
 import { RuleEngine } from './rules/rules';
 import { emptyQuery } from './platform/schemas';
 import { BackendServices } from './services';
-import { DatabaseSupportSessions, type SupportSessions } from './support/support-sessions';
+import { DatabaseSupportSessions, type SupportSessions } from './support/support-store';
 import type { Tenancy } from './tenants/tenancy';
 
 /** How to build a backend; everything but `config` has a production default. */

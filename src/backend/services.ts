@@ -20,7 +20,7 @@ import type { Logger } from './platform/logger';
 import type { AlertNotifier } from './rules/notifier';
 import type { RuleEngine, RuleHit } from './rules/rules';
 import { alerts, type Alert } from './rules/alert-store';
-import type { SupportSessions } from './support/support-sessions';
+import type { SupportSessions } from './support/support-store';
 import { OUTSIDE_CHAIN, Tenancy, VENDOR_CHAIN } from './tenants/tenancy';
 
 /** A server-written audit event: the backend chooses its id and time. */

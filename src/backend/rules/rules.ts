@@ -9,7 +9,7 @@ import type { StoredEvent } from '../audit/audit-log';
 import type { RuleThresholds } from '../platform/config';
 import type { Sql } from '../platform/db';
 import { EVENT, REVOCATION_TYPES, SUPPORT_ACCESS_PREFIX } from '../audit/event-types';
-import type { SupportSessions } from '../support/support-sessions';
+import type { SupportSessions } from '../support/support-store';
 
 /** A rule that fired: an alert to raise. */
 export interface RuleHit {

@@ -12,7 +12,7 @@ import { startEmulatedHarness } from '../test/backend/emulated';
 import { labelWith, peopleAs } from '../test/fixtures/emulator-people';
 import { DEFAULT_RULES } from '../src/backend/platform/config';
 import { ALL_RULES } from '../src/backend/rules/rules';
-import { rejectSensitive } from '../src/backend/audit/audit-log';
+import { rejectSensitive } from '../src/backend/audit/sensitive-content';
 import { parseJsonBody, validate } from '../src/backend/platform/http';
 import { SharedRateLimiter } from '../src/backend/platform/rate-limit';
 import {

@@ -6,7 +6,7 @@ import type { Caller } from '../platform/auth';
 import { HttpError, badRequest, forbidden } from '../platform/errors';
 import { route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
-import { rejectSensitive } from './audit-log';
+import { rejectSensitive } from './sensitive-content';
 import * as schema from './audit-schemas';
 import { BACKEND_ONLY_PREFIXES, isBackendOnlyType } from './event-types';
 import { verifyAgainstAnchor } from './scheduled';

@@ -4,6 +4,7 @@
  * audit events in a transaction, raising alerts from rule hits, checking who is an admin.
  */
 import { randomUUID } from 'node:crypto';
+import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
 import { DownloadLinks, downloadLinkKey } from './admin/download-links';
 import { AuditLog, type StoredEvent } from './audit/audit-log';
 import type { AuditAnchoring } from './audit/anchoring';
@@ -128,6 +129,12 @@ export class BackendServices {
       this.logger.log('WARNING', 'group shares are not listed: no usable directory admin', {});
       return [];
     }
+  }
+
+  /** The user's level on a share, looking up their groups only when a group grant exists. */
+  async levelOf(share: Share, email: string): Promise<Level | null> {
+    const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
+    return effectiveLevel(share, email, needsGroups ? await this.directory.groupsOf(email) : []);
   }
 
   /** True for the vendor's own staff (support agents, security managers, the scheduler). */

@@ -6,7 +6,7 @@
  * and records one audit event; every refusal is recorded too.
  */
 import { CONTACTS_SCOPE } from '../../core/google-scopes';
-import { domainOf, effectiveLevel, type Level, type Share } from '../../core/sharing-model';
+import { domainOf, type Level, type Share } from '../../core/sharing-model';
 import type { AccountRole } from '../../core/footprint';
 import {
   FootprintRefusal,
@@ -37,16 +37,6 @@ import { truncateText } from '../platform/text';
 /** The largest gateway request body: 200 contacts, or the people of a 25,000-contact label. */
 export const GATEWAY_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-/** The user's level on a share, looking up their groups only when a group grant exists. */
-export async function levelOf(
-  services: BackendServices,
-  share: Share,
-  email: string,
-): Promise<Level | null> {
-  const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
-  return effectiveLevel(share, email, needsGroups ? await services.directory.groupsOf(email) : []);
-}
-
 /** What an account is to a share, or null when the share never reached it and does not now. */
 export async function roleOf(
   services: BackendServices,
@@ -54,7 +44,7 @@ export async function roleOf(
   account: string,
 ): Promise<AccountRole | null> {
   if (account === share.owner.toLowerCase()) return 'master';
-  if ((await levelOf(services, share, account)) !== null) return 'copy';
+  if ((await services.levelOf(share, account)) !== null) return 'copy';
   if (await shares.wasSyncedFor(services.db, share, account)) return 'former';
   return null;
 }
@@ -173,7 +163,7 @@ export function gatewayRoutes(services: BackendServices): Route[] {
       );
     const deny = (error: HttpError): Promise<never> =>
       refuse(who, context.origin, share.domain, shareId, operation, target, error);
-    const level = await levelOf(services, share, who.email);
+    const level = await services.levelOf(share, who.email);
     if (level === null) return deny(notFound(`no share ${shareId}`));
     if (who.email.toLowerCase() !== share.owner.toLowerCase())
       await shareAccounts.recordOwnSync(db, share.id, who.email.toLowerCase(), services.nowIso());

@@ -12,10 +12,11 @@ export interface Signer {
 }
 
 /**
- * Signs with an RSA key generated at start-up (local runs and tests). Its public key must be
- * registered for the service account, e.g. with the emulator's `registerServiceAccountKey`.
+ * An RSA key generated at start-up (local runs and tests), with the id and public key under
+ * which it must be registered for the service account, e.g. with the emulator's
+ * `registerServiceAccountKey`.
  */
-export class LocalKeySigner implements Signer {
+export class LocalRsaKey {
   readonly keyId = randomBytes(20).toString('hex');
   readonly publicKeyPem: string;
   private readonly privateKey: KeyObject;
@@ -26,11 +27,18 @@ export class LocalKeySigner implements Signer {
     this.publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   }
 
+  /** Signs the payload with RSA-SHA256. */
+  protected sign(payload: string | Buffer): Buffer {
+    return createSign('RSA-SHA256').update(payload).sign(this.privateKey);
+  }
+}
+
+/** Signs JWTs with a key generated at start-up (LocalRsaKey). */
+export class LocalKeySigner extends LocalRsaKey implements Signer {
   async signJwt(claims: Record<string, unknown>): Promise<string> {
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const unsigned = `${encode({ alg: 'RS256', typ: 'JWT', kid: this.keyId })}.${encode(claims)}`;
-    const signature = createSign('RSA-SHA256').update(unsigned).sign(this.privateKey);
-    return `${unsigned}.${signature.toString('base64url')}`;
+    return `${unsigned}.${this.sign(unsigned).toString('base64url')}`;
   }
 }
 

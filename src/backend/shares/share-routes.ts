@@ -43,16 +43,6 @@ function checkGrantsAgainstPolicy(grants: ShareGrant[], policy: TenantPolicy): v
       );
 }
 
-/** The caller's level on a share, looking up their groups only when a group grant exists. */
-async function levelOn(
-  services: BackendServices,
-  share: Share,
-  email: string,
-): Promise<Level | null> {
-  const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
-  return effectiveLevel(share, email, needsGroups ? await services.directory.groupsOf(email) : []);
-}
-
 /** Returns the routes of the share registry. */
 export function shareRoutes(services: BackendServices): Route[] {
   const { db } = services;
@@ -90,7 +80,7 @@ export function shareRoutes(services: BackendServices): Route[] {
     const share = await shares.get(db, id);
     if (!share || who.tenant !== share.domain)
       return refuse(who, origin, id, notFound(`no share ${id}`));
-    const level = await levelOn(services, share, who.email);
+    const level = await services.levelOf(share, who.email);
     if (level === null && !(await services.isAdminOf(who, share.domain)))
       return refuse(who, origin, id, notFound(`no share ${id}`));
     return { share, level };

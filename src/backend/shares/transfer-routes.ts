@@ -5,14 +5,13 @@
  * the owner may withdraw the offer and the member decline it; the former owner's add-on reports
  * when its account has turned the former masters into copies. Every step and refusal is audited.
  */
-import { type Share, type ShareGrant } from '../../core/sharing-model';
+import type { Level, Share, ShareGrant } from '../../core/sharing-model';
 import { PeopleClient } from '../../google/people-client';
 import type { Caller } from '../platform/auth';
 import type { Sql } from '../platform/db';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../platform/errors';
 import { EVENT } from '../audit/event-types';
 import { CONTACTS_SCOPE } from '../../core/google-scopes';
-import { levelOf } from '../gateway/gateway-routes';
 import { runGoogleCall } from '../gateway/google-runner';
 import { route, type Route } from '../platform/http';
 import { emptyBody } from '../platform/schemas';
@@ -33,10 +32,10 @@ export function transferRoutes(services: BackendServices): Route[] {
     who: Caller,
     id: string,
     origin: string,
-  ): Promise<{ share: Share; level: Awaited<ReturnType<typeof levelOf>> }> => {
+  ): Promise<{ share: Share; level: Level | null }> => {
     const found = await shares.get(db, id);
     const share = found && found.domain === who.tenant ? found : null;
-    const level = share ? await levelOf(services, share, who.email) : null;
+    const level = share ? await services.levelOf(share, who.email) : null;
     if (!share || (level === null && share.formerOwner !== who.email.toLowerCase()))
       return refuse(who, origin, id, notFound(`no share ${id}`));
     return { share, level };

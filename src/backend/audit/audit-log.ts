@@ -16,6 +16,7 @@ import {
   chainHash,
   chainParts,
   contentDigest,
+  eventContent,
 } from './event-chain';
 
 /** An event as a client sends it in a batch (audit-schemas.ts checks it), before it is chained. */
@@ -188,20 +189,8 @@ export class AuditLog {
     for (const event of events) {
       if (stored.has(event.id)) continue;
       seq += 1;
-      const base = {
-        tenant: context.tenant,
-        seq,
-        id: event.id,
-        type: event.type,
-        actor: context.actor,
-        target: event.target ?? null,
-        shareId: event.shareId ?? null,
-        outcome: event.outcome,
-        detail: JSON.parse(canonicalJson(event.detail ?? {})) as StoredEvent['detail'],
-        occurredAt: event.occurredAt,
-        receivedAt: context.receivedAt,
-        origin: context.origin,
-      };
+      const { tenant, ...content } = eventContent(context, event);
+      const base = { tenant, seq, ...content };
       const hash = chainHash(prevHash, base);
       fresh.push({ ...base, prevHash, hash });
       prevHash = hash;
@@ -273,19 +262,7 @@ export class AuditLog {
   ): Promise<StoredEvent> {
     const context = canonicalContext(sentContext);
     const event = canonicalEvent(sentEvent);
-    const content = {
-      tenant: context.tenant,
-      id: event.id,
-      type: event.type,
-      actor: context.actor,
-      target: event.target ?? null,
-      shareId: event.shareId ?? null,
-      outcome: event.outcome,
-      detail: JSON.parse(canonicalJson(event.detail ?? {})) as StoredEvent['detail'],
-      occurredAt: event.occurredAt,
-      receivedAt: context.receivedAt,
-      origin: context.origin,
-    };
+    const content = eventContent(context, event);
     const { prefix, suffix } = chainParts(content);
     // hash = SHA-256(prev_hash ‖ prefix ‖ seq ‖ suffix), the same bytes chainHash hashes.
     const [row] = await sql.query<{ seq: string; prev_hash: string; hash: string }>(

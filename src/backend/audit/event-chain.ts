@@ -107,3 +107,23 @@ export function chainHash(prevHash: string, event: Omit<StoredEvent, 'prevHash' 
   const { prefix, suffix } = chainParts(event);
   return sha256(`${prevHash}${prefix}${canonicalJson(event.seq)}${suffix}`);
 }
+
+/** What the chain holds of an event besides its place (seq and hashes), detail in canonical JSON. */
+export function eventContent(
+  context: AppendContext,
+  event: AuditEventInput,
+): Omit<StoredEvent, 'seq' | 'prevHash' | 'hash'> {
+  return {
+    tenant: context.tenant,
+    id: event.id,
+    type: event.type,
+    actor: context.actor,
+    target: event.target ?? null,
+    shareId: event.shareId ?? null,
+    outcome: event.outcome,
+    detail: JSON.parse(canonicalJson(event.detail ?? {})) as StoredEvent['detail'],
+    occurredAt: event.occurredAt,
+    receivedAt: context.receivedAt,
+    origin: context.origin,
+  };
+}

@@ -10,17 +10,17 @@ import { Agent, request } from 'node:http';
 import { auditEvent, type Harness } from '../test/backend/harness';
 import { startEmulatedHarness } from '../test/backend/emulated';
 import { labelWith, peopleAs } from '../test/fixtures/emulator-people';
-import { DEFAULT_RULES } from '../src/backend/config';
-import { ALL_RULES } from '../src/backend/rules';
-import { rejectSensitive } from '../src/backend/audit-log';
-import { parseJsonBody, validate } from '../src/backend/http';
+import { DEFAULT_RULES } from '../src/backend/platform/config';
+import { ALL_RULES } from '../src/backend/rules/rules';
+import { rejectSensitive } from '../src/backend/audit/sensitive-content';
+import { parseJsonBody, validate } from '../src/backend/platform/http';
 import { SharedRateLimiter } from '../src/backend/platform/rate-limit';
 import {
   MAX_BATCH_BYTES,
   MAX_EVENTS_PER_BATCH,
   ingestBody,
-  offerTransferBody,
-} from '../src/backend/schemas';
+} from '../src/backend/audit/audit-schemas';
+import { offerTransferBody } from '../src/backend/shares/share-schemas';
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -36,7 +36,7 @@ async function main() {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  const migrations = path.join(root, 'src', 'backend', 'migrations');
+  const migrations = path.join(root, 'src', 'backend', 'platform', 'migrations');
   for (const file of fs.readdirSync(migrations).filter((name) => name.endsWith('.sql')))
     fs.copyFileSync(path.join(migrations, file), path.join(out, 'migrations', file));
   const rootPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

@@ -16,7 +16,7 @@ export const DEPLOYABLE_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type DeployableEnvironment = (typeof DEPLOYABLE_ENVIRONMENTS)[number];
 
 /**
- * The secrets the backend reads (src/backend/config.ts): environment variable → Secret Manager
+ * The secrets the backend reads (src/backend/platform/config.ts): environment variable → Secret Manager
  * secret. Each reaches the function only as a secret reference; provision creates them empty,
  * writes database_url itself (it holds the password it generates) and a person sets the others.
  */
@@ -59,7 +59,7 @@ interface Sizes {
 
 /**
  * Each environment's sizes. maxInstances × the backend's pool of 10 connections
- * (src/backend/db.ts) stays at or under 100, which the default max_connections of these tiers
+ * (src/backend/platform/db.ts) stays at or under 100, which the default max_connections of these tiers
  * allows (Cloud SQL for PostgreSQL quotas and limits, cloud.google.com/sql/docs/postgres/quotas;
  * the exact defaults per tier are unconfirmed here). Production keeps one instance warm so that a
  * card action (30 s at most) never waits for a cold start.
@@ -107,7 +107,7 @@ export interface EnvironmentSettings {
   minInstances: number;
   maxInstances: number;
   scanJob: string;
-  /** Every 10 minutes, the default window of the windowed anomaly rules (src/backend/config.ts). */
+  /** Every 10 minutes, the default window of the windowed anomaly rules (src/backend/platform/config.ts). */
   scanSchedule: string;
   scanUri: string;
   /**

@@ -6,19 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GoogleAuth } from 'google-auth-library';
-import { IdTokenVerifier, type Caller } from './auth';
-import { configFromEnv, type BackendConfig } from './config';
-import { DatabaseUnavailableError, openDatabase } from './db';
-import { HttpError, badRequest, notFound } from './errors';
-import {
-  DelegatedTokenMinter,
-  GoogleDirectory,
-  IamSigner,
-  LocalKeySigner,
-  type Directory,
-  type DirectoryAdmins,
-  type Signer,
-} from './google-access';
+import { IdTokenVerifier, type Caller } from './platform/auth';
+import { configFromEnv, type BackendConfig } from './platform/config';
+import { DatabaseUnavailableError, openDatabase } from './platform/db';
+import { HttpError, badRequest, notFound } from './platform/errors';
+import { DelegatedTokenMinter } from './platform/delegated-token-minter';
+import { GoogleDirectory, type Directory, type DirectoryAdmins } from './platform/directory';
+import { IamSigner, LocalKeySigner, type Signer } from './platform/signer';
 import {
   checkJsonHeaders,
   decodePathParameters,
@@ -30,12 +24,12 @@ import {
   sendJson,
   validate,
   type Reply,
-} from './http';
-import { jsonLogger, traceField, type Logger, type Severity } from './logger';
+} from './platform/http';
+import { jsonLogger, traceField, type Logger, type Severity } from './platform/logger';
 import { answerClientErrorsAsJson, restoreRequest } from './platform/framework-takeover';
 import { SharedRateLimiter } from './platform/rate-limit';
 import { truncateText } from './platform/text';
-import { AlertNotifier, DEFAULT_DELIVERY } from './notifier';
+import { AlertNotifier, DEFAULT_DELIVERY } from './rules/notifier';
 import { CloudStorageAnchorStore } from './audit/anchor-store';
 import { AuditAnchoring } from './audit/anchoring';
 import {
@@ -44,12 +38,12 @@ import {
   PublishedKeys,
   type BlobSigner,
 } from './audit/blob-signer';
-import { openApiDocument } from './openapi';
+import { openApiDocument } from './platform/openapi';
 import { buildRoutes } from './routes';
-import { RuleEngine } from './rules';
-import { emptyQuery } from './schemas';
+import { RuleEngine } from './rules/rules';
+import { emptyQuery } from './platform/schemas';
 import { BackendServices } from './services';
-import { DatabaseSupportSessions, type SupportSessions } from './support-sessions';
+import { DatabaseSupportSessions, type SupportSessions } from './support/support-store';
 import type { Tenancy } from './tenants/tenancy';
 
 /** How to build a backend; everything but `config` has a production default. */

@@ -6,7 +6,7 @@
  */
 import * as functions from '@google-cloud/functions-framework';
 import { lazyHandler } from './app';
-import { jsonLogger } from './logger';
+import { jsonLogger } from './platform/logger';
 import { takeOverFramework } from './platform/framework-takeover';
 
 const logger = jsonLogger();

@@ -4,21 +4,24 @@
  * audit events in a transaction, raising alerts from rule hits, checking who is an admin.
  */
 import { randomUUID } from 'node:crypto';
+import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
 import { DownloadLinks, downloadLinkKey } from './admin/download-links';
-import { AuditLog, type StoredEvent } from './audit-log';
+import { AuditLog, type StoredEvent } from './audit/audit-log';
 import type { AuditAnchoring } from './audit/anchoring';
-import type { Caller } from './auth';
-import type { BackendConfig } from './config';
-import type { Database, Sql } from './db';
-import { EVENT, isBackendOnlyType } from './event-types';
-import { HttpError, forbidden } from './errors';
-import type { DelegatedTokenMinter, Directory, Signer } from './google-access';
+import type { Caller } from './platform/auth';
+import type { BackendConfig } from './platform/config';
+import type { Database, Sql } from './platform/db';
+import { EVENT, isBackendOnlyType } from './audit/event-types';
+import { HttpError, forbidden } from './platform/errors';
+import type { DelegatedTokenMinter } from './platform/delegated-token-minter';
+import type { Directory } from './platform/directory';
+import type { Signer } from './platform/signer';
 import { SharedRateLimiter } from './platform/rate-limit';
-import type { Logger } from './logger';
-import type { AlertNotifier } from './notifier';
-import type { RuleEngine, RuleHit } from './rules';
-import { alerts, type Alert } from './stores';
-import type { SupportSessions } from './support-sessions';
+import type { Logger } from './platform/logger';
+import type { AlertNotifier } from './rules/notifier';
+import type { RuleEngine, RuleHit } from './rules/rules';
+import { alerts, type Alert } from './rules/alert-store';
+import type { SupportSessions } from './support/support-store';
 import { OUTSIDE_CHAIN, Tenancy, VENDOR_CHAIN } from './tenants/tenancy';
 
 /** A server-written audit event: the backend chooses its id and time. */
@@ -35,6 +38,14 @@ export interface RefusalEvent extends ServerEvent {
   /** The tenant of `target`, when known: the address is kept only in that tenant's chain. */
   targetTenant?: string | null;
 }
+
+/** Records server-written events in the transaction of the change in progress (`audited`). */
+export type Recorder = (
+  tenant: string,
+  actor: string,
+  origin: string,
+  events: ServerEvent[],
+) => Promise<void>;
 
 /** Everything the routes need. */
 export class BackendServices {
@@ -68,11 +79,7 @@ export class BackendServices {
       () => this.directory,
       clock,
       { cacheSeconds: config.adminCacheSeconds, refreshSeconds: config.tenantRefreshSeconds },
-      async (tenant, events) => {
-        await this.afterEvents(
-          await this.record(db, tenant, config.serviceAccountEmail, 'backend', events),
-        );
-      },
+      (tenant, events) => this.recordNow(tenant, config.serviceAccountEmail, 'backend', events),
       logger,
     );
     this.refusals = new SharedRateLimiter(db, config.refusalsPerMinute, clock);
@@ -124,6 +131,12 @@ export class BackendServices {
     }
   }
 
+  /** The user's level on a share, looking up their groups only when a group grant exists. */
+  async levelOf(share: Share, email: string): Promise<Level | null> {
+    const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
+    return effectiveLevel(share, email, needsGroups ? await this.directory.groupsOf(email) : []);
+  }
+
   /** True for the vendor's own staff (support agents, security managers, the scheduler). */
   isStaff(caller: Caller): boolean {
     return caller.isSupportAgent || caller.isSecurityManager || caller.isSchedulerInvoker;
@@ -165,7 +178,7 @@ export class BackendServices {
       this.isStaff(caller) ||
       targetTenant === chain ||
       (await this.tenancy.knownIn(chain, stored.target));
-    const written = await this.record(this.db, chain, caller.email, origin, [
+    await this.recordNow(chain, caller.email, origin, [
       keepsTarget
         ? stored
         : {
@@ -174,7 +187,6 @@ export class BackendServices {
             detail: { ...stored.detail, targetOutside: true },
           },
     ]);
-    await this.afterEvents(written);
     throw error;
   }
 
@@ -200,6 +212,37 @@ export class BackendServices {
     if (only && inputs.length === 1)
       return [await this.audit.appendServerEvent(sql, context, only)];
     return (await this.audit.append(context, inputs, sql)).stored;
+  }
+
+  /**
+   * Makes a change and records its audit events in one transaction (`record` writes them with
+   * the change, so that both commit or neither does), then runs the anomaly rules on the events
+   * recorded; returns what the change returns.
+   */
+  async audited<T>(change: (tx: Sql, record: Recorder) => Promise<T>): Promise<T> {
+    const stored: StoredEvent[] = [];
+    const result = await this.db.transaction((tx) =>
+      change(tx, async (tenant, actor, origin, events) => {
+        stored.push(...(await this.record(tx, tenant, actor, origin, events)));
+      }),
+    );
+    await this.afterEvents(stored);
+    return result;
+  }
+
+  /**
+   * Records events that go with no change (one event is one statement; several share a
+   * transaction), then runs the anomaly rules on them.
+   */
+  async recordNow(
+    tenant: string,
+    actor: string,
+    origin: string,
+    events: ServerEvent[],
+  ): Promise<void> {
+    if (events.length > 1)
+      return this.audited((_tx, record) => record(tenant, actor, origin, events));
+    await this.afterEvents(await this.record(this.db, tenant, actor, origin, events));
   }
 
   /** Runs the rules for newly stored events and raises alerts; a failure is logged, not thrown. */

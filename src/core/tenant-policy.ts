@@ -1,7 +1,7 @@
 /**
  * This file defines the tenant policy as it crosses between the add-on and the backend (the wire
  * contract of `/v1/tenants/{domain}/policy`): one type for both sides; the backend's zod schema
- * (`policySchema` in src/backend/schemas.ts) is checked against it at compile time.
+ * (`policySchema` in src/backend/tenants/policy-schemas.ts) is checked against it at compile time.
  */
 import type { Level } from './sharing-model';
 

@@ -7,9 +7,10 @@
  * in the database, is detected; a rewritten chain is not anchored again but alerted; an object
  * not signed by the backend in the bucket is reported; IAM signBlob signs when configured so.
  */
-import { chainHash, GENESIS_HASH, type StoredEvent } from '../../src/backend/audit-log';
+import type { StoredEvent } from '../../src/backend/audit/audit-log';
+import { chainHash, GENESIS_HASH } from '../../src/backend/audit/event-chain';
 import { IamBlobSigner } from '../../src/backend/audit/blob-signer';
-import type { Database } from '../../src/backend/db';
+import type { Database } from '../../src/backend/platform/db';
 import { DATABASES, auditEvent } from './harness';
 import { ANCHOR_BUCKET, startEmulatedHarness, type EmulatedHarness } from './emulated';
 import { MANAGER, SCHEDULER } from '../fixtures/staff';

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { canonicalText } from '../../src/backend/platform/text';
-import type { AuditEventInput } from '../../src/backend/schemas';
+import type { AuditEventInput } from '../../src/backend/audit/audit-log';
 import { DATABASES, startHarness, type Harness } from './harness';
 import { serveForSuite } from '../fixtures/suite-server';
 

@@ -4,9 +4,9 @@
  * it, and a caller's copy cannot change what later calls get.
  */
 import { OAuth2Client } from 'google-auth-library';
-import { IdTokenVerifier } from '../../src/backend/auth';
-import { defaultConfig } from '../../src/backend/config';
-import { HttpError } from '../../src/backend/errors';
+import { IdTokenVerifier } from '../../src/backend/platform/auth';
+import { defaultConfig } from '../../src/backend/platform/config';
+import { HttpError } from '../../src/backend/platform/errors';
 import { IdTokenIssuer } from '../../src/emulator/api/id-token-issuer';
 import { AUDIENCE, writeCerts } from './harness';
 

@@ -4,7 +4,7 @@
  * setting only fit for local runs: PGlite, a start-up signing key, ID-token keys from a file,
  * Google endpoints replaced, and no anchoring of the audit chains.
  */
-import { ConfigError, configFromEnv, productionProblems } from '../../src/backend/config';
+import { ConfigError, configFromEnv, productionProblems } from '../../src/backend/platform/config';
 
 const PRODUCTION: NodeJS.ProcessEnv = {
   NODE_ENV: 'production',

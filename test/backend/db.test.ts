@@ -5,7 +5,11 @@
  * that leaves nothing half-written.
  */
 import { Client } from 'pg';
-import { DatabaseUnavailableError, openDatabase, type Database } from '../../src/backend/db';
+import {
+  DatabaseUnavailableError,
+  openDatabase,
+  type Database,
+} from '../../src/backend/platform/db';
 import { POSTGRES_URL, dropSchema, freshSchema } from './harness';
 
 describe('prepared statements on PostgreSQL', () => {

@@ -6,10 +6,10 @@
  */
 import { createWorkspaceEmulator, type WorkspaceEmulator } from '../../src/emulator/api';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/api/server';
-import { LocalKeySigner, type Signer } from '../../src/backend/google-access';
+import { LocalKeySigner, type Signer } from '../../src/backend/platform/signer';
 import { LocalBlobSigner } from '../../src/backend/audit/blob-signer';
 import { GRANTED_SCOPES } from '../../src/core/google-scopes';
-import type { BackendConfig } from '../../src/backend/config';
+import type { BackendConfig } from '../../src/backend/platform/config';
 import type { BackendOptions } from '../../src/backend/app';
 import type { IdTokenRequest } from '../../src/emulator/api/id-token-issuer';
 import { startHarness, type DatabaseKind, type Harness } from './harness';

@@ -6,7 +6,7 @@
  * reused until shortly before expiry and never returned, IAM signJwt signing, and the retired
  * token endpoint refusing everyone.
  */
-import { IamSigner } from '../../src/backend/google-access';
+import { IamSigner } from '../../src/backend/platform/signer';
 import { encodeGroupLink, linkKey } from '../../src/core/contact-model';
 import { contactsOf, labelWith, peopleAs, type PeopleAs } from '../fixtures/emulator-people';
 import { DATABASES } from './harness';

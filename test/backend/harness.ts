@@ -11,8 +11,8 @@ import { Client } from 'pg';
 import { AGENT, AGENT2, MANAGER, SCHEDULER } from '../fixtures/staff';
 import { IdTokenIssuer, type IdTokenRequest } from '../../src/emulator/api/id-token-issuer';
 import { startBackendServer, type BackendOptions, type BackendServer } from '../../src/backend/app';
-import { defaultConfig, type BackendConfig } from '../../src/backend/config';
-import { memoryLogger } from '../../src/backend/logger';
+import { defaultConfig, type BackendConfig } from '../../src/backend/platform/config';
+import { memoryLogger } from '../../src/backend/platform/logger';
 
 export const POSTGRES_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

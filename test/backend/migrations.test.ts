@@ -2,7 +2,7 @@
  * This file tests the migration runner on the PostgreSQL server: instances starting together on
  * the same schema apply each migration exactly once, and a restart applies nothing again.
  */
-import { loadMigrations, openDatabase } from '../../src/backend/db';
+import { loadMigrations, openDatabase } from '../../src/backend/platform/db';
 import { POSTGRES_URL, dropSchema, freshSchema } from './harness';
 
 describe('migrations', () => {

@@ -5,7 +5,7 @@
  * the refusals (non-participant, view/edit/contribute, another tenant), all audited; and the
  * gateway's rule that only the owner and manage participants reach a former participant.
  */
-import { REACHED_ACCOUNTS_AFTER_REVOCATION_MS } from '../../src/backend/reached-accounts-route';
+import { REACHED_ACCOUNTS_AFTER_REVOCATION_MS } from '../../src/backend/shares/reached-accounts-routes';
 import { DATABASES, auditEvent } from './harness';
 import { startEmulatedHarness, type EmulatedHarness } from './emulated';
 import { ADMIN, ALICE, BOB, CAROL, DAVE, ERIN, ZED } from '../fixtures/acme-users';

@@ -12,7 +12,7 @@ import {
   textProblem,
   truncateText,
 } from '../../src/backend/platform/text';
-import { looksLikeJwt } from '../../src/backend/audit-log';
+import { looksLikeJwt } from '../../src/backend/audit/sensitive-content';
 
 const FORMER_EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const FORMER_JWT = /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\./;

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environmentSettings } from '../../scripts/deploy-environment';
-import { configFromEnv, productionProblems } from '../../src/backend/config';
+import { configFromEnv, productionProblems } from '../../src/backend/platform/config';
 import { buildStagingDataset } from '../../scripts/seed-staging';
 import {
   changes,

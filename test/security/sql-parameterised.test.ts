@@ -18,12 +18,12 @@ const SQL_START = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNC
  * WHERE clause, assembled from literal `column = ?` fragments whose `?` become `$n` placeholders.
  */
 const REVIEWED = new Set([
-  'src/backend/db.ts: quoteIdentifier(location.databaseSchema)',
-  'src/backend/db.ts: quoteIdentifier(schema)',
-  'src/backend/db.ts: text',
-  'src/backend/db.ts: script',
-  'src/backend/db.ts: migration.sql',
-  "src/backend/audit-log.ts: where.join(' AND ')",
+  'src/backend/platform/db.ts: quoteIdentifier(location.databaseSchema)',
+  'src/backend/platform/db.ts: quoteIdentifier(schema)',
+  'src/backend/platform/db.ts: text',
+  'src/backend/platform/db.ts: script',
+  'src/backend/platform/db.ts: migration.sql',
+  "src/backend/audit/audit-log.ts: where.join(' AND ')",
 ]);
 
 /** One SQL text whose value is not proven to be free of data. */

@@ -3,9 +3,9 @@
  * one of its admins; otherwise the refusal is audited in the caller's own chain (never in the
  * organisation they aimed at) and thrown.
  */
-import type { Caller } from '../auth';
-import { forbidden } from '../errors';
-import { EVENT } from '../event-types';
+import type { Caller } from '../platform/auth';
+import { forbidden } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
 import type { BackendServices } from '../services';
 
 /** The caller's tenant, once checked to be one of its admins; an audited 403 otherwise. */

@@ -7,15 +7,16 @@
  */
 import { z } from 'zod';
 import { LEVELS, type Level, type Share } from '../../core/sharing-model';
-import type { Caller } from '../auth';
-import { badRequest, forbidden } from '../errors';
+import type { Caller } from '../platform/auth';
+import { badRequest, forbidden } from '../platform/errors';
 import { adminTenant as checkAdmin } from './admin-gate';
-import { EVENT } from '../event-types';
-import { requireCaller, route, type Route } from '../http';
-import { emailSchema } from '../schemas';
-import type { StoredEvent } from '../audit-log';
+import { EVENT } from '../audit/event-types';
+import { route, type Route } from '../platform/http';
+import { emailSchema } from '../platform/schemas';
+import type { StoredEvent } from '../audit/audit-log';
 import type { BackendServices } from '../services';
-import { policies, shares } from '../stores';
+import { policies } from '../tenants/policy-store';
+import { shares } from '../shares/share-store';
 
 /** Kinds of activity the admin card filters by, each a set of event-type prefixes. */
 export const ACTIVITY_KINDS: Record<string, readonly string[]> = {
@@ -40,7 +41,7 @@ const activityQuery = z.strictObject({
 const levelRank = (level: Level): number => LEVELS.indexOf(level);
 
 /** Returns the offboarding routes. */
-export function buildOffboardingRoutes(services: BackendServices): Route[] {
+export function offboardingRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   const adminTenant = (who: Caller, origin: string, action: string): Promise<string> =>
@@ -55,7 +56,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
       auth: true,
       body: handOverBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = await adminTenant(who, context.origin, 'hand_over');
         const from = context.body.from.toLowerCase();
         const to = context.body.to.toLowerCase();
@@ -82,7 +83,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
             );
         const policy = await policies.get(db, tenant);
         const grantLevel: Exclude<Level, 'owner'> = policy.maxLevel;
-        const { handed, stored } = await db.transaction(async (tx) => {
+        const handed = await services.audited(async (tx, record) => {
           const owned = (await shares.ofDomain(tx, tenant)).filter(
             (share) => share.owner.toLowerCase() === from,
           );
@@ -120,12 +121,9 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
             outcome: 'success' as const,
             detail: { to, shares: handedOver.length },
           });
-          return {
-            handed: handedOver,
-            stored: await services.record(tx, tenant, who.email, context.origin, events),
-          };
+          await record(tenant, who.email, context.origin, events);
+          return handedOver;
         });
-        await services.afterEvents(stored);
         return { body: { from, to, offered: handed.length, shareIds: handed } };
       },
     }),
@@ -137,7 +135,7 @@ export function buildOffboardingRoutes(services: BackendServices): Route[] {
       auth: true,
       query: activityQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = await adminTenant(who, context.origin, 'activity');
         const { person, kind, pageSize } = context.query;
         const prefixes = kind === 'all' ? null : (ACTIVITY_KINDS[kind] ?? []);

@@ -4,11 +4,11 @@
  * has passed) and reading how a tenant's chain stands against the latest anchor (the tenant's
  * admins, vendor security managers). Refusals are audited in the caller's own chain.
  */
-import type { Caller } from '../auth';
-import { EVENT } from '../event-types';
-import { HttpError, forbidden } from '../errors';
-import { requireCaller, route, type Route } from '../http';
-import { domainSchema, emptyBody } from '../schemas';
+import type { Caller } from '../platform/auth';
+import { EVENT } from './event-types';
+import { HttpError, forbidden } from '../platform/errors';
+import { route, type Route } from '../platform/http';
+import { domainSchema, emptyBody } from '../platform/schemas';
 import type { BackendServices } from '../services';
 import { z } from 'zod';
 import { publishAnchorNow } from './scheduled';
@@ -23,8 +23,8 @@ function notConfigured(): HttpError {
   );
 }
 
-/** Returns the anchor routes, to be added to buildRoutes' list. */
-export function buildAnchorRoutes(services: BackendServices): Route[] {
+/** Returns the anchor routes, listed by routes.ts. */
+export function anchorRoutes(services: BackendServices): Route[] {
   /**
    * Audits a refusal (`audit.anchor_denied`) in the caller's own tenant chain, never one they
    * name, then throws it; an account without a Workspace domain has no chain to write to.
@@ -36,14 +36,13 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
     error: HttpError,
   ): Promise<never> => {
     if (who.tenant) {
-      const stored = await services.record(services.db, who.tenant, who.email, origin, [
+      await services.recordNow(who.tenant, who.email, origin, [
         {
           type: EVENT.anchorDenied,
           outcome: 'denied',
           detail: { operation, reason: error.code },
         },
       ]);
-      await services.afterEvents(stored);
     }
     throw error;
   };
@@ -57,7 +56,7 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         if (!who.isSchedulerInvoker && !who.isSecurityManager)
           return refuse(
             who,
@@ -77,7 +76,7 @@ export function buildAnchorRoutes(services: BackendServices): Route[] {
       auth: true,
       query: latestQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = who.isSecurityManager
           ? (context.query.tenant ?? services.tenantOf(who))
           : services.tenantOf(who);

@@ -13,8 +13,8 @@
  * interval); docs/security.md says so.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { GENESIS_HASH, canonicalJson } from '../audit-log';
-import type { Sql } from '../db';
+import { GENESIS_HASH, canonicalJson } from './event-chain';
+import type { Sql } from '../platform/db';
 import type { AnchorStore } from './anchor-store';
 import { SigningUnavailableError, type BlobSigner, type PublishedKeys } from './blob-signer';
 

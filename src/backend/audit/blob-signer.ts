@@ -9,15 +9,8 @@
  * https://www.googleapis.com/service_accounts/v1/metadata/jwk/ACCOUNT_EMAIL". The signature is
  * RSASSA-PKCS1-v1_5 with SHA-256.
  */
-import {
-  createPublicKey,
-  createSign,
-  createVerify,
-  generateKeyPairSync,
-  randomBytes,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto';
+import { createPublicKey, createVerify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { LocalRsaKey } from '../platform/signer';
 
 /** A signature of some bytes and the id of the key that made it. */
 export interface BlobSignature {
@@ -80,24 +73,10 @@ export class IamBlobSigner implements BlobSigner {
   }
 }
 
-/**
- * Signs with an RSA key generated at start-up (local runs and tests). Its public key must be
- * published for the account, e.g. with the emulator's `registerServiceAccountKey`.
- */
-export class LocalBlobSigner implements BlobSigner {
-  readonly keyId = randomBytes(20).toString('hex');
-  readonly publicKeyPem: string;
-  private readonly privateKey: KeyObject;
-
-  constructor(readonly serviceAccountEmail: string) {
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.privateKey = pair.privateKey;
-    this.publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  }
-
+/** Signs blobs with a key generated at start-up (LocalRsaKey); its public key must be published. */
+export class LocalBlobSigner extends LocalRsaKey implements BlobSigner {
   async signBlob(payload: Buffer): Promise<BlobSignature> {
-    const signature = createSign('RSA-SHA256').update(payload).sign(this.privateKey);
-    return { keyId: this.keyId, signature: signature.toString('base64') };
+    return { keyId: this.keyId, signature: this.sign(payload).toString('base64') };
   }
 }
 

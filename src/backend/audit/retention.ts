@@ -9,8 +9,8 @@
  * proves the cut is ours (docs/security.md, the trust boundary).
  */
 import type { BackendServices } from '../services';
-import { MIN_AUDIT_RETENTION_DAYS } from '../schemas';
-import { policies } from '../stores';
+import { MIN_AUDIT_RETENTION_DAYS } from '../tenants/policy-schemas';
+import { policies } from '../tenants/policy-store';
 import type { Cut } from './anchoring';
 
 /** What a purge did. */

@@ -6,7 +6,7 @@
  * anchor when the interval has passed. Each step's failure is logged and reported without
  * stopping the others.
  */
-import type { VerifyResult } from '../audit-log';
+import type { VerifyResult } from './audit-log';
 import { pruneRateLimitBuckets } from '../platform/rate-limit';
 import type { BackendServices } from '../services';
 import type { AnchorCheck, PublishReport } from './anchoring';

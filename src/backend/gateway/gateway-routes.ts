@@ -6,7 +6,7 @@
  * and records one audit event; every refusal is recorded too.
  */
 import { CONTACTS_SCOPE } from '../../core/google-scopes';
-import { domainOf, effectiveLevel, type Level, type Share } from '../../core/sharing-model';
+import { domainOf, type Level, type Share } from '../../core/sharing-model';
 import type { AccountRole } from '../../core/footprint';
 import {
   FootprintRefusal,
@@ -20,12 +20,12 @@ import {
 import { GoogleApiError } from '../../google/google-error';
 import { PeopleClient } from '../../google/people-client';
 import type { ApiCall } from '../../google/transport';
-import type { Caller } from '../auth';
-import { badRequest, forbidden, HttpError, notFound } from '../errors';
-import { EVENT } from '../event-types';
-import { requireCaller, route, type Route } from '../http';
+import type { Caller } from '../platform/auth';
+import { badRequest, forbidden, HttpError, notFound } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import { route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
-import { shares } from '../stores';
+import { shares } from '../shares/share-store';
 import { levelExpands, mayViewMembers } from '../tenants/customer-rules';
 import { shareAccounts } from './gateway-store';
 import { listContactsBody, listGroupsBody, writeBody } from './gateway-schemas';
@@ -37,16 +37,6 @@ import { truncateText } from '../platform/text';
 /** The largest gateway request body: 200 contacts, or the people of a 25,000-contact label. */
 export const GATEWAY_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-/** The user's level on a share, looking up their groups only when a group grant exists. */
-export async function levelOf(
-  services: BackendServices,
-  share: Share,
-  email: string,
-): Promise<Level | null> {
-  const needsGroups = share.grants.some((grant) => grant.target.kind === 'group');
-  return effectiveLevel(share, email, needsGroups ? await services.directory.groupsOf(email) : []);
-}
-
 /** What an account is to a share, or null when the share never reached it and does not now. */
 export async function roleOf(
   services: BackendServices,
@@ -54,7 +44,7 @@ export async function roleOf(
   account: string,
 ): Promise<AccountRole | null> {
   if (account === share.owner.toLowerCase()) return 'master';
-  if ((await levelOf(services, share, account)) !== null) return 'copy';
+  if ((await services.levelOf(share, account)) !== null) return 'copy';
   if (await shares.wasSyncedFor(services.db, share, account)) return 'former';
   return null;
 }
@@ -109,7 +99,7 @@ function upstreamError(error: GoogleApiError): HttpError {
 }
 
 /** Returns the share gateway's routes. */
-export function buildGatewayRoutes(services: BackendServices): Route[] {
+export function gatewayRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   /**
@@ -145,7 +135,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
    */
   const act = async <T>(
     context: {
-      caller: Caller | null;
+      caller: Caller;
       params: Record<string, string>;
       origin: string;
       trace?: string;
@@ -156,7 +146,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
     run: (client: PeopleClient, facts: FootprintFacts) => ApiCall<FootprintOutcome<T>>,
     after: (facts: FootprintFacts, outcome: FootprintOutcome<T>) => Promise<void>,
   ): Promise<T> => {
-    const who = requireCaller(context);
+    const who = context.caller;
     const shareId = context.params.id ?? '';
     const target = account.toLowerCase();
     const share = await shares.get(db, shareId);
@@ -173,7 +163,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
       );
     const deny = (error: HttpError): Promise<never> =>
       refuse(who, context.origin, share.domain, shareId, operation, target, error);
-    const level = await levelOf(services, share, who.email);
+    const level = await services.levelOf(share, who.email);
     if (level === null) return deny(notFound(`no share ${shareId}`));
     if (who.email.toLowerCase() !== share.owner.toLowerCase())
       await shareAccounts.recordOwnSync(db, share.id, who.email.toLowerCase(), services.nowIso());
@@ -229,7 +219,7 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
             ? error
             : null;
       if (!failure) throw error;
-      const stored = await services.record(db, share.domain, who.email, context.origin, [
+      await services.recordNow(share.domain, who.email, context.origin, [
         {
           type: EVENT.gatewayCall,
           target,
@@ -238,11 +228,10 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
           detail: { operation, role, level, reason: truncateText(failure.code, 100) },
         },
       ]);
-      await services.afterEvents(stored);
       throw failure;
     }
     await after(facts, outcome);
-    const stored = await services.record(db, share.domain, who.email, context.origin, [
+    await services.recordNow(share.domain, who.email, context.origin, [
       {
         type: EVENT.gatewayCall,
         target,
@@ -251,7 +240,6 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
         detail: { operation, role, level, ...outcome.counts },
       },
     ]);
-    await services.afterEvents(stored);
     return outcome.value;
   };
 
@@ -275,6 +263,27 @@ export function buildGatewayRoutes(services: BackendServices): Route[] {
   };
 
   return [
+    route({
+      method: 'POST',
+      path: '/v1/delegated-tokens',
+      summary:
+        "Retired: no Google token for another person's account leaves the backend (use the share gateway, /v1/shares/{id}/gateway/...). Every request is refused with 410 and audited.",
+      auth: true,
+      handle: async (context) => {
+        const who = context.caller;
+        const error = new HttpError(
+          410,
+          'tokens_not_issued',
+          "the backend no longer hands out tokens for other people's accounts; the add-on reads and writes them through the share gateway",
+        );
+        return services.refuse(
+          who,
+          context.origin,
+          { type: EVENT.tokenDenied, outcome: 'denied', detail: { reason: error.code } },
+          error,
+        );
+      },
+    }),
     route({
       method: 'POST',
       path: '/v1/shares/{id}/gateway/list-contacts',

@@ -10,7 +10,7 @@ import type {
   GatewayListGroupsRequest,
   GatewayWriteRequest,
 } from '../../core/gateway-contract';
-import { emailSchema, text } from '../schemas';
+import { emailSchema, text } from '../platform/schemas';
 
 const primitive = z.union([text(8192), z.number().finite(), z.boolean(), z.null()]);
 const fieldValue = z.record(

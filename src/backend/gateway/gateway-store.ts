@@ -4,7 +4,7 @@
  * when the account's own sync first called the gateway.
  * Identifiers only: no contact data is ever stored.
  */
-import type { Sql } from '../db';
+import type { Sql } from '../platform/db';
 
 /** What the gateway knows of a share's copy group in an account. */
 export interface KnownGroup {

@@ -26,7 +26,7 @@
 import { Server, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createRequire } from 'node:module';
-import { SECURITY_HEADERS, sendJson } from '../http';
+import { SECURITY_HEADERS, sendJson } from './http';
 
 /** The headers that tell body-parser a request has a body, and how to parse it. */
 const BODY_HEADERS = ['content-length', 'transfer-encoding', 'content-type', 'content-encoding'];

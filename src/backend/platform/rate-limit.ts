@@ -5,9 +5,9 @@
  * bucket in memory as a pre-filter: it has seen a subset of the caller's requests, so when its
  * own bucket is empty the shared one is too, and a flood is refused without a database write.
  */
-import type { Sql } from '../db';
-import { HttpError } from '../errors';
-import { RateLimiter } from '../http';
+import type { Sql } from './db';
+import { HttpError } from './errors';
+import { RateLimiter } from './http';
 
 /** Takes one request from a caller's bucket or throws 429. */
 export interface RequestLimiter {

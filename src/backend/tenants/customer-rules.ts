@@ -13,8 +13,8 @@ import {
   type Share,
   type ShareGrant,
 } from '../../core/sharing-model';
-import type { Caller } from '../auth';
-import { HttpError, forbidden } from '../errors';
+import type { Caller } from '../platform/auth';
+import { HttpError, forbidden } from '../platform/errors';
 import type { BackendServices } from '../services';
 
 /**

@@ -3,9 +3,9 @@
  * tenant keys, the domains learnt for each, the admins seen, audit chains that joined a customer,
  * and the carry-over of rows keyed by a domain before it joined its customer.
  */
-import type { Sql } from '../db';
-import type { TenantPolicy } from '../schemas';
-import { DEFAULT_POLICY } from '../stores';
+import type { Sql } from '../platform/db';
+import type { TenantPolicy } from '../../core/tenant-policy';
+import { DEFAULT_POLICY } from './policy-store';
 
 /** A customer as the backend knows it. */
 export interface CustomerRow {

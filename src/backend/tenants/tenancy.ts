@@ -7,16 +7,12 @@
  * current, carries rows kept under a domain before over to the customer, and says whether an
  * address or domain is inside a customer. It also names the admins the Directory reads run as.
  */
-import type { Database } from '../db';
-import { HttpError, forbidden } from '../errors';
-import { EVENT } from '../event-types';
-import {
-  UpstreamError,
-  type CustomerDomain,
-  type Directory,
-  type DirectoryAdmins,
-} from '../google-access';
-import type { Logger } from '../logger';
+import type { Database } from '../platform/db';
+import { HttpError, forbidden } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import { UpstreamError } from '../platform/google-fetch';
+import { type CustomerDomain, type Directory, type DirectoryAdmins } from '../platform/directory';
+import type { Logger } from '../platform/logger';
 import type { ServerEvent } from '../services';
 import { carryOver, customerStore, type CarriedOver } from './customer-store';
 

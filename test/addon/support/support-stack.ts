@@ -21,7 +21,7 @@ import {
   type RuntimeAddonConfig,
 } from '../../../src/emulator/gas/runtime';
 import type { BackendServer } from '../../../src/backend/app';
-import { memoryLogger } from '../../../src/backend/logger';
+import { memoryLogger } from '../../../src/backend/platform/logger';
 import { freshKeyRing } from '../../backend/support/support-harness';
 import { requestJson, type JsonResponse } from '../../backend/harness';
 

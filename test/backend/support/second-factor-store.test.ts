@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { loadMigrations } from '../../../src/backend/db';
+import { loadMigrations } from '../../../src/backend/platform/db';
 import {
   enrolAgent,
   loadSecondFactor,

@@ -5,7 +5,7 @@
 import { URI } from 'otpauth';
 import { generateKey } from '../../../src/backend/support/secret-box';
 import { totpCodeAt } from '../../../src/backend/support/totp';
-import type { BackendConfig } from '../../../src/backend/config';
+import type { BackendConfig } from '../../../src/backend/platform/config';
 import type { DatabaseKind } from '../harness';
 import { startEmulatedHarness, type EmulatedHarness } from '../emulated';
 import { OPEN_POLICY } from '../../fixtures/policy';

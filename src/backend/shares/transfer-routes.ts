@@ -5,23 +5,23 @@
  * the owner may withdraw the offer and the member decline it; the former owner's add-on reports
  * when its account has turned the former masters into copies. Every step and refusal is audited.
  */
-import { type Share, type ShareGrant } from '../core/sharing-model';
-import { PeopleClient } from '../google/people-client';
-import type { Caller } from './auth';
-import type { Sql } from './db';
-import { badRequest, conflict, forbidden, HttpError, notFound } from './errors';
-import { EVENT } from './event-types';
-import { CONTACTS_SCOPE } from '../core/google-scopes';
-import { levelOf } from './gateway/gateway-routes';
-import { runGoogleCall } from './gateway/google-runner';
-import { requireCaller, route, type Route } from './http';
-import { acceptTransferBody, emptyBody, offerTransferBody } from './schemas';
-import type { BackendServices } from './services';
+import type { Level, Share, ShareGrant } from '../../core/sharing-model';
+import { PeopleClient } from '../../google/people-client';
+import type { Caller } from '../platform/auth';
+import type { Sql } from '../platform/db';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import { CONTACTS_SCOPE } from '../../core/google-scopes';
+import { runGoogleCall } from '../gateway/google-runner';
+import { route, type Route } from '../platform/http';
+import { emptyBody } from '../platform/schemas';
+import { acceptTransferBody, offerTransferBody } from './share-schemas';
+import type { BackendServices } from '../services';
 import { refuseShareRequest } from './share-refusal';
-import { shares } from './stores';
+import { shares } from './share-store';
 
 /** Returns the transfer routes. */
-export function buildTransferRoutes(services: BackendServices): Route[] {
+export function transferRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   const refuse = (who: Caller, origin: string, shareId: string, error: HttpError): Promise<never> =>
@@ -32,10 +32,10 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
     who: Caller,
     id: string,
     origin: string,
-  ): Promise<{ share: Share; level: Awaited<ReturnType<typeof levelOf>> }> => {
+  ): Promise<{ share: Share; level: Level | null }> => {
     const found = await shares.get(db, id);
     const share = found && found.domain === who.tenant ? found : null;
-    const level = share ? await levelOf(services, share, who.email) : null;
+    const level = share ? await services.levelOf(share, who.email) : null;
     if (!share || (level === null && share.formerOwner !== who.email.toLowerCase()))
       return refuse(who, origin, id, notFound(`no share ${id}`));
     return { share, level };
@@ -63,12 +63,12 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
     target: string | undefined,
     change: (tx: Sql, locked: Share) => Promise<void>,
   ): Promise<void> => {
-    const stored = await db.transaction(async (tx) => {
+    await services.audited(async (tx, record) => {
       const locked = await shares.get(tx, share.id, true);
       if (!locked || locked.updatedAt !== share.updatedAt)
         throw conflict('the share changed meanwhile; read it again and retry', 'stale_share');
       await change(tx, locked);
-      return services.record(tx, share.domain, who.email, origin, [
+      await record(share.domain, who.email, origin, [
         {
           type,
           shareId: share.id,
@@ -78,7 +78,6 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
         },
       ]);
     });
-    await services.afterEvents(stored);
   };
 
   return [
@@ -90,7 +89,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: offerTransferBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share, level } = await participantShare(who, id, context.origin);
         const to = context.body.to.toLowerCase();
@@ -138,7 +137,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: acceptTransferBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share } = await participantShare(who, id, context.origin);
         const me = who.email.toLowerCase();
@@ -190,7 +189,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
         'Withdraws an offer of ownership (the owner) or declines it (the member it was offered to). Audited.',
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share, level } = await participantShare(who, id, context.origin);
         const me = who.email.toLowerCase();
@@ -227,7 +226,7 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
       auth: true,
       body: emptyBody,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const { share } = await participantShare(who, id, context.origin);
         if (share.formerOwner !== who.email.toLowerCase())
@@ -237,13 +236,12 @@ export function buildTransferRoutes(services: BackendServices): Route[] {
             id,
             forbidden('only the former owner reports the adoption', 'not_former_owner'),
           );
-        const stored = await db.transaction(async (tx) => {
+        await services.audited(async (tx, record) => {
           await shares.adopted(tx, id);
-          return services.record(tx, share.domain, who.email, context.origin, [
+          await record(share.domain, who.email, context.origin, [
             { type: EVENT.shareOwnershipAdopted, shareId: id, outcome: 'success' },
           ]);
         });
-        await services.afterEvents(stored);
         return { body: await shares.get(db, id) };
       },
     }),

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import { OAuth2Client, type TokenPayload } from 'google-auth-library';
 import type { BackendConfig } from './config';
 import { unauthenticated, type HttpError } from './errors';
-import { isDomainName, isEmailAddress, textProblem, truncateText } from './platform/text';
+import { isDomainName, isEmailAddress, textProblem, truncateText } from './text';
 
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 

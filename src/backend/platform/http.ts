@@ -8,19 +8,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Caller } from './auth';
 import { HttpError, badRequest } from './errors';
-import { textProblem } from './platform/text';
+import { textProblem } from './text';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** The caller of a route declared with `auth: true` (the router authenticated them first). */
-export function requireCaller(context: { caller: Caller | null }): Caller {
-  if (!context.caller) throw new Error('route declared auth but has no caller');
-  return context.caller;
-}
-
-/** What a handler gets: the caller (null on public routes), the parsed body, query and params. */
-export interface RequestContext<Body, Query> {
-  caller: Caller | null;
+/**
+ * What a handler gets: the caller (typed non-null on routes declared with `auth: true`, null on
+ * public routes), the parsed body, query and params.
+ */
+export interface RequestContext<Body, Query, Who extends Caller | null = Caller | null> {
+  caller: Who;
   body: Body;
   query: Query;
   params: Record<string, string>;
@@ -59,22 +56,40 @@ export interface Route {
   handle(context: RequestContext<unknown, unknown>): Promise<Reply>;
 }
 
-/** Declares a route with typed body and query. */
-export function route<
-  B extends z.ZodType = z.ZodUndefined,
-  Q extends z.ZodType = z.ZodUndefined,
->(definition: {
+/** A route as declared: `auth: true` gives its handler a typed, non-null caller. */
+interface RouteDefinition<B extends z.ZodType, Q extends z.ZodType, Who extends Caller | null> {
   method: Method;
   path: string;
   summary: string;
-  auth: boolean;
   body?: B;
   query?: Q;
   maxBodyBytes?: number;
   params?: z.ZodType;
-  handle(context: RequestContext<z.output<B>, z.output<Q>>): Promise<Reply>;
-}): Route {
-  return definition as unknown as Route;
+  handle(context: RequestContext<z.output<B>, z.output<Q>, Who>): Promise<Reply>;
+}
+
+/**
+ * Declares a route with typed body and query. With `auth: true` the router authenticates the
+ * caller first and the handler receives them as `context.caller`, never null.
+ */
+export function route<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  definition: RouteDefinition<B, Q, Caller> & { auth: true },
+): Route;
+export function route<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  definition: RouteDefinition<B, Q, null> & { auth: false },
+): Route;
+export function route(
+  definition: RouteDefinition<z.ZodType, z.ZodType, Caller | null> & { auth: boolean },
+): Route {
+  if (!definition.auth) return definition as Route;
+  const handle = definition.handle.bind(definition);
+  return {
+    ...definition,
+    handle: async (context) => {
+      if (!context.caller) throw new Error('route declared auth but has no caller');
+      return handle(context);
+    },
+  } as Route;
 }
 
 /** Finds the route of a method and path; `allowed` lists the methods of a known path. */

@@ -6,13 +6,29 @@
  * one canonical form (canonicalEvent). The database rejects UPDATE, DELETE and TRUNCATE on the
  * events, except the retention purge's controlled DELETE (migrations/007).
  */
-import { createHash } from 'node:crypto';
-import type { Database, Sql } from './db';
-import { badRequest, conflict } from './errors';
-import { canonicalText } from './platform/text';
-import type { AuditEventInput } from './schemas';
+import type { Database, Sql } from '../platform/db';
+import { conflict } from '../platform/errors';
+import {
+  GENESIS_HASH,
+  canonicalContext,
+  canonicalEvent,
+  canonicalJson,
+  chainHash,
+  chainParts,
+  contentDigest,
+  eventContent,
+} from './event-chain';
 
-export const GENESIS_HASH = '0'.repeat(64);
+/** An event as a client sends it in a batch (audit-schemas.ts checks it), before it is chained. */
+export interface AuditEventInput {
+  id: string;
+  type: string;
+  target?: string;
+  shareId?: string;
+  outcome: 'success' | 'failure' | 'denied';
+  detail?: Record<string, string | number | boolean>;
+  occurredAt: string;
+}
 
 /** An event as stored: the client's fields plus tenant, actor, receive time, origin and chain. */
 export interface StoredEvent {
@@ -71,205 +87,6 @@ export interface EventFilter {
   until?: string;
   after?: number;
   limit: number;
-}
-
-/** JSON with object keys sorted, so that equal content always serialises the same way. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function sha256(input: string): string {
-  return createHash('sha256').update(input, 'utf8').digest('hex');
-}
-
-/**
- * The canonical form of an event's text: every string (detail keys and values included) in the
- * form PostgreSQL stores (platform/text.ts canonicalText), the detail's key order and numbers as
- * canonical JSON gives them back. The chain hashes this, the rows hold this, so they always agree.
- */
-function canonicalEvent(event: AuditEventInput): AuditEventInput {
-  const text = (value: string | undefined) =>
-    value === undefined ? undefined : canonicalText(value);
-  const detail = Object.fromEntries(
-    Object.entries(event.detail ?? {}).map(([key, value]) => [
-      canonicalText(key),
-      typeof value === 'string' ? canonicalText(value) : value,
-    ]),
-  );
-  return {
-    id: canonicalText(event.id),
-    type: canonicalText(event.type),
-    target: text(event.target),
-    shareId: text(event.shareId),
-    outcome: event.outcome,
-    detail: JSON.parse(canonicalJson(detail)) as AuditEventInput['detail'],
-    occurredAt: canonicalText(event.occurredAt),
-  };
-}
-
-function canonicalContext(context: AppendContext): AppendContext {
-  return {
-    tenant: canonicalText(context.tenant),
-    actor: canonicalText(context.actor),
-    origin: canonicalText(context.origin),
-    receivedAt: canonicalText(context.receivedAt),
-  };
-}
-
-/** The digest of what a client sent for an event, used to tell a retry from a conflicting reuse. */
-function contentDigest(actor: string, event: AuditEventInput): string {
-  return sha256(
-    canonicalJson([
-      actor,
-      event.id,
-      event.type,
-      event.target ?? null,
-      event.shareId ?? null,
-      event.outcome,
-      event.detail ?? {},
-      event.occurredAt,
-    ]),
-  );
-}
-
-/**
- * The canonical form of a stored event's content split around its sequence number:
- * `prefix + seq + suffix` is what the chain hashes after the previous hash. The split lets the
- * database hash an event whose sequence number it assigns itself (`appendServerEvent`).
- */
-function chainParts(event: Omit<StoredEvent, 'seq' | 'prevHash' | 'hash'>): {
-  prefix: string;
-  suffix: string;
-} {
-  const rest = [
-    event.id,
-    event.type,
-    event.actor,
-    event.target,
-    event.shareId,
-    event.outcome,
-    event.detail,
-    event.occurredAt,
-    event.receivedAt,
-    event.origin,
-  ];
-  return {
-    prefix: `[${canonicalJson(event.tenant)},`,
-    suffix: `,${rest.map(canonicalJson).join(',')}]`,
-  };
-}
-
-/** The chain hash of a stored event given the previous hash. */
-export function chainHash(prevHash: string, event: Omit<StoredEvent, 'prevHash' | 'hash'>): string {
-  const { prefix, suffix } = chainParts(event);
-  return sha256(`${prevHash}${prefix}${canonicalJson(event.seq)}${suffix}`);
-}
-
-const CONTACT_FIELD_KEYS = new Set(
-  [
-    'name names displayname givenname familyname middlename nickname nicknames phone phones',
-    'phonenumber phonenumbers mobile emailaddress emailaddresses address addresses streetaddress',
-    'postaladdress birthday birthdays biography biographies note notes organization organizations',
-    'company jobtitle url urls website userdefined photo photos relation relations imclient',
-    'imclients sipaddress sipaddresses occupation occupations externalid externalids fileas',
-    'calendarurl calendarurls interest interests skill skills location locations residence',
-  ]
-    .join(' ')
-    .split(' '),
-);
-const SECRET_KEYS = new Set(
-  'token accesstoken idtoken refreshtoken otp totp hotp otpcode backupcode backupcodes recoverycode assertion authorization cookie bearer apikey'.split(
-    ' ',
-  ),
-);
-const SECRET_KEY_PARTS = ['secret', 'password', 'passwd', 'privatekey'];
-/**
- * Value shapes of credentials. Each is linear in the value's length: it starts at a literal and
- * its repetition stops at a character the literal's next part does not contain. A JWT is found by
- * looksLikeJwt instead: as a pattern (`eyJ[A-Za-z0-9_-]{5,}\.eyJ…`) it rescans the rest of a run
- * from every `eyJ` in it, quadratic (2.2 s for a 1 MB batch of `eyJeyJ…`).
- */
-const SECRET_VALUES = [
-  /\bya29\.[A-Za-z0-9_-]{10,}/,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\bBearer\s+[A-Za-z0-9._~+/-]{10,}/i,
-  /\b1\/\/[0-9A-Za-z_-]{20,}/,
-  /AIza[0-9A-Za-z_-]{35}/,
-  /GOCSPX-[0-9A-Za-z_-]{20,}/,
-  /otpauth:\/\//i,
-];
-
-const isBase64Url = (code: number): boolean =>
-  (code >= 0x30 && code <= 0x39) ||
-  (code >= 0x41 && code <= 0x5a) ||
-  (code >= 0x61 && code <= 0x7a) ||
-  code === 0x2d ||
-  code === 0x5f;
-
-/**
- * True when the value holds what `eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.` matches: a signed
- * JWT's header and payload. In one pass over the runs of base64url characters: a run holding
- * `eyJ` with five characters after it, then a dot, then a run starting with `eyJ` of at least
- * eight characters, then a dot.
- */
-export function looksLikeJwt(value: string): boolean {
-  let runStart = 0;
-  let headerBefore = false;
-  for (let index = 0; index <= value.length; index += 1) {
-    if (index < value.length && isBase64Url(value.charCodeAt(index))) continue;
-    const run = value.slice(runStart, index);
-    const dot = value.charCodeAt(index) === 0x2e;
-    if (headerBefore && dot && run.length >= 8 && run.startsWith('eyJ')) return true;
-    const first = run.indexOf('eyJ');
-    headerBefore = dot && first !== -1 && run.length - first >= 8;
-    runStart = index + 1;
-  }
-  return false;
-}
-
-const looksSecret = (value: string): boolean =>
-  looksLikeJwt(value) || SECRET_VALUES.some((pattern) => pattern.test(value));
-
-/**
- * Rejects an event that carries contact field values (a detail key naming a contact field) or
- * secrets (a detail key naming a credential, or a value shaped like a token or key).
- */
-export function rejectSensitive(event: AuditEventInput, index: number): void {
-  for (const [key, value] of Object.entries(event.detail ?? {})) {
-    const normalised = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (CONTACT_FIELD_KEYS.has(normalised))
-      throw badRequest(
-        `events[${index}].detail.${key}: contact field values are not accepted in audit events`,
-        'contact_data_rejected',
-      );
-    if (SECRET_KEYS.has(normalised) || SECRET_KEY_PARTS.some((part) => normalised.includes(part)))
-      throw badRequest(
-        `events[${index}].detail.${key}: secrets are not accepted in audit events`,
-        'secret_rejected',
-      );
-    if (typeof value === 'string' && looksSecret(value))
-      throw badRequest(
-        `events[${index}].detail.${key}: the value looks like a token or key; secrets are not accepted`,
-        'secret_rejected',
-      );
-  }
-  for (const [field, value] of [
-    ['target', event.target],
-    ['shareId', event.shareId],
-    ['id', event.id],
-  ] as const)
-    if (value && looksSecret(value))
-      throw badRequest(
-        `events[${index}].${field}: the value looks like a token or key`,
-        'secret_rejected',
-      );
 }
 
 interface EventRow {
@@ -372,20 +189,8 @@ export class AuditLog {
     for (const event of events) {
       if (stored.has(event.id)) continue;
       seq += 1;
-      const base = {
-        tenant: context.tenant,
-        seq,
-        id: event.id,
-        type: event.type,
-        actor: context.actor,
-        target: event.target ?? null,
-        shareId: event.shareId ?? null,
-        outcome: event.outcome,
-        detail: JSON.parse(canonicalJson(event.detail ?? {})) as StoredEvent['detail'],
-        occurredAt: event.occurredAt,
-        receivedAt: context.receivedAt,
-        origin: context.origin,
-      };
+      const { tenant, ...content } = eventContent(context, event);
+      const base = { tenant, seq, ...content };
       const hash = chainHash(prevHash, base);
       fresh.push({ ...base, prevHash, hash });
       prevHash = hash;
@@ -457,19 +262,7 @@ export class AuditLog {
   ): Promise<StoredEvent> {
     const context = canonicalContext(sentContext);
     const event = canonicalEvent(sentEvent);
-    const content = {
-      tenant: context.tenant,
-      id: event.id,
-      type: event.type,
-      actor: context.actor,
-      target: event.target ?? null,
-      shareId: event.shareId ?? null,
-      outcome: event.outcome,
-      detail: JSON.parse(canonicalJson(event.detail ?? {})) as StoredEvent['detail'],
-      occurredAt: event.occurredAt,
-      receivedAt: context.receivedAt,
-      origin: context.origin,
-    };
+    const content = eventContent(context, event);
     const { prefix, suffix } = chainParts(content);
     // hash = SHA-256(prev_hash ‖ prefix ‖ seq ‖ suffix), the same bytes chainHash hashes.
     const [row] = await sql.query<{ seq: string; prev_hash: string; hash: string }>(

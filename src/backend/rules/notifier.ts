@@ -10,9 +10,9 @@
  * retry budget; each carries the alert id, so the receiver can tell.
  */
 import { randomUUID } from 'node:crypto';
-import type { Sql } from './db';
-import type { Logger } from './logger';
-import type { Alert } from './stores';
+import type { Sql } from '../platform/db';
+import type { Logger } from '../platform/logger';
+import type { Alert } from './alert-store';
 
 /** Timing of deliveries. */
 export interface DeliveryOptions {

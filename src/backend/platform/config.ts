@@ -2,7 +2,7 @@
  * This file defines the backend's configuration: every setting, its default, and how it is read
  * from environment variables. Vendor staff (security managers, support agents) come only from here.
  */
-import type { DeliveryOptions } from './notifier';
+import type { DeliveryOptions } from '../rules/notifier';
 
 /** Thresholds of the anomaly rules (DESIGN.md §7). Windows are in seconds. */
 export interface RuleThresholds {

@@ -1,10 +1,12 @@
 /**
  * This file defines the storage of support access (migrations/002_support.sql): second-factor
  * proofs (`support_auth`) and support sessions. Every method takes the `Sql` to run on, so that a
- * change and its audit event commit together.
+ * change and its audit event commit together. It also holds the port through which the anomaly
+ * rules ask for an agent's open session (SupportSessions).
  */
 import { randomUUID } from 'node:crypto';
-import type { Sql } from './db';
+import type { Sql } from '../platform/db';
+import { policies } from '../tenants/policy-store';
 
 /** How long a passed second-factor check lets an agent open sessions. */
 export const SECOND_FACTOR_PROOF_MINUTES = 30;
@@ -121,6 +123,16 @@ export const supportAuth = {
   },
 };
 
+/** An open support session: an agent looking into one customer user, with a ticket. */
+export interface SupportSession {
+  id: string;
+  agent: string;
+  tenant: string;
+  targetUser: string;
+  /** True when the agent was granted a repair scope: write access to the user's contacts. */
+  repair: boolean;
+}
+
 /** What opening a session needs. */
 export interface NewSession {
   agent: string;
@@ -136,6 +148,29 @@ export interface NewSession {
 
 /** Support sessions. */
 export const supportSessions = {
+  /** The agent's session with that id when it is open and not expired at `at`; null otherwise. */
+  async openOf(sql: Sql, agent: string, id: string, at: string): Promise<SupportSession | null> {
+    const [row] = await sql.query<{
+      id: string;
+      agent: string;
+      tenant: string;
+      target_user: string;
+      repair: boolean;
+    }>(
+      `SELECT id, agent, tenant, target_user, repair FROM support_sessions
+       WHERE id = $1 AND agent = $2 AND status = 'open' AND expires_at > $3`,
+      [id, agent, at],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      agent: row.agent,
+      tenant: row.tenant,
+      targetUser: row.target_user,
+      repair: row.repair,
+    };
+  },
+
   async create(sql: Sql, input: NewSession, at: string): Promise<SupportSessionRecord> {
     const open = input.status === 'open';
     const [row] = await sql.query<SessionRow>(
@@ -245,3 +280,40 @@ export const supportSessions = {
     );
   },
 };
+
+/** Finds open support sessions. */
+export interface SupportSessions {
+  /** The agent's open session with that id, or null when there is none (or it has ended). */
+  openSession(agent: string, sessionId: string | undefined): Promise<SupportSession | null>;
+}
+
+/** No support sessions at all (a backend without support access, and some tests). */
+export const noSupportSessions: SupportSessions = {
+  async openSession() {
+    return null;
+  },
+};
+
+/**
+ * Support sessions stored in `support_sessions`: a session is open while its status is `open`,
+ * its end is in the future and its tenant's policy still allows support access.
+ */
+export class DatabaseSupportSessions implements SupportSessions {
+  constructor(
+    private readonly sql: Sql,
+    private readonly clock: () => number,
+  ) {}
+
+  async openSession(agent: string, sessionId: string | undefined): Promise<SupportSession | null> {
+    if (sessionId === undefined) return null;
+    const session = await supportSessions.openOf(
+      this.sql,
+      agent,
+      sessionId,
+      new Date(this.clock()).toISOString(),
+    );
+    if (!session) return null;
+    if ((await policies.get(this.sql, session.tenant)).supportAccess === 'disabled') return null;
+    return session;
+  }
+}

@@ -4,15 +4,15 @@
  * which the owner's stop-sharing cleans. It keeps answering once the grants are emptied and for a
  * while after the share is revoked.
  */
-import { domainOf, effectiveLevel, type Level, type Share } from '../core/sharing-model';
-import type { Caller } from './auth';
-import { EVENT } from './event-types';
-import { HttpError, forbidden, notFound } from './errors';
+import { domainOf, effectiveLevel, type Level, type Share } from '../../core/sharing-model';
+import type { Caller } from '../platform/auth';
+import { EVENT } from '../audit/event-types';
+import { HttpError, forbidden, notFound } from '../platform/errors';
 import { refuseShareRequest } from './share-refusal';
-import { requireCaller, route, type Route } from './http';
-import type { BackendServices } from './services';
-import { shares } from './stores';
-import { mayReach, roleOf } from './gateway/gateway-routes';
+import { route, type Route } from '../platform/http';
+import type { BackendServices } from '../services';
+import { shares } from './share-store';
+import { mayReach, roleOf } from '../gateway/gateway-routes';
 
 /** How long after its revocation a share's reached accounts may still be read. */
 export const REACHED_ACCOUNTS_AFTER_REVOCATION_MS = 7 * 86_400_000;
@@ -34,8 +34,8 @@ async function currentMembers(services: BackendServices, share: Share): Promise<
   return members.map((member) => member.toLowerCase());
 }
 
-/** Returns the reached-accounts route, to be added to buildRoutes' list. */
-export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
+/** Returns the reached-accounts route, listed by routes.ts. */
+export function reachedAccountsRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   /** Records a refused share request in the caller's tenant chain, then throws the refusal. */
@@ -50,7 +50,7 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
         "The accounts a share reached, which ending it must clean (its owner, manage participants, the domain's admins; also for 7 days after revocation); audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const found = await shares.getWithRevocation(db, id);
         const expired =
@@ -95,7 +95,7 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
           if (await mayReach(services, share, who.email, level ?? 'manage', account, role))
             accounts.push(account);
         }
-        const stored = await services.record(db, share.domain, who.email, context.origin, [
+        await services.recordNow(share.domain, who.email, context.origin, [
           {
             type: EVENT.shareReachedAccountsListed,
             shareId: id,
@@ -103,7 +103,6 @@ export function buildReachedAccountsRoutes(services: BackendServices): Route[] {
             detail: { accounts: accounts.length, revoked: found.revokedAt !== null },
           },
         ]);
-        await services.afterEvents(stored);
         return { body: { accounts } };
       },
     }),

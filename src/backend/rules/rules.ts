@@ -5,11 +5,11 @@
  * through the share gateway. Rules run on ingest (for the actors and event types of the new
  * events) and on a schedule (/v1/scan).
  */
-import type { StoredEvent } from './audit-log';
-import type { RuleThresholds } from './config';
-import type { Sql } from './db';
-import { EVENT, REVOCATION_TYPES, SUPPORT_ACCESS_PREFIX } from './event-types';
-import type { SupportSessions } from './support-sessions';
+import type { StoredEvent } from '../audit/audit-log';
+import type { RuleThresholds } from '../platform/config';
+import type { Sql } from '../platform/db';
+import { EVENT, REVOCATION_TYPES, SUPPORT_ACCESS_PREFIX } from '../audit/event-types';
+import type { SupportSessions } from '../support/support-store';
 
 /** A rule that fired: an alert to raise. */
 export interface RuleHit {

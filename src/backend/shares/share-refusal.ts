@@ -1,9 +1,9 @@
 /** This file defines how a refused share request is answered: audited in the caller's own chain, then thrown. */
-import type { Caller } from './auth';
-import type { HttpError } from './errors';
-import { EVENT } from './event-types';
-import type { BackendServices } from './services';
-import { truncateText } from './platform/text';
+import type { Caller } from '../platform/auth';
+import type { HttpError } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import type { BackendServices } from '../services';
+import { truncateText } from '../platform/text';
 
 /**
  * Records a refused share request (`share.denied`, with the refusal's code and, when given, the

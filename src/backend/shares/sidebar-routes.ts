@@ -3,19 +3,20 @@
  * card's onboarding checks and audit export, the domain's groups for the share dialog's
  * suggestions, and leaving a label shared with one. Each re-checks the caller's rights.
  */
-import { DELEGATION_SCOPES, DIRECTORY_USER_SCOPE } from '../core/google-scopes';
+import { DELEGATION_SCOPES, DIRECTORY_USER_SCOPE } from '../../core/google-scopes';
 import { z } from 'zod';
-import { UpstreamError } from './google-access';
-import { adminTenant } from './admin/admin-gate';
-import type { Caller } from './auth';
-import { HttpError, conflict, forbidden } from './errors';
-import { EVENT } from './event-types';
-import { requireCaller, route, type Route } from './http';
-import { text } from './schemas';
-import type { BackendServices } from './services';
-import { policies, shares } from './stores';
-import { truncateText } from './platform/text';
-import { verifyAgainstAnchor } from './audit/scheduled';
+import { UpstreamError } from '../platform/google-fetch';
+import { adminTenant } from '../admin/admin-gate';
+import type { Caller } from '../platform/auth';
+import { HttpError, conflict, forbidden } from '../platform/errors';
+import { EVENT } from '../audit/event-types';
+import { route, type Route } from '../platform/http';
+import { text } from '../platform/schemas';
+import type { BackendServices } from '../services';
+import { policies } from '../tenants/policy-store';
+import { shares } from './share-store';
+import { truncateText } from '../platform/text';
+import { verifyAgainstAnchor } from '../audit/scheduled';
 
 /** At most this many audit events go into one export. */
 export const MAX_EXPORT_ROWS = 5_000;
@@ -46,8 +47,8 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Returns the sidebar routes, to be added to buildRoutes' list. */
-export function buildSidebarRoutes(services: BackendServices): Route[] {
+/** Returns the sidebar routes, listed by routes.ts. */
+export function sidebarRoutes(services: BackendServices): Route[] {
   const { db } = services;
 
   /**
@@ -152,7 +153,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         "The admin card: onboarding checks (delegation test-minted per scope), policy, the organisation's domains and chain state (admins). A user of the organisation whose adminship cannot be checked (delegation not granted, or refused) gets the onboarding checks alone.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = services.tenantOf(who);
         const adminship = await checkAdminship(who, tenant);
         if (adminship === 'not_admin')
@@ -168,14 +169,13 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
           );
         const delegation = await testDelegation(who.email);
         if (adminship === 'unverifiable') {
-          const stored = await services.record(db, tenant, who.email, context.origin, [
+          await services.recordNow(tenant, who.email, context.origin, [
             {
               type: 'admin.onboarding_checked',
               outcome: 'success',
               detail: { adminVerified: false, delegationGranted: false },
             },
           ]);
-          await services.afterEvents(stored);
           return {
             body: {
               adminVerified: false,
@@ -194,7 +194,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         // This admin reads the customer's domains now; any admin seen can read the directory later.
         await services.tenancy.refreshDomains(tenant, who.email);
         const organisation = await services.tenancy.overview(tenant);
-        const stored = await services.record(db, tenant, who.email, context.origin, [
+        await services.recordNow(tenant, who.email, context.origin, [
           {
             type: 'admin.onboarding_checked',
             outcome: 'success',
@@ -204,7 +204,6 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
             },
           },
         ]);
-        await services.afterEvents(stored);
         return {
           body: {
             adminVerified: true,
@@ -231,7 +230,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       auth: true,
       query: exportQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = await adminTenant(services, who, context.origin, 'audit_export');
         const expiresAt = services.clock() + services.downloads.lifetimeSeconds * 1000;
         const query = services.downloads.sign({
@@ -269,10 +268,9 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
         if (!(await services.directory.isAdmin(grant.admin)))
           throw forbidden("only the domain's admins may download its audit trail", 'not_admin');
         const { csv, rows, truncated } = await auditCsv(grant.tenant, grant.since);
-        const stored = await services.record(db, grant.tenant, grant.admin, context.origin, [
+        await services.recordNow(grant.tenant, grant.admin, context.origin, [
           { type: 'admin.audit_exported', outcome: 'success', detail: { rows, truncated } },
         ]);
-        await services.afterEvents(stored);
         return {
           body: null,
           file: {
@@ -291,7 +289,7 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       auth: true,
       query: groupsQuery,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const tenant = services.tenantOf(who);
         let all: { email: string; name: string }[];
         try {
@@ -316,10 +314,10 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
       summary: "Removes the caller's own grant from a share shared with them; audited.",
       auth: true,
       handle: async (context) => {
-        const who = requireCaller(context);
+        const who = context.caller;
         const id = context.params.id ?? '';
         const email = who.email.toLowerCase();
-        const stored = await db.transaction(async (tx) => {
+        await services.audited(async (tx, record) => {
           const share = await shares.get(tx, id, true);
           if (!share || share.domain !== who.tenant)
             throw new HttpError(404, 'not_found', `no share ${id}`);
@@ -334,11 +332,10 @@ export function buildSidebarRoutes(services: BackendServices): Route[] {
               'inherited_access',
             );
           await shares.update(tx, { ...share, grants, updatedAt: services.nowIso() });
-          return services.record(tx, share.domain, who.email, context.origin, [
+          await record(share.domain, who.email, context.origin, [
             { type: 'share.left', shareId: id, outcome: 'success' },
           ]);
         });
-        await services.afterEvents(stored);
         return { body: { id, left: true } };
       },
     }),

@@ -3,7 +3,7 @@
  * codes, sessions, decisions and listings. They validate requests and generate the OpenAPI.
  */
 import { z } from 'zod';
-import { domainSchema, emailSchema, text } from './schemas';
+import { domainSchema, emailSchema, text } from '../platform/schemas';
 
 /**
  * A code as typed. Its form (six or eight digits) is checked by the second-factor check, so that a

@@ -4,9 +4,10 @@
  * same on every database the backend runs on, transactions included.
  */
 import type { Share } from '../../src/core/sharing-model';
-import type { Database } from '../../src/backend/db';
-import { alerts, shares } from '../../src/backend/stores';
-import { supportSessions, type NewSession } from '../../src/backend/support-store';
+import type { Database } from '../../src/backend/platform/db';
+import { alerts } from '../../src/backend/rules/alert-store';
+import { shares } from '../../src/backend/shares/share-store';
+import { supportSessions, type NewSession } from '../../src/backend/support/support-store';
 import { customerStore } from '../../src/backend/tenants/customer-store';
 
 /** An open database with the migrations applied, and how to close and discard it. */

@@ -2,7 +2,7 @@
  * This file runs the backend stores' contract on every database the backend supports: PGlite in
  * memory, and the PostgreSQL server in a fresh schema that is dropped afterwards.
  */
-import { openDatabase } from '../../src/backend/db';
+import { openDatabase } from '../../src/backend/platform/db';
 import {
   DATABASES,
   POSTGRES_URL,

@@ -3,13 +3,7 @@
  * with a level each within the policy's limits, and sharing (or adding members) with the first
  * sync inside the action. Refusals are audited (share-kit.ts).
  */
-import {
-  domainOf,
-  isLevel,
-  type Level,
-  type ShareGrant,
-  type ShareTarget,
-} from '../../core/sharing-model';
+import { domainOf, type Level, type ShareGrant, type ShareTarget } from '../../core/sharing-model';
 import { BackendError } from '../backend-client';
 import type { OwnLabel } from '../cards/homepage-card';
 import { targetAddress } from '../cards/label-card';
@@ -40,8 +34,9 @@ import {
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import {
   checkGrant,
+  checkRecipientCount,
+  chosenGrantLevel,
   DOMAIN,
-  MAX_RECIPIENTS,
   readPolicyLimits,
   refuse,
   shareFor,
@@ -90,6 +85,13 @@ function dialogSubject(context: SharingContext, event: AddonEvent, action: strin
   };
 }
 
+/** The kind of target a recipient names; another value comes from a stale card. */
+function recipientKind(kind: string | undefined): ShareTarget['kind'] {
+  if (kind !== 'user' && kind !== 'group' && kind !== 'domain')
+    throw new UserFacingError(MSG.staleButton);
+  return kind;
+}
+
 /** Reads the recipients carried in the dialog's parameters, checking each again. */
 function recipientsOf(
   context: SharingContext,
@@ -101,14 +103,12 @@ function recipientsOf(
   const text = event.commonEventObject.parameters?.recipients ?? '';
   if (text === '') return [];
   const entries = text.split(';');
-  if (entries.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
+  checkRecipientCount(entries.length);
   return entries.map((entry) => {
-    const [kind, address = '', level = ''] = entry.split('|');
-    if (kind !== 'user' && kind !== 'group' && kind !== 'domain')
-      throw new UserFacingError(MSG.staleButton);
-    if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+    const [text, address = '', level = ''] = entry.split('|');
+    const kind = recipientKind(text);
     const grant: ShareGrant = {
-      level,
+      level: chosenGrantLevel(level),
       target: (kind === 'domain'
         ? { kind, domain: address }
         : { kind, email: address }) as ShareTarget,
@@ -182,12 +182,9 @@ function typedRecipients(
 ): ShareGrant[] {
   const entries = splitRecipientText(formValue(event, SHARE_FORM.recipients));
   if (entries.length === 0) return [];
-  if (entries.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
-  const chosenKind = formValue(event, SHARE_FORM.kind) || 'user';
-  if (chosenKind !== 'user' && chosenKind !== 'group' && chosenKind !== 'domain')
-    throw new UserFacingError(MSG.staleButton);
-  const level = formValue(event, SHARE_FORM.level);
-  if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+  checkRecipientCount(entries.length);
+  const chosenKind = recipientKind(formValue(event, SHARE_FORM.kind) || 'user');
+  const level = chosenGrantLevel(formValue(event, SHARE_FORM.level));
   return entries.map((entry) => {
     const parsed = parseRecipientText(entry);
     const kind =
@@ -280,7 +277,7 @@ function merged(list: ShareGrant[], added: ShareGrant[]): ShareGrant[] {
     ...list.filter((grant) => !added.some((other) => sameTarget(grant.target, other.target))),
     ...added,
   ];
-  if (next.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
+  checkRecipientCount(next.length);
   return next;
 }
 

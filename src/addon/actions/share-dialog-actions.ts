@@ -92,21 +92,23 @@ function recipientKind(kind: string | undefined): ShareTarget['kind'] {
   return kind;
 }
 
-/** Reads the recipients carried in the dialog's parameters, checking each again. */
-function recipientsOf(
+/**
+ * The dialog an action answers: its subject, the policy's limits, and the recipients carried in
+ * its parameters, each checked again.
+ */
+function dialogState(
   context: SharingContext,
   event: AddonEvent,
   action: string,
-  subject: DialogSubject,
-  policy: PolicyLimits | null,
-): ShareGrant[] {
+): { subject: DialogSubject; policy: PolicyLimits | null; recipients: ShareGrant[] } {
+  const subject = dialogSubject(context, event, action);
+  const policy = readPolicyLimits(context);
   const text = event.commonEventObject.parameters?.recipients ?? '';
-  if (text === '') return [];
-  const entries = text.split(';');
+  const entries = text === '' ? [] : text.split(';');
   checkRecipientCount(entries.length);
-  return entries.map((entry) => {
-    const [text, address = '', level = ''] = entry.split('|');
-    const kind = recipientKind(text);
+  const recipients = entries.map((entry) => {
+    const [named, address = '', level = ''] = entry.split('|');
+    const kind = recipientKind(named);
     const grant: ShareGrant = {
       level: chosenGrantLevel(level),
       target: (kind === 'domain'
@@ -116,6 +118,7 @@ function recipientsOf(
     checkGrant(context, action, subject.share?.id ?? null, grant, subject.myLevel, policy);
     return grant;
   });
+  return { subject, policy, recipients };
 }
 
 function dialog(
@@ -303,9 +306,7 @@ function dialogKeeping(
 }
 
 function addRecipient(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const subject = dialogSubject(context, event, 'addRecipient');
-  const policy = readPolicyLimits(context);
-  const recipients = recipientsOf(context, event, 'addRecipient', subject, policy);
+  const { subject, policy, recipients } = dialogState(context, event, 'addRecipient');
   try {
     const typed = typedRecipients(context, event, 'addRecipient', subject, policy);
     if (typed.length === 0) throw new UserFacingError(MSG.share.addFirst);
@@ -316,9 +317,7 @@ function addRecipient(event: AddonEvent, { sharing: context }: ActionContext): A
 }
 
 function removeRecipient(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const subject = dialogSubject(context, event, 'removeRecipient');
-  const policy = readPolicyLimits(context);
-  const recipients = recipientsOf(context, event, 'removeRecipient', subject, policy);
+  const { subject, policy, recipients } = dialogState(context, event, 'removeRecipient');
   const index = Number.parseInt(requireParameter(event, 'index'), 10);
   return updateCard(
     dialog(
@@ -363,9 +362,7 @@ function shareWith(
   { sharing: context }: ActionContext,
   action: 'createShare' | 'addMembers',
 ): ActionResponse {
-  const subject = dialogSubject(context, event, action);
-  const policy = readPolicyLimits(context);
-  const added = recipientsOf(context, event, action, subject, policy);
+  const { subject, policy, recipients: added } = dialogState(context, event, action);
   let share: Shared;
   let recipients: ShareGrant[] = added;
   try {

@@ -1,4 +1,7 @@
-/** This file defines the virtual clocks of the emulator: its own time, or one that follows the wall clock. */
+/**
+ * This file defines the virtual clocks of the emulator: its own time, or one that follows the wall
+ * clock.
+ */
 import type { VirtualClock } from './contract';
 
 /** The virtual clock of an emulator on its own time: it moves only when advanced. */

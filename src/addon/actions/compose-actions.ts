@@ -87,10 +87,15 @@ function draftUpdate(field: DraftField, emails: string[]): ActionResponse {
   return builder.build() as unknown as ActionResponse;
 }
 
-function insertLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
+/** The addresses of the label chosen in the compose card; a user with no label has none to choose. */
+function chosenLabelAddresses(event: AddonEvent, context: SharingContext, action: string) {
   const shareId = formValue(event, COMPOSE_FORM.label);
   if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
-  const { share, contacts } = labelAddresses(context, shareId, 'insertLabel');
+  return labelAddresses(context, shareId, action);
+}
+
+function insertLabel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
+  const { share, contacts } = chosenLabelAddresses(event, context, 'insertLabel');
   if (contacts.length === 0) return notify(MSG.compose.noAddresses(share.labelName));
   return draftUpdate(
     draftField(event),
@@ -99,9 +104,7 @@ function insertLabel(event: AddonEvent, { sharing: context }: ActionContext): Ac
 }
 
 function chooseContacts(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const shareId = formValue(event, COMPOSE_FORM.label);
-  if (shareId === '') throw new UserFacingError(MSG.compose.noLabels);
-  const { share, contacts } = labelAddresses(context, shareId, 'chooseContacts');
+  const { share, contacts } = chosenLabelAddresses(event, context, 'chooseContacts');
   if (contacts.length === 0) return notify(MSG.compose.noAddresses(share.labelName));
   return pushCard(
     buildChooseContactsCard(

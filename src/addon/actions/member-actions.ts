@@ -5,7 +5,6 @@
  */
 import {
   domainOf,
-  isLevel,
   levelAllows,
   mayPerform,
   type ShareAction,
@@ -18,7 +17,14 @@ import { MSG } from '../messages';
 import type { SharingContext } from '../sharing/sharing-context';
 import { formValue, pushCard, requireParameter, updateCard, UserFacingError } from './action-kit';
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
-import { checkGrant, memberOf, readPolicyLimits, refuse, namedShare } from './share-kit';
+import {
+  checkGrant,
+  chosenGrantLevel,
+  memberOf,
+  readPolicyLimits,
+  refuse,
+  namedShare,
+} from './share-kit';
 import type { Shared } from './share-kit';
 import { actionDeadline, homeAfter, labelCardFor, peopleNames, syncNotice } from './share-outcomes';
 import { readOwnGroups } from './people-data';
@@ -60,8 +66,7 @@ function memberInReach(
 
 function changeLevel(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
   const { share, grant, who } = memberInReach(context, event, 'changeLevel', 'share');
-  const level = formValue(event, MEMBER_FORM.level);
-  if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+  const level = chosenGrantLevel(formValue(event, MEMBER_FORM.level));
   checkGrant(
     context,
     'changeLevel',

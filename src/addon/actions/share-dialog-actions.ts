@@ -3,13 +3,7 @@
  * with a level each within the policy's limits, and sharing (or adding members) with the first
  * sync inside the action. Refusals are audited (share-kit.ts).
  */
-import {
-  domainOf,
-  isLevel,
-  type Level,
-  type ShareGrant,
-  type ShareTarget,
-} from '../../core/sharing-model';
+import { domainOf, type Level, type ShareGrant, type ShareTarget } from '../../core/sharing-model';
 import { BackendError } from '../backend-client';
 import type { OwnLabel } from '../cards/homepage-card';
 import { targetAddress } from '../cards/label-card';
@@ -40,8 +34,9 @@ import {
 import type { ActionContext, ActionResponse, ActionTable, AddonEvent } from './action-kit';
 import {
   checkGrant,
+  checkRecipientCount,
+  chosenGrantLevel,
   DOMAIN,
-  MAX_RECIPIENTS,
   readPolicyLimits,
   refuse,
   shareFor,
@@ -90,25 +85,32 @@ function dialogSubject(context: SharingContext, event: AddonEvent, action: strin
   };
 }
 
-/** Reads the recipients carried in the dialog's parameters, checking each again. */
-function recipientsOf(
+/** The kind of target a recipient names; another value comes from a stale card. */
+function recipientKind(kind: string | undefined): ShareTarget['kind'] {
+  if (kind !== 'user' && kind !== 'group' && kind !== 'domain')
+    throw new UserFacingError(MSG.staleButton);
+  return kind;
+}
+
+/**
+ * The dialog an action answers: its subject, the policy's limits, and the recipients carried in
+ * its parameters, each checked again.
+ */
+function dialogState(
   context: SharingContext,
   event: AddonEvent,
   action: string,
-  subject: DialogSubject,
-  policy: PolicyLimits | null,
-): ShareGrant[] {
+): { subject: DialogSubject; policy: PolicyLimits | null; recipients: ShareGrant[] } {
+  const subject = dialogSubject(context, event, action);
+  const policy = readPolicyLimits(context);
   const text = event.commonEventObject.parameters?.recipients ?? '';
-  if (text === '') return [];
-  const entries = text.split(';');
-  if (entries.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
-  return entries.map((entry) => {
-    const [kind, address = '', level = ''] = entry.split('|');
-    if (kind !== 'user' && kind !== 'group' && kind !== 'domain')
-      throw new UserFacingError(MSG.staleButton);
-    if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+  const entries = text === '' ? [] : text.split(';');
+  checkRecipientCount(entries.length);
+  const recipients = entries.map((entry) => {
+    const [named, address = '', level = ''] = entry.split('|');
+    const kind = recipientKind(named);
     const grant: ShareGrant = {
-      level,
+      level: chosenGrantLevel(level),
       target: (kind === 'domain'
         ? { kind, domain: address }
         : { kind, email: address }) as ShareTarget,
@@ -116,6 +118,7 @@ function recipientsOf(
     checkGrant(context, action, subject.share?.id ?? null, grant, subject.myLevel, policy);
     return grant;
   });
+  return { subject, policy, recipients };
 }
 
 function dialog(
@@ -182,12 +185,9 @@ function typedRecipients(
 ): ShareGrant[] {
   const entries = splitRecipientText(formValue(event, SHARE_FORM.recipients));
   if (entries.length === 0) return [];
-  if (entries.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
-  const chosenKind = formValue(event, SHARE_FORM.kind) || 'user';
-  if (chosenKind !== 'user' && chosenKind !== 'group' && chosenKind !== 'domain')
-    throw new UserFacingError(MSG.staleButton);
-  const level = formValue(event, SHARE_FORM.level);
-  if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+  checkRecipientCount(entries.length);
+  const chosenKind = recipientKind(formValue(event, SHARE_FORM.kind) || 'user');
+  const level = chosenGrantLevel(formValue(event, SHARE_FORM.level));
   return entries.map((entry) => {
     const parsed = parseRecipientText(entry);
     const kind =
@@ -280,7 +280,7 @@ function merged(list: ShareGrant[], added: ShareGrant[]): ShareGrant[] {
     ...list.filter((grant) => !added.some((other) => sameTarget(grant.target, other.target))),
     ...added,
   ];
-  if (next.length > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
+  checkRecipientCount(next.length);
   return next;
 }
 
@@ -306,9 +306,7 @@ function dialogKeeping(
 }
 
 function addRecipient(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const subject = dialogSubject(context, event, 'addRecipient');
-  const policy = readPolicyLimits(context);
-  const recipients = recipientsOf(context, event, 'addRecipient', subject, policy);
+  const { subject, policy, recipients } = dialogState(context, event, 'addRecipient');
   try {
     const typed = typedRecipients(context, event, 'addRecipient', subject, policy);
     if (typed.length === 0) throw new UserFacingError(MSG.share.addFirst);
@@ -319,9 +317,7 @@ function addRecipient(event: AddonEvent, { sharing: context }: ActionContext): A
 }
 
 function removeRecipient(event: AddonEvent, { sharing: context }: ActionContext): ActionResponse {
-  const subject = dialogSubject(context, event, 'removeRecipient');
-  const policy = readPolicyLimits(context);
-  const recipients = recipientsOf(context, event, 'removeRecipient', subject, policy);
+  const { subject, policy, recipients } = dialogState(context, event, 'removeRecipient');
   const index = Number.parseInt(requireParameter(event, 'index'), 10);
   return updateCard(
     dialog(
@@ -366,9 +362,7 @@ function shareWith(
   { sharing: context }: ActionContext,
   action: 'createShare' | 'addMembers',
 ): ActionResponse {
-  const subject = dialogSubject(context, event, action);
-  const policy = readPolicyLimits(context);
-  const added = recipientsOf(context, event, action, subject, policy);
+  const { subject, policy, recipients: added } = dialogState(context, event, action);
   let share: Shared;
   let recipients: ShareGrant[] = added;
   try {

@@ -5,6 +5,7 @@
  */
 import {
   domainOf,
+  isLevel,
   type Level,
   levelAllows,
   mayPerform,
@@ -34,6 +35,17 @@ export type Shared = VisibleShare & { myLevel: Level };
 
 /** At most this many recipients per share dialog. */
 export const MAX_RECIPIENTS = 50;
+
+/** Refuses more recipients than one share dialog takes. */
+export function checkRecipientCount(count: number): void {
+  if (count > MAX_RECIPIENTS) throw new UserFacingError(MSG.share.tooMany(MAX_RECIPIENTS));
+}
+
+/** The level chosen for a grant: any but owner, or the user is asked to choose one. */
+export function chosenGrantLevel(level: string): ShareGrant['level'] {
+  if (!isLevel(level) || level === 'owner') throw new UserFacingError(MSG.share.chooseLevel);
+  return level;
+}
 
 /** A domain name as a recipient of a share. */
 export const DOMAIN = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;

@@ -152,6 +152,9 @@ export class CloudStorageState {
       scopes: STORAGE_SCOPES[access],
       run,
     });
+    const BUCKET = /^\/storage\/v1\/b\/([^/]+)$/;
+    const OBJECTS = /^\/storage\/v1\/b\/([^/]+)\/o$/;
+    const OBJECT = /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/;
     return [
       route(
         'POST',
@@ -160,27 +163,13 @@ export class CloudStorageState {
         'write',
         (context) => this.insert(context),
       ),
-      route('GET', /^\/storage\/v1\/b\/([^/]+)\/o$/, 'storage.objects.list', 'read', (context) =>
-        this.list(context),
-      ),
-      route(
-        'GET',
-        /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/,
-        'storage.objects.get',
-        'read',
-        (context) => this.get(context),
-      ),
-      route(
-        'DELETE',
-        /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/,
-        'storage.objects.delete',
-        'write',
-        (context) => this.delete(context),
-      ),
-      route('GET', /^\/storage\/v1\/b\/([^/]+)$/, 'storage.buckets.get', 'read', (context) => ({
+      route('GET', OBJECTS, 'storage.objects.list', 'read', (context) => this.list(context)),
+      route('GET', OBJECT, 'storage.objects.get', 'read', (context) => this.get(context)),
+      route('DELETE', OBJECT, 'storage.objects.delete', 'write', (context) => this.delete(context)),
+      route('GET', BUCKET, 'storage.buckets.get', 'read', (context) => ({
         body: this.bucketResource(this.bucket(context, 'read')),
       })),
-      route('PATCH', /^\/storage\/v1\/b\/([^/]+)$/, 'storage.buckets.patch', 'write', (context) =>
+      route('PATCH', BUCKET, 'storage.buckets.patch', 'write', (context) =>
         this.patchBucket(context),
       ),
       route(

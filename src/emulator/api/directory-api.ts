@@ -1,14 +1,20 @@
 /**
  * This file defines the Admin SDK Directory API v1 methods of the emulator: users.list and
  * users.get (with `viewType=domain_public` for non-admins), groups.list, members.list and
- * members.hasMember, with the limits and legacy-style error bodies of the Admin SDK.
+ * members.hasMember, domains.list, and the Groups Settings API's groups.get; the limits, error
+ * bodies and paging they share are in directory-shared.ts.
  */
 import type { admin_directory_v1 } from '@googleapis/admin';
-import { GoogleApiError, forbidden } from './google-errors';
+import { forbidden } from './google-errors';
+import {
+  DIRECTORY_LIMITS,
+  badRequest,
+  directoryNotFound,
+  listPage,
+  maxResults,
+} from './directory-shared';
 import {
   checkQuery,
-  decodeToken,
-  encodeToken,
   hashOf,
   type Route,
   type RouteContext,
@@ -28,40 +34,6 @@ const MEMBER_READ = [
   `${AUTH}admin.directory.group.member`,
   `${AUTH}admin.directory.group.member.readonly`,
 ];
-/** Page tokens of users.list last 3 days (FACTS.md, Admin SDK Directory API v1). */
-const PAGE_TOKEN_LIFETIME_MS = 3 * 24 * 3600 * 1000;
-
-/** Limits of the Directory API (FACTS.md: users.list maxResults 500, groups/members 200). */
-export const DIRECTORY_LIMITS = {
-  usersMaxResults: 500,
-  usersDefault: 100,
-  groupsMaxResults: 200,
-  membersMaxResults: 200,
-};
-
-interface DirectoryPageToken {
-  o: number;
-  h: string;
-  t: number;
-}
-
-/** A 400 in the Admin SDK's style. */
-function badRequest(message: string, reason = 'invalid'): GoogleApiError {
-  return new GoogleApiError(400, message, 'INVALID_ARGUMENT', undefined, {
-    message,
-    domain: 'global',
-    reason,
-  });
-}
-
-/** A 404 in the Admin SDK's style. */
-function directoryNotFound(what: string): GoogleApiError {
-  return new GoogleApiError(404, `${what} not found`, 'NOT_FOUND', undefined, {
-    message: `${what} not found`,
-    domain: 'global',
-    reason: 'notFound',
-  });
-}
 
 /** Builds the Directory API routes over a store. */
 export function directoryRoutes(store: WorkspaceStore): Route[] {
@@ -104,58 +76,6 @@ export function directoryRoutes(store: WorkspaceStore): Route[] {
       if (owner !== caller.customerId) throw forbidden();
     }
     return caller.customerId;
-  };
-
-  const pageOffset = (context: RouteContext, bind: string): number => {
-    const text = context.url.searchParams.get('pageToken');
-    if (!text) return 0;
-    const token = decodeToken<DirectoryPageToken>(text);
-    if (!token || token.h !== hashOf(bind)) throw badRequest('Invalid Input: pageToken', 'invalid');
-    if (context.now - token.t > PAGE_TOKEN_LIFETIME_MS)
-      throw badRequest('Invalid Input: pageToken has expired', 'invalid');
-    return token.o;
-  };
-
-  /**
-   * One page of a listing: its kind and etag, the page's items under `key`, and the token of the
-   * next page. An empty page has no items key at all (Google leaves empty repeated fields out of
-   * JSON; callers must read `users ?? []`, `groups ?? []` and `members ?? []`).
-   */
-  const listPage = <T>(
-    context: RouteContext,
-    bind: string,
-    all: T[],
-    size: number,
-    kind: string,
-    key: string,
-    render: (item: T) => object,
-  ): RouteResult => {
-    const offset = pageOffset(context, bind);
-    const slice = all.slice(offset, offset + size);
-    const body: Record<string, unknown> = {
-      kind,
-      etag: `"${hashOf(bind)}"`,
-      ...(slice.length > 0 ? { [key]: slice.map(render) } : {}),
-    };
-    if (offset + size < all.length)
-      body.nextPageToken = encodeToken({
-        o: offset + size,
-        h: hashOf(bind),
-        t: context.now,
-      } satisfies DirectoryPageToken);
-    return { body, items: slice.length };
-  };
-
-  const maxResults = (context: RouteContext, fallback: number, max: number): number => {
-    const raw = context.url.searchParams.get('maxResults');
-    if (raw === null || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1 || value > max)
-      throw badRequest(
-        `Invalid value '${raw}'. Values must be within the range: [1, ${max}]`,
-        'invalid',
-      );
-    return value;
   };
 
   const domainOf = (email: string): string => email.split('@')[1] ?? '';

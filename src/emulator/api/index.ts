@@ -18,7 +18,7 @@ export type {
 } from './contract';
 export { PEOPLE_LIMITS } from './people-shared';
 export { MESSAGE_SCOPES, type GmailMessageRecord } from './gmail-messages';
-export { DIRECTORY_LIMITS } from './directory-api';
+export { DIRECTORY_LIMITS } from './directory-shared';
 export {
   PRODUCTION_LIKE,
   TRAFFIC_PROFILES,

@@ -34,6 +34,11 @@ export interface ServiceAccount {
   tokenCreators: Set<string>;
 }
 
+/** IAM Credentials' SignJwtResponse. */
+type SignedJwt = { keyId: string; signedJwt: string };
+/** IAM Credentials' SignBlobResponse. */
+type SignedBlob = { keyId: string; signedBlob: string };
+
 export const TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const SCOPE_PREFIX = 'https://www.googleapis.com/auth/';
@@ -193,13 +198,15 @@ export class OAuthState {
   /**
    * The key of a service account the caller may sign as: Google holds it, and the caller holds
    * `iam.serviceAccounts.<permission>` on it through roles/iam.serviceAccountTokenCreator (needed
-   * even when it signs as itself, FACTS.md Delegation). Google's 404 or 403 otherwise.
+   * even when it signs as itself, FACTS.md Delegation). Google's 404 or 403 otherwise. Returned with
+   * the request body's payload, which each method checks.
    */
-  private signingKeyFor(
+  private signingKey(
     caller: string,
     accountEmail: string,
     permission: 'signJwt' | 'signBlob',
-  ): { privateKey: KeyObject; keyId: string } {
+    body: unknown,
+  ): { privateKey: KeyObject; keyId: string; payload: unknown } {
     const account = this.serviceAccounts.get(accountEmail.toLowerCase());
     if (!account || !account.privateKey || !account.keyId)
       throw notFound(`Service account ${accountEmail} not found or has no key held by Google.`);
@@ -214,7 +221,11 @@ export class OAuthState {
           metadata: { permission: `iam.serviceAccounts.${permission}` },
         },
       );
-    return { privateKey: account.privateKey, keyId: account.keyId };
+    return {
+      privateKey: account.privateKey,
+      keyId: account.keyId,
+      payload: (body as { payload?: unknown } | null)?.payload,
+    };
   }
 
   /**
@@ -226,13 +237,8 @@ export class OAuthState {
    * may sign. An `exp` in the past or more than 12 hours ahead is refused ("exp must not be in the
    * past nor more than 12 h ahead", FACTS.md; projects.serviceAccounts.signJwt reference).
    */
-  signJwtAs(
-    caller: string,
-    accountEmail: string,
-    body: unknown,
-  ): { keyId: string; signedJwt: string } {
-    const { privateKey, keyId } = this.signingKeyFor(caller, accountEmail, 'signJwt');
-    const payload = (body as { payload?: unknown } | null)?.payload;
+  signJwtAs(caller: string, accountEmail: string, body: unknown): SignedJwt {
+    const { privateKey, keyId, payload } = this.signingKey(caller, accountEmail, 'signJwt', body);
     if (typeof payload !== 'string')
       throw invalidArgument('Invalid JWT payload: payload is required.');
     let claims: unknown;
@@ -263,13 +269,8 @@ export class OAuthState {
    * the account even when it signs as itself (FACTS.md Delegation), so only principals granted
    * with grantTokenCreator may sign.
    */
-  signBlobAs(
-    caller: string,
-    accountEmail: string,
-    body: unknown,
-  ): { keyId: string; signedBlob: string } {
-    const { privateKey, keyId } = this.signingKeyFor(caller, accountEmail, 'signBlob');
-    const payload = (body as { payload?: unknown } | null)?.payload;
+  signBlobAs(caller: string, accountEmail: string, body: unknown): SignedBlob {
+    const { privateKey, keyId, payload } = this.signingKey(caller, accountEmail, 'signBlob', body);
     if (typeof payload !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(payload))
       throw invalidArgument("Invalid value at 'payload' (TYPE_BYTES), Base64 decoding failed.");
     const signature = createSign('RSA-SHA256')

@@ -29,9 +29,8 @@ import {
   type PeopleDeps,
 } from './people-shared';
 import {
+  checkedBody,
   checkFields,
-  checkQuery,
-  jsonBody,
   type Route,
   type RouteContext,
   type RouteResult,
@@ -51,9 +50,7 @@ export function contactBatchRoutes({ store, settings }: PeopleDeps): Route[] {
    * package of the API's RPCs: both assumptions.
    */
   const batchCreate = (context: RouteContext): RouteResult => {
-    checkQuery(context.url, []);
-    const body = jsonBody(context);
-    checkFields(body, ['contacts', 'readMask', 'sources'], '');
+    const body = checkedBody(context, ['contacts', 'readMask', 'sources']);
     const contacts = body.contacts;
     if (!Array.isArray(contacts) || contacts.length === 0)
       throw invalidArgument('contacts must contain at least one contact.');
@@ -100,9 +97,7 @@ export function contactBatchRoutes({ store, settings }: PeopleDeps): Route[] {
    * BatchUpdateContactsErrorDetails reference). One stale etag fails the whole batch.
    */
   const batchUpdate = (context: RouteContext): RouteResult => {
-    checkQuery(context.url, []);
-    const body = jsonBody(context);
-    checkFields(body, ['contacts', 'updateMask', 'readMask', 'sources'], '');
+    const body = checkedBody(context, ['contacts', 'updateMask', 'readMask', 'sources']);
     const contacts = body.contacts;
     if (typeof contacts !== 'object' || contacts === null || Array.isArray(contacts))
       throw invalidArgument('contacts must be a map of resource name to person.');
@@ -141,9 +136,7 @@ export function contactBatchRoutes({ store, settings }: PeopleDeps): Route[] {
   };
 
   const batchDelete = (context: RouteContext): RouteResult => {
-    checkQuery(context.url, []);
-    const body = jsonBody(context);
-    checkFields(body, ['resourceNames'], '');
+    const body = checkedBody(context, ['resourceNames']);
     const names = body.resourceNames;
     if (
       !Array.isArray(names) ||

@@ -31,11 +31,11 @@ import {
 } from './people-shared';
 import {
   boolParam,
+  checkedBody,
   checkFields,
   checkQuery,
   hashOf,
   intParam,
-  jsonBody,
   maskParam,
   type Route,
   type RouteContext,
@@ -277,9 +277,7 @@ export function contactGroupRoutes({ store, clock }: PeopleDeps): Route[] {
   };
 
   const createGroup = (context: RouteContext): RouteResult => {
-    checkQuery(context.url, []);
-    const body = jsonBody(context);
-    checkFields(body, ['contactGroup', 'readGroupFields'], '');
+    const body = checkedBody(context, ['contactGroup', 'readGroupFields']);
     const input = contactGroupInput(body);
     const book = bookOf(store, context);
     const name = checkGroupName(book, input.name);
@@ -299,9 +297,7 @@ export function contactGroupRoutes({ store, clock }: PeopleDeps): Route[] {
   };
 
   const updateGroup = (context: RouteContext): RouteResult => {
-    checkQuery(context.url, []);
-    const body = jsonBody(context);
-    checkFields(body, ['contactGroup', 'updateGroupFields', 'readGroupFields'], '');
+    const body = checkedBody(context, ['contactGroup', 'updateGroupFields', 'readGroupFields']);
     const input = contactGroupInput(body);
     const book = bookOf(store, context);
     const group = findGroup(book, context.params[0] ?? '');
@@ -350,9 +346,7 @@ export function contactGroupRoutes({ store, clock }: PeopleDeps): Route[] {
   };
 
   const modifyMembers = (context: RouteContext): RouteResult => {
-    checkQuery(context.url, []);
-    const body = jsonBody(context);
-    checkFields(body, ['resourceNamesToAdd', 'resourceNamesToRemove'], '');
+    const body = checkedBody(context, ['resourceNamesToAdd', 'resourceNamesToRemove']);
     const toAdd = stringList(body.resourceNamesToAdd, 'resourceNamesToAdd');
     const toRemove = stringList(body.resourceNamesToRemove, 'resourceNamesToRemove');
     if (toAdd.length + toRemove.length > PEOPLE_LIMITS.membersModify)

@@ -84,6 +84,20 @@ export function checkFields(
 }
 
 /**
+ * The JSON body of a request that takes no query parameters, with Google's errors for a query
+ * parameter, a body that is not a JSON object, or a field outside `allowed`.
+ */
+export function checkedBody(
+  context: RouteContext,
+  allowed: readonly string[],
+): Record<string, unknown> {
+  checkQuery(context.url, []);
+  const body = jsonBody(context);
+  checkFields(body, allowed, '');
+  return body;
+}
+
+/**
  * Reads an integer query parameter within bounds, with Google's error for a bad value. For page
  * sizes (min 1), 0 means the default, as people.v1 documents ("Defaults to 100 if not set or set to 0").
  */

@@ -18,7 +18,6 @@ import {
   GoogleApiError,
   OAuthError,
   insufficientScopes,
-  notFound,
   unauthenticated,
 } from './google-errors';
 import { GmailMessageStore, readMessageWithGrant, type GmailMessageRecord } from './gmail-messages';
@@ -29,7 +28,9 @@ import { peopleRoutes } from './people-api';
 import { PEOPLE_LIMITS, type PeopleSettings } from './people-shared';
 import { applyTrafficProfile, type TrafficProfileName } from './traffic-profile';
 import { contactNumber, contactResourceName } from './people-person';
-import { JsonText, type Route } from './route-context';
+import type { Route } from './route-context';
+import { matchRoute, respond } from './route-matching';
+import { EmulatorClock, WallFollowingClock } from './virtual-clocks';
 import { controlRoutes } from './control-api';
 import { CloudStorageState, type Bucket, type BucketSpec } from './cloud-storage';
 import {
@@ -73,37 +74,6 @@ function defaultPeopleSettings(): PeopleSettings {
     searchCacheStalenessMs: 0,
     directorySharing: new Map(),
   };
-}
-class EmulatorClock implements VirtualClock {
-  constructor(private current: number) {}
-
-  now(): number {
-    return this.current;
-  }
-
-  advance(milliseconds: number): void {
-    if (milliseconds < 0) throw new Error('The virtual clock cannot go back.');
-    this.current += milliseconds;
-  }
-}
-
-/**
- * The clock of a local stack that runs on real time: the wall clock, or later when modelled time
- * ran ahead of it. It never goes back.
- */
-class WallFollowingClock implements VirtualClock {
-  private floor = 0;
-
-  constructor(private readonly wall: () => number) {}
-
-  now(): number {
-    return Math.max(this.wall(), this.floor);
-  }
-
-  advance(milliseconds: number): void {
-    if (milliseconds < 0) throw new Error('The virtual clock cannot go back.');
-    this.floor = this.now() + milliseconds;
-  }
 }
 
 /** The in-memory Workspace and its APIs. */
@@ -417,31 +387,9 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     const method = request.method.toUpperCase();
     const path = url.pathname;
     const candidates = loopback && path.startsWith('/__emulator/') ? this.control : this.routes;
-    let route: Route | undefined;
-    let params: string[] = [];
-    let pathKnown = false;
-    for (const candidate of candidates) {
-      if (!loopback && candidate.host !== url.hostname) continue;
-      const match = candidate.pattern.exec(path);
-      if (!match) continue;
-      pathKnown = true;
-      if (candidate.method !== method) continue;
-      route = candidate;
-      try {
-        params = match.slice(1).map((part) => decodeURIComponent(part ?? ''));
-      } catch {
-        params = match.slice(1).map((part) => part ?? '');
-      }
-      break;
-    }
-    if (!route) {
-      const error = notFound(
-        pathKnown
-          ? `Method ${method} is not served at ${path}.`
-          : `The requested URL ${path} was not found on this server.`,
-      );
-      return respond(error.toBody(), error.code, 0);
-    }
+    const found = matchRoute(candidates, loopback ? undefined : url.hostname, method, path);
+    if (found instanceof GoogleApiError) return respond(found.toBody(), found.code, 0);
+    const { route, params } = found;
     const service = route.host;
     let caller: AccessGrant = { email: '', scopes: new Set(), expiresAt: Infinity };
     let token = '';
@@ -532,18 +480,4 @@ export class WorkspaceEmulator implements WorkspaceEmulatorFacade {
     const { fixedMs, perItemMs } = this.traffic.settings.latency;
     return fixedMs + perItemMs * items;
   }
-}
-
-function respond(
-  body: unknown,
-  status: number,
-  latencyMs: number,
-  headers: Record<string, string> = {},
-): EmulatorResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
-    body: body instanceof JsonText ? body.text : JSON.stringify(body),
-    latencyMs,
-  };
 }

@@ -4,6 +4,7 @@
  * audit events in a transaction, raising alerts from rule hits, checking who is an admin.
  */
 import { randomUUID } from 'node:crypto';
+import type { AuditEvent } from '../core/ports';
 import { effectiveLevel, type Level, type Share } from '../core/sharing-model';
 import { DownloadLinks, downloadLinkKey } from './admin/download-links';
 import { AuditLog, type StoredEvent } from './audit/audit-log';
@@ -25,13 +26,7 @@ import type { SupportSessions } from './support/support-store';
 import { OUTSIDE_CHAIN, Tenancy, VENDOR_CHAIN } from './tenants/tenancy';
 
 /** A server-written audit event: the backend chooses its id and time. */
-export interface ServerEvent {
-  type: string;
-  target?: string;
-  shareId?: string;
-  outcome: 'success' | 'failure' | 'denied';
-  detail?: Record<string, string | number | boolean>;
-}
+export type ServerEvent = Omit<AuditEvent, 'id' | 'occurredAt'>;
 
 /** A refused request's event: where it lands is decided by who caused it (refusalChain). */
 export interface RefusalEvent extends ServerEvent {

@@ -6,6 +6,7 @@
  * one canonical form (canonicalEvent). The database rejects UPDATE, DELETE and TRUNCATE on the
  * events, except the retention purge's controlled DELETE (migrations/007).
  */
+import type { AuditEvent } from '../../core/ports';
 import type { Database, Sql } from '../platform/db';
 import { conflict } from '../platform/errors';
 import {
@@ -19,16 +20,11 @@ import {
   eventContent,
 } from './event-chain';
 
-/** An event as a client sends it in a batch (audit-schemas.ts checks it), before it is chained. */
-export interface AuditEventInput {
-  id: string;
-  type: string;
-  target?: string;
-  shareId?: string;
-  outcome: 'success' | 'failure' | 'denied';
-  detail?: Record<string, string | number | boolean>;
-  occurredAt: string;
-}
+/**
+ * An event as a client sends it in a batch (audit-schemas.ts checks it), before it is chained: the
+ * add-on's AuditEvent (core/ports.ts).
+ */
+export type AuditEventInput = AuditEvent;
 
 /** An event as stored: the client's fields plus tenant, actor, receive time, origin and chain. */
 export interface StoredEvent {
@@ -39,7 +35,7 @@ export interface StoredEvent {
   actor: string;
   target: string | null;
   shareId: string | null;
-  outcome: 'success' | 'failure' | 'denied';
+  outcome: AuditEvent['outcome'];
   detail: Record<string, string | number | boolean>;
   occurredAt: string;
   receivedAt: string;

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../platform/db';
+import { fromRow, type RowOf } from '../platform/rows';
 
 export type AlertStatus = 'open' | 'justified' | 'resolved';
 
@@ -23,36 +24,25 @@ export interface Alert {
   resolvedAt: string | null;
 }
 
-interface AlertRow {
-  id: string;
-  tenant: string;
-  actor: string;
-  rule: string;
-  status: AlertStatus;
-  summary: string;
-  created_at: string;
-  justification: string | null;
-  justified_at: string | null;
-  resolved_by: string | null;
-  resolution: string | null;
-  resolved_at: string | null;
-}
+type AlertRow = RowOf<Alert>;
+
+const ALERT_FIELDS = [
+  'id',
+  'tenant',
+  'actor',
+  'rule',
+  'status',
+  'summary',
+  'createdAt',
+  'justification',
+  'justifiedAt',
+  'resolvedBy',
+  'resolution',
+  'resolvedAt',
+] as const satisfies ReadonlyArray<keyof Alert>;
 
 function alertFromRow(row: AlertRow): Alert {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    actor: row.actor,
-    rule: row.rule,
-    status: row.status,
-    summary: row.summary,
-    createdAt: row.created_at,
-    justification: row.justification,
-    justifiedAt: row.justified_at,
-    resolvedBy: row.resolved_by,
-    resolution: row.resolution,
-    resolvedAt: row.resolved_at,
-  };
+  return fromRow(row, ALERT_FIELDS);
 }
 
 /** Reads and writes alerts. At most one unresolved alert exists per actor and rule. */

@@ -15,11 +15,12 @@ import {
 import type { TenantPolicy } from '../../core/tenant-policy';
 import { EVENT } from '../audit/event-types';
 import type { Caller } from '../platform/auth';
-import { HttpError, conflict, forbidden, notFound } from '../platform/errors';
+import { HttpError, forbidden, notFound } from '../platform/errors';
 import { route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
 import { checkGrantsInCustomer, mayExpand, mayViewMembers } from '../tenants/customer-rules';
 import { policies } from '../tenants/policy-store';
+import { auditedShareChange, lockedShareChange } from './share-change';
 import { refuseShareRequest } from './share-refusal';
 import * as schema from './share-schemas';
 import { normaliseGrants, shares } from './share-store';
@@ -271,29 +272,21 @@ export function shareRoutes(services: BackendServices): Route[] {
           checkGrantsAgainstPolicy(grants, await policies.get(db, current.domain));
           await grantsInCustomer(who, context.origin, id, current.domain, grants, current.grants);
         }
-        await services.audited(async (tx, record) => {
-          const locked = await shares.get(tx, id, true);
-          if (!locked || locked.updatedAt !== current.updatedAt)
-            throw conflict('the share changed meanwhile; read it again and retry', 'stale_share');
-          const next: Share = {
+        await lockedShareChange(services, current, who, context.origin, async (tx, locked) => {
+          await shares.update(tx, {
             ...locked,
             labelName: context.body.labelName ?? locked.labelName,
             hiddenFields: context.body.hiddenFields ?? locked.hiddenFields,
             grants,
             updatedAt: services.nowIso(),
-          };
-          await shares.update(tx, next);
-          await record(current.domain, who.email, context.origin, [
-            {
-              type: EVENT.shareUpdated,
-              shareId: id,
-              outcome: 'success',
-              detail: {
-                changed: changed.join(','),
-                ...(context.body.grants !== undefined ? { audience: audienceOf(grants) } : {}),
-              },
+          });
+          return {
+            type: EVENT.shareUpdated,
+            detail: {
+              changed: changed.join(','),
+              ...(context.body.grants !== undefined ? { audience: audienceOf(grants) } : {}),
             },
-          ]);
+          };
         });
         return { body: await shares.get(db, id) };
       },
@@ -314,11 +307,9 @@ export function shareRoutes(services: BackendServices): Route[] {
             id,
             forbidden('only the owner or an admin may revoke a share', 'insufficient_level'),
           );
-        await services.audited(async (tx, record) => {
+        await auditedShareChange(services, share, who, context.origin, async (tx) => {
           await shares.revoke(tx, id, services.nowIso());
-          await record(share.domain, who.email, context.origin, [
-            { type: EVENT.shareRevoked, shareId: id, outcome: 'success' },
-          ]);
+          return { type: EVENT.shareRevoked };
         });
         return { body: { id, revoked: true } };
       },

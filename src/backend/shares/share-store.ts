@@ -3,39 +3,29 @@
  * on, so that a change and its audit event commit together in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { HideableField, Share, ShareGrant } from '../../core/sharing-model';
+import type { Share, ShareGrant } from '../../core/sharing-model';
 import type { Sql } from '../platform/db';
+import { fromRow, type RowOf } from '../platform/rows';
 
-interface ShareRow {
-  id: string;
-  domain: string;
-  owner: string;
-  label_resource_name: string;
-  label_name: string;
-  grants: ShareGrant[];
-  hidden_fields: HideableField[];
-  created_at: string;
-  updated_at: string;
-  offered_to: string | null;
-  former_owner: string | null;
-  former_label: string | null;
-}
+type ShareRow = RowOf<Share>;
+
+const SHARE_FIELDS = [
+  'id',
+  'domain',
+  'owner',
+  'labelResourceName',
+  'labelName',
+  'grants',
+  'hiddenFields',
+  'createdAt',
+  'updatedAt',
+  'offeredTo',
+  'formerOwner',
+  'formerLabel',
+] as const satisfies ReadonlyArray<keyof Share>;
 
 function shareFromRow(row: ShareRow): Share {
-  return {
-    id: row.id,
-    domain: row.domain,
-    owner: row.owner,
-    labelResourceName: row.label_resource_name,
-    labelName: row.label_name,
-    grants: row.grants,
-    hiddenFields: row.hidden_fields,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    offeredTo: row.offered_to ?? null,
-    formerOwner: row.former_owner ?? null,
-    formerLabel: row.former_label ?? null,
-  };
+  return fromRow(row, SHARE_FIELDS);
 }
 
 /** Lower-cases the addresses and domains of grants, so that lookups by containment match. */

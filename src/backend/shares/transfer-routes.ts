@@ -9,7 +9,7 @@ import type { Level, Share, ShareGrant } from '../../core/sharing-model';
 import { PeopleClient } from '../../google/people-client';
 import type { Caller } from '../platform/auth';
 import type { Sql } from '../platform/db';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../platform/errors';
+import { badRequest, forbidden, HttpError, notFound } from '../platform/errors';
 import { EVENT } from '../audit/event-types';
 import { CONTACTS_SCOPE } from '../../core/google-scopes';
 import { runGoogleCall } from '../gateway/google-runner';
@@ -17,6 +17,7 @@ import { route, type Route } from '../platform/http';
 import { emptyBody } from '../platform/schemas';
 import { acceptTransferBody, offerTransferBody } from './share-schemas';
 import type { BackendServices } from '../services';
+import { auditedShareChange, lockedShareChange } from './share-change';
 import { refuseShareRequest } from './share-refusal';
 import { shares } from './share-store';
 
@@ -55,30 +56,19 @@ export function transferRoutes(services: BackendServices): Route[] {
     }
   };
 
-  const recordChange = async (
+  /** Changes the locked share and records the step, naming the owner it had before. */
+  const recordChange = (
     share: Share,
     who: Caller,
     origin: string,
     type: string,
     target: string | undefined,
     change: (tx: Sql, locked: Share) => Promise<void>,
-  ): Promise<void> => {
-    await services.audited(async (tx, record) => {
-      const locked = await shares.get(tx, share.id, true);
-      if (!locked || locked.updatedAt !== share.updatedAt)
-        throw conflict('the share changed meanwhile; read it again and retry', 'stale_share');
+  ): Promise<void> =>
+    lockedShareChange(services, share, who, origin, async (tx, locked) => {
       await change(tx, locked);
-      await record(share.domain, who.email, origin, [
-        {
-          type,
-          shareId: share.id,
-          target,
-          outcome: 'success',
-          detail: { formerOwner: locked.owner.toLowerCase() },
-        },
-      ]);
+      return { type, target, detail: { formerOwner: locked.owner.toLowerCase() } };
     });
-  };
 
   return [
     route({
@@ -236,11 +226,9 @@ export function transferRoutes(services: BackendServices): Route[] {
             id,
             forbidden('only the former owner reports the adoption', 'not_former_owner'),
           );
-        await services.audited(async (tx, record) => {
+        await auditedShareChange(services, share, who, context.origin, async (tx) => {
           await shares.adopted(tx, id);
-          await record(share.domain, who.email, context.origin, [
-            { type: EVENT.shareOwnershipAdopted, shareId: id, outcome: 'success' },
-          ]);
+          return { type: EVENT.shareOwnershipAdopted };
         });
         return { body: await shares.get(db, id) };
       },

@@ -4,15 +4,44 @@
  */
 import { SUPPORT_EVENT } from '../audit/event-types';
 import { conflict, forbidden } from '../platform/errors';
+import type { Caller } from '../platform/auth';
 import { route, type Route } from '../platform/http';
-import type { BackendServices } from '../services';
+import type { BackendServices, ServerEvent } from '../services';
 import { readLabelContacts, readLabelStates, repairCopyGroup } from './support-browse';
 import * as schema from './support-schemas';
 import type { SupportContext } from './support-context';
+import type { SupportSessionRecord } from './support-store';
 
 /** Returns the routes an agent uses within a support session. */
 export function browseRoutes(services: BackendServices, support: SupportContext): Route[] {
   const { refuse, requireAgent, sharesOfUser, sessionShare, inAccount, openSessionOf } = support;
+
+  /** The open session the path names, once the caller is confirmed as an agent for `operation`. */
+  const agentSession = async (
+    who: Caller,
+    origin: string,
+    id: string | undefined,
+    operation: string,
+  ): Promise<SupportSessionRecord> => {
+    await requireAgent(who, origin, operation);
+    return openSessionOf(who, id ?? '', origin);
+  };
+
+  /** Records what the agent did in the session user's account, in the session's tenant's chain. */
+  const recordInSession = (
+    who: Caller,
+    origin: string,
+    session: SupportSessionRecord,
+    event: Omit<ServerEvent, 'target'>,
+  ): Promise<void> =>
+    services.recordNow(session.tenant, who.email, origin, [
+      {
+        ...event,
+        target: session.targetUser,
+        detail: { sessionId: session.id, ...event.detail },
+      },
+    ]);
+
   return [
     route({
       method: 'GET',
@@ -22,18 +51,14 @@ export function browseRoutes(services: BackendServices, support: SupportContext)
       auth: true,
       handle: async (context) => {
         const who = context.caller;
-        await requireAgent(who, context.origin, 'read_shares');
-        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        const session = await agentSession(who, context.origin, context.params.id, 'read_shares');
         const user = session.targetUser;
         const found = await sharesOfUser(user, session.tenant);
-        await services.recordNow(session.tenant, who.email, context.origin, [
-          {
-            type: SUPPORT_EVENT.sharesRead,
-            target: user,
-            outcome: 'success',
-            detail: { sessionId: session.id, shares: found.length },
-          },
-        ]);
+        await recordInSession(who, context.origin, session, {
+          type: SUPPORT_EVENT.sharesRead,
+          outcome: 'success',
+          detail: { shares: found.length },
+        });
         return { body: { user, shares: found } };
       },
     }),
@@ -45,19 +70,15 @@ export function browseRoutes(services: BackendServices, support: SupportContext)
       auth: true,
       handle: async (context) => {
         const who = context.caller;
-        await requireAgent(who, context.origin, 'read_labels');
-        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        const session = await agentSession(who, context.origin, context.params.id, 'read_labels');
         const user = session.targetUser;
         const found = await sharesOfUser(user, session.tenant);
         const labels = await inAccount(user, (client) => readLabelStates(client, user, found));
-        await services.recordNow(session.tenant, who.email, context.origin, [
-          {
-            type: SUPPORT_EVENT.labelsRead,
-            target: user,
-            outcome: 'success',
-            detail: { sessionId: session.id, shares: found.length },
-          },
-        ]);
+        await recordInSession(who, context.origin, session, {
+          type: SUPPORT_EVENT.labelsRead,
+          outcome: 'success',
+          detail: { shares: found.length },
+        });
         return { body: { user, labels } };
       },
     }),
@@ -69,8 +90,7 @@ export function browseRoutes(services: BackendServices, support: SupportContext)
       auth: true,
       handle: async (context) => {
         const who = context.caller;
-        await requireAgent(who, context.origin, 'read_contacts');
-        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        const session = await agentSession(who, context.origin, context.params.id, 'read_contacts');
         const share = await sessionShare(
           who,
           session,
@@ -79,15 +99,12 @@ export function browseRoutes(services: BackendServices, support: SupportContext)
         );
         const user = session.targetUser;
         const read = await inAccount(user, (client) => readLabelContacts(client, user, share));
-        await services.recordNow(session.tenant, who.email, context.origin, [
-          {
-            type: SUPPORT_EVENT.contactsRead,
-            target: user,
-            shareId: share.id,
-            outcome: 'success',
-            detail: { sessionId: session.id, contacts: read.contacts.length },
-          },
-        ]);
+        await recordInSession(who, context.origin, session, {
+          type: SUPPORT_EVENT.contactsRead,
+          shareId: share.id,
+          outcome: 'success',
+          detail: { contacts: read.contacts.length },
+        });
         return { body: { labelName: share.labelName, ...read } };
       },
     }),
@@ -100,8 +117,7 @@ export function browseRoutes(services: BackendServices, support: SupportContext)
       body: schema.repairBody,
       handle: async (context) => {
         const who = context.caller;
-        await requireAgent(who, context.origin, 'repair');
-        const session = await openSessionOf(who, context.params.id ?? '', context.origin);
+        const session = await agentSession(who, context.origin, context.params.id, 'repair');
         if (!session.repair)
           await refuse(
             who,
@@ -116,15 +132,12 @@ export function browseRoutes(services: BackendServices, support: SupportContext)
         try {
           relinked = await inAccount(user, (client) => repairCopyGroup(client, user, share));
         } catch (error) {
-          await services.recordNow(session.tenant, who.email, context.origin, [
-            {
-              type: SUPPORT_EVENT.repair,
-              target: user,
-              shareId: share.id,
-              outcome: 'failure',
-              detail: { sessionId: session.id, relinked: 0 },
-            },
-          ]);
+          await recordInSession(who, context.origin, session, {
+            type: SUPPORT_EVENT.repair,
+            shareId: share.id,
+            outcome: 'failure',
+            detail: { relinked: 0 },
+          });
           throw error;
         }
         if (relinked === null)
@@ -132,15 +145,12 @@ export function browseRoutes(services: BackendServices, support: SupportContext)
             'the user has no copy of this label yet: their next sync makes it',
             'no_copy_group',
           );
-        await services.recordNow(session.tenant, who.email, context.origin, [
-          {
-            type: SUPPORT_EVENT.repair,
-            target: user,
-            shareId: share.id,
-            outcome: 'success',
-            detail: { sessionId: session.id, relinked },
-          },
-        ]);
+        await recordInSession(who, context.origin, session, {
+          type: SUPPORT_EVENT.repair,
+          shareId: share.id,
+          outcome: 'success',
+          detail: { relinked },
+        });
         return { status: 201, body: { relinked } };
       },
     }),

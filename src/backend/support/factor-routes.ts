@@ -11,13 +11,7 @@ import type { BackendServices, ServerEvent } from '../services';
 import { alerts } from '../rules/alert-store';
 import { renderQrCodeDataUrl } from './qr-code';
 import { backupCodesLeft, describeRefusal } from './second-factor';
-import {
-  enrolAgent,
-  loadSecondFactor,
-  resetSecondFactor,
-  rotateSecondFactorKeys,
-  verifyAgentCode,
-} from './second-factor-store';
+import { secondFactors } from './second-factor-store';
 import { SecretBoxError } from './secret-box';
 import { DEFAULT_THROTTLE_POLICY, assessAttempt } from './throttle';
 import * as schema from './support-schemas';
@@ -64,7 +58,7 @@ export function factorRoutes(services: BackendServices, support: SupportContext)
           admin,
         };
         if (!who.isSupportAgent) return { body: base };
-        const factor = await loadSecondFactor(db, who.email);
+        const factor = await secondFactors.load(db, who.email);
         const throttle = factor
           ? assessAttempt(factor.failures, services.clock(), DEFAULT_THROTTLE_POLICY)
           : null;
@@ -98,7 +92,7 @@ export function factorRoutes(services: BackendServices, support: SupportContext)
       handle: async (context) => {
         const who = context.caller;
         await requireAgent(who, context.origin, 'enrol');
-        const enrolment = await enrolAgent(db, keyRing(), who.email, services.clock());
+        const enrolment = await secondFactors.enrol(db, keyRing(), who.email, services.clock());
         if (enrolment === 'already-enrolled')
           return refuse(
             who,
@@ -138,7 +132,7 @@ export function factorRoutes(services: BackendServices, support: SupportContext)
         const nowMs = services.clock();
         let attempt;
         try {
-          attempt = await verifyAgentCode(db, {
+          attempt = await secondFactors.verify(db, {
             ring: keyRing(),
             agentId: who.email,
             code: context.body.code.trim(),
@@ -266,7 +260,7 @@ export function factorRoutes(services: BackendServices, support: SupportContext)
             { target: agent },
           );
         const removed = await services.audited(async (tx, record) => {
-          const existed = await resetSecondFactor(tx, agent);
+          const existed = await secondFactors.reset(tx, agent);
           const revoked = await supportAuth.revokeAll(tx, agent, services.nowIso());
           await record(services.ownChain(who), who.email, context.origin, [
             {
@@ -297,7 +291,7 @@ export function factorRoutes(services: BackendServices, support: SupportContext)
         const who = context.caller;
         await requireSecurityManager(who, context.origin, 'rotate_keys');
         const current = keyRing();
-        const report = await rotateSecondFactorKeys(db, current);
+        const report = await secondFactors.rotateKeys(db, current);
         await services.recordNow(services.ownChain(who), who.email, context.origin, [
           {
             type: SUPPORT_EVENT.keysRotated,

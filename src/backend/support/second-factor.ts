@@ -3,7 +3,12 @@
  * six-digit code as TOTP or an eight-digit code as a backup code, against the agent's stored
  * (sealed) factor. It decides; the caller applies the storage changes it names and audits.
  */
-import { isWellFormedBackupCode, remainingBackupCodes, verifyBackupCode } from './backup-codes';
+import {
+  isWellFormedBackupCode,
+  remainingBackupCodes,
+  verifyBackupCode,
+  type BackupCodeVerification,
+} from './backup-codes';
 import { open, type KeyRing, type SealedSecret } from './secret-box';
 import {
   DEFAULT_THROTTLE_POLICY,
@@ -64,13 +69,7 @@ export type SecondFactorOutcome =
       /** True when this code confirms a pending enrolment. */
       readonly confirmsEnrolment: boolean;
     }
-  | {
-      readonly ok: true;
-      readonly method: 'backup-code';
-      readonly index: number;
-      readonly usedMask: number;
-      readonly remaining: number;
-    }
+  | Extract<BackupCodeVerification, { ok: true }>
   | {
       readonly ok: false;
       readonly reason: 'not-enrolled' | 'locked-out' | 'throttled';

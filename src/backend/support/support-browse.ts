@@ -8,28 +8,10 @@
 import { carriesLink, readLink, type ContactSnapshot } from '../../core/contact-model';
 import { inFootprint } from '../../core/footprint';
 import type { Share } from '../../core/sharing-model';
+import type { ContactLine, LabelState } from '../../core/support-contract';
 import type { ContactGroup, PeopleClient } from '../../google/people-client';
 import { allPages, connectionsPage } from '../../google/people-gateway';
 import type { ApiCall } from '../../google/transport';
-
-/** A label's state in the session user's account. */
-export interface LabelState {
-  shareId: string;
-  labelName: string;
-  owner: string;
-  /** The label (owner) or its copy (recipient) in the user's account, when it exists. */
-  found: boolean;
-  memberCount: number;
-  /** Contacts of the user's account linked to the share (copies); 0 for the owner. */
-  linkedContacts: number;
-  summary: string;
-}
-
-/** A contact of a label, as the support card shows it. */
-export interface ContactLine {
-  name: string;
-  email: string;
-}
 
 function* everyContact(client: PeopleClient): ApiCall<ContactSnapshot[]> {
   const pages =

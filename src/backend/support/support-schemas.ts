@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { domainSchema, emailSchema, text } from '../platform/schemas';
+import type { StoredSessionStatus } from './support-store';
 
 /**
  * A code as typed. Its form (six or eight digits) is checked by the second-factor check, so that a
@@ -28,9 +29,17 @@ const pageToken = z
   .regex(/^[A-Za-z0-9_-]{1,600}$/, 'must be a page token from a previous answer')
   .optional();
 
+/** The statuses a session is stored with (the wire contract's, less `expired`). */
+const storedStatuses = [
+  'pending',
+  'open',
+  'refused',
+  'closed',
+] as const satisfies readonly StoredSessionStatus[];
+
 export const sessionsQuery = z.strictObject({
   tenant: domainSchema.optional(),
-  status: z.enum(['pending', 'open', 'refused', 'closed']).optional(),
+  status: z.enum(storedStatuses).optional(),
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
   pageToken,
 });

@@ -5,6 +5,7 @@
  * rules ask for an agent's open session (SupportSessions).
  */
 import { randomUUID } from 'node:crypto';
+import type { SupportSessionStatus, SupportSessionView } from '../../core/support-contract';
 import type { Sql } from '../platform/db';
 import { policies } from '../tenants/policy-store';
 
@@ -13,28 +14,13 @@ export const SECOND_FACTOR_PROOF_MINUTES = 30;
 /** The longest a support session may last; tenant policy may shorten it. */
 export const MAX_SESSION_MINUTES = 60;
 
-export type StoredSessionStatus = 'pending' | 'open' | 'refused' | 'closed';
-/** A session's status as shown: an open session past its end has `expired`. */
-export type SessionStatus = StoredSessionStatus | 'expired';
+/** A session's status as stored; `expired` is computed when shown. */
+export type StoredSessionStatus = Exclude<SupportSessionStatus, 'expired'>;
 
-/** A support session as the API shows it. */
-export interface SupportSessionRecord {
-  id: string;
-  agent: string;
-  tenant: string;
-  targetUser: string;
-  ticket: string;
-  justification: string;
-  repair: boolean;
-  repairJustification: string | null;
-  minutes: number;
-  status: SessionStatus;
-  createdAt: string;
-  decidedBy: string | null;
+/** A support session as the API shows it: the wire view plus its decision and lifecycle times. */
+export interface SupportSessionRecord extends Omit<SupportSessionView, 'blockedByAlert'> {
   decidedAt: string | null;
-  decisionReason: string | null;
   openedAt: string | null;
-  expiresAt: string | null;
   closedAt: string | null;
   closedBy: string | null;
 }

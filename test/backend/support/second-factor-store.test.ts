@@ -4,16 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { loadMigrations } from '../../../src/backend/platform/db';
+import { loadMigrations, type Database, type Sql } from '../../../src/backend/platform/db';
 import {
-  enrolAgent,
-  loadSecondFactor,
-  resetSecondFactor,
-  rotateSecondFactorKeys,
-  verifyAgentCode,
+  secondFactors,
   type EnrolmentForAgent,
-  type SqlRunner,
-  type TransactionalSql,
 } from '../../../src/backend/support/second-factor-store';
 import {
   SecretBoxError,
@@ -30,12 +24,15 @@ const T0 = Date.UTC(2026, 3, 1, 8, 0, 5);
 const STEP_MS = 30_000;
 
 let pool: Pool;
-let db: TransactionalSql;
+let db: Sql & Pick<Database, 'transaction'>;
 
-function runnerOf(client: { query: Pool['query'] }): SqlRunner {
+function runnerOf(client: { query: Pool['query'] }): Sql {
   return {
     query: async <Row>(text: string, params: unknown[] = []) =>
       (await client.query(text, params)).rows as Row[],
+    exec: async (script: string) => {
+      await client.query(script);
+    },
   };
 }
 
@@ -91,39 +88,39 @@ function wrongCode(codeAt: (ms: number) => string, ms: number): string {
 }
 
 const verify = (agentId: string, code: string, nowMs: number, keyRing: KeyRing = ring) =>
-  verifyAgentCode(db, { ring: keyRing, agentId, code, nowMs });
+  secondFactors.verify(db, { ring: keyRing, agentId, code, nowMs });
 
 describe('second-factor storage (PostgreSQL)', () => {
   it('enrols pending, confirms with a first code, then refuses to re-enrol until reset', async () => {
     const agent = newAgent();
-    const first = await enrolAgent(db, ring, agent, T0);
-    const replaced = await enrolAgent(db, ring, agent, T0 + 1_000);
+    const first = await secondFactors.enrol(db, ring, agent, T0);
+    const replaced = await secondFactors.enrol(db, ring, agent, T0 + 1_000);
     const codeAt = authenticator(replaced);
-    expect((await loadSecondFactor(db, agent))?.confirmed).toBe(false);
+    expect((await secondFactors.load(db, agent))?.confirmed).toBe(false);
 
     expect((await verify(agent, authenticator(first)(T0 + 2_000), T0 + 2_000)).outcome.ok).toBe(
       codeAt(T0 + 2_000) === authenticator(first)(T0 + 2_000),
     );
     const confirmed = await verify(agent, codeAt(T0 + 2_000), T0 + 2_000);
     expect(confirmed.outcome).toMatchObject({ ok: true, method: 'totp', confirmsEnrolment: true });
-    const stored = await loadSecondFactor(db, agent);
+    const stored = await secondFactors.load(db, agent);
     expect(stored).toMatchObject({
       confirmed: true,
       lastAcceptedStep: timeStepAt(T0 + 2_000),
       failures: { consecutiveFailures: 0, lastFailureAtMs: null },
     });
 
-    expect(await enrolAgent(db, ring, agent, T0 + 3_000)).toBe('already-enrolled');
-    expect(await resetSecondFactor(db, agent)).toBe(true);
+    expect(await secondFactors.enrol(db, ring, agent, T0 + 3_000)).toBe('already-enrolled');
+    expect(await secondFactors.reset(db, agent)).toBe(true);
     expect((await verify(agent, codeAt(T0 + 60_000), T0 + 60_000)).outcome).toMatchObject({
       ok: false,
       reason: 'not-enrolled',
     });
-    expect(await enrolAgent(db, ring, agent, T0 + 61_000)).not.toBe('already-enrolled');
+    expect(await secondFactors.enrol(db, ring, agent, T0 + 61_000)).not.toBe('already-enrolled');
   });
 
   it('shows the secret in groups of four and ten 8-digit backup codes at enrolment', async () => {
-    const enrolment = await enrolAgent(db, ring, newAgent(), T0);
+    const enrolment = await secondFactors.enrol(db, ring, newAgent(), T0);
     if (enrolment === 'already-enrolled') throw new Error('expected a new enrolment');
     const totp = URI.parse(enrolment.uri) as TOTP;
     expect(enrolment.groupedBase32.replace(/ /g, '')).toBe(totp.secret.base32);
@@ -139,7 +136,7 @@ describe('second-factor storage (PostgreSQL)', () => {
 
   it('accepts a code once; the same code again is a counted replay', async () => {
     const agent = newAgent();
-    const codeAt = authenticator(await enrolAgent(db, ring, agent, T0));
+    const codeAt = authenticator(await secondFactors.enrol(db, ring, agent, T0));
     const code = codeAt(T0);
     expect((await verify(agent, code, T0)).outcome.ok).toBe(true);
     const again = await verify(agent, code, T0 + 10_000);
@@ -152,7 +149,7 @@ describe('second-factor storage (PostgreSQL)', () => {
 
   it('accepts one of ten parallel submissions of the same code; the replays count and then wait', async () => {
     const agent = newAgent();
-    const code = authenticator(await enrolAgent(db, ring, agent, T0))(T0);
+    const code = authenticator(await secondFactors.enrol(db, ring, agent, T0))(T0);
     const results = await Promise.all(Array.from({ length: 10 }, () => verify(agent, code, T0)));
     const reasons = results.map((result) => (result.outcome.ok ? 'ok' : result.outcome.reason));
     expect(reasons.sort()).toEqual([
@@ -164,18 +161,18 @@ describe('second-factor storage (PostgreSQL)', () => {
 
   it('throttles twenty parallel guesses one after another: three are checked, the rest wait', async () => {
     const agent = newAgent();
-    const codeAt = authenticator(await enrolAgent(db, ring, agent, T0));
+    const codeAt = authenticator(await secondFactors.enrol(db, ring, agent, T0));
     const guess = wrongCode(codeAt, T0);
     const results = await Promise.all(Array.from({ length: 20 }, () => verify(agent, guess, T0)));
     const reasons = results.map((result) => (result.outcome.ok ? 'ok' : result.outcome.reason));
     expect(reasons.filter((reason) => reason === 'wrong')).toHaveLength(3);
     expect(reasons.filter((reason) => reason === 'throttled')).toHaveLength(17);
-    expect((await loadSecondFactor(db, agent))?.failures.consecutiveFailures).toBe(3);
+    expect((await secondFactors.load(db, agent))?.failures.consecutiveFailures).toBe(3);
   });
 
   it('locks out after ten failures, refuses even the right code, and a reset clears it', async () => {
     const agent = newAgent();
-    const codeAt = authenticator(await enrolAgent(db, ring, agent, T0));
+    const codeAt = authenticator(await secondFactors.enrol(db, ring, agent, T0));
     let now = T0;
     let last = await verify(agent, wrongCode(codeAt, now), now);
     while (!last.outcome.ok && last.failuresAfter.consecutiveFailures < 10) {
@@ -191,14 +188,14 @@ describe('second-factor storage (PostgreSQL)', () => {
       countsAsFailure: false,
       retryAfterSeconds: null,
     });
-    expect(await resetSecondFactor(db, agent)).toBe(true);
-    const again = authenticator(await enrolAgent(db, ring, agent, now));
+    expect(await secondFactors.reset(db, agent)).toBe(true);
+    const again = authenticator(await secondFactors.enrol(db, ring, agent, now));
     expect((await verify(agent, again(now), now)).outcome.ok).toBe(true);
   });
 
   it('takes each backup code once, also under parallel use, and says it was a backup code', async () => {
     const agent = newAgent();
-    const enrolment = await enrolAgent(db, ring, agent, T0);
+    const enrolment = await secondFactors.enrol(db, ring, agent, T0);
     const codeAt = authenticator(enrolment);
     const backupCodes = enrolment === 'already-enrolled' ? [] : enrolment.backupCodes;
     expect((await verify(agent, backupCodes[0] ?? '', T0)).outcome).toMatchObject({
@@ -220,29 +217,29 @@ describe('second-factor storage (PostgreSQL)', () => {
     });
     const reasons = parallel.map((result) => (result.outcome.ok ? 'ok' : result.outcome.reason));
     expect(reasons.sort()).toEqual(['ok', 'reused', 'reused', 'reused', 'throttled', 'throttled']);
-    expect((await loadSecondFactor(db, agent))?.backupUsedMask).toBe(0b10000);
+    expect((await secondFactors.load(db, agent))?.backupUsedMask).toBe(0b10000);
   });
 
   it('refuses to open a secret row copied to another agent', async () => {
     const alice = newAgent();
     const bob = newAgent();
-    const aliceCode = authenticator(await enrolAgent(db, ring, alice, T0));
-    await enrolAgent(db, ring, bob, T0);
+    const aliceCode = authenticator(await secondFactors.enrol(db, ring, alice, T0));
+    await secondFactors.enrol(db, ring, bob, T0);
     await db.query(
       `UPDATE support_agent_factor SET totp_secret =
          (SELECT totp_secret FROM support_agent_factor WHERE agent_id = $1) WHERE agent_id = $2`,
       [alice, bob],
     );
     await expect(verify(bob, aliceCode(T0), T0)).rejects.toThrow(SecretBoxError);
-    expect(await resetSecondFactor(db, bob)).toBe(true);
+    expect(await secondFactors.reset(db, bob)).toBe(true);
   });
 
   it('rotates every sealed value to the new key, reports a tampered row, and the old key can go', async () => {
     const agent = newAgent();
     const tampered = newAgent();
     const oldKey = ring.keys.get('k1') ?? generateKey();
-    const codeAt = authenticator(await enrolAgent(db, ring, agent, T0));
-    await enrolAgent(db, ring, tampered, T0);
+    const codeAt = authenticator(await secondFactors.enrol(db, ring, agent, T0));
+    await secondFactors.enrol(db, ring, tampered, T0);
     await db.query(
       `UPDATE support_agent_factor SET backup_seed =
          (SELECT backup_seed FROM support_agent_factor WHERE agent_id = $1) WHERE agent_id = $2`,
@@ -252,12 +249,12 @@ describe('second-factor storage (PostgreSQL)', () => {
       { id: 'k2', key: generateKey() },
       { id: 'k1', key: oldKey },
     ]);
-    const report = await rotateSecondFactorKeys(db, both);
+    const report = await secondFactors.rotateKeys(db, both);
     expect(report.rotated).toBeGreaterThanOrEqual(3);
     expect(
       report.failed.map(({ agentId, column, error }) => [agentId, column, error.code]),
     ).toEqual([[tampered, 'backup_seed', 'authentication-failed']]);
-    const again = await rotateSecondFactorKeys(db, both);
+    const again = await secondFactors.rotateKeys(db, both);
     expect(again.rotated).toBe(0);
     expect(again.failed).toHaveLength(1);
 

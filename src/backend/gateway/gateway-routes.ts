@@ -2,8 +2,8 @@
  * This file defines the share gateway's endpoints (DESIGN.md §6): the add-on reads and writes
  * another person's account only through them, within one share's footprint and as the caller's
  * level allows. The delegated tokens stay here. Each call loads the facts (the share, the
- * caller's level, what the account is to the share), decides, acts through footprint-calls.ts,
- * and records one audit event; every refusal is recorded too.
+ * caller's level, what the account is to the share), decides (gateway-decision.ts), acts
+ * through footprint-calls.ts, and records one audit event; every refusal is recorded too.
  */
 import { CONTACTS_SCOPE } from '../../core/google-scopes';
 import { domainOf, type Level, type Share } from '../../core/sharing-model';
@@ -21,7 +21,7 @@ import { GoogleApiError } from '../../google/google-error';
 import { PeopleClient } from '../../google/people-client';
 import type { ApiCall } from '../../google/transport';
 import type { Caller } from '../platform/auth';
-import { badRequest, forbidden, HttpError, notFound } from '../platform/errors';
+import { HttpError } from '../platform/errors';
 import { EVENT } from '../audit/event-types';
 import { route, type Route } from '../platform/http';
 import type { BackendServices } from '../services';
@@ -29,10 +29,9 @@ import { shares } from '../shares/share-store';
 import { levelExpands, mayViewMembers } from '../tenants/customer-rules';
 import { shareAccounts } from './gateway-store';
 import { listContactsBody, listGroupsBody, writeBody } from './gateway-schemas';
+import { gatewayRefusal } from './gateway-decision';
 import { runGoogleCall } from './google-runner';
 import { truncateText } from '../platform/text';
-
-/** The only scope the gateway mints: reading and writing contacts. */
 
 /** The largest gateway request body: 200 contacts, or the people of a 25,000-contact label. */
 export const GATEWAY_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -149,34 +148,44 @@ export function gatewayRoutes(services: BackendServices): Route[] {
     const who = context.caller;
     const shareId = context.params.id ?? '';
     const target = account.toLowerCase();
-    const share = await shares.get(db, shareId);
-    // A share of another customer is, to the caller, no share at all.
-    if (!share || share.domain !== who.tenant)
+    const caller = who.email.toLowerCase();
+    // The facts are loaded in the decision's order, each only when the earlier ones allow it.
+    const found = await shares.get(db, shareId);
+    const share = found && found.domain === who.tenant ? found : null;
+    const level = share ? await services.levelOf(share, who.email) : null;
+    if (share && level !== null && caller !== share.owner.toLowerCase())
+      await shareAccounts.recordOwnSync(db, share.id, caller, services.nowIso());
+    const role =
+      share && level !== null && target !== caller ? await roleOf(services, share, target) : null;
+    const reachable =
+      share !== null &&
+      level !== null &&
+      role !== null &&
+      (await mayReach(services, share, who.email, level, target, role));
+    const refusal = gatewayRefusal({
+      shareId,
+      callerTenant: who.tenant,
+      caller,
+      shareTenant: found?.domain ?? null,
+      level,
+      account: target,
+      role,
+      reachable,
+    });
+    if (refusal)
       return refuse(
         who,
         context.origin,
-        null,
+        refusal.inShareChain ? (found?.domain ?? null) : null,
         shareId,
         operation,
         target,
-        notFound(`no share ${shareId}`),
+        refusal.error,
       );
+    if (!share || level === null || role === null)
+      throw new Error('the gateway decision allowed a call without its facts');
     const deny = (error: HttpError): Promise<never> =>
       refuse(who, context.origin, share.domain, shareId, operation, target, error);
-    const level = await services.levelOf(share, who.email);
-    if (level === null) return deny(notFound(`no share ${shareId}`));
-    if (who.email.toLowerCase() !== share.owner.toLowerCase())
-      await shareAccounts.recordOwnSync(db, share.id, who.email.toLowerCase(), services.nowIso());
-    if (target === who.email.toLowerCase())
-      return deny(
-        badRequest(
-          'your own contacts are read and written with your own token, not through the gateway',
-          'own_account',
-        ),
-      );
-    const role = await roleOf(services, share, target);
-    if (role === null || !(await mayReach(services, share, who.email, level, target, role)))
-      return deny(forbidden(`${target} takes no part in this share`, 'target_not_participant'));
     const known =
       role === 'master'
         ? { group: share.labelResourceName, checkedAt: null, reached: true }
